@@ -1,0 +1,68 @@
+"""Loading the German spaCy pipeline that meldung runs on.
+
+By default this is the pipeline the project trains itself and ships in
+``models/de_meldung`` (``de_core_news_sm`` cannot be installed here). Any spaCy
+package name or pipeline folder can be given instead, e.g. ``de_core_news_sm``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+#: Where the bundled pipeline lives in a checkout (editable install).
+BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "de_meldung"
+#: Environment variable that overrides the default model.
+MODEL_ENV = "MELDUNG_MODEL"
+
+#: meldung's own components, in pipeline order, added after the model's pipes.
+MELDUNG_PIPES: tuple[str, ...] = ()
+
+
+class ModelNotFound(RuntimeError):
+    """Raised when a model name or path cannot be loaded."""
+
+
+def default_model() -> str | None:
+    """The model used when none is named: $MELDUNG_MODEL, else the bundled one, else None."""
+    if os.environ.get(MODEL_ENV):
+        return os.environ[MODEL_ENV]
+    if (BUNDLED_MODEL / "config.cfg").exists():
+        return str(BUNDLED_MODEL)
+    return None
+
+
+def load_base(model: str | None = None) -> Language:
+    """Load the statistical pipeline alone (no meldung components).
+
+    ``model`` is a package name (``de_core_news_sm``), a folder, or ``"blank"``
+    for a blank German pipeline with a rule-based sentencizer.
+    """
+    name = model or default_model() or "blank"
+    if name == "blank":
+        nlp = spacy.blank("de")
+        nlp.add_pipe("sentencizer")
+        return nlp
+    try:
+        return spacy.load(name)
+    except OSError as err:
+        raise ModelNotFound(
+            f"cannot load model {name!r}: not an installed spaCy package or pipeline folder"
+        ) from err
+
+
+def load(model: str | None = None) -> Language:
+    """The German pipeline with meldung's components added.
+
+    >>> nlp = load("blank")
+    >>> [s.text for s in nlp("Das ist gut. Wirklich.").sents]
+    ['Das ist gut.', 'Wirklich.']
+    """
+    nlp = load_base(model)
+    for name in MELDUNG_PIPES:
+        if name not in nlp.pipe_names:
+            nlp.add_pipe(name)
+    return nlp
