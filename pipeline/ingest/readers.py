@@ -1,0 +1,359 @@
+"""One reader per input format. Each turns a :class:`Source` into Reports.
+
+Readers never raise for bad content: a file that cannot be read, decoded or
+parsed becomes one Report with status ``error`` (and the reason), so a run goes
+on and the documents and errors tables say what happened.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import defusedxml.ElementTree as safe_et
+from defusedxml import DefusedXmlException
+
+from .assemble import from_blocks, from_plain_text, parse_published
+from .decode import DecodeError, decode
+from .report import Report
+from .sources import DEFAULT_MAX_BYTES, Source, TooLarge
+
+#: Default cap on a document's length in characters (spaCy's default max_length).
+DEFAULT_MAX_CHARS = 1_000_000
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Names of the fields in JSON Lines / CSV input (remappable on the command line)."""
+
+    id: str = "id"
+    text: str = "text"
+    headline: str = "headline"
+    published: str = "published"
+    agency: str = "agency"
+    url: str = "url"
+    author: str = "author"
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    fields: Fields = Fields()
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_chars: int = DEFAULT_MAX_CHARS
+
+
+def _finish(report: Report, options: ReadOptions) -> Report:
+    """Status checks every reader applies last: empty text, over-long text."""
+    if report.status != "ok":
+        return report
+    if not report.text.strip():
+        report.status, report.stage, report.error = "empty", "read", "document has no text"
+    elif len(report.text) > options.max_chars:
+        report.status, report.stage = "error", "read"
+        report.error = (f"document too long: {len(report.text):,} characters "
+                        f"(limit {options.max_chars:,}; raise --max-chars)")
+        report.text = ""
+    return report
+
+
+def _load_text(source: Source, options: ReadOptions, fmt: str) -> tuple[str | None, Report | None]:
+    try:
+        data = source.read_bytes(options.max_bytes)
+    except TooLarge as err:
+        return None, Report.failed(source.name, source.name, "read", str(err), fmt=fmt)
+    except (OSError, EOFError) as err:
+        return None, Report.failed(source.name, source.name, "read", f"cannot read: {err}", fmt=fmt)
+    try:
+        text, _ = decode(data)
+    except DecodeError as err:
+        return None, Report.failed(source.name, source.name, "decode", str(err), fmt=fmt)
+    return text, None
+
+
+def read_txt(source: Source, options: ReadOptions) -> Iterator[Report]:
+    """A plain-text report: the whole file is the text; layout from agency conventions."""
+    text, failed = _load_text(source, options, "txt")
+    if failed:
+        yield failed
+        return
+    report = Report(doc_id=source.name, source=source.name, text=text, format="txt")
+    if len(text) <= options.max_chars:
+        from_plain_text(report, find_headline=True)
+    yield _finish(report, options)
+
+
+def _record_report(record: dict, doc_id: str, source: str, fmt: str, options: ReadOptions) -> Report:
+    f = options.fields
+    text = record.get(f.text)
+    if text is None:
+        return Report.failed(doc_id, source, "parse", f"no {f.text!r} field", fmt=fmt)
+    if not isinstance(text, str):
+        return Report.failed(doc_id, source, "parse", f"field {f.text!r} is not text", fmt=fmt)
+
+    def field(name: str) -> str | None:
+        value = record.get(name)
+        return None if value is None or str(value).strip() == "" else str(value).strip()
+
+    import unicodedata
+
+    report = Report(
+        doc_id=doc_id, source=source, format=fmt, text=unicodedata.normalize("NFC", text),
+        headline=field(f.headline), agency=field(f.agency), url=field(f.url), author=field(f.author),
+        published=parse_published(field(f.published)),
+    )
+    if len(report.text) <= options.max_chars:
+        from_plain_text(report, find_headline=False)
+    return _finish(report, options)
+
+
+def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Report]:
+    """JSON Lines: one report a line, streamed; a bad line is an error row, the rest go on."""
+    id_field = options.fields.id
+    try:
+        handle = source.open()
+    except OSError as err:
+        yield Report.failed(source.name, source.name, "read", f"cannot read: {err}", fmt="jsonl")
+        return
+    with handle:
+        for lineno, raw in enumerate(handle, start=1):
+            where = f"{source.name}:{lineno}"
+            if not raw.strip():
+                continue
+            if len(raw) > options.max_bytes:
+                yield Report.failed(where, where, "read", "line longer than --max-bytes", fmt="jsonl")
+                continue
+            try:
+                record = json.loads(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                yield Report.failed(where, where, "parse", f"not a JSON line: {err}", fmt="jsonl")
+                continue
+            if not isinstance(record, dict):
+                yield Report.failed(where, where, "parse", "JSON line is not an object", fmt="jsonl")
+                continue
+            doc_id = str(record[id_field]) if record.get(id_field) not in (None, "") else where
+            yield _record_report(record, doc_id, where, "jsonl", options)
+
+
+def read_csv(source: Source, options: ReadOptions) -> Iterator[Report]:
+    """CSV (or TSV): one report a row; a header row names the fields."""
+    text, failed = _load_text(source, options, "csv")
+    if failed:
+        yield failed
+        return
+    delimiter = "\t" if source.suffix == ".tsv" else None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t") if delimiter is None else None
+    except csv.Error:
+        dialect = None
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect or "excel",
+                            **({"delimiter": delimiter} if delimiter else {}))
+    fields = options.fields
+    if not reader.fieldnames or fields.text not in reader.fieldnames:
+        yield Report.failed(source.name, source.name, "parse",
+                            f"CSV has no {fields.text!r} column (columns: {', '.join(reader.fieldnames or [])}; "
+                            f"name another with --text-field)", fmt="csv")
+        return
+    try:
+        for rowno, row in enumerate(reader, start=2):
+            where = f"{source.name}:{rowno}"
+            doc_id = row.get(fields.id) or where
+            yield _record_report(row, doc_id, where, "csv", options)
+    except csv.Error as err:
+        yield Report.failed(source.name, source.name, "parse", f"broken CSV: {err}", fmt="csv")
+
+
+# --- XML ---------------------------------------------------------------------------
+
+NEWSML_NS = "http://iptc.org/std/nxml/2008/02/"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _text(el) -> str:
+    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+
+
+def _find(root, *names):
+    """First descendant whose local name is one of ``names``, in document order."""
+    for el in root.iter():
+        if _local(el.tag) in names:
+            return el
+    return None
+
+
+def read_xml(source: Source, options: ReadOptions) -> Iterator[Report]:
+    """IPTC NITF or NewsML-G2, parsed with defusedxml (no entity expansion, no
+    external entities, no network); anything else is an error row."""
+    data = None
+    try:
+        data = source.read_bytes(options.max_bytes)
+    except (TooLarge, OSError, EOFError) as err:
+        yield Report.failed(source.name, source.name, "read", str(err), fmt="xml")
+        return
+    if _looks_like_html(data):
+        yield from _html_report(source, data, options)
+        return
+    try:
+        root = safe_et.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as err:
+        yield Report.failed(source.name, source.name, "parse",
+                            f"unsafe XML refused ({type(err).__name__}: {err})", fmt="xml")
+        return
+    except Exception as err:  # noqa: BLE001 - ParseError, ValueError for encodings, ...
+        yield Report.failed(source.name, source.name, "parse", f"broken XML: {err}", fmt="xml")
+        return
+    kind = _local(root.tag)
+    if kind == "nitf":
+        report = _nitf(root, source)
+    elif kind in ("newsItem", "newsMessage"):
+        report = _newsml(root, source)
+    else:
+        yield Report.failed(source.name, source.name, "parse",
+                            f"XML root <{kind}> is neither NITF nor NewsML-G2", fmt="xml")
+        return
+    yield _finish(report, options)
+
+
+def _nitf(root, source: Source) -> Report:
+    report = Report(doc_id=source.name, source=source.name, format="nitf")
+    hl1 = _find(root, "hl1")
+    title = _find(root, "title")
+    headline = _text(hl1) or _text(title) or None
+    date_el = _find(root, "date.issue") or _find(root, "date.release")
+    if date_el is not None:
+        report.published = parse_published(date_el.get("norm") or _text(date_el))
+    byline = _find(root, "byline")
+    if byline is not None:
+        person = _find(byline, "person")
+        author = _text(person) or _text(byline)
+        report.author = author.removeprefix("Von ").removeprefix("von ").strip() or None
+    dateline = _find(root, "dateline")
+    if dateline is not None:
+        city = _find(dateline, "city", "location")
+        report.dateline_place = _text(city) or None
+    distributor = _find(root, "distributor")
+    report.agency = _text(distributor) or None
+    content = _find(root, "body.content")
+    parts: list[tuple[str, str]] = [("headline", headline)] if headline else []
+    if content is not None:
+        parts += _xml_blocks(content, paragraph=("p",), subheading=("hl2", "hl1"))
+    return from_blocks(report, parts)
+
+
+def _newsml(root, source: Source) -> Report:
+    report = Report(doc_id=source.name, source=source.name, format="newsml")
+    item = root if _local(root.tag) == "newsItem" else _find(root, "newsItem")
+    if item is None:
+        report.status, report.stage, report.error = "error", "parse", "newsMessage without newsItem"
+        return report
+    created = _find(item, "versionCreated", "firstCreated")
+    report.published = parse_published(_text(created))
+    meta = _find(item, "contentMeta")
+    headline = None
+    if meta is not None:
+        headline = _text(_find(meta, "headline")) or None
+        located = _find(meta, "located")
+        if located is not None:
+            report.dateline_place = _text(_find(located, "name")) or _text(located) or None
+        report.agency = _text(_find(meta, "creditline")) or None
+        by = _find(meta, "by")
+        report.author = (_text(by).removeprefix("Von ").strip() or None) if by is not None else None
+    body = _find(item, "body")
+    parts: list[tuple[str, str]] = []
+    if body is not None:
+        blocks = _xml_blocks(body, paragraph=("p",), subheading=("h2", "h3", "h4", "h1"))
+        if headline is None:
+            headline = next((t for k, t in blocks if k == "subheading"), None)
+        # an <h1> that repeats the headline is the headline, not a subheading
+        blocks = [(k, t) for k, t in blocks if not (k == "subheading" and t == headline)]
+        parts = blocks
+    if headline:
+        parts = [("headline", headline)] + parts
+    return from_blocks(report, parts)
+
+
+def _xml_blocks(container, *, paragraph: tuple[str, ...], subheading: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Paragraphs and subheadings of a body, in document order."""
+    parts: list[tuple[str, str]] = []
+    for el in container.iter():
+        name = _local(el.tag)
+        if name in paragraph:
+            parts.append(("paragraph", _text(el)))
+        elif name in subheading:
+            parts.append(("subheading", _text(el)))
+    return parts
+
+
+# --- HTML --------------------------------------------------------------------------
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
+
+
+def read_html(source: Source, options: ReadOptions) -> Iterator[Report]:
+    """An HTML page: trafilatura finds the article (not menus, cookie banners, footers)."""
+    try:
+        data = source.read_bytes(options.max_bytes)
+    except (TooLarge, OSError, EOFError) as err:
+        yield Report.failed(source.name, source.name, "read", str(err), fmt="html")
+        return
+    yield from _html_report(source, data, options)
+
+
+def _html_report(source: Source, data: bytes, options: ReadOptions) -> Iterator[Report]:
+    import trafilatura
+    from lxml import etree
+
+    try:
+        html, _ = decode(data)
+    except DecodeError as err:
+        yield Report.failed(source.name, source.name, "decode", str(err), fmt="html")
+        return
+    try:
+        extracted = trafilatura.extract(html, output_format="xml", with_metadata=True,
+                                        include_comments=False, favor_recall=True)
+    except Exception as err:  # noqa: BLE001 - trafilatura raises many kinds on junk
+        yield Report.failed(source.name, source.name, "parse", f"HTML extraction failed: {err}", fmt="html")
+        return
+    if not extracted:
+        yield _finish(Report(doc_id=source.name, source=source.name, format="html"), options)
+        return
+    doc = etree.fromstring(extracted.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    report = Report(doc_id=source.name, source=source.name, format="html",
+                    headline=doc.get("title") or None, author=doc.get("author") or None,
+                    url=doc.get("url") or None, published=parse_published(doc.get("date")))
+    parts: list[tuple[str, str]] = []
+    for el in doc.iter("head", "p", "list", "quote"):
+        text = _text(el)
+        if el.tag == "head":
+            if text == report.headline:
+                continue
+            parts.append(("subheading", text))
+        elif el.tag == "p" and el.getparent() is not None and el.getparent().tag in ("main", "doc"):
+            parts.append(("paragraph", text))
+        elif el.tag in ("list", "quote"):
+            parts.append(("paragraph", text))
+    if report.headline:
+        parts = [("headline", report.headline)] + parts
+    yield _finish(from_blocks(report, parts), options)
+
+
+READERS: dict[str, Callable[[Source, ReadOptions], Iterator[Report]]] = {
+    ".txt": read_txt,
+    ".jsonl": read_jsonl,
+    ".ndjson": read_jsonl,
+    ".json": read_jsonl,
+    ".csv": read_csv,
+    ".tsv": read_csv,
+    ".xml": read_xml,
+    ".nitf": read_xml,
+    ".html": read_html,
+    ".htm": read_html,
+}

@@ -1,0 +1,216 @@
+"""Every table meldung writes: its columns, their types and meanings, named once.
+
+The writers (Parquet, CSV, JSON Lines, DuckDB) and the Python API derive their
+Arrow schemas, column orders and pandas dtypes from :data:`TABLES`; nothing else
+in the package spells a column list. Column names are a contract (DESIGN.md):
+other tools and notebooks rely on them. Extra columns go after the contract's.
+
+Types: ``string`` (nullable text), ``int`` (Int64), ``float`` (Float64), ``bool``
+(boolean), ``date`` (a calendar date), ``list`` (a list of strings).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import pandas as pd
+import pyarrow as pa
+
+_ARROW = {
+    "string": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "date": pa.date32(),
+    "list": pa.list_(pa.string()),
+}
+_PANDAS = {
+    "string": pd.StringDtype(),
+    "int": pd.Int64Dtype(),
+    "float": pd.Float64Dtype(),
+    "bool": pd.BooleanDtype(),
+    "date": pd.ArrowDtype(pa.date32()),
+    "list": pd.ArrowDtype(pa.list_(pa.string())),
+}
+_DUCKDB = {
+    "string": "VARCHAR",
+    "int": "BIGINT",
+    "float": "DOUBLE",
+    "bool": "BOOLEAN",
+    "date": "DATE",
+    "list": "VARCHAR[]",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    doc: str
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return _ARROW[self.type]
+
+    @property
+    def pandas_dtype(self):
+        return _PANDAS[self.type]
+
+    @property
+    def duckdb_type(self) -> str:
+        return _DUCKDB[self.type]
+
+
+def _cols(*specs: tuple[str, str, str]) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+DOC_ID = ("doc_id", "string", "document id: the input's id field, else its path below the input folder")
+SENT = ("sent", "int", "sentence index within the document, from 0")
+START = ("start", "int", "character offset into documents.text where the span starts")
+END = ("end", "int", "character offset into documents.text where the span ends (exclusive)")
+TEXT = ("text", "string", "the span's text, exactly documents.text[start:end]")
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "documents": _cols(
+        DOC_ID,
+        ("source", "string", "input file (and line or row for JSON Lines/CSV) the document came from"),
+        ("agency", "string", "news agency, lower case (dpa, afp, reuters, ...)"),
+        ("author", "string", "author: initials from the signature (afp/so -> so) or the byline"),
+        ("headline", "string", "headline"),
+        ("dateline_place", "string", "place(s) of the dateline as written (Moskau/Ankara)"),
+        ("published", "date", "publication date (metadata, dateline, or --date)"),
+        ("text", "string", "decoded document text; every offset in every table indexes into it"),
+        ("n_chars", "int", "length of text in characters"),
+        ("n_tokens", "int", "number of spaCy tokens"),
+        ("status", "string", "ok, empty or error"),
+        ("error", "string", "why the document failed, or null"),
+        ("format", "string", "input format: txt, jsonl, csv, nitf, newsml, html"),
+        ("url", "string", "the report's URL where the input gives one"),
+        ("subheadings", "list", "subheadings (Zwischenzeilen) as written"),
+    ),
+    "mentions": _cols(
+        DOC_ID, SENT, START, END, TEXT,
+        ("label", "string", "PER, LOC, ORG or MISC"),
+        ("entity", "int", "entity id within the document (joins people/places/organisations)"),
+        ("canonical", "string", "the entity's canonical name"),
+    ),
+    "people": _cols(
+        DOC_ID,
+        ("entity", "int", "entity id within the document"),
+        ("canonical", "string", "full name in its base form (Recep Tayyip Erdogan)"),
+        ("person_id", "string", "id of the person, stable across the documents of a run"),
+        ("roles", "list", "roles and titles as written (Kreml-Sprecher, türkische Präsident)"),
+        ("n_mentions", "int", "number of mentions in the document"),
+        ("start", "int", "offset of the first mention"),
+    ),
+    "places": _cols(
+        DOC_ID,
+        ("entity", "int", "entity id within the document"),
+        ("canonical", "string", "German standard name (Moskau, Türkei)"),
+        ("country", "string", "ISO 3166-1 alpha-2 code"),
+        ("kind", "string", "country, city, region or other"),
+        ("lat", "float", "latitude"),
+        ("lon", "float", "longitude"),
+        ("n_mentions", "int", "number of mentions (demonyms and the dateline included)"),
+        ("start", "int", "offset of the first mention"),
+    ),
+    "organisations": _cols(
+        DOC_ID,
+        ("entity", "int", "entity id within the document"),
+        ("canonical", "string", "canonical name (Europäische Union)"),
+        ("n_mentions", "int", "number of mentions"),
+        ("start", "int", "offset of the first mention"),
+    ),
+    "numbers": _cols(
+        DOC_ID, SENT, START, END, TEXT,
+        ("value", "float", "numeric value (36.000 -> 36000.0)"),
+        ("approx", "string", "qualifier: knapp, rund, etwa, mehr als, mindestens, bis zu, ..."),
+        ("unit", "string", "unit: Prozent, Euro, Dollar, km, ..."),
+        ("what", "string", "the counted noun (Soldaten)"),
+    ),
+    "dates": _cols(
+        DOC_ID, SENT, START, END, TEXT,
+        ("value", "string", "ISO 8601 / TIMEX3 value (2020-03-05, 2019-12, 2020-W10, P3D)"),
+        ("kind", "string", "date, time, duration or set"),
+        ("anchor", "date", "the date relative expressions were resolved against"),
+    ),
+    "quotes": _cols(
+        DOC_ID, SENT, START, END, TEXT,
+        ("kind", "string", "direct, indirect or mixed"),
+        ("speaker", "string", "canonical name of the speaker"),
+        ("speaker_entity", "int", "entity id of the speaker in people/organisations"),
+        ("speaker_text", "string", "the speaker as written"),
+        ("speaker_start", "int", "offset of speaker_text"),
+        ("speaker_end", "int", "end offset of speaker_text"),
+        ("cue", "string", "reporting verb or phrase (sagte, nach Angaben)"),
+        ("cue_start", "int", "offset of the cue"),
+        ("cue_end", "int", "end offset of the cue"),
+    ),
+    "events": _cols(
+        DOC_ID, SENT, START, END,
+        ("type", "string", "event type from the taxonomy (meet, visit, attack, kill, ...)"),
+        ("trigger", "string", "the word(s) that signal the event"),
+        ("actor", "string", "who acts (canonical where an entity)"),
+        ("target", "string", "who or what is acted upon"),
+        ("place", "string", "where"),
+        ("date", "string", "when (ISO 8601 value)"),
+        ("quantity", "float", "how many"),
+        ("quantity_what", "string", "of what"),
+        ("negated", "bool", "the text says it did not happen"),
+    ),
+    "errors": _cols(
+        DOC_ID,
+        ("source", "string", "input file the problem came from"),
+        ("stage", "string", "where it happened: read, decode, parse, nlp, rows, write"),
+        ("message", "string", "what went wrong"),
+    ),
+}
+
+TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
+
+
+def columns(table: str) -> tuple[Column, ...]:
+    """The columns of ``table`` in order; KeyError names the known tables."""
+    try:
+        return TABLES[table]
+    except KeyError:
+        raise KeyError(f"unknown table {table!r}; known: {', '.join(TABLE_NAMES)}") from None
+
+
+def column_names(table: str) -> list[str]:
+    return [c.name for c in columns(table)]
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(c.name, c.arrow_type, nullable=True) for c in columns(table)])
+
+
+def to_arrow(table: str, rows: Iterable[Mapping]) -> pa.Table:
+    """Rows (dicts keyed by column name; missing keys are null) as an Arrow table."""
+    names = column_names(table)
+    data = {name: [] for name in names}
+    for row in rows:
+        for name in names:
+            data[name].append(row.get(name))
+    return pa.table(data, schema=arrow_schema(table))
+
+
+def to_pandas(table: str, arrow: pa.Table) -> pd.DataFrame:
+    """An Arrow table as a DataFrame with meldung's nullable dtypes."""
+    frame = arrow.to_pandas(types_mapper=None, date_as_object=True)
+    for col in columns(table):
+        if col.name in frame.columns:
+            if col.type in ("date", "list"):
+                frame[col.name] = pd.Series(
+                    pd.array(arrow.column(col.name).combine_chunks(), dtype=col.pandas_dtype),
+                    index=frame.index,
+                )
+            else:
+                frame[col.name] = frame[col.name].astype(col.pandas_dtype)
+    return frame
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    return to_pandas(table, arrow_schema(table).empty_table())
