@@ -1,0 +1,174 @@
+"""A whole run: inputs -> reports -> Docs -> rows -> table part files.
+
+Data flows one way and streams: reports are read lazily, analysed in batches by
+``nlp.pipe`` (``n_process`` processes), turned into rows, and written as one part
+per ``part_size`` documents, so memory stays flat however many documents come.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from . import extensions  # noqa: F401 - registers Doc extensions
+from .ingest import ReadOptions, Report, iter_reports
+from .nlp import load
+from .tables import schema
+from .tables.rows import doc_rows
+from .tables.writers import DatasetWriter
+
+#: Documents per written part (a part is the unit that --resume keeps or redoes).
+DEFAULT_PART_SIZE = 500
+
+
+@dataclass
+class RunOptions:
+    fmt: str = "parquet"
+    model: str | None = None
+    published: date | None = None  # --date: publication date where the input has none
+    n_process: int = 1
+    batch_size: int = 64
+    part_size: int = DEFAULT_PART_SIZE
+    resume: bool = False
+    overwrite: bool = False
+    read: ReadOptions = field(default_factory=ReadOptions)
+
+
+@dataclass
+class RunSummary:
+    documents: Counter = field(default_factory=Counter)  # status -> count
+    rows: dict[str, int] = field(default_factory=dict)
+    words: int = 0
+    seconds: float = 0.0
+    skipped: int = 0  # already done in a resumed run
+
+    @property
+    def failed(self) -> int:
+        return self.documents.get("error", 0)
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds else 0.0
+
+
+Progress = Callable[[int, int, int], None]  # (documents done, words, documents failed)
+
+
+def make_doc(nlp: Language, report: Report) -> Doc:
+    """The report's text as a Doc carrying its metadata and layout blocks."""
+    doc = nlp.make_doc(report.text)
+    doc._.doc_id = report.doc_id
+    doc._.published = report.published.isoformat() if report.published else None
+    doc._.dateline_place = report.dateline_place
+    spans = []
+    for block in report.blocks:
+        span = doc.char_span(block.start, block.end, label=block.kind, alignment_mode="expand")
+        if span is not None and len(span):
+            spans.append(span)
+    doc.spans["layout"] = spans
+    return doc
+
+
+_FAILURES: dict[str, str] = {}
+
+
+def _record_failure(proc_name, proc, docs, error) -> None:
+    """spaCy error handler: remember why a component failed on these documents."""
+    for doc in docs:
+        _FAILURES[doc._.doc_id] = f"{proc_name}: {type(error).__name__}: {error}"
+
+
+def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
+            batch_size: int = 64) -> Iterator[tuple[Report, Doc | None]]:
+    """Each report with its analysed Doc (None for failed or empty reports).
+
+    A document on which a component raises is reported with status ``error`` and
+    stage ``nlp``; the other documents go on.
+    """
+    pending: dict[str, Report] = {}
+    order: list[str] = []
+
+    def feed() -> Iterator[Doc]:
+        for report in reports:
+            order.append(report.doc_id)
+            pending[report.doc_id] = report
+            if report.status == "ok":
+                try:
+                    yield make_doc(nlp, report)
+                except Exception as err:  # noqa: BLE001 - tokenizer failure on odd text
+                    _fail(report, "tokenize", err)
+
+    def drain_until(doc_id: str | None) -> Iterator[tuple[Report, Doc | None]]:
+        while order and order[0] != doc_id:
+            report = pending.pop(order.pop(0))
+            if report.status == "ok":  # sent to the pipeline but never came back
+                report.status, report.stage = "error", "nlp"
+                report.error = _FAILURES.pop(report.doc_id, "a pipeline component failed")
+            yield report, None
+
+    nlp.set_error_handler(_record_failure)
+    for doc in nlp.pipe(feed(), batch_size=batch_size, n_process=n_process):
+        yield from drain_until(doc._.doc_id)
+        order.pop(0)
+        yield pending.pop(doc._.doc_id), doc
+    yield from drain_until(None)
+
+
+def _fail(report: Report, stage: str, err: Exception) -> None:
+    report.status, report.stage, report.error = "error", stage, f"{type(err).__name__}: {err}"
+
+
+def _unique(reports: Iterable[Report], done: set[str], summary: RunSummary,
+            published: date | None) -> Iterator[Report]:
+    """Skip documents finished in a resumed run; give repeated doc_ids a suffix."""
+    seen: set[str] = set()
+    for report in reports:
+        if report.doc_id in done:
+            summary.skipped += 1
+            continue
+        base, n = report.doc_id, 1
+        while report.doc_id in seen:
+            n += 1
+            report.doc_id = f"{base}#{n}"
+        seen.add(report.doc_id)
+        if report.published is None and published is not None:
+            report.published = published
+        yield report
+
+
+def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *,
+        nlp: Language | None = None, progress: Progress | None = None) -> RunSummary:
+    """Analyse ``inputs`` and write every table under ``out``; return what happened."""
+    options = options or RunOptions()
+    started = time.perf_counter()
+    writer = DatasetWriter(out, options.fmt, resume=options.resume, overwrite=options.overwrite)
+    nlp = nlp or load(options.model)
+    summary = RunSummary()
+    reports = _unique(iter_reports(inputs, options.read), writer.done, summary, options.published)
+    tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
+    doc_ids: list[str] = []
+    for report, doc in analyse(nlp, reports, n_process=options.n_process, batch_size=options.batch_size):
+        for table, rows in doc_rows(report, doc).items():
+            tables[table].extend(rows)
+        doc_ids.append(report.doc_id)
+        summary.documents[report.status] += 1
+        summary.words += len(doc) if doc is not None else 0
+        if progress:
+            progress(sum(summary.documents.values()), summary.words, summary.failed)
+        if len(doc_ids) >= options.part_size:
+            writer.write_part(tables, doc_ids)
+            tables = {name: [] for name in schema.TABLE_NAMES}
+            doc_ids = []
+    if doc_ids:
+        writer.write_part(tables, doc_ids)
+    writer.close()
+    summary.rows = dict(writer.rows_written)
+    summary.seconds = time.perf_counter() - started
+    return summary

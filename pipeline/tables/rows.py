@@ -1,0 +1,156 @@
+"""Doc -> rows: one function per table, each returning plain dicts keyed by column.
+
+Components put their findings on the Doc (``doc.ents``, ``doc.spans[<table>]`` with
+one ``Span._.<column>`` extension per extra column); these functions only read
+them. Every offset is a character offset into the document text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from bisect import bisect_right
+from datetime import date
+from typing import Iterable
+
+from spacy.tokens import Doc, Span
+
+from ..ingest.report import Report
+from . import schema
+
+#: Columns every span row starts with; the rest come from ``Span._`` extensions.
+SPAN_BASE = ("doc_id", "sent", "start", "end", "text")
+ENTITY_TABLES = {"PER": "people", "LOC": "places", "ORG": "organisations"}
+
+
+def documents_row(report: Report, doc: Doc | None) -> dict:
+    return {
+        "doc_id": report.doc_id,
+        "source": report.source,
+        "agency": report.agency,
+        "author": report.author,
+        "headline": report.headline,
+        "dateline_place": report.dateline_place,
+        "published": report.published,
+        "text": report.text,
+        "n_chars": len(report.text),
+        "n_tokens": len(doc) if doc is not None else None,
+        "status": report.status,
+        "error": report.error,
+        "format": report.format,
+        "url": report.url,
+        "subheadings": report.subheadings,
+    }
+
+
+def error_rows(report: Report, doc: Doc | None = None) -> list[dict]:
+    rows = []
+    if report.status != "ok" and report.error:
+        rows.append({"doc_id": report.doc_id, "source": report.source,
+                     "stage": report.stage or "read", "message": report.error})
+    if doc is not None and doc._.meldung_errors:
+        for stage, message in doc._.meldung_errors:
+            rows.append({"doc_id": report.doc_id, "source": report.source,
+                         "stage": stage, "message": message})
+    return rows
+
+
+class SentenceIndex:
+    """Sentence number of a token, in O(log n), for docs with or without sentences."""
+
+    def __init__(self, doc: Doc):
+        self.starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+    def __call__(self, token_i: int) -> int:
+        return max(bisect_right(self.starts, token_i) - 1, 0)
+
+
+def _ext(span: Span, name: str):
+    return span._.get(name) if Span.has_extension(name) else None
+
+
+def entity_key(span: Span) -> str:
+    """How mentions are grouped into entities when no resolver set ``Span._.entity``."""
+    return f"{span.label_}:{_ext(span, 'canonical') or span.text}"
+
+
+def mentions_rows(doc: Doc, sents: SentenceIndex | None = None) -> list[dict]:
+    sents = sents or SentenceIndex(doc)
+    ids: dict[str, int] = {}
+    rows = []
+    for span in doc.ents:
+        entity = _ext(span, "entity")
+        if entity is None:
+            entity = ids.setdefault(entity_key(span), len(ids))
+        rows.append({
+            "doc_id": doc._.doc_id, "sent": sents(span.start), "start": span.start_char,
+            "end": span.end_char, "text": span.text, "label": span.label_, "entity": entity,
+            "canonical": _ext(span, "canonical") or span.text,
+        })
+    return rows
+
+
+def person_id(canonical: str) -> str:
+    """A person id that is the same for the same canonical name in every run."""
+    return "P" + hashlib.sha1(canonical.casefold().encode("utf-8")).hexdigest()[:12]
+
+
+def entity_rows(mentions: list[dict]) -> dict[str, list[dict]]:
+    """Aggregate mention rows into people, places and organisations rows."""
+    grouped: dict[tuple[str, int], list[dict]] = {}
+    for m in mentions:
+        grouped.setdefault((m["label"], m["entity"]), []).append(m)
+    out: dict[str, list[dict]] = {t: [] for t in ENTITY_TABLES.values()}
+    for (label, entity), group in grouped.items():
+        table = ENTITY_TABLES.get(label)
+        if table is None:
+            continue
+        first = min(group, key=lambda m: m["start"])
+        canonical = max((m["canonical"] for m in group), key=len)
+        row = {"doc_id": first["doc_id"], "entity": entity, "canonical": canonical,
+               "n_mentions": len(group), "start": first["start"]}
+        if table == "people":
+            row.update(person_id=person_id(canonical), roles=[])
+        out[table].append(row)
+    return out
+
+
+def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None) -> list[dict]:
+    """Rows of a span table (numbers, dates, quotes, events) from ``doc.spans[table]``."""
+    if table not in doc.spans:
+        return []
+    sents = sents or SentenceIndex(doc)
+    extra = [c.name for c in schema.columns(table) if c.name not in SPAN_BASE]
+    rows = []
+    for span in doc.spans[table]:
+        row = {"doc_id": doc._.doc_id, "sent": sents(span.start), "start": span.start_char,
+               "end": span.end_char, "text": span.text}
+        for name in extra:
+            row[name] = _ext(span, name)
+        rows.append(row)
+    return rows
+
+
+def doc_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
+    """Every table's rows for one document (failed documents: documents and errors only)."""
+    tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
+    tables["documents"].append(documents_row(report, doc))
+    tables["errors"].extend(error_rows(report, doc))
+    if doc is None:
+        return tables
+    sents = SentenceIndex(doc)
+    tables["mentions"] = mentions_rows(doc, sents)
+    tables.update(entity_rows(tables["mentions"]))
+    for table in ("numbers", "dates", "quotes", "events"):
+        tables[table] = span_rows(doc, table, sents)
+    return tables
+
+
+def iso_date(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def merge(into: dict[str, list[dict]], more: Iterable[tuple[str, list[dict]]]) -> None:
+    for table, rows in more:
+        into.setdefault(table, []).extend(rows)

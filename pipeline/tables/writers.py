@@ -1,0 +1,199 @@
+"""Writing tables: one folder per table under the output folder, in part files.
+
+Every part file is written under a temporary name and renamed into place, so a
+part appears whole or not at all. After all tables of a part are in place, the
+part's doc_ids are appended to ``OUT/_meldung/manifest.jsonl``; a resumed run
+deletes parts the manifest does not list (a run killed between rename and
+manifest) and skips the documents it does list. Column order and types come from
+:mod:`pipeline.tables.schema`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import schema
+
+FORMATS = ("parquet", "csv", "jsonl", "duckdb")
+MANIFEST = "_meldung/manifest.jsonl"
+DUCKDB_FILE = "meldung.duckdb"
+_SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "duckdb": ".parquet"}
+
+
+class OutputExists(FileExistsError):
+    """The output folder holds a previous run and neither resume nor overwrite was asked."""
+
+
+def _json_default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _atomic_write(path: Path, write) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    write(tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def write_table_file(path: Path, table: str, rows: list[dict], fmt: str) -> None:
+    """One part file of ``table`` in ``fmt``, atomically."""
+    arrow = schema.to_arrow(table, rows)
+    if fmt in ("parquet", "duckdb"):
+        _atomic_write(path, lambda p: pq.write_table(arrow, p, compression="zstd"))
+    elif fmt == "csv":
+        _atomic_write(path, lambda p: _write_csv(arrow, table, p))
+    elif fmt == "jsonl":
+        names = schema.column_names(table)
+
+        def write(p: Path) -> None:
+            with open(p, "w", encoding="utf-8") as out:
+                for row in rows:
+                    out.write(json.dumps({n: row.get(n) for n in names}, ensure_ascii=False,
+                                         default=_json_default) + "\n")
+
+        _atomic_write(path, write)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _write_csv(arrow: pa.Table, table: str, path: Path) -> None:
+    """CSV via pyarrow; list columns become JSON arrays (CSV has no lists)."""
+    import pyarrow.csv as pacsv
+
+    for col in schema.columns(table):
+        if col.type == "list":
+            values = [None if v is None else json.dumps(v, ensure_ascii=False)
+                      for v in arrow.column(col.name).to_pylist()]
+            idx = arrow.schema.get_field_index(col.name)
+            arrow = arrow.set_column(idx, col.name, pa.array(values, pa.string()))
+    pacsv.write_csv(arrow, path)
+
+
+class DatasetWriter:
+    """Writes the tables of one run to ``out`` in ``fmt``; see the module docstring."""
+
+    def __init__(self, out: str | Path, fmt: str = "parquet", *, resume: bool = False,
+                 overwrite: bool = False):
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        self.out = Path(out)
+        self.fmt = fmt
+        self.done: set[str] = set()
+        self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
+        self._next_part = 0
+        self._prepare(resume=resume, overwrite=overwrite)
+
+    # -- setup ----------------------------------------------------------------------
+    @property
+    def part_root(self) -> Path:
+        """Where part files go: the output folder, or a staging folder for DuckDB."""
+        return self.out / "_meldung" / "parts" if self.fmt == "duckdb" else self.out
+
+    def _ours(self) -> list[Path]:
+        names = list(schema.TABLE_NAMES) + ["_meldung", DUCKDB_FILE]
+        return [self.out / n for n in names if (self.out / n).exists()]
+
+    def _prepare(self, *, resume: bool, overwrite: bool) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        existing = [p for p in self.out.iterdir() if not p.name.startswith(".")]
+        if existing and not resume:
+            if not overwrite:
+                raise OutputExists(
+                    f"output folder {self.out} is not empty; use --resume to continue that run "
+                    f"or --overwrite to replace it")
+            for path in self._ours():
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if resume:
+            self._load_manifest()
+        for table in schema.TABLE_NAMES:
+            (self.part_root / table).mkdir(parents=True, exist_ok=True)
+        (self.out / "_meldung").mkdir(exist_ok=True)
+        probe = self.out / "_meldung" / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+
+    def _load_manifest(self) -> None:
+        manifest = self.out / MANIFEST
+        parts: set[str] = set()
+        if manifest.exists():
+            for line in manifest.read_text("utf-8").splitlines():
+                try:
+                    entry = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a line cut off by a kill: its part is not committed
+                parts.add(entry["part"])
+                self.done.update(entry["doc_ids"])
+                for table, n in entry.get("rows", {}).items():
+                    self.rows_written[table] = self.rows_written.get(table, 0) + n
+        for table in schema.TABLE_NAMES:
+            folder = self.part_root / table
+            if not folder.exists():
+                continue
+            for file in folder.iterdir():
+                if file.name.startswith(".") or file.stem.removeprefix("part-") not in parts:
+                    file.unlink()  # uncommitted part or temporary file of a killed run
+        self._next_part = max((int(p) for p in parts), default=-1) + 1
+        (self.out / DUCKDB_FILE).unlink(missing_ok=True)
+
+    # -- writing --------------------------------------------------------------------
+    def write_part(self, tables: dict[str, list[dict]], doc_ids: Iterable[str]) -> None:
+        """Write one part (all tables, empty ones too) and commit it in the manifest."""
+        part = f"{self._next_part:05d}"
+        doc_ids = list(doc_ids)
+        counts = {}
+        for table in schema.TABLE_NAMES:
+            rows = tables.get(table, [])
+            path = self.part_root / table / f"part-{part}{_SUFFIX[self.fmt]}"
+            write_table_file(path, table, rows, self.fmt)
+            counts[table] = len(rows)
+        with open(self.out / MANIFEST, "a", encoding="utf-8") as manifest:
+            manifest.write(json.dumps({"part": part, "doc_ids": doc_ids, "rows": counts},
+                                      ensure_ascii=False) + "\n")
+            manifest.flush()
+            os.fsync(manifest.fileno())
+        self._next_part += 1
+        self.done.update(doc_ids)
+        for table, n in counts.items():
+            self.rows_written[table] += n
+
+    def close(self) -> None:
+        """Finish the run: make sure every table exists; build the DuckDB file."""
+        for table in schema.TABLE_NAMES:
+            folder = self.part_root / table
+            if not any(p.suffix == _SUFFIX[self.fmt] for p in folder.iterdir()):
+                write_table_file(folder / f"part-{self._next_part:05d}{_SUFFIX[self.fmt]}",
+                                 table, [], self.fmt)
+        if self.fmt == "duckdb":
+            self._build_duckdb()
+
+    def _build_duckdb(self) -> None:
+        import duckdb
+
+        target = self.out / DUCKDB_FILE
+        tmp = self.out / f".{DUCKDB_FILE}.tmp"
+        tmp.unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp))
+        try:
+            for table in schema.TABLE_NAMES:
+                cols = ", ".join(f'"{c.name}" {c.duckdb_type}' for c in schema.columns(table))
+                con.execute(f'CREATE TABLE "{table}" ({cols})')
+                files = sorted((self.part_root / table).glob("part-*.parquet"))
+                if files:
+                    names = ", ".join(f'"{c}"' for c in schema.column_names(table))
+                    file_list = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
+                    con.execute(f'INSERT INTO "{table}" SELECT {names} FROM read_parquet([{file_list}])')
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, target)
