@@ -1,0 +1,64 @@
+"""The table contract of DESIGN.md: every table, every column, nullable dtypes."""
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from pipeline.tables import schema
+
+CONTRACT = {
+    "documents": "doc_id source agency author headline dateline_place published text n_chars n_tokens status error",
+    "mentions": "doc_id sent start end text label entity canonical",
+    "people": "doc_id entity canonical person_id roles n_mentions start",
+    "places": "doc_id entity canonical country kind lat lon n_mentions start",
+    "organisations": "doc_id entity canonical n_mentions start",
+    "numbers": "doc_id sent start end text value approx unit what",
+    "dates": "doc_id sent start end text value kind anchor",
+    "quotes": "doc_id sent start end text kind speaker speaker_entity speaker_text speaker_start speaker_end cue cue_start cue_end",
+    "events": "doc_id sent start end type trigger actor target place date quantity quantity_what negated",
+    "errors": "doc_id source stage message",
+}
+
+
+def test_schema_has_exactly_the_contract_tables():
+    assert set(schema.TABLE_NAMES) == set(CONTRACT)
+
+
+@pytest.mark.parametrize("table", sorted(CONTRACT))
+def test_schema_contract_columns_come_first_in_order(table):
+    names = schema.column_names(table)
+    expected = CONTRACT[table].split()
+    assert names[: len(expected)] == expected
+
+
+@pytest.mark.parametrize("table", sorted(CONTRACT))
+def test_schema_every_column_documented_and_nullable(table):
+    for col in schema.columns(table):
+        assert col.doc
+    assert all(f.nullable for f in schema.arrow_schema(table))
+
+
+@pytest.mark.parametrize(
+    "table,column,dtype",
+    [
+        ("documents", "published", pd.ArrowDtype(pa.date32())),
+        ("documents", "n_chars", pd.Int64Dtype()),
+        ("documents", "headline", pd.StringDtype()),
+        ("numbers", "value", pd.Float64Dtype()),
+        ("events", "negated", pd.BooleanDtype()),
+        ("people", "roles", pd.ArrowDtype(pa.list_(pa.string()))),
+        ("dates", "anchor", pd.ArrowDtype(pa.date32())),
+    ],
+)
+def test_schema_pandas_dtypes(table, column, dtype):
+    assert schema.empty_frame(table)[column].dtype == dtype
+
+
+def test_schema_missing_values_are_null_not_empty_strings():
+    frame = schema.to_pandas("documents", schema.to_arrow("documents", [{"doc_id": "a"}]))
+    assert frame["headline"].isna().all() and frame["n_chars"].isna().all()
+
+
+def test_schema_unknown_table_names_the_known_ones():
+    with pytest.raises(KeyError, match="documents"):
+        schema.columns("quote")
