@@ -28,18 +28,18 @@ _BOMS = (
 MAX_CONTROL_SHARE = 0.002
 
 
-_SINGLE_BYTE_LATIN = {
-    "cp1250", "cp1252", "cp1257", "latin_1", "iso8859_2", "iso8859_15", "iso8859_16",
-    "iso8859_9", "cp1254", "mac_latin2", "mac_roman", "iso8859_3", "iso8859_4", "iso8859_13",
-}
+#: Non-ASCII characters that German news text in cp1252 plausibly contains.
+_GERMAN_EXTRA = set("äöüÄÖÜßéèêáàâíìóòôúùçñÉÈÁÀÇÑëïÿ„“”‚‘’»«–—…€°§²³½¼¾×·")
 
 
-def _fits_cp1252(data: bytes) -> bool:
+def _plausible_cp1252(data: bytes) -> bool:
     try:
-        data.decode("cp1252")
-        return True
+        text = data.decode("cp1252")
     except UnicodeDecodeError:
         return False
+    odd = sum(1 for ch in text if ord(ch) > 127 and ch not in _GERMAN_EXTRA)
+    odd += sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return odd <= len(text) * 0.001
 
 
 def detect_encoding(data: bytes) -> str:
@@ -54,14 +54,15 @@ def detect_encoding(data: bytes) -> str:
         pass
     if b"\x00" in data:
         raise DecodeError("binary content (NUL bytes) without a UTF-16/32 byte order mark")
+    if _plausible_cp1252(data):
+        # charset-normalizer cannot tell the single-byte code pages apart on short
+        # German text: "Grüße aus Köln: „Die Maßnahmen greifen“" in cp1252 comes back
+        # as a Mac code page ("Gr¸þe aus Kˆln"). German feeds that are not UTF-8 are
+        # cp1252/latin-1, so take cp1252 whenever it yields plausible German text.
+        return "cp1252"
     best = from_bytes(data).best()
     if best is None:
         raise DecodeError("undecodable bytes: no text encoding fits")
-    if best.encoding in _SINGLE_BYTE_LATIN and _fits_cp1252(data):
-        # charset-normalizer cannot tell the Latin code pages apart on short German
-        # text: b"Gr\xfc\xdfe aus K\xf6ln" comes back as cp1250. German feeds that are
-        # not UTF-8 are cp1252/latin-1, so prefer cp1252 whenever it decodes cleanly.
-        return "cp1252"
     return best.encoding
 
 

@@ -8,6 +8,8 @@ on and the documents and errors tables say what happened.
 from __future__ import annotations
 
 import csv
+import re
+import warnings
 import io
 import json
 from dataclasses import dataclass
@@ -225,7 +227,9 @@ def _nitf(root, source: Source) -> Report:
     hl1 = _find(root, "hl1")
     title = _find(root, "title")
     headline = _text(hl1) or _text(title) or None
-    date_el = _find(root, "date.issue") or _find(root, "date.release")
+    date_el = _find(root, "date.issue")
+    if date_el is None:
+        date_el = _find(root, "date.release")
     if date_el is not None:
         report.published = parse_published(date_el.get("norm") or _text(date_el))
     byline = _find(root, "byline")
@@ -293,8 +297,12 @@ def _xml_blocks(container, *, paragraph: tuple[str, ...], subheading: tuple[str,
 # --- HTML --------------------------------------------------------------------------
 
 def _looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:512]
+    """True when the first element (after XML declaration, comments, doctype) is <html>."""
+    head = data[:4096].lstrip().lower()
+    if head.startswith(b"<!doctype html"):
+        return True
+    head = re.sub(rb"^(\s*(<\?.*?\?>|<!--.*?-->|<!doctype[^>]*>))*\s*", b"", head, flags=re.S)
+    return head.startswith(b"<html")
 
 
 def read_html(source: Source, options: ReadOptions) -> Iterator[Report]:
@@ -317,8 +325,10 @@ def _html_report(source: Source, data: bytes, options: ReadOptions) -> Iterator[
         yield Report.failed(source.name, source.name, "decode", str(err), fmt="html")
         return
     try:
-        extracted = trafilatura.extract(html, output_format="xml", with_metadata=True,
-                                        include_comments=False, favor_recall=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PendingDeprecationWarning)  # with_metadata's rename
+            extracted = trafilatura.extract(html, output_format="xml", with_metadata=True,
+                                            include_comments=False, favor_recall=True)
     except Exception as err:  # noqa: BLE001 - trafilatura raises many kinds on junk
         yield Report.failed(source.name, source.name, "parse", f"HTML extraction failed: {err}", fmt="html")
         return
