@@ -8,6 +8,7 @@ only adds the checks a news pipeline needs before it trusts a guess.
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -83,13 +84,15 @@ def decode(data: bytes) -> tuple[str, str]:
     return unicodedata.normalize("NFC", text), encoding
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff]")
+
+
 def _check_text(text: str) -> None:
     if "\x00" in text:
         raise DecodeError("binary content (NUL characters)")
     if not text:
         return
-    controls = sum(1 for ch in text if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")
-                   and ch not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(text))
     if controls / len(text) > MAX_CONTROL_SHARE:
         raise DecodeError(f"binary content ({controls} control characters in {len(text)})")
     if text.count("\ufffd") / len(text) > MAX_CONTROL_SHARE:

@@ -61,10 +61,16 @@ def _finish(report: Report, options: ReadOptions) -> Report:
     return report
 
 
-def _load_text(source: Source, options: ReadOptions, fmt: str) -> tuple[str | None, Report | None]:
+def _load_text(source: Source, options: ReadOptions, fmt: str,
+               one_document: bool = False) -> tuple[str | None, Report | None]:
+    # one document cannot be longer than max_chars, and a character takes at most
+    # four bytes: read no more than that, so a 50 MB report never sits in memory
+    limit = min(options.max_bytes, 4 * options.max_chars + 4) if one_document else options.max_bytes
     try:
-        data = source.read_bytes(options.max_bytes)
+        data = source.read_bytes(limit)
     except TooLarge as err:
+        if one_document and limit < options.max_bytes:
+            err = f"document too long: more than {options.max_chars:,} characters (raise --max-chars)"
         return None, Report.failed(source.name, source.name, "read", str(err), fmt=fmt)
     except (OSError, EOFError) as err:
         return None, Report.failed(source.name, source.name, "read", f"cannot read: {err}", fmt=fmt)
@@ -77,7 +83,7 @@ def _load_text(source: Source, options: ReadOptions, fmt: str) -> tuple[str | No
 
 def read_txt(source: Source, options: ReadOptions) -> Iterator[Report]:
     """A plain-text report: the whole file is the text; layout from agency conventions."""
-    text, failed = _load_text(source, options, "txt")
+    text, failed = _load_text(source, options, "txt", one_document=True)
     if failed:
         yield failed
         return

@@ -171,3 +171,15 @@ def test_readers_too_large_file_is_not_read_whole(write):
     write("big.txt", b"a" * 5000)
     (r,) = read(write.folder, max_bytes=1000)
     assert (r.status, r.stage) == ("error", "read") and "larger than" in r.error
+
+
+def test_readers_huge_single_report_is_an_error_row_and_the_run_goes_on(write):
+    big = write("huge.txt", b"")
+    with open(big, "wb") as handle:  # 50 MB of plausible text, generated, never committed
+        line = "Berlin (dpa) - Ein sehr langer Bericht mit vielen Wörtern. " * 100 + "\n"
+        while handle.tell() < 50 * 1024 * 1024:
+            handle.write(line.encode("utf-8"))
+    write("small.txt", "Ein kleiner Bericht.")
+    got = {r.doc_id: r for r in read(write.folder)}
+    assert got["huge.txt"].status == "error" and "too long" in got["huge.txt"].error
+    assert got["small.txt"].status == "ok"
