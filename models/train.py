@@ -1,0 +1,439 @@
+"""Train meldung's German pipeline (tagger, morphologizer, parser, lemmatizer) from ../shared/corpora.
+
+One command retrains everything (data preparation, every ablation variant,
+evaluation on UD German GSD test, the bundled model)::
+
+    python models/train.py all
+
+Steps, each also a command of its own::
+
+    python models/train.py convert            # UD CoNLL-U -> models/corpus/*.spacy
+    python models/train.py silver             # HanTa silver tags/lemmas on CC BY(-SA) text
+    python models/train.py pretrain           # spacy pretrain of tok2vec on that text
+    python models/train.py train VARIANT      # models/training/VARIANT/model-best
+    python models/train.py evaluate VARIANT   # models/results/VARIANT.json (GSD test)
+    python models/train.py lemmas VARIANT     # edit tree vs lookup vs combination
+    python models/assemble.py --variant VARIANT   # models/de_meldung
+
+Data (never copied into the repository; read from ``../shared/corpora`` next
+to the checkout, or from ``$MELDUNG_CORPORA`` / ``--corpora``):
+
+- train: UD German GSD **dev** (minus every 10th block of 10 sentences) + UD
+  German PUD (tag unset: its XPOS is not STTS);
+- dev (early stopping, model choice): every 10th block of 10 GSD dev sentences;
+- test (evaluation only, never for a choice): UD German GSD test.
+- LIT (CC BY-NC-SA) and the NC news corpora are never read.
+
+Run one heavy job at a time, on one core::
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \\
+        nohup timeout 25m python models/train.py train baseline > models/training/baseline.log 2>&1 &
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+from xml.etree import ElementTree
+
+MODELS = Path(__file__).resolve().parent
+REPO = MODELS.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+CONFIGS = MODELS / "configs"
+CORPUS = MODELS / "corpus"  # gitignored
+TRAINING = MODELS / "training"  # gitignored
+RESULTS = MODELS / "results"  # committed: the figures behind the model card
+SEED = 0
+
+GSD_DEV = "ud/UD_German-GSD/de_gsd-ud-dev.conllu"
+GSD_TEST = "ud/UD_German-GSD/de_gsd-ud-test.conllu"
+PUD = "ud/UD_German-PUD/de_pud-ud-test.conllu"
+SPEECHES = "raw/GermanPoliticalSpeeches"
+LEGAL_TIMEX = "ner/LegalER-DE/dataset_courts_timex.zip"
+GERMEVAL_DEV = "ner/GermEval2014/NER-de-dev.tsv"
+
+#: Ablation variants: config file + overrides + training data. Every variant
+#: early-stops on the held-out GSD dev blocks; GSD test is only scored afterwards.
+VARIANTS: dict[str, dict] = {
+    "baseline": {"config": "ud.cfg", "train": "train.spacy", "overrides": {}},
+    "silver": {"config": "ud.cfg", "train": "train_silver.spacy", "overrides": {}},
+    "pretrain": {
+        "config": "ud.cfg",
+        "train": "train.spacy",
+        "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain" / "model-last.bin")},
+    },
+    "wide": {
+        "config": "ud.cfg",
+        "train": "train.spacy",
+        "overrides": {
+            "components.tok2vec.model.encode.width": 192,
+            "components.tok2vec.model.embed.rows": [10000, 2000, 5000, 5000],
+        },
+    },
+    "long": {
+        "config": "ud.cfg",
+        "train": "train.spacy",
+        "overrides": {"training.max_steps": 12000, "training.patience": 4000},
+    },
+}
+
+
+def corpora_dir(arg: str | None = None) -> Path:
+    """../shared/corpora next to the checkout, unless overridden."""
+    path = Path(arg or os.environ.get("MELDUNG_CORPORA") or REPO.parent / "shared" / "corpora")
+    if not (path / "ud").is_dir():
+        raise SystemExit(f"corpora not found at {path} (set MELDUNG_CORPORA or --corpora)")
+    return path
+
+
+def log(*args) -> None:
+    print(time.strftime("%H:%M:%S"), *args, flush=True)
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def is_heldout(index: int) -> bool:
+    """Every 10th block of 10 consecutive GSD dev sentences is held out (80 of 799)."""
+    return (index // 10) % 10 == 9
+
+
+def group_docs(sent_docs: list, size: int = 10) -> list:
+    from spacy.tokens import Doc
+
+    return [Doc.from_docs(sent_docs[i : i + size]) for i in range(0, len(sent_docs), size)]
+
+
+def convert(corpora: Path, out: Path = CORPUS, *, limit: int | None = None) -> dict[str, int]:
+    """Write train.spacy, dev.spacy, test.spacy (gold, multiword tokens merged)."""
+    from spacy.tokens import DocBin
+    from spacy.vocab import Vocab
+
+    from pipeline.evaluate.ud import read_conllu, sentence_to_doc
+
+    vocab = Vocab()
+    out.mkdir(parents=True, exist_ok=True)
+    gsd = [sentence_to_doc(vocab, s) for s in read_conllu(corpora / GSD_DEV, limit=limit)]
+    train_gsd = [d for i, d in enumerate(gsd) if not is_heldout(i)]
+    dev_gsd = [d for i, d in enumerate(gsd) if is_heldout(i)]
+    pud_docs: list = []
+    current: list = []
+    for s in read_conllu(corpora / PUD, limit=limit):
+        if s.newdoc and current:
+            pud_docs.append(current)
+            current = []
+        current.append(sentence_to_doc(vocab, s, stts=False))
+    if current:
+        pud_docs.append(current)
+    from spacy.tokens import Doc
+
+    train_docs = group_docs(train_gsd) + [Doc.from_docs(g) for g in pud_docs]
+    dev_docs = group_docs(dev_gsd)
+    test = [sentence_to_doc(vocab, s) for s in read_conllu(corpora / GSD_TEST, limit=limit)]
+    counts = {}
+    for name, docs in (("train", train_docs), ("dev", dev_docs), ("test", group_docs(test))):
+        DocBin(docs=docs, store_user_data=False).to_disk(out / f"{name}.spacy")
+        counts[name] = (len(docs), sum(len(d) for d in docs))
+        log(f"{name}.spacy: {counts[name][0]} docs, {counts[name][1]} tokens")
+    return counts
+
+
+# --------------------------------------------------------------------------- raw text
+
+
+def speeches_paragraphs(corpora: Path) -> list[str]:
+    """Paragraphs of the German Political Speeches corpus (CC BY-SA 4.0)."""
+    folder = corpora / SPEECHES
+    paragraphs: list[str] = []
+    with gzip.open(folder / "Bundestagspraesident.xml.gz") as handle:
+        root = ElementTree.parse(handle).getroot()
+    for text in root.iter("text"):
+        body = text.findtext("rohtext") or ""
+        paragraphs.extend(p.strip() for p in body.split("\n") if len(p.split()) >= 4)
+    with gzip.open(folder / "speeches.json.gz") as handle:
+        speeches = json.load(handle)["speech"]
+    for text in speeches.values():
+        paragraphs.extend(p.strip() for p in (text or "").split("\n") if len(p.split()) >= 4)
+    return paragraphs
+
+
+def legal_sentences(corpora: Path) -> list[str]:
+    """Tokenised sentences of the LegalER court decisions (CC BY 4.0), TIMEX3 tags removed."""
+    import zipfile
+
+    sentences: list[str] = []
+    with zipfile.ZipFile(corpora / LEGAL_TIMEX) as archive:
+        for name in sorted(archive.namelist()):
+            if not name.endswith(".txt"):
+                continue
+            for line in archive.read(name).decode("utf8").splitlines():
+                line = re.sub(r"</?TIMEX3[^>]*>", "", line).strip()
+                if not line or line.startswith("<") or len(line.split()) < 4:
+                    continue
+                sentences.append(line)
+    return sentences
+
+
+def germeval_sentences(corpora: Path) -> list[list[str]]:
+    """Token lists of the GermEval 2014 dev sentences (CC BY 4.0)."""
+    sentences, current = [], []
+    for line in (corpora / GERMEVAL_DEV).read_text(encoding="utf8").splitlines():
+        if line.startswith("#"):
+            continue
+        if not line.strip():
+            if current:
+                sentences.append(current)
+            current = []
+            continue
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            current.append(parts[1])
+    if current:
+        sentences.append(current)
+    return sentences
+
+
+# --------------------------------------------------------------------------- silver
+
+#: HanTa writes a few tags its own way; map them to STTS as in TIGER.
+HANTA_TAGS = {"NNA": "NN", "NNI": "NN", "ORD_ABR": "ADJA", "SYMB": "XY", "URL": "XY", "UNKNOWN": "XY"}
+
+
+def hanta_tag(tag: str) -> str:
+    tag = tag.replace("(", "").replace(")", "")  # VV(FIN) -> VVFIN, ADJ(A) -> ADJA
+    return HANTA_TAGS.get(tag, tag)
+
+
+def silver(corpora: Path, out: Path = CORPUS, *, words: int = 120_000, seed: int = SEED) -> int:
+    """HanTa STTS tags + lemmas on CC BY(-SA) text -> silver.spacy and train_silver.spacy.
+
+    Silver docs carry tag and lemma only (no POS, morph or heads), so the
+    morphologizer and parser treat them as unannotated and skip them.
+    """
+    import spacy
+    from HanTa import HanoverTagger as ht
+    from spacy.tokens import Doc, DocBin
+
+    from pipeline.components.tokenizer import customize_tokenizer
+
+    rng = random.Random(seed)
+    nlp = customize_tokenizer(spacy.blank("de"))
+    speech = speeches_paragraphs(corpora)
+    legal = legal_sentences(corpora)
+    germeval = germeval_sentences(corpora)
+    rng.shuffle(speech)
+    rng.shuffle(legal)
+    rng.shuffle(germeval)
+    # half speeches, a quarter court decisions, a quarter GermEval sentences
+    budget = {"speech": words // 2, "legal": words // 4, "germeval": words // 4}
+    token_lists: list[list[str]] = []
+    for name, items, tokenize in (
+        ("speech", speech, lambda t: [x.text for x in nlp(t) if not x.is_space]),
+        ("legal", legal, lambda t: t.split()),
+        ("germeval", germeval, lambda t: t),
+    ):
+        n = 0
+        for item in items:
+            tokens = tokenize(item)
+            if not tokens or len(tokens) > 120:
+                continue
+            token_lists.append(tokens)
+            n += len(tokens)
+            if n >= budget[name]:
+                break
+        log(f"silver {name}: {n} words")
+    tagger = ht.HanoverTagger("morphmodel_ger.pgz")
+    vocab = nlp.vocab
+    docs = []
+    for tokens in token_lists:
+        tagged = tagger.tag_sent(tokens, taglevel=1)
+        tags = [hanta_tag(t[2]) for t in tagged]
+        lemmas = [t[1] for t in tagged]
+        docs.append(Doc(vocab, words=tokens, tags=tags, lemmas=lemmas))
+    grouped = [Doc.from_docs(docs[i : i + 10]) for i in range(0, len(docs), 10)]
+    DocBin(docs=grouped, store_user_data=False).to_disk(out / "silver.spacy")
+    gold = list(DocBin().from_disk(out / "train.spacy").get_docs(vocab))
+    DocBin(docs=gold + grouped, store_user_data=False).to_disk(out / "train_silver.spacy")
+    total = sum(len(d) for d in docs)
+    log(f"silver.spacy: {len(docs)} sentences, {total} words")
+    return total
+
+
+# --------------------------------------------------------------------------- pretrain
+
+
+def pretrain_text(corpora: Path, out: Path = CORPUS) -> Path:
+    """raw.jsonl for ``spacy pretrain``: speeches, court sentences, GermEval dev (all CC BY / CC BY-SA)."""
+    path = out / "raw.jsonl"
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(SEED)
+    lines = [{"text": p} for p in speeches_paragraphs(corpora)]
+    legal = legal_sentences(corpora)
+    rng.shuffle(legal)
+    lines += [{"text": s} for s in legal[:15000]]
+    lines += [{"text": " ".join(s)} for s in germeval_sentences(corpora)]
+    rng.shuffle(lines)
+    with path.open("w", encoding="utf8") as handle:
+        for line in lines:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+    log(f"raw.jsonl: {len(lines)} texts, {sum(len(x['text'].split()) for x in lines)} words")
+    return path
+
+
+def pretrain(corpora: Path, *, max_epochs: int = 4) -> Path:
+    from spacy.cli.pretrain import pretrain as spacy_pretrain
+    from spacy.util import load_config
+
+    import pipeline.components.tokenizer  # noqa: F401  (registers the callback)
+
+    raw = CORPUS / "raw.jsonl"
+    if not raw.exists():
+        pretrain_text(corpora)
+    out = TRAINING / "pretrain"
+    out.mkdir(parents=True, exist_ok=True)
+    config = load_config(
+        CONFIGS / "ud.cfg",
+        overrides={
+            "paths.raw_text": str(raw),
+            "paths.train": str(CORPUS / "train.spacy"),
+            "paths.dev": str(CORPUS / "dev.spacy"),
+            "pretraining.max_epochs": max_epochs,
+        },
+        interpolate=False,
+    )
+    spacy_pretrain(config, out, use_gpu=-1, silent=False)
+    # keep a stable name for the last epoch
+    weights = sorted(out.glob("model*.bin"), key=lambda p: p.stat().st_mtime)
+    last = weights[-1]
+    shutil.copy(last, out / "model-last.bin")
+    log(f"pretrained weights: {last.name} -> model-last.bin")
+    return out / "model-last.bin"
+
+
+# --------------------------------------------------------------------------- train / evaluate
+
+
+def train(variant: str, *, overrides: dict | None = None, output: Path | None = None) -> Path:
+    from spacy.cli.train import train as spacy_train
+
+    import pipeline.components.tokenizer  # noqa: F401  (registers meldung.german_tokenizer.v1)
+
+    spec = VARIANTS[variant]
+    output = output or TRAINING / variant
+    settings = {
+        "paths.train": str(CORPUS / spec["train"]),
+        "paths.dev": str(CORPUS / "dev.spacy"),
+        "system.seed": SEED,
+        **spec["overrides"],
+        **(overrides or {}),
+    }
+    log(f"training {variant} -> {output} with {settings}")
+    spacy_train(CONFIGS / spec["config"], output, overrides=settings, use_gpu=-1)
+    return output / "model-best"
+
+
+def evaluate(variant: str, corpora: Path, *, model: Path | None = None, lemmatizer: str | None = None) -> dict:
+    import spacy
+
+    import pipeline.components.sentences  # noqa: F401
+    import pipeline.components.tokenizer  # noqa: F401
+    from pipeline.evaluate.ud import evaluate_ud
+
+    model = model or TRAINING / variant / "model-best"
+    nlp = spacy.load(model)
+    if lemmatizer:
+        set_lemmatizer(nlp, lemmatizer)
+    scores = evaluate_ud(nlp, corpora / GSD_TEST)
+    dev = evaluate_ud(nlp, CORPUS / "dev.conllu", raw_sentences=False) if (CORPUS / "dev.conllu").exists() else None
+    result = {"variant": variant, "lemmatizer": lemmatizer or "edit_tree", "model": str(model.relative_to(REPO)) if model.is_relative_to(REPO) else str(model), "gsd_test": scores, "heldout_dev": dev}
+    RESULTS.mkdir(exist_ok=True)
+    name = variant if not lemmatizer else f"{variant}.lemma-{lemmatizer}"
+    (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+    log(name, json.dumps(scores))
+    return result
+
+
+def set_lemmatizer(nlp, kind: str) -> None:
+    """Swap the lemmatizer: ``edit_tree`` (trained), ``lookup`` (spacy-lookups-data),
+    ``edit_tree+lookup`` (edit tree, lookup where no edit tree applies)."""
+    from spacy.lookups import load_lookups
+
+    if kind == "edit_tree":
+        return
+    if kind == "lookup":
+        nlp.remove_pipe("trainable_lemmatizer")
+    elif kind == "edit_tree+lookup":
+        nlp.get_pipe("trainable_lemmatizer").backoff = None
+    else:
+        raise ValueError(kind)
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup", "overwrite": False})
+    lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
+
+
+def write_dev_conllu(corpora: Path) -> Path:
+    """The held-out GSD dev blocks as CoNLL-U (for scoring choices, never GSD test)."""
+    from pipeline.evaluate.ud import read_conllu
+
+    out = CORPUS / "dev.conllu"
+    with out.open("w", encoding="utf8") as handle:
+        for i, s in enumerate(read_conllu(corpora / GSD_DEV)):
+            if is_heldout(i):
+                handle.write("\n".join(s.comments + s.lines) + "\n\n")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpora", default=None, help="folder of the shared corpora (default ../shared/corpora)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("convert")
+    p = sub.add_parser("silver")
+    p.add_argument("--words", type=int, default=120_000)
+    p = sub.add_parser("pretrain")
+    p.add_argument("--epochs", type=int, default=4)
+    for name in ("train", "evaluate", "lemmas"):
+        p = sub.add_parser(name)
+        p.add_argument("variant", choices=sorted(VARIANTS))
+    sub.add_parser("all")
+    args = parser.parse_args(argv)
+    corpora = corpora_dir(args.corpora)
+
+    if args.command == "convert":
+        convert(corpora)
+        write_dev_conllu(corpora)
+    elif args.command == "silver":
+        silver(corpora, words=args.words)
+    elif args.command == "pretrain":
+        pretrain(corpora, max_epochs=args.epochs)
+    elif args.command == "train":
+        train(args.variant)
+    elif args.command == "evaluate":
+        evaluate(args.variant, corpora)
+    elif args.command == "lemmas":
+        for kind in ("lookup", "edit_tree+lookup"):
+            evaluate(args.variant, corpora, lemmatizer=kind)
+    elif args.command == "all":
+        convert(corpora)
+        write_dev_conllu(corpora)
+        silver(corpora)
+        pretrain(corpora)
+        for variant in VARIANTS:
+            train(variant)
+            evaluate(variant, corpora)
+        for kind in ("lookup", "edit_tree+lookup"):
+            evaluate("baseline", corpora, lemmatizer=kind)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

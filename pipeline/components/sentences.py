@@ -1,0 +1,249 @@
+"""Sentence boundaries for German agency copy, set before the parser.
+
+``meldung_sentences`` runs before the parser and presets ``token.is_sent_start``
+where the text settles the question; elsewhere it leaves the value unset and
+the parser decides. spaCy's parser keeps preset values: a token preset to
+``True`` starts a sentence, one preset to ``False`` does not
+(``tests/model/test_sentences.py`` checks this on the bundled model).
+
+Rules, strongest first:
+
+1. Layout blocks: the ingester puts ``doc.spans["layout"]`` (labels
+   ``headline``, ``dateline``, ``subheading``, ``paragraph``, ``signature``) on
+   each Doc. Every block starts a sentence, and the token after a block starts
+   one too, so a headline or subheading is never glued to the next sentence.
+   Headlines, datelines, subheadings and signatures are not split inside.
+2. Line breaks: a blank line always ends a sentence; a single newline does too
+   unless the next line starts in lower case (a hard-wrapped sentence).
+3. Quotations („…“, »…«, «…», "…", “…”): no sentence starts inside a quotation
+   whose marks are balanced within its paragraph, nor right after its closing
+   mark when a comma or a lower-case word follows (``„…“, sagte er``). An
+   unclosed quotation constrains nothing, so it cannot glue the rest of the
+   document together.
+4. No sentence starts after an abbreviation (``z.B.``, ``Dr.``, ``Mio.``) or an
+   ordinal (``am 2. März``, ``der 3. Oktober``, ``2. Liga``) unless a newline follows.
+
+Like textacy's quotation finder, the rules read characters, not meaning: a
+quotation that really holds several sentences stays one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable, Iterator, NamedTuple
+
+from spacy.language import Language
+from spacy.pipeline import Pipe
+from spacy.tokens import Doc, Token
+
+from .tokenizer import ABBREVIATIONS
+
+#: Layout labels whose blocks are one sentence each (never split inside).
+ATOMIC_BLOCKS = frozenset({"headline", "dateline", "subheading", "signature"})
+#: Opening mark -> closing marks, per German and international usage.
+QUOTE_PAIRS: dict[str, tuple[str, ...]] = {
+    "„": ("“", '"', "”"),
+    "»": ("«",),
+    "«": ("»",),
+    "“": ("”",),
+    '"': ('"',),
+}
+MONTHS = frozenset(
+    "Januar Jänner Februar März April Mai Juni Juli August September Oktober November "
+    "Dezember Jan. Feb. Febr. Apr. Aug. Sep. Sept. Okt. Nov. Dez.".split()
+)
+#: Abbreviations after which a sentence may well end (``usw.`` closes lists).
+MAY_END_SENTENCE = frozenset({"usw.", "etc.", "u.ä.", "o.ä.", "u.Ä.", "o.Ä.", "u.a.m.", "ff."})
+ORDINAL = re.compile(r"^\d{1,3}\.$")
+
+
+class SentenceBoundary(NamedTuple):
+    """A decision for one token: ``is_start`` True/False, and why."""
+
+    i: int
+    is_start: bool
+    reason: str
+
+
+def _hard_breaks(doc: Doc, spans_key: str) -> dict[int, str]:
+    """Token indices that must start a sentence, with the reason."""
+    breaks: dict[int, str] = {}
+    for span in doc.spans.get(spans_key, []) if spans_key in doc.spans else []:
+        breaks.setdefault(span.start, f"layout:{span.label_}")
+        end = span.end
+        while end < len(doc) and doc[end].is_space:
+            end += 1
+        if end < len(doc):
+            breaks.setdefault(end, f"after:{span.label_}")
+    for token in doc:
+        if not token.is_space or "\n" not in token.text:
+            continue
+        nxt = token.i + 1
+        while nxt < len(doc) and doc[nxt].is_space:
+            nxt += 1
+        if nxt >= len(doc):
+            continue
+        blank = token.text.count("\n") >= 2 or any(
+            doc[j].text.count("\n") for j in range(token.i + 1, nxt)
+        )
+        if blank:
+            breaks.setdefault(nxt, "blank line")
+        elif not doc[nxt].text[:1].islower():
+            breaks.setdefault(nxt, "newline")
+    return breaks
+
+
+def _segments(n: int, starts: set[int]) -> Iterator[tuple[int, int]]:
+    bounds = sorted({0, *starts, n})
+    for a, b in zip(bounds, bounds[1:]):
+        if a < b:
+            yield a, b
+
+
+def find_quotations(doc: Doc, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(open, close) token indices of balanced outermost quotations in ``doc[start:end]``.
+
+    An opening mark without its closing mark in the range is skipped.
+    """
+    end = len(doc) if end is None else end
+    i = start
+    while i < end:
+        mark = doc[i].text
+        closers = QUOTE_PAIRS.get(mark)
+        if closers is None:
+            i += 1
+            continue
+        close = next((j for j in range(i + 1, end) if doc[j].text in closers), None)
+        if close is None:  # unbalanced: constrain nothing
+            i += 1
+            continue
+        yield i, close
+        i = close + 1
+
+
+def find_sentence_boundaries(
+    doc: Doc,
+    *,
+    spans_key: str = "layout",
+    abbreviations: frozenset[str] = frozenset(ABBREVIATIONS),
+) -> Iterator[SentenceBoundary]:
+    """Yield the boundary decisions the rules can make, in text order; leave the Doc alone."""
+    decided: dict[int, SentenceBoundary] = {}
+    hard = _hard_breaks(doc, spans_key)
+    for i, reason in hard.items():
+        decided[i] = SentenceBoundary(i, True, reason)
+
+    def forbid(i: int, reason: str) -> None:
+        if 0 < i < len(doc) and i not in decided:
+            decided[i] = SentenceBoundary(i, False, reason)
+
+    # headline, dateline, subheading, signature: one sentence each
+    if spans_key in doc.spans:
+        for span in doc.spans[spans_key]:
+            if span.label_ in ATOMIC_BLOCKS:
+                for i in range(span.start + 1, span.end):
+                    forbid(i, f"inside:{span.label_}")
+    for seg_start, seg_end in _segments(len(doc), set(hard)):
+        for open_i, close_i in find_quotations(doc, seg_start, seg_end):
+            for i in range(open_i + 1, close_i + 1):
+                forbid(i, "inside quotation")
+            nxt = close_i + 1
+            if nxt < seg_end and (doc[nxt].text in {",", ";"} or doc[nxt].text[:1].islower()):
+                forbid(nxt, "after quotation")
+    for token in doc[:-1]:
+        nxt = doc[token.i + 1]
+        if nxt.is_space:
+            continue
+        text = token.text
+        if text in abbreviations:
+            if text in MAY_END_SENTENCE and nxt.text[:1].isupper():
+                continue
+            forbid(nxt.i, "after abbreviation")
+        elif ORDINAL.match(text):
+            # "am 2. März", "der 3. Oktober", "die 2. Liga"; but "auf Platz 2. Die ..." may end
+            if nxt.text in MONTHS or not nxt.text[:1].isupper() or not _ends_clause(doc, token.i):
+                forbid(nxt.i, "after ordinal")
+    for i in sorted(decided):
+        yield decided[i]
+
+
+def _ends_clause(doc: Doc, i: int) -> bool:
+    """``… auf Platz 2. Die …``: a number ends a sentence when no determiner,
+    preposition or article precedes it closely (``am 2.``, ``der 3.``)."""
+    prev = doc[i - 1] if i > 0 else None
+    if prev is None:
+        return False
+    return prev.lower_ not in {
+        "am", "an", "vom", "zum", "bis", "seit", "ab", "den", "der", "dem", "des", "die", "das",
+        "im", "zur", "beim", "ihr", "ihre", "ihrem", "ihren", "seine", "seinem", "seinen", "sein",
+        "ihres", "seines", "jeden", "jedes", "jeder", "zu", "um", "in", "über", "für", "ins", ",",
+    }
+
+
+@Language.factory(
+    "meldung_sentences",
+    requires=["token.text"],
+    assigns=["token.is_sent_start"],
+    default_config={
+        "spans_key": "layout",
+        "overwrite": False,
+        "scorer": {"@scorers": "spacy.senter_scorer.v1"},
+    },
+)
+def make_sentences(
+    nlp: Language, name: str, spans_key: str, overwrite: bool, scorer: Callable | None
+) -> "SentenceRules":
+    return SentenceRules(nlp, name, spans_key=spans_key, overwrite=overwrite, scorer=scorer)
+
+
+class SentenceRules(Pipe):
+    """Presets ``token.is_sent_start`` from layout, line breaks, quotations, abbreviations.
+
+    Values already set on the Doc (by the caller or an earlier pipe) are kept
+    unless ``overwrite`` is true.
+    """
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "meldung_sentences",
+        *,
+        spans_key: str = "layout",
+        overwrite: bool = False,
+        scorer: Callable | None = None,
+    ) -> None:
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        self.scorer = scorer
+        self.abbreviations = frozenset(ABBREVIATIONS) | _tokenizer_abbreviations(nlp)
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            boundaries = list(
+                find_sentence_boundaries(doc, spans_key=self.spans_key, abbreviations=self.abbreviations)
+            )
+            self.set_annotations(doc, boundaries)
+            return doc
+        except Exception as err:  # noqa: BLE001 - routed to nlp's error handler
+            error_handler(self.name, self, [doc], err)
+            return doc
+
+    def set_annotations(self, doc: Doc, boundaries: list[SentenceBoundary]) -> None:
+        for b in boundaries:
+            token: Token = doc[b.i]
+            if self.overwrite or token.is_sent_start is None:
+                token.is_sent_start = b.is_start
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:  # config carries all settings
+        return None
+
+    def from_disk(self, path, *, exclude=tuple()) -> "SentenceRules":
+        return self
+
+
+def _tokenizer_abbreviations(nlp: Language) -> frozenset[str]:
+    """Special cases of the tokenizer that end in a full stop (``Dr.``, ``z.B.``)."""
+    rules = getattr(nlp.tokenizer, "rules", None) or {}
+    return frozenset(k for k in rules if len(k) > 1 and k.endswith(".") and not k[:-1].isdigit())
