@@ -1,0 +1,285 @@
+"""German knowledge after the statistical NER: a gazetteer and a noun filter.
+
+Two spaCy components, meant to run after ``ner``:
+
+- ``meldung_gazetteer`` adds PER / LOC / ORG entities from small name lists
+  (countries and Länder, cities with German exonyms, organisations and their
+  abbreviations, first names followed by a capitalised word) **only where the
+  model found nothing** (no overlap with an existing entity), so the model's own
+  recall stays visible. Genitive forms ("Deutschlands", "Berlins") are matched.
+- ``meldung_entity_filter`` removes single-token entities that are German common
+  nouns ("Präsident", "Gruppe"), start with a lower-case letter ("deutschen",
+  GermEval's *deriv*, which meldung does not count as a mention) or contain no
+  letter. Names in the gazetteer are never removed.
+
+The lists live in ``pipeline/data/gazetteers/`` (sources and licences in its
+README); ``initialize(data_dir=...)`` can load others, and ``to_disk`` /
+``from_disk`` save and load exactly the lists in use.
+"""
+
+
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+from spacy import util
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Pipe
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+__all__ = [
+    "DATA_DIR", "GazetteerMatch", "Gazetteer", "EntityFilter", "find_gazetteer_matches",
+    "make_gazetteer", "make_entity_filter",
+]
+
+#: the package's own gazetteer files
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteers"
+
+#: list file -> entity label (first_names is used by the PER rule, not as phrases)
+LIST_LABELS = {"countries.txt": "LOC", "cities.txt": "LOC", "organisations.txt": "ORG"}
+FILES = ("countries.txt", "cities.txt", "organisations.txt", "first_names.txt",
+         "common_nouns.txt")
+
+#: capitalised words that never continue a "first name + surname" match
+NOT_SURNAMES = {
+    "Der", "Die", "Das", "Den", "Dem", "Des", "Ein", "Eine", "Und", "Oder", "Aber", "In",
+    "Im", "Am", "Auf", "Mit", "Von", "Vom", "Zu", "Zum", "Zur", "Für", "Bei", "Nach",
+    "Sie", "Er", "Es", "Wir", "Ich", "Ihr", "Als", "Wie", "Wenn", "Dass", "Auch",
+}
+
+
+def _read_list(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+def _write_list(path: Path, entries: Iterable[str]) -> None:
+    path.write_text("\n".join(entries) + "\n", encoding="utf-8")
+
+
+class GazetteerMatch(NamedTuple):
+    """A name found by the gazetteer: token offsets, label, and which list."""
+
+    start: int
+    end: int
+    label: str
+    source: str
+
+
+def _genitive(name: str) -> str | None:
+    """German genitive of a name ending in a vowel or consonant other than s/x/z."""
+    if name[-1:] in ("s", "x", "z", "ß") or not name[-1:].isalpha() or name.isupper():
+        return None
+    return name + "s"
+
+
+def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[str],
+                           nouns: set[str]) -> Iterator[GazetteerMatch]:
+    """Yield gazetteer matches in text order, overlapping ones included.
+
+    Phrase matches come from ``matcher`` (match ids are ``"LABEL|source"``);
+    a first name followed by a capitalised word that is not a common noun gives
+    a PER match over both tokens (and a third such token, as in "Anna Lena Schmidt").
+    """
+    strings = doc.vocab.strings
+    for match_id, start, end in matcher(doc):
+        label, _, source = strings[match_id].partition("|")
+        yield GazetteerMatch(start, end, label, source)
+    for i, tok in enumerate(doc[:-1]):
+        if tok.text not in first_names:
+            continue
+        end = i + 1
+        while end < len(doc) and end - i < 3 and _surname_like(doc[end].text, nouns):
+            end += 1
+        if end > i + 1:
+            yield GazetteerMatch(i, end, "PER", "first_names")
+
+
+def _surname_like(text: str, nouns: set[str]) -> bool:
+    core = text.replace("-", "")
+    return (len(text) > 1 and text[0].isupper() and core.isalpha() and not text.isupper()
+            and text not in nouns and text not in NOT_SURNAMES)
+
+
+@Language.factory(
+    "meldung_gazetteer",
+    assigns=["doc.ents"],
+    default_config={"overwrite": False, "use_first_names": True, "labels": ["PER", "LOC", "ORG"]},
+)
+def make_gazetteer(nlp: Language, name: str, overwrite: bool, use_first_names: bool,
+                   labels: list[str]) -> "Gazetteer":
+    return Gazetteer(nlp, name, overwrite=overwrite, use_first_names=use_first_names,
+                     labels=labels)
+
+
+class Gazetteer(Pipe):
+    """Add gazetteer names as entities where the model found none."""
+
+    def __init__(self, nlp: Language, name: str = "meldung_gazetteer", *,
+                 overwrite: bool = False, use_first_names: bool = True,
+                 labels: Iterable[str] = ("PER", "LOC", "ORG")) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.overwrite = overwrite
+        self.use_first_names = use_first_names
+        self.ent_labels = list(labels)
+        self.lists: dict[str, list[str]] = {}
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._loaded = False
+
+    # -- data
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
+        """Load the lists from ``data_dir`` (default: the package's gazetteers)."""
+        self.set_lists({f: _read_list(Path(data_dir or DATA_DIR) / f) for f in FILES})
+
+    def set_lists(self, lists: dict[str, list[str]]) -> None:
+        self.lists = {f: list(lists.get(f, [])) for f in FILES}
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        tokenizer = self.nlp.tokenizer
+        for fname, label in LIST_LABELS.items():
+            if label not in self.ent_labels:
+                continue
+            forms = set(self.lists[fname])
+            if label == "LOC":
+                forms |= {g for n in self.lists[fname] if (g := _genitive(n))}
+            key = f"{label}|{fname.rsplit('.', 1)[0]}"
+            self.matcher.add(key, [tokenizer(n) for n in sorted(forms)])
+        self.first_names = set(self.lists["first_names.txt"]) if self.use_first_names else set()
+        self.nouns = set(self.lists["common_nouns.txt"])
+        self._loaded = True
+
+    def _ensure(self) -> None:
+        if not self._loaded:
+            self.initialize()
+
+    # -- annotation
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            self._ensure()
+            self.set_annotations(doc, list(self.match(doc)))
+            return doc
+        except Exception as e:
+            error_handler(self.name, self, [doc], e)
+            return doc
+
+    def match(self, doc: Doc) -> Iterator[GazetteerMatch]:
+        self._ensure()
+        for m in find_gazetteer_matches(doc, self.matcher, self.first_names, self.nouns):
+            if m.label in self.ent_labels:
+                yield m
+
+    def set_annotations(self, doc: Doc, matches: list[GazetteerMatch]) -> None:
+        spans = util.filter_spans([Span(doc, m.start, m.end, label=m.label) for m in matches])
+        if self.overwrite:
+            kept = [e for e in doc.ents if not any(_overlap(e, s) for s in spans)]
+            doc.ents = util.filter_spans(kept + spans)
+            return
+        taken = [False] * len(doc)
+        for ent in doc.ents:
+            for i in range(ent.start, ent.end):
+                taken[i] = True
+        new = [s for s in spans if not any(taken[s.start:s.end])]
+        if new:
+            doc.ents = list(doc.ents) + new
+
+    # -- serialisation
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        self._ensure()
+        path = util.ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for fname, entries in self.lists.items():
+            _write_list(path / fname, entries)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "Gazetteer":
+        path = util.ensure_path(path)
+        self.set_lists({f: _read_list(path / f) for f in FILES})
+        return self
+
+
+def _overlap(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+@Language.factory(
+    "meldung_entity_filter",
+    assigns=["doc.ents"],
+    requires=["doc.ents"],
+    default_config={"remove_common_nouns": True, "remove_lowercase": True,
+                    "remove_nonalpha": True},
+)
+def make_entity_filter(nlp: Language, name: str, remove_common_nouns: bool,
+                       remove_lowercase: bool, remove_nonalpha: bool) -> "EntityFilter":
+    return EntityFilter(nlp, name, remove_common_nouns=remove_common_nouns,
+                        remove_lowercase=remove_lowercase, remove_nonalpha=remove_nonalpha)
+
+
+class EntityFilter(Pipe):
+    """Remove single-token entities that are common nouns, lower-case or letterless."""
+
+    def __init__(self, nlp: Language, name: str = "meldung_entity_filter", *,
+                 remove_common_nouns: bool = True, remove_lowercase: bool = True,
+                 remove_nonalpha: bool = True) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.remove_common_nouns = remove_common_nouns
+        self.remove_lowercase = remove_lowercase
+        self.remove_nonalpha = remove_nonalpha
+        self.nouns: set[str] = set()
+        self.protected: set[str] = set()
+        self._loaded = False
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
+        """Load common nouns and protected names from ``data_dir``."""
+        d = Path(data_dir or DATA_DIR)
+        self.set_lists(_read_list(d / "common_nouns.txt"),
+                       [n for f in LIST_LABELS for n in _read_list(d / f)])
+
+    def set_lists(self, nouns: Iterable[str], protected: Iterable[str]) -> None:
+        self.protected = set(protected)
+        self.nouns = set(nouns) - self.protected
+        self._loaded = True
+
+    def _ensure(self) -> None:
+        if not self._loaded:
+            self.initialize()
+
+    def is_spurious(self, ent: Span) -> bool:
+        """Whether ``ent`` is a one-token entity the filter removes."""
+        if len(ent) != 1 or ent.text in self.protected:
+            return False
+        text = ent.text
+        if self.remove_nonalpha and not any(c.isalpha() for c in text):
+            return True
+        if self.remove_lowercase and text[:1].islower():
+            return True
+        return self.remove_common_nouns and text in self.nouns
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            self._ensure()
+            ents = [e for e in doc.ents if not self.is_spurious(e)]
+            if len(ents) != len(doc.ents):
+                doc.set_ents(ents, default="outside")
+            return doc
+        except Exception as e:
+            error_handler(self.name, self, [doc], e)
+            return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        self._ensure()
+        path = util.ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        _write_list(path / "common_nouns.txt", sorted(self.nouns))
+        _write_list(path / "protected.txt", sorted(self.protected))
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "EntityFilter":
+        path = util.ensure_path(path)
+        self.set_lists(_read_list(path / "common_nouns.txt"), _read_list(path / "protected.txt"))
+        return self

@@ -1,0 +1,77 @@
+"""meldung_gazetteer and meldung_entity_filter on blank German pipelines."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc, Span
+
+import pipeline.components.entity_ruler  # noqa: F401  (registers the factories)
+
+LISTS = {
+    "countries.txt": ["Deutschland", "Frankreich"],
+    "cities.txt": ["Berlin", "Moskau"],
+    "organisations.txt": ["Bundestag", "Nato", "Europäische Union"],
+    "first_names.txt": ["Olaf", "Angela"],
+    "common_nouns.txt": ["Präsident", "Gruppe", "Regierung"],
+}
+
+
+@pytest.fixture
+def gazetteer_nlp(blank_de, tmp_path):
+    for name, entries in LISTS.items():
+        (tmp_path / name).write_text("\n".join(entries) + "\n", encoding="utf-8")
+    blank_de.add_pipe("meldung_gazetteer")
+    blank_de.add_pipe("meldung_entity_filter")
+    blank_de.initialize()  # package lists first
+    blank_de.get_pipe("meldung_gazetteer").initialize(data_dir=tmp_path)
+    blank_de.get_pipe("meldung_entity_filter").initialize(data_dir=tmp_path)
+    return blank_de
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Die Nato trifft sich in Berlin.", [("Nato", "ORG"), ("Berlin", "LOC")]),
+    ("Deutschlands Rolle in der Europäische Union", [("Deutschlands", "LOC"), ("Europäische Union", "ORG")]),
+    ("Olaf Scholz sprach im Bundestag.", [("Olaf Scholz", "PER"), ("Bundestag", "ORG")]),
+    ("Angela Präsident", []),
+])
+def test_gazetteer_finds_names(gazetteer_nlp, text, expected):
+    doc = gazetteer_nlp(text)
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
+def test_gazetteer_keeps_model_entities(gazetteer_nlp):
+    doc = gazetteer_nlp.make_doc("Moskau und Berlin")
+    doc.ents = [Span(doc, 0, 1, label="ORG")]  # as if the model said ORG
+    for _, proc in gazetteer_nlp.pipeline:
+        doc = proc(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Moskau", "ORG"), ("Berlin", "LOC")]
+
+
+@pytest.mark.parametrize("words,ents,kept", [
+    (["Der", "Präsident", "sprach"], ["O", "B-PER", "O"], []),
+    (["die", "deutschen", "Truppen"], ["O", "B-LOC", "O"], []),
+    (["Der", "Bundestag", "tagt"], ["O", "B-ORG", "O"], ["Bundestag"]),
+    (["Die", "Regierung", "Merkel"], ["O", "B-ORG", "I-ORG"], ["Regierung Merkel"]),
+    (["Ein", "--", "x"], ["O", "B-MISC", "O"], []),
+])
+def test_entity_filter_removes_common_nouns(gazetteer_nlp, words, ents, kept):
+    doc = Doc(gazetteer_nlp.vocab, words=words, ents=ents)
+    doc = gazetteer_nlp.get_pipe("meldung_entity_filter")(doc)
+    assert [e.text for e in doc.ents] == kept
+
+
+def test_entity_ruler_to_disk_round_trip(gazetteer_nlp, tmp_path):
+    gazetteer_nlp.to_disk(tmp_path / "model")
+    nlp2 = spacy.load(tmp_path / "model")
+    assert nlp2.pipe_names == ["meldung_gazetteer", "meldung_entity_filter"]
+    assert nlp2.get_pipe("meldung_gazetteer").lists == gazetteer_nlp.get_pipe("meldung_gazetteer").lists
+    assert nlp2.get_pipe("meldung_entity_filter").nouns == {"Präsident", "Gruppe", "Regierung"}
+    doc = nlp2("Olaf Scholz reist nach Moskau.")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Olaf Scholz", "PER"), ("Moskau", "LOC")]
+
+
+def test_gazetteer_package_lists_load_without_initialize(blank_de):
+    blank_de.add_pipe("meldung_gazetteer")
+    doc = blank_de("Frankreich und die Nato")
+    assert ("Frankreich", "LOC") in [(e.text, e.label_) for e in doc.ents]
