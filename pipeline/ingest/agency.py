@@ -145,9 +145,11 @@ def parse_structure(text: str, *, find_headline: bool = True,
         paras = rest + paras[1:]
     if not paras:
         return result
-    _find_dateline(text, paras[0], result)
+    for para in paras[:2]:  # a kicker line (Dachzeile) may stand before the dateline
+        if find_dateline(text, para, result):
+            break
     body = list(paras)
-    body = _find_signature(text, body, result)
+    body = find_signature(text, body, result)
     for i, (s, e) in enumerate(body):
         kind = "paragraph"
         if 0 < i < len(body) - 1 and _looks_like_subheading(text[s:e]):
@@ -173,26 +175,31 @@ def _looks_like_subheading(chunk: str) -> bool:
         return False
     if not chunk[:1].isupper() and not chunk[:1].isdigit() and chunk[:1] not in "„»\"":
         return False
-    return not chunk.rstrip().endswith((".", "!", "?", ":", ";", ",", "“", "”", "\"", "«", "»", ")"))
+    # a subheading may be a quote ('Faeser: „Wir bleiben wachsam“'), but a quoted
+    # sentence ('„Wir bleiben wachsam.“') is a paragraph
+    bare = chunk.rstrip().rstrip("“”\"«»‘’'")
+    return not bare.endswith((".", "!", "?", ":", ";", ",", ")"))
 
 
-def _find_dateline(text: str, para: tuple[int, int], result: Structure) -> None:
+def find_dateline(text: str, para: tuple[int, int], result: Structure) -> bool:
+    """Read a dateline at the start of ``para`` into ``result``; True if there was one."""
     s, e = para
     m = _DATELINE.match(text, s, e)
     if not m:
-        return
+        return False
     parts = [p.strip() for p in m.group("agency").split("/")]
     code = agency_code(parts[0])
     if code is None:
-        return
+        return False
     result.agency = code
     result.dateline_place = m.group("place").strip()
     if m.group("date"):
         result.dateline_date = parse_german_date(m.group("date"))
     result.blocks.append(Block(s, m.end(), "dateline"))
+    return True
 
 
-def _find_signature(text: str, body: list[tuple[int, int]], result: Structure) -> list[tuple[int, int]]:
+def find_signature(text: str, body: list[tuple[int, int]], result: Structure) -> list[tuple[int, int]]:
     """Mark the agency signature at the end; return the body paragraphs without it."""
     if not body:
         return body

@@ -71,8 +71,10 @@ def from_blocks(report: Report, parts: list[tuple[str, str]]) -> Report:
     body = [(b.start, b.end) for b in blocks if b.kind == "paragraph"]
     structure = agency_mod.Structure()
     if body:
-        agency_mod._find_dateline(report.text, body[0], structure)
-        kept = agency_mod._find_signature(report.text, body[-1:], structure)
+        for para in body[:2]:  # a kicker line (Dachzeile) may stand before the dateline
+            if agency_mod.find_dateline(report.text, para, structure):
+                break
+        kept = agency_mod.find_signature(report.text, body[-1:], structure)
         if structure.blocks and structure.blocks[-1].kind == "signature":
             last = blocks.index(next(b for b in blocks if (b.start, b.end) == body[-1]))
             if kept:

@@ -245,8 +245,10 @@ def _nitf(root, source: Source) -> Report:
         report.author = author.removeprefix("Von ").removeprefix("von ").strip() or None
     dateline = _find(root, "dateline")
     if dateline is not None:
-        city = _find(dateline, "city", "location")
-        report.dateline_place = _text(city) or None
+        place = _find(dateline, "city")
+        if place is None:
+            place = _find(dateline, "location")
+        report.dateline_place = _text(place) or _text(dateline).split("(")[0].strip(" ,-") or None
     distributor = _find(root, "distributor")
     report.agency = _text(distributor) or None
     content = _find(root, "body.content")

@@ -113,3 +113,21 @@ def test_cli_installed_command_reads_stdin(tmp_path):
 def test_cli_version():
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.startswith("meldung ")
+
+
+def test_cli_run_on_the_sample_corpus(corpus_dir, gold_documents, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(corpus_dir), "--out", str(out), "--model", "blank", "-q"])
+    assert result.exit_code == 1  # corpus/bad/ holds documents that must fail
+    docs = pd.read_parquet(out / "documents")
+    assert docs["doc_id"].is_unique
+    ok = set(docs.loc[docs["status"] == "ok", "doc_id"])
+    assert {g["doc_id"] for g in gold_documents} <= ok
+    failed = docs[docs["status"] != "ok"]
+    assert set(failed["doc_id"]) <= set(pd.read_parquet(out / "errors")["doc_id"])
+    assert all(failed["source"].str.startswith("bad/"))
+    # every offset indexes into documents.text
+    texts = dict(zip(docs["doc_id"], docs["text"]))
+    for table in ("mentions", "numbers", "dates", "quotes"):
+        for row in pd.read_parquet(out / table).itertuples():
+            assert texts[row.doc_id][row.start:row.end] == row.text
