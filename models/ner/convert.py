@@ -325,6 +325,16 @@ def write(docs: Iterable[Doc], path: Path) -> Counter:
     return counts
 
 
+def write_conll(docs: Iterable[Doc], path: Path) -> None:
+    """Token<TAB>BIO per line, blank line between sentences (for evaluate_ner)."""
+    with open(path, "w", encoding="utf-8") as f:
+        for doc in docs:
+            for tok in doc:
+                tag = "O" if tok.ent_iob_ in ("O", "") else f"{tok.ent_iob_}-{tok.ent_type_}"
+                f.write(f"{tok.text}\t{tag}\n")
+            f.write("\n")
+
+
 def convert(shared: Path, out: Path) -> dict[str, Counter]:
     ner = shared / "corpora" / "ner"
     vocab = Vocab()
@@ -336,6 +346,7 @@ def convert(shared: Path, out: Path) -> dict[str, Counter]:
     devsplit_docs = [make_doc(vocab, *s) for i, s in enumerate(dev) if i % 10 == 9]
     stats["germeval_train"] = write(train_docs, out / "germeval_train.spacy")
     stats["germeval_devsplit"] = write(devsplit_docs, out / "germeval_devsplit.spacy")
+    write_conll(devsplit_docs, out / "germeval_devsplit.conll")
     stats["germeval_test"] = write(
         (make_doc(vocab, *s) for s in read_germeval(ner / "GermEval2014" / "NER-de-test.tsv")),
         out / "germeval_test.spacy")

@@ -13,6 +13,7 @@ The chosen variant ("best") is copied to ``models/ner/output/`` so that
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -41,7 +42,7 @@ VARIANTS: dict[str, dict] = {
     # CharacterEmbed variant
     "ge5_miss_char": dict(config="char.cfg", ge=5, extra=".miscmissing"),
     # pretrained tok2vec (spacy pretrain on CC BY-SA speeches + CC BY NER texts)
-    "ge5_miss_pre": dict(config="base.cfg", ge=5, extra=".miscmissing", pretrain=True),
+    "ge5_miss_pre": dict(config="base_pretrained.cfg", ge=5, extra=".miscmissing", pretrain=True),
 }
 VARIANTS["best"] = VARIANTS["ge5_miss"]
 
@@ -93,11 +94,13 @@ def main(argv: list[str] | None = None) -> None:
     if args.max_steps:
         cmd += ["--training.max_steps", str(args.max_steps)]
     if v.get("pretrain"):
-        weights = HERE / "pretrain" / "model-last.bin"
+        weights = HERE / "pretrain" / "ner_tok2vec.bin"
         if not weights.exists():
             run([sys.executable, str(HERE / "pretrain.py"), "--shared", str(args.shared)])
         cmd += ["--paths.init_tok2vec", str(weights)]
-    run(cmd)
+    print("+", " ".join(cmd), flush=True)
+    # exec, so that `timeout` and signals reach spacy train itself
+    os.execv(sys.executable, cmd)
 
 
 if __name__ == "__main__":
