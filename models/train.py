@@ -209,9 +209,27 @@ def germeval_sentences(corpora: Path) -> list[list[str]]:
 HANTA_TAGS = {"NNA": "NN", "NNI": "NN", "ORD_ABR": "ADJA", "SYMB": "XY", "URL": "XY", "UNKNOWN": "XY"}
 
 
+#: UD German GSD lemma conventions HanTa does not follow (object pronouns -> nominative).
+PRONOUN_LEMMAS = {
+    "mich": "ich", "mir": "ich", "dich": "du", "dir": "du", "uns": "wir", "euch": "ihr",
+    "ihn": "er", "ihm": "er", "ihnen": "sie", "Ihnen": "Sie", "Ihn": "er", "Ihm": "er",
+}
+
+
 def hanta_tag(tag: str) -> str:
-    tag = tag.replace("(", "").replace(")", "")  # VV(FIN) -> VVFIN, ADJ(A) -> ADJA
+    tag = re.sub(r"^([A-Z]+)\(([A-Z]+)\)$", r"\1\2", tag)  # VV(FIN) -> VVFIN, ADJ(A) -> ADJA; $( stays
     return HANTA_TAGS.get(tag, tag)
+
+
+def hanta_lemma(word: str, lemma: str, tag: str) -> str:
+    """HanTa's lemma, moved to UD German GSD conventions."""
+    if tag == "APPRART":  # zum -> "zu der", as the merged multiword tokens of GSD
+        return f"{lemma.lower()} der"
+    if tag in ("PPER", "PRF") and word in PRONOUN_LEMMAS:
+        return PRONOUN_LEMMAS[word]
+    if word.isupper() and len(word) > 1 and lemma.lower() == word.lower():
+        return word  # SPD, not Spd
+    return lemma
 
 
 def silver(corpora: Path, out: Path = CORPUS, *, words: int = 120_000, seed: int = SEED) -> int:
@@ -258,12 +276,13 @@ def silver(corpora: Path, out: Path = CORPUS, *, words: int = 120_000, seed: int
     for tokens in token_lists:
         tagged = tagger.tag_sent(tokens, taglevel=1)
         tags = [hanta_tag(t[2]) for t in tagged]
-        lemmas = [t[1] for t in tagged]
+        lemmas = [hanta_lemma(w, t[1], tag) for w, t, tag in zip(tokens, tagged, tags)]
         docs.append(Doc(vocab, words=tokens, tags=tags, lemmas=lemmas))
     grouped = [Doc.from_docs(docs[i : i + 10]) for i in range(0, len(docs), 10)]
     DocBin(docs=grouped, store_user_data=False).to_disk(out / "silver.spacy")
     gold = list(DocBin().from_disk(out / "train.spacy").get_docs(vocab))
-    DocBin(docs=gold + grouped, store_user_data=False).to_disk(out / "train_silver.spacy")
+    # gold twice: gold sentences keep the weight of about 40% of the words seen
+    DocBin(docs=gold + gold + grouped, store_user_data=False).to_disk(out / "train_silver.spacy")
     total = sum(len(d) for d in docs)
     log(f"silver.spacy: {len(docs)} sentences, {total} words")
     return total
@@ -350,9 +369,12 @@ def evaluate(variant: str, corpora: Path, *, model: Path | None = None, lemmatiz
     from pipeline.evaluate.ud import evaluate_ud
 
     model = model or TRAINING / variant / "model-best"
+    from pipeline.components.sentences import add_sentence_rules
+
     nlp = spacy.load(model)
     if lemmatizer:
         set_lemmatizer(nlp, lemmatizer)
+    add_sentence_rules(nlp)
     scores = evaluate_ud(nlp, corpora / GSD_TEST)
     dev = evaluate_ud(nlp, CORPUS / "dev.conllu", raw_sentences=False) if (CORPUS / "dev.conllu").exists() else None
     result = {"variant": variant, "lemmatizer": lemmatizer or "edit_tree", "model": str(model.relative_to(REPO)) if model.is_relative_to(REPO) else str(model), "gsd_test": scores, "heldout_dev": dev}

@@ -23,6 +23,10 @@ Rules, strongest first:
 4. No sentence starts after an abbreviation (``z.B.``, ``Dr.``, ``Mio.``) or an
    ordinal (``am 2. März``, ``der 3. Oktober``, ``2. Liga``) unless a newline follows.
 
+``add_sentence_rules(nlp)`` puts it before the parser of any pipeline; the
+bundled model does not contain it, so that ``spacy.load("models/de_meldung")``
+works without meldung installed (``pipeline.nlp`` adds it).
+
 Like textacy's quotation finder, the rules read characters, not meaning: a
 quotation that really holds several sentences stays one sentence.
 """
@@ -241,6 +245,23 @@ class SentenceRules(Pipe):
 
     def from_disk(self, path, *, exclude=tuple()) -> "SentenceRules":
         return self
+
+
+def add_sentence_rules(nlp: Language, name: str = "meldung_sentences", **config) -> Language:
+    """Add ``meldung_sentences`` before the parser (or ``senter``), once; return ``nlp``.
+
+    Works on any German pipeline (the bundled one, ``de_core_news_sm``, a blank
+    one: without a parser or senter the rules go last and the boundaries they
+    leave open stay open).
+    """
+    if name in nlp.pipe_names:
+        return nlp
+    for before in ("parser", "senter", "sentencizer"):
+        if before in nlp.pipe_names:
+            nlp.add_pipe("meldung_sentences", name=name, before=before, config=config)
+            return nlp
+    nlp.add_pipe("meldung_sentences", name=name, config=config)
+    return nlp
 
 
 def _tokenizer_abbreviations(nlp: Language) -> frozenset[str]:

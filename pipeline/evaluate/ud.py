@@ -255,13 +255,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="pipeline name or folder (default: meldung's bundled model)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N sentences")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--no-sentence-rules", action="store_true", help="do not add meldung_sentences before the parser")
     args = parser.parse_args(argv)
 
-    from pipeline.components import sentences as _sentences  # noqa: F401  (registers meldung_sentences)
-    from pipeline.components import tokenizer as _tokenizer  # noqa: F401
+    from pipeline.components.sentences import add_sentence_rules
     from pipeline.nlp import load_base
 
     nlp = load_base(args.model)
+    if not args.no_sentence_rules:
+        add_sentence_rules(nlp)
     scores = evaluate_ud(nlp, args.data, limit=args.limit)
     if args.json:
         print(json.dumps(scores, indent=2))

@@ -1,0 +1,59 @@
+"""The committed model models/de_meldung loads offline with plain spaCy and tags German."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BUNDLED = REPO / "models" / "de_meldung"
+
+pytestmark = pytest.mark.skipif(not (BUNDLED / "config.cfg").exists(), reason="models/de_meldung has not been built")
+
+
+def folder_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("limit_mb", [30])
+def test_bundled_model_size(limit_mb):
+    assert folder_bytes(BUNDLED) <= limit_mb * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [("Bundeskanzler Olaf Scholz kommt am Freitag nach Paris.", {"Scholz": "PROPN", "kommt": "VERB", "Paris": "PROPN"})],
+)
+def test_bundled_model_loads_offline_with_plain_spacy(tmp_path, text, expected):
+    """A fresh interpreter, no network, no meldung import: spacy.load(path) works."""
+    code = (
+        "import json, sys, spacy\n"
+        f"nlp = spacy.load({str(BUNDLED)!r})\n"
+        f"doc = nlp({text!r})\n"
+        "print(json.dumps({'pipe_names': nlp.pipe_names, 'pos': {t.text: t.pos_ for t in doc}, "
+        "'tags': [t.tag_ for t in doc], 'lemmas': [t.lemma_ for t in doc], 'deps': [t.dep_ for t in doc]}))\n"
+    )
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "no_proxy": "*", "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert {"tagger", "morphologizer", "parser"} <= set(result["pipe_names"])
+    for word, pos in expected.items():
+        assert result["pos"][word] == pos
+    assert all(result["tags"]) and all(result["lemmas"]) and result["deps"].count("ROOT") >= 1
+
+
+@pytest.mark.parametrize("text", ["Die Bürger:innen zahlen 36.000 Euro, sagte Dr. Müller am 2. März."])
+def test_bundled_model_via_pipeline_nlp(text):
+    from pipeline.components.sentences import add_sentence_rules
+    from pipeline.nlp import load_base
+
+    nlp = add_sentence_rules(load_base(str(BUNDLED)))
+    doc = nlp(text)
+    assert len(list(doc.sents)) == 1
+    assert "Bürger:innen" in [t.text for t in doc]
