@@ -1,0 +1,792 @@
+"""Time expressions in German news prose, normalised to ISO 8601 / TIMEX3 values.
+
+``meldung_dates`` finds dates, times, durations and sets and writes them to
+``doc.spans["dates"]`` with, on each Span:
+
+- ``value`` (str or None): ISO 8601 / TIMEX3 value: ``2020-03-02``, ``2020-03``,
+  ``2020``, ``199`` (decade), ``19`` (century), ``BC0490``, ``2015-SU`` (season),
+  ``2023-05-23T14:30``, ``P3Y`` / ``PT2H`` / ``PXD`` (durations), ``XXXX-WXX-1``
+  (sets), ``PRESENT_REF`` / ``FUTURE_REF`` (heute, jetzt, bald in narrative mode).
+- ``kind`` (str): ``date``, ``time``, ``duration`` or ``set``.
+- ``anchor`` (str or None): ISO date the expression was resolved against: the
+  publication date ``doc._.published`` (news mode), or in narrative mode the
+  last date the text mentioned. None for values that need no anchor.
+- ``mod`` (str or None): TIMEX modifier: START (Anfang), MID (Mitte), END (Ende),
+  APPROX (etwa, gegen), MORE_THAN, LESS_THAN, EQUAL_OR_MORE.
+
+Spans follow the TIMEX convention: prepositions are not part of the span
+("am Freitag" -> "Freitag", "im Dezember" -> "Dezember", "seit drei Jahren" ->
+"drei Jahren"), except "vor" / "nach" in "vor drei Wochen", "nach zwei Tagen",
+and modifiers ("Anfang März", "mehr als zwei Wochen") are. ``with_preposition=True``
+in the config extends each span over its preposition ("am Freitag").
+
+Resolution of relative expressions (German news conventions):
+
+- a bare weekday: the finite verb's tense decides (morphology ``Tense=Past`` /
+  ``Tense=Pres`` when the pipeline has it; a small lexicon of past forms and
+  perfect auxiliaries, and future cues like "wird", otherwise): past -> the most
+  recent such day within the last 6 days (the publication day included:
+  "teilte am Dienstag mit" on a Tuesday is that day); present/future -> the next
+  such day within 6 days (present tense with a weekday is future in German:
+  "kommen am Freitag zusammen"); no tense -> the nearest such day.
+  "vergangenen"/"letzten" and "kommenden"/"nächsten" force the direction.
+- a month or day without year ("im Dezember", "Anfang März", "2. März"):
+  past -> the most recent, future -> the next, no tense -> the nearest.
+- "gestern", "heute", "morgen", "vergangene Woche", "vor drei Wochen": from the anchor.
+- "am Vortag", "einen Tag später", "zwei Tage zuvor", "im selben Jahr": from the last
+  date the text mentioned (else the anchor).
+- no anchor (no publication date): relative expressions keep their text and
+  ``value`` None, except that a month or day without year is given the TIMEX3
+  underspecified form (``XXXX-12``, ``XXXX-03-02``), and a weekday ``XXXX-WXX-5``.
+
+``document_type="narrative"`` (histories, encyclopaedia texts, WikiWarsDE) uses
+the last mentioned date as reference for everything, like HeidelTime's
+narrative mode; "heute"/"jetzt" are then PRESENT_REF and "bald" FUTURE_REF.
+
+dateparser / python-dateutil: ``dateparser.parse`` reads complete German dates
+("2. März 2020", "02.03.2020") but not what news needs: it returns one datetime
+(no granularity, so "März 2020" becomes a day), resolves "am Donnerstag"
+always backwards ("PREFER_DATES_FROM" is one global setting, not the verb's
+tense), knows nothing of TIMEX values for durations, seasons, decades or
+"Anfang/Ende", and is slow per call. So expressions are matched with the
+regular expressions below and the calendar arithmetic is done with
+``dateutil.relativedelta`` (month/year shifts that clamp the day).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+import srsly
+from dateutil.relativedelta import relativedelta
+from spacy import util
+from spacy.language import Language
+from spacy.pipeline import Pipe
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from . import numbers as _numbers
+
+__all__ = [
+    "DATA_DIR", "DateMatch", "DateTagger", "find_dates", "sentence_tense", "make_dates",
+    "SPAN_EXTENSIONS",
+]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "dates"
+SPAN_EXTENSIONS = ("value", "kind", "anchor", "mod")
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "jan.": 1, "februar": 2, "feber": 2, "feb.": 2, "febr.": 2,
+    "märz": 3, "mär.": 3, "april": 4, "apr.": 4, "mai": 5, "juni": 6, "jun.": 6, "juli": 7,
+    "jul.": 7, "august": 8, "aug.": 8, "september": 9, "sep.": 9, "sept.": 9, "oktober": 10,
+    "okt.": 10, "november": 11, "nov.": 11, "dezember": 12, "dez.": 12,
+}
+WEEKDAYS = {"montag": 1, "dienstag": 2, "mittwoch": 3, "donnerstag": 4, "freitag": 5,
+            "samstag": 6, "sonnabend": 6, "sonntag": 7}
+SEASONS = {"frühjahr": "SP", "frühling": "SP", "sommer": "SU", "herbst": "FA", "winter": "WI"}
+TIMES_OF_DAY = {"morgen": "MO", "früh": "MO", "vormittag": "MO", "mittag": "MI",
+                "nachmittag": "AF", "abend": "EV", "nacht": "NI"}
+MODS = {"anfang": "START", "beginn": "START", "mitte": "MID", "ende": "END",
+        "anfang/mitte": "START", "mitte/ende": "END"}
+UNITS = {"jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "monat": "M", "monate": "M",
+         "monaten": "M", "monats": "M", "woche": "W", "wochen": "W", "tag": "D", "tage": "D",
+         "tagen": "D", "tages": "D", "stunde": "H", "stunden": "H", "minute": "MIN",
+         "minuten": "MIN", "jahrzehnt": "DE", "jahrzehnte": "DE", "jahrzehnten": "DE",
+         "jahrhundert": "CE", "jahrhunderte": "CE", "jahrhunderten": "CE"}
+APPROX_MODS = {"mehr als": "MORE_THAN", "über": "MORE_THAN", "fast": "APPROX", "knapp": "APPROX",
+               "etwa": "APPROX", "rund": "APPROX", "ungefähr": "APPROX", "gut": "MORE_THAN",
+               "mindestens": "EQUAL_OR_MORE", "weniger als": "LESS_THAN", "gegen": "APPROX"}
+
+_MON = (r"(?:Januar|Jänner|Februar|Feber|März|April|Mai|Juni|Juli|August|September|Oktober|"
+        r"November|Dezember|Jan\.|Febr?\.|Mär\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Okt\.|Nov\.|Dez\.)")
+_WD = r"(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag)"
+_TOD = r"(?:morgen|früh|vormittag|mittag|nachmittag|abend|nacht)"
+_MOD = r"(?:Anfang|Beginn|Mitte|Ende|Anfang/Mitte|Mitte/Ende)"
+_BC = r"(?:v\.\s?Chr\.?|vor Christus)"
+_NUMW = (r"(?:\d+(?:,\d+)?|ein|eine|einen|einem|einer|eines|zwei|drei|vier|fünf|sechs|sieben|acht|"
+         r"neun|zehn|elf|zwölf|[a-zäöüß]+zehn|[a-zäöüß]+zig|[a-zäöüß]+ßig|hundert|anderthalb|"
+         r"eineinhalb|zweieinhalb|mehrere|mehreren|einige|einigen|wenige|wenigen|weniger|paar|"
+         r"ein paar|beiden|beide)")
+_UNIT = (r"(?:Jahren|Jahre|Jahr|Jahrzehnten|Jahrzehnte|Jahrzehnt|Jahrhunderten|Jahrhunderte|"
+         r"Monaten|Monate|Monat|Wochen|Woche|Tagen|Tage|Tag|Stunden|Stunde|Minuten|Minute)")
+_APPROX = r"(?:mehr als|über|fast|knapp|etwa|rund|ungefähr|gut|mindestens|weniger als)"
+_PREP = r"(?:am|im|um|seit|ab|bis|vom|zum|gegen|an|in|zwischen|von|bis zum|Am|Im|Um|Seit|Ab|Bis|Vom|Gegen|Von|In)"
+
+#: (pattern name, regular expression); every match is a candidate, the longest win
+PATTERNS: list[tuple[str, str]] = [
+    ("numeric", r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?![\d.]\d)"),
+    ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+    ("day_range", rf"\b(?P<d>\d{{1,2}})\.(?=\s*(?:bis|und|–|-|/)\s*(?:zum\s+)?\d{{1,2}}\.\s*{_MON})"),
+    ("day_month", rf"\b(?P<d>\d{{1,2}})\.\s*(?P<mon>{_MON})(?:\s+(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?![\d,]))?"),
+    ("month", rf"(?:\b(?P<approx>ungefähr|etwa)\s+)?(?:\b(?P<mod>{_MOD})\s+)?(?P<mon>{_MON})(?:\s+(?P<y>\d{{4}}|\d{{1,3}}\s*{_BC}))?(?![\w])"),
+    ("season", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?(?P<season>Frühjahrs?|Frühlings?|Sommers?|Herbst(?:es|s)?|Winters?)(?:\s+(?:des\s+Jahres\s+)?(?P<y>\d{{4}}))?\b"),
+    ("year", rf"(?:\b(?P<mod>{_MOD}|Frühjahr|Sommer|Herbst|Winter)\s+(?:(?:des\s+)?Jahres\s+)?)?(?:\b(?P<jahr>Jahr(?:es|e)?|Jahreswende)\s+)?\b(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?![\d,]|\.\d|\s*(?:Uhr|%|Prozent))"),
+    ("decade", rf"(?:\b(?P<mod>{_MOD})\s+der\s+)?\b(?P<dec>\d{{2}}|\d{{4}})er(?:[\s-]?Jahren?)?\b"),
+    ("century", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?\b(?P<c>\d{{1,2}})\.\s*Jahrhunderts?(?:\s*(?P<bc>{_BC}))?"),
+    ("time", rf"(?:\b(?P<approx>gegen|etwa|knapp|kurz nach|kurz vor)\s+)?\b(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?\s*Uhr(?:\s+(?P<mi2>\d{{2}})\b)?"),
+    ("midnight", r"\b(?:(?P<approx>gegen)\s+)?(?P<w>Mitternacht)\b"),
+    ("today", rf"\b(?P<w>heute|Heute|gestern|Gestern|vorgestern|Vorgestern|morgen|übermorgen|Übermorgen)(?P<tod>{_TOD})?\b(?!\s+(?:früh|abend|nacht)\b)"),
+    ("now", r"\b(?P<w>jetzt|Jetzt|derzeit|Derzeit|zurzeit|Zurzeit|gegenwärtig|bald|Bald)\b"),
+    ("vortag", r"\b(?P<w>Vortag|Vorabend|Folgetag|Tag zuvor|Tag davor|Tag danach|nächsten Tag|folgenden Tag|Tag darauf)\b"),
+    ("weekday", rf"(?:\b(?P<rel>vergangenen|vergangene|letzten|letzte|vorigen|kommenden|kommende|nächsten|nächste|diesen|diese)\s+)?\b(?P<wd>{_WD})(?P<tod>{_TOD})?\b"),
+    ("weekday_set", r"\b(?:(?:jeden|Jeden)\s+(?P<wd>" + _WD[3:-1] + r")|(?P<wds>montags|dienstags|mittwochs|donnerstags|freitags|samstags|sonnabends|sonntags))\b"),
+    ("set", r"\b(?:(?:jeden|jede|jedes|Jeden|Jede|Jedes)\s+(?P<u>Tag|Woche|Monat|Jahr)|(?P<adv>täglich|wöchentlich|monatlich|jährlich|alljährlich))\b"),
+    ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen)\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
+    ("year_end", r"\b(?P<w>Jahresende|Jahresbeginn|Jahresanfang|Jahresmitte|Monatsende|Monatsanfang)\b"),
+    ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>{_APPROX})\s+)?\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach)\b)?"),
+    ("vague_duration", rf"\b(?:(?P<pre>seit|Seit)\s+)?(?P<u>Jahren|Jahrzehnten|Monaten|Wochen|Tagen|Stunden)\b(?=\s)|\b(?P<adv>jahrelang(?:e|en)?|monatelang(?:e|en)?|wochenlang(?:e|en)?|tagelang(?:e|en)?|stundenlang(?:e|en)?|jahrzehntelang(?:e|en)?)\b"),
+]
+_COMPILED = [(name, re.compile(rx)) for name, rx in PATTERNS]
+
+
+class DateMatch(NamedTuple):
+    """A time expression: character offsets into ``doc.text`` and its normalisation."""
+
+    start_char: int
+    end_char: int
+    text: str
+    value: str | None
+    kind: str
+    anchor: str | None
+    mod: str | None = None
+    prep_start: int | None = None  # where a preceding preposition starts ("am Freitag")
+
+
+@dataclass
+class _Cand:
+    name: str
+    start: int
+    end: int
+    g: dict
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def _read_lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@dataclass
+class DateLexicon:
+    past_forms: set[str]
+    future_cues: set[str]
+    auxiliaries: set[str]
+
+    FILES = ("past_forms.txt", "future_cues.txt", "auxiliaries.txt")
+
+    @classmethod
+    def from_dir(cls, path: str | Path) -> "DateLexicon":
+        path = Path(path)
+        return cls(*(set(_read_lines(path / f)) for f in cls.FILES))
+
+    def to_dir(self, path: str | Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for name, words in zip(self.FILES, (self.past_forms, self.future_cues, self.auxiliaries)):
+            (path / name).write_text("\n".join(sorted(words)) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> DateLexicon:
+    return DateLexicon.from_dir(DATA_DIR)
+
+
+# -- tense
+
+
+def sentence_tense(sent: Span, lexicon: DateLexicon | None = None) -> str | None:
+    """``"past"``, ``"future"`` (present tense included) or None for a sentence.
+
+    Uses the morphology (``Tense``) of finite verbs when the pipeline has it,
+    else the past forms, perfect auxiliaries and future cues of the lexicon.
+    """
+    lex = lexicon or default_lexicon()
+    doc = sent.doc
+    if doc.has_annotation("MORPH"):
+        tenses = set()
+        for tok in sent:
+            if "Fin" in tok.morph.get("VerbForm") or tok.tag_ in ("VVFIN", "VAFIN", "VMFIN"):
+                tenses.update(tok.morph.get("Tense"))
+        if "Past" in tenses:
+            return "past"
+        if tenses:
+            # perfect: "hat ... angegriffen" (present auxiliary + participle) is past
+            if any(t.tag_ == "VVPP" for t in sent) and any(t.lower_ in lex.auxiliaries for t in sent):
+                return "past"
+            if any(t.lower_ in ("wird", "werden") for t in sent) or "Pres" in tenses:
+                return "future"
+    words = [t.lower_ for t in sent]
+    if any(w in lex.past_forms for w in words):
+        return "past"
+    if any(w in lex.auxiliaries for w in words) and any(
+            re.fullmatch(r"ge[a-zäöüß]{2,}(t|en)|[a-zäöüß]+(ge)[a-zäöüß]+(t|en)", w) for w in words):
+        return "past"
+    if any(w in lex.future_cues for w in words):
+        return "future"
+    return None
+
+
+# -- calendar helpers
+
+
+def _iso(d: date, precision: str = "D") -> str:
+    if precision == "Y":
+        return f"{d.year:04d}"
+    if precision == "M":
+        return f"{d.year:04d}-{d.month:02d}"
+    return d.isoformat()
+
+
+def _pick(candidates: list[date], anchor: date, tense: str | None) -> date:
+    """Choose among candidate dates: past -> latest <= anchor, future -> earliest >= anchor."""
+    if tense == "past":
+        past = [c for c in candidates if c <= anchor]
+        if past:
+            return max(past)
+    if tense == "future":
+        future = [c for c in candidates if c >= anchor]
+        if future:
+            return min(future)
+    return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
+
+
+def _weekday(anchor: date, wd: int, direction: str | None) -> date:
+    delta = (wd - anchor.isoweekday()) % 7  # 0..6 days forward
+    if direction == "past_strict":
+        return anchor - timedelta(days=(7 - delta) if delta else 7)
+    if direction == "future_strict":
+        return anchor + timedelta(days=delta or 7)
+    past = anchor - timedelta(days=(7 - delta) % 7)
+    future = anchor + timedelta(days=delta)
+    if direction == "past":
+        return past
+    if direction == "future":
+        return future
+    return past if (anchor - past) <= (future - anchor) else future
+
+
+def _year_of(y: str, bc: str | None, ref: date | None) -> int | str:
+    if bc:
+        return f"BC{int(y):04d}"
+    n = int(y)
+    if len(y) == 2:
+        base = ref.year if ref else 2000
+        options = [1900 + n, 2000 + n, 1800 + n]
+        return min(options, key=lambda v: (v > base + 10, abs(v - base)))
+    return n
+
+
+def _num(text: str) -> float | None:
+    text = text.lower()
+    if text in ("mehrere", "mehreren", "einige", "einigen", "wenige", "wenigen", "weniger", "paar",
+                "ein paar"):
+        return None
+    if re.fullmatch(r"\d+(,\d+)?", text):
+        return float(text.replace(",", "."))
+    return _numbers.word_value(text, _numbers.default_lexicon())
+
+
+def _fmt_n(n: float | None) -> str:
+    if n is None:
+        return "X"
+    return str(int(n)) if n == int(n) else str(n)
+
+
+def _duration(n: float | None, unit: str) -> str:
+    if unit == "H":
+        return f"PT{_fmt_n(n)}H"
+    if unit == "MIN":
+        return f"PT{_fmt_n(n)}M"
+    if unit == "CE":
+        return f"P{_fmt_n(n)}CE"
+    return f"P{_fmt_n(n)}{unit}"
+
+
+def _shift(ref: date, n: float, unit: str, sign: int) -> date | None:
+    k = int(n) * sign
+    if unit == "D":
+        return ref + timedelta(days=k)
+    if unit == "W":
+        return ref + timedelta(weeks=k)
+    if unit == "M":
+        return ref + relativedelta(months=k)
+    if unit == "Y":
+        return ref + relativedelta(years=k)
+    if unit == "DE":
+        return ref + relativedelta(years=10 * k)
+    return None
+
+
+# -- finding
+
+
+def _candidates(text: str) -> list[_Cand]:
+    cands = []
+    for name, rx in _COMPILED:
+        for m in rx.finditer(text):
+            if m.end() > m.start():
+                cands.append(_Cand(name, m.start(), m.end(), {k: v for k, v in m.groupdict().items()}))
+    chosen: list[_Cand] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (-c.length, c.start)):
+        if all(c.end <= s or c.start >= e for s, e in taken):
+            chosen.append(c)
+            taken.append((c.start, c.end))
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _is_year_number(c: _Cand, number_chars: list[tuple[int, int]]) -> bool:
+    """A bare year candidate that the numbers finder reads as a quantity, or no year at all."""
+    g = c.g
+    if g.get("bc") or g.get("jahr") or g.get("mod"):
+        return False
+    y = g["y"]
+    if len(y) != 4 or not (1000 <= int(y) <= 2100):
+        return True
+    return any(s < c.end and c.start < e for s, e in number_chars)
+
+
+_PREP_RX = re.compile(rf"{_PREP}\s+(?:dem\s+|den\s+)?$")
+
+
+def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str = "news",
+               lexicon: DateLexicon | None = None) -> Iterator[DateMatch]:
+    """Yield the time expressions of ``doc`` in text order; the Doc is left alone.
+
+    Args:
+        doc: a German Doc (sentences, morphology used if present).
+        anchor: publication date (ISO string or date); default ``doc._.published``.
+        document_type: ``"news"`` (relative expressions against the anchor) or
+            ``"narrative"`` (against the last date mentioned).
+    Yields:
+        :class:`DateMatch` records, not overlapping.
+    Raises:
+        ValueError: for an unknown document_type or an anchor that is not an ISO date.
+    """
+    if document_type not in ("news", "narrative"):
+        raise ValueError(f"document_type must be 'news' or 'narrative', not {document_type!r}")
+    if anchor is None and Doc.has_extension("published"):
+        anchor = doc._.published
+    if isinstance(anchor, str):
+        anchor = date.fromisoformat(anchor[:10])
+    lex = lexicon or default_lexicon()
+    text = doc.text
+    narrative = document_type == "narrative"
+    numbers = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
+               for m in _numbers.find_numbers(doc)
+               if m.unit is not None or m.what is not None or m.approx is not None]
+    ref: date | None = anchor  # the discourse reference date
+    ref_prec = "D"
+    tense_cache: dict[int, str | None] = {}
+    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    sent_starts = [s.start_char for s in sents]
+    cands = _candidates(text)
+
+    def tense_at(pos: int) -> str | None:
+        import bisect
+        k = max(bisect.bisect_right(sent_starts, pos) - 1, 0)
+        if k not in tense_cache:
+            tense_cache[k] = sentence_tense(sents[k], lex)
+        return tense_cache[k]
+
+    for idx, c in enumerate(cands):
+        g = c.g
+        if c.name == "year" and _is_year_number(c, numbers):
+            continue
+        value: str | None = None
+        kind, mod, used_anchor = "date", None, None
+        base = anchor if not narrative else ref
+        tense = tense_at(c.start)
+        if g.get("mod"):
+            mod = MODS.get(g["mod"].lower(), None) or (None if g["mod"].lower() in SEASONS else None)
+        if g.get("approx"):
+            mod = APPROX_MODS.get(g["approx"].lower(), "APPROX")
+        name = c.name
+        if name in ("numeric", "iso"):
+            y = _year_of(g["y"], None, ref)
+            try:
+                d = date(int(y), int(g["m"]), int(g["d"]))
+            except ValueError:
+                continue
+            value, ref, ref_prec = d.isoformat(), d, "D"
+        elif name in ("day_month", "day_range"):
+            if name == "day_range":
+                nxt = next((n for n in cands[idx + 1:] if n.name == "day_month"), None)
+                if nxt is None:
+                    continue
+                mon, y, bc = MONTHS[nxt.g["mon"].lower()], nxt.g.get("y"), nxt.g.get("bc")
+            else:
+                mon, y, bc = MONTHS[g["mon"].lower()], g.get("y"), g.get("bc")
+            day = int(g["d"])
+            if y:
+                yv = _year_of(y, bc, ref)
+                if isinstance(yv, str):
+                    value = f"{yv}-{mon:02d}-{day:02d}"
+                else:
+                    try:
+                        ref, ref_prec = date(yv, mon, day), "D"
+                    except ValueError:
+                        continue
+                    value = ref.isoformat()
+            elif base is not None:
+                used_anchor = base
+                options = []
+                for yy in (base.year - 1, base.year, base.year + 1):
+                    try:
+                        options.append(date(yy, mon, day))
+                    except ValueError:
+                        pass
+                if not options:
+                    continue
+                d = date(base.year, mon, day) if narrative and day <= 28 else _pick(options, base, tense)
+                value, ref, ref_prec = d.isoformat(), d, "D"
+            else:
+                value = f"XXXX-{mon:02d}-{day:02d}"
+        elif name == "month":
+            mon = MONTHS[g["mon"].lower()]
+            y = g.get("y")
+            if y:
+                yv = _year_of(*(re.match(r"(\d+)\s*(.*)", y).groups()), ref) if not y.isdigit() \
+                    else int(y)
+                if isinstance(yv, str):
+                    value = f"{yv}-{mon:02d}"
+                else:
+                    value, ref, ref_prec = f"{yv:04d}-{mon:02d}", date(yv, mon, 1), "M"
+            elif g["mon"] == "Mai" and not (g.get("mod") or _month_context(text, c.start)):
+                continue  # "Mai" alone is often a name
+            elif base is not None:
+                used_anchor = base
+                if narrative:
+                    d = date(base.year, mon, 1)
+                else:
+                    options = [date(yy, mon, 1) for yy in (base.year - 1, base.year, base.year + 1)]
+                    first = base.replace(day=1)
+                    d = _pick(options, first, tense)
+                value = f"{d.year:04d}-{mon:02d}"
+                if narrative:
+                    ref, ref_prec = (ref if ref and ref.month == mon and ref.year == d.year else d), "M"
+            else:
+                value = f"XXXX-{mon:02d}"
+        elif name == "season":
+            season = g["season"].lower().rstrip("s")
+            season = {"herbste": "herbst", "frühjahr": "frühjahr", "frühling": "frühling"}.get(season, season)
+            code = SEASONS.get(season) or SEASONS.get(season.rstrip("e"))
+            if code is None:
+                continue
+            if g.get("y"):
+                value = f"{int(g['y']):04d}-{code}"
+                ref, ref_prec = date(int(g["y"]), 1, 1), "Y"
+            elif _prep_before(text, c.start) in ("im", "Im", "diesem", "vergangenen", "kommenden") and base:
+                used_anchor = base
+                value = f"{base.year:04d}-{code}"
+            else:
+                continue
+        elif name == "year":
+            yv = _year_of(g["y"], g.get("bc"), ref)
+            if g.get("mod") and g["mod"].lower() in SEASONS:
+                value = f"{yv if isinstance(yv, str) else f'{yv:04d}'}-{SEASONS[g['mod'].lower()]}"
+                mod = None
+            else:
+                value = yv if isinstance(yv, str) else f"{yv:04d}"
+            if not isinstance(yv, str):
+                ref, ref_prec = date(yv, 1, 1) if not (ref and ref.year == yv) else ref, \
+                    ("Y" if not (ref and ref.year == yv) else ref_prec)
+        elif name == "decade":
+            dec = g["dec"]
+            value = (dec[:3] if len(dec) == 4 else "19" + dec[0])
+        elif name == "century":
+            n = int(g["c"])
+            value = f"BC{n - 1:02d}" if g.get("bc") else f"{n - 1:02d}"
+        elif name in ("time", "midnight"):
+            kind = "time"
+            if name == "midnight":
+                hh, mm = 24, 0
+            else:
+                hh, mm = int(g["h"]), int(g.get("mi") or g.get("mi2") or 0)
+                if hh > 24 or mm > 59:
+                    continue
+            day = ref if (ref is not None and ref_prec == "D") else base
+            if day is not None:
+                used_anchor = day
+                value = f"{day.isoformat()}T{hh:02d}:{mm:02d}"
+            else:
+                value = f"T{hh:02d}:{mm:02d}"
+        elif name == "today":
+            w = g["w"].lower()
+            offset = {"heute": 0, "gestern": -1, "vorgestern": -2, "morgen": 1, "übermorgen": 2}[w]
+            if narrative and w == "heute":
+                value = "PRESENT_REF"
+            elif anchor is not None:
+                d = anchor + timedelta(days=offset)
+                used_anchor = anchor
+                value = d.isoformat()
+                if g.get("tod"):
+                    value += "T" + TIMES_OF_DAY[g["tod"]]
+                    kind = "time"
+        elif name == "now":
+            w = g["w"].lower()
+            if w == "bald":
+                value = "FUTURE_REF"
+            elif narrative or anchor is None:
+                value = "PRESENT_REF"
+            else:
+                value, used_anchor = anchor.isoformat(), anchor
+        elif name == "vortag":
+            w = g["w"].lower()
+            day = ref if (ref is not None and ref_prec == "D") else anchor
+            if day is not None:
+                d = day + timedelta(days=-1 if w in ("vortag", "vorabend", "tag zuvor", "tag davor") else 1)
+                value, used_anchor = d.isoformat(), day
+        elif name == "weekday":
+            wd = WEEKDAYS[g["wd"].lower()]
+            rel = (g.get("rel") or "").lower()
+            direction = {"vergangenen": "past_strict", "vergangene": "past_strict", "letzten": "past_strict",
+                         "letzte": "past_strict", "vorigen": "past_strict", "kommenden": "future_strict",
+                         "kommende": "future_strict", "nächsten": "future_strict", "nächste": "future_strict",
+                         }.get(rel, tense)
+            day = anchor if not narrative else (ref if ref is not None and ref_prec == "D" else None)
+            if day is not None:
+                d = _weekday(day, wd, direction)
+                used_anchor = day
+                value = d.isoformat()
+                if g.get("tod"):
+                    value += "T" + TIMES_OF_DAY[g["tod"]]
+                    kind = "time"
+            else:
+                value = f"XXXX-WXX-{wd}"
+        elif name == "weekday_set":
+            kind = "set"
+            w = (g.get("wd") or g.get("wds") or "").lower().rstrip("s")
+            value = f"XXXX-WXX-{WEEKDAYS.get(w, WEEKDAYS.get(w + 's', 0))}"
+        elif name == "set":
+            kind = "set"
+            u = (g.get("u") or "").lower()
+            adv = (g.get("adv") or "").lower()
+            code = {"tag": "D", "woche": "W", "monat": "M", "jahr": "Y", "täglich": "D",
+                    "wöchentlich": "W", "monatlich": "M", "jährlich": "Y", "alljährlich": "Y"}[u or adv]
+            value = f"P1{code}"
+        elif name == "relative_unit":
+            rel = g["rel"].lower().rstrip("nsr")
+            u = g["u"].lower().rstrip("s")
+            u = {"jahre": "jahr", "monat": "monat", "woche": "woche", "wochenende": "wochenende"}.get(u, u)
+            step = {"vergangene": -1, "letzte": -1, "vorige": -1, "kommende": 1, "nächste": 1,
+                    "diese": 0, "laufende": 0, "selbe": 0, "gleiche": 0, "folgende": 1, "neue": 1}.get(rel)
+            discourse = rel in ("selbe", "gleiche", "folgende", "neue")
+            day = (ref if discourse else anchor) if not narrative else ref
+            if step is None or day is None:
+                value = None
+            else:
+                used_anchor = day
+                if u == "jahr":
+                    value = f"{day.year + step:04d}"
+                elif u == "monat":
+                    value = _iso(day + relativedelta(months=step), "M")
+                elif u == "woche":
+                    iso = (day + timedelta(weeks=step)).isocalendar()
+                    value = f"{iso[0]:04d}-W{iso[1]:02d}"
+                else:
+                    iso = (day + timedelta(weeks=step)).isocalendar()
+                    value = f"{iso[0]:04d}-W{iso[1]:02d}-WE"
+        elif name == "year_end":
+            w = g["w"].lower()
+            day = ref if narrative or anchor is None else anchor
+            mod = "END" if w.endswith("ende") else ("MID" if "mitte" in w else "START")
+            if day is not None:
+                used_anchor = day
+                value = f"{day.year:04d}" if w.startswith("jahres") else _iso(day, "M")
+        elif name == "quantity":
+            n = _num(g["n"])
+            unit = UNITS[g["u"].lower()]
+            if g["n"].isdigit() and int(g["n"]) > 1000:
+                continue
+            pre, post = (g.get("pre") or "").lower(), (g.get("post") or "").lower()
+            if g.get("approx") and not mod:
+                mod = APPROX_MODS.get(g["approx"].lower())
+            sign = 0
+            if post in ("später", "danach") or pre == "nach" and post != "nach":
+                sign = 1
+            elif post in ("zuvor", "davor", "früher"):
+                sign = -1
+            elif pre == "vor" and post != "nach":
+                sign = -1
+            if sign and n is not None and unit in ("D", "W", "M", "Y", "DE"):
+                day = ref if (sign and (post or pre == "nach" or narrative)) else anchor
+                if pre == "vor" and not narrative:
+                    day = anchor
+                if day is None:
+                    value = None
+                else:
+                    d = _shift(day, n, unit, sign)
+                    used_anchor = day
+                    prec = "Y" if unit in ("Y", "DE") else (ref_prec if day is ref else "D")
+                    value = _iso(d, prec) if d else None
+            else:
+                kind = "duration"
+                value = _duration(n, unit)
+        elif name == "vague_duration":
+            kind = "duration"
+            adv = (g.get("adv") or "").lower()
+            if adv:
+                unit = {"jahr": "Y", "mona": "M", "woch": "W", "tage": "D", "stun": "H", "jahrz": "DE"}
+                key = "jahrz" if adv.startswith("jahrz") else adv[:4]
+                value = _duration(None, unit.get(key, "Y"))
+            else:
+                if not g.get("pre"):
+                    continue
+                value = _duration(None, UNITS[g["u"].lower()])
+        if value is None and kind == "date" and name in ("year", "decade", "century"):
+            continue
+        start, end = c.start, c.end
+        if name == "quantity" and not g.get("pre") and not g.get("post") and not g.get("approx") \
+                and g["n"].isdigit() and _prep_before(text, start) not in (
+                "seit", "Seit", "für", "über", "während", "innerhalb", "binnen", "nach", "in", "vor"):
+            # "3 Tage" with no cue is counted by the numbers component, here only as a duration
+            pass
+        if name == "vague_duration" and g.get("pre"):
+            start = c.start + len(g["pre"]) + 1
+        pm = _PREP_RX.search(text, max(0, start - 20), start)
+        yield DateMatch(start, end, text[start:end], value, kind,
+                        used_anchor.isoformat() if used_anchor else None, mod,
+                        pm.start() if pm else None)
+
+
+def _prep_before(text: str, pos: int) -> str:
+    m = re.search(r"(\S+)\s+$", text[max(0, pos - 20):pos])
+    return m.group(1) if m else ""
+
+
+def _month_context(text: str, pos: int) -> bool:
+    return _prep_before(text, pos) in ("im", "Im", "Anfang", "Mitte", "Ende", "seit", "bis", "ab",
+                                       "zum", "Seit", "Bis", "Ab", "vom", "und", "/", "des", "den")
+
+
+# -- the spaCy component
+
+
+def _register_extensions() -> None:
+    for name in SPAN_EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+
+
+_register_extensions()
+
+
+def dates_score(examples: Iterable[Example], spans_key: str = "dates", **kwargs) -> dict:
+    """Exact-span precision/recall/F1 of ``doc.spans[spans_key]``."""
+    return Scorer.score_spans(examples, attr=f"spans_{spans_key}", allow_overlap=True,
+                              labeled=False, **kwargs)
+
+
+@util.registry.scorers("meldung.dates_scorer.v1")
+def make_dates_scorer() -> Callable:
+    return dates_score
+
+
+@Language.factory(
+    "meldung_dates",
+    requires=["doc.sents"],
+    assigns=["doc.spans", "span._.value", "span._.kind", "span._.anchor", "span._.mod"],
+    default_config={"spans_key": "dates", "overwrite": True, "document_type": "news",
+                    "with_preposition": False, "scorer": {"@scorers": "meldung.dates_scorer.v1"}},
+    default_score_weights={"spans_dates_f": 1.0, "spans_dates_p": 0.0, "spans_dates_r": 0.0},
+)
+def make_dates(nlp: Language, name: str, spans_key: str, overwrite: bool, document_type: str,
+               with_preposition: bool, scorer: Callable | None) -> "DateTagger":
+    return DateTagger(nlp, name, spans_key=spans_key, overwrite=overwrite,
+                      document_type=document_type, with_preposition=with_preposition, scorer=scorer)
+
+
+class DateTagger(Pipe):
+    """Write time expressions to ``doc.spans[spans_key]`` with TIMEX3 values."""
+
+    def __init__(self, nlp: Language, name: str = "meldung_dates", *, spans_key: str = "dates",
+                 overwrite: bool = True, document_type: str = "news", with_preposition: bool = False,
+                 scorer: Callable | None = dates_score) -> None:
+        if document_type not in ("news", "narrative"):
+            raise ValueError(f"document_type must be 'news' or 'narrative', not {document_type!r}")
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        self.document_type = document_type
+        self.with_preposition = with_preposition
+        self.scorer = scorer
+        self.lexicon: DateLexicon | None = None
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
+        """Load the tense lexicons from ``data_dir`` (default: ``pipeline/data/dates``)."""
+        self.lexicon = DateLexicon.from_dir(data_dir) if data_dir else default_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            anchor = doc._.published if Doc.has_extension("published") else None
+            try:
+                matches = list(find_dates(doc, anchor, document_type=self.document_type,
+                                          lexicon=self.lexicon or default_lexicon()))
+            except ValueError as err:  # a malformed publication date: resolve nothing relative
+                if Doc.has_extension("meldung_errors"):
+                    if doc._.meldung_errors is None:
+                        doc._.meldung_errors = []
+                    doc._.meldung_errors.append(["dates", f"bad publication date {anchor!r}: {err}"])
+                doc._.published = None
+                matches = list(find_dates(doc, None, document_type=self.document_type,
+                                          lexicon=self.lexicon or default_lexicon()))
+            self.set_annotations(doc, matches)
+            return doc
+        except Exception as e:  # noqa: BLE001 - the error handler decides
+            error_handler(self.name, self, [doc], e)
+
+    def set_annotations(self, doc: Doc, matches: list[DateMatch]) -> None:
+        spans = []
+        for m in matches:
+            start = m.prep_start if (self.with_preposition and m.prep_start is not None) else m.start_char
+            span = doc.char_span(start, m.end_char, alignment_mode="contract")
+            if span is None or not len(span):
+                span = doc.char_span(start, m.end_char, alignment_mode="expand")
+            if span is None or not len(span):
+                continue
+            span._.value = m.value
+            span._.kind = m.kind
+            span._.anchor = m.anchor
+            span._.mod = m.mod
+            spans.append(span)
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key].extend(spans)
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return dates_score(examples, spans_key=self.spans_key, **kwargs)
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = util.ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (self.lexicon or default_lexicon()).to_dir(path / "lexicon")
+        srsly.write_json(path / "cfg", {"spans_key": self.spans_key, "overwrite": self.overwrite,
+                                        "document_type": self.document_type,
+                                        "with_preposition": self.with_preposition})
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "DateTagger":
+        path = util.ensure_path(path)
+        if (path / "lexicon").exists():
+            self.lexicon = DateLexicon.from_dir(path / "lexicon")
+        if (path / "cfg").exists():
+            cfg = json.loads((path / "cfg").read_text(encoding="utf-8"))
+            for key in ("spans_key", "overwrite", "document_type", "with_preposition"):
+                setattr(self, key, cfg.get(key, getattr(self, key)))
+        return self
