@@ -72,7 +72,12 @@ class SentenceBoundary(NamedTuple):
 def _hard_breaks(doc: Doc, spans_key: str) -> dict[int, str]:
     """Token indices that must start a sentence, with the reason."""
     breaks: dict[int, str] = {}
-    for span in doc.spans.get(spans_key, []) if spans_key in doc.spans else []:
+    layout = doc.spans[spans_key] if spans_key in doc.spans else []
+    # With layout blocks, a single newline inside a paragraph is a hard wrap, not
+    # a break: "… ein Regierungssprecher am\nDienstag mit." (German nouns start
+    # upper case, so the next line's case says nothing).
+    wrapped = any(span.label_ == "paragraph" for span in layout)
+    for span in layout:
         breaks.setdefault(span.start, f"layout:{span.label_}")
         end = span.end
         while end < len(doc) and doc[end].is_space:
@@ -92,7 +97,7 @@ def _hard_breaks(doc: Doc, spans_key: str) -> dict[int, str]:
         )
         if blank:
             breaks.setdefault(nxt, "blank line")
-        elif not doc[nxt].text[:1].islower():
+        elif not wrapped and not doc[nxt].text[:1].islower():
             breaks.setdefault(nxt, "newline")
     return breaks
 
@@ -154,6 +159,11 @@ def find_sentence_boundaries(
             nxt = close_i + 1
             if nxt < seg_end and (doc[nxt].text in {",", ";"} or doc[nxt].text[:1].islower()):
                 forbid(nxt, "after quotation")
+    for i in hard:  # the white space before a hard break belongs to the sentence before it
+        j = i - 1
+        while j > 0 and doc[j].is_space:
+            forbid(j, "white space")
+            j -= 1
     for token in doc[:-1]:
         nxt = doc[token.i + 1]
         if nxt.is_space:
