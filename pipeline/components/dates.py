@@ -81,6 +81,8 @@ __all__ = [
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "dates"
 SPAN_EXTENSIONS = ("value", "kind", "anchor", "mod")
+#: narrative mode: only scene-setting bare years move the reference year
+SCENE_ONLY = True
 
 MONTHS = {
     "januar": 1, "jänner": 1, "jan.": 1, "februar": 2, "feber": 2, "feb.": 2, "febr.": 2,
@@ -92,7 +94,7 @@ WEEKDAYS = {"montag": 1, "dienstag": 2, "mittwoch": 3, "donnerstag": 4, "freitag
             "samstag": 6, "sonnabend": 6, "sonntag": 7}
 SEASONS = {"frühjahr": "SP", "frühling": "SP", "sommer": "SU", "herbst": "FA", "winter": "WI"}
 TIMES_OF_DAY = {"morgen": "MO", "früh": "MO", "vormittag": "MO", "mittag": "MI",
-                "nachmittag": "AF", "abend": "EV", "nacht": "NI"}
+                "nachmittag": "AF", "abend": "EV", "nacht": "NI", "morgen": "MO"}
 MODS = {"anfang": "START", "beginn": "START", "mitte": "MID", "ende": "END",
         "anfang/mitte": "START", "mitte/ende": "END"}
 UNITS = {"jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "monat": "M", "monate": "M",
@@ -124,21 +126,23 @@ PATTERNS: list[tuple[str, str]] = [
     ("numeric", r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?![\d.]\d)"),
     ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     ("day_range", rf"\b(?P<d>\d{{1,2}})\.(?=\s*(?:bis|und|–|-|/)\s*(?:zum\s+)?\d{{1,2}}\.\s*{_MON})"),
-    ("day_month", rf"\b(?P<d>\d{{1,2}})\.\s*(?P<mon>{_MON})(?:\s+(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?![\d,]))?"),
+    ("day_month", rf"(?:\b(?:(?:frühen|späten)\s+)?(?P<todw>Morgen|Vormittag|Mittag|Nachmittag|Abend|Nacht|Morgenstunden|Abendstunden)\s+des\s+)?\b(?P<d>\d{{1,2}})\.\s*(?P<mon>{_MON})(?:\s+(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?!\d|,\d))?"),
     ("month", rf"(?:\b(?P<approx>ungefähr|etwa)\s+)?(?:\b(?P<mod>{_MOD})\s+)?(?P<mon>{_MON})(?:\s+(?P<y>\d{{4}}|\d{{1,3}}\s*{_BC}))?(?![\w])"),
     ("season", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?(?P<season>Frühjahrs?|Frühlings?|Sommers?|Herbst(?:es|s)?|Winters?)(?:\s+(?:des\s+Jahres\s+)?(?P<y>\d{{4}}))?\b"),
-    ("year", rf"(?:\b(?P<mod>{_MOD}|Frühjahr|Sommer|Herbst|Winter)\s+(?:(?:des\s+)?Jahres\s+)?)?(?:\b(?P<jahr>Jahr(?:es|e)?|Jahreswende)\s+)?\b(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?![\d,]|\.\d|\s*(?:Uhr|%|Prozent))"),
+    ("year", rf"(?:\b(?P<mod>{_MOD}|Frühjahr|Sommer|Herbst|Winter)\s+(?:(?:des\s+)?Jahres\s+)?)?(?:\b(?P<jahr>Jahr(?:es|e)?|Jahreswende)\s+)?\b(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?!\d|,\d|\.\d|\s*(?:Uhr|%|Prozent))"),
     ("decade", rf"(?:\b(?P<mod>{_MOD})\s+der\s+)?\b(?P<dec>\d{{2}}|\d{{4}})er(?:[\s-]?Jahren?)?\b"),
     ("century", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?\b(?P<c>\d{{1,2}})\.\s*Jahrhunderts?(?:\s*(?P<bc>{_BC}))?"),
     ("time", rf"(?:\b(?P<approx>gegen|etwa|knapp|kurz nach|kurz vor)\s+)?\b(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?\s*Uhr(?:\s+(?P<mi2>\d{{2}})\b)?"),
     ("midnight", r"\b(?:(?P<approx>gegen)\s+)?(?P<w>Mitternacht)\b"),
     ("today", rf"\b(?P<w>heute|Heute|gestern|Gestern|vorgestern|Vorgestern|morgen|übermorgen|Übermorgen)(?P<tod>{_TOD})?\b(?!\s+(?:früh|abend|nacht)\b)"),
     ("now", r"\b(?P<w>jetzt|Jetzt|derzeit|Derzeit|zurzeit|Zurzeit|gegenwärtig|bald|Bald)\b"),
+    ("same_day", r"\b(?:(?:selben|gleichen|diesem|demselben)\s+Tag|Vorjahr|Vorjahres)\b"),
+    ("vague_ref", r"\b(?P<w>(?:[Ww]enig|[Kk]urz)\s+(?:später|danach|darauf|zuvor|vorher))\b"),
     ("vortag", r"\b(?P<w>Vortag|Vorabend|Folgetag|Tag zuvor|Tag davor|Tag danach|nächsten Tag|folgenden Tag|Tag darauf)\b"),
     ("weekday", rf"(?:\b(?P<rel>vergangenen|vergangene|letzten|letzte|vorigen|kommenden|kommende|nächsten|nächste|diesen|diese)\s+)?\b(?P<wd>{_WD})(?P<tod>{_TOD})?\b"),
     ("weekday_set", r"\b(?:(?:jeden|Jeden)\s+(?P<wd>" + _WD[3:-1] + r")|(?P<wds>montags|dienstags|mittwochs|donnerstags|freitags|samstags|sonnabends|sonntags))\b"),
     ("set", r"\b(?:(?:jeden|jede|jedes|Jeden|Jede|Jedes)\s+(?P<u>Tag|Woche|Monat|Jahr)|(?P<adv>täglich|wöchentlich|monatlich|jährlich|alljährlich))\b"),
-    ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen)\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
+    ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|diesem|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen)\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
     ("year_end", r"\b(?P<w>Jahresende|Jahresbeginn|Jahresanfang|Jahresmitte|Monatsende|Monatsanfang)\b"),
     ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>{_APPROX})\s+)?\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach)\b)?"),
     ("vague_duration", rf"\b(?:(?P<pre>seit|Seit)\s+)?(?P<u>Jahren|Jahrzehnten|Monaten|Wochen|Tagen|Stunden)\b(?=\s)|\b(?P<adv>jahrelang(?:e|en)?|monatelang(?:e|en)?|wochenlang(?:e|en)?|tagelang(?:e|en)?|stundenlang(?:e|en)?|jahrzehntelang(?:e|en)?)\b"),
@@ -454,6 +458,9 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 value, ref, ref_prec = d.isoformat(), d, "D"
             else:
                 value = f"XXXX-{mon:02d}-{day:02d}"
+            if g.get("todw") and value:
+                value += "T" + TIMES_OF_DAY.get(g["todw"].lower().replace("stunden", ""), "MO")
+                kind = "time"
         elif name == "month":
             mon = MONTHS[g["mon"].lower()]
             y = g.get("y")
@@ -500,9 +507,12 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 mod = None
             else:
                 value = yv if isinstance(yv, str) else f"{yv:04d}"
-            if not isinstance(yv, str):
-                ref, ref_prec = date(yv, 1, 1) if not (ref and ref.year == yv) else ref, \
-                    ("Y" if not (ref and ref.year == yv) else ref_prec)
+            # a bare year moves the reference only where it sets the scene ("Im Jahr 1941",
+            # "1941 begann", a heading), not in asides ("die Grenze von 1940")
+            scene = g.get("jahr") or g.get("mod") or _prep_before(text, c.start) in ("im", "Im", "") \
+                or text[max(0, c.start - 1):c.start] in ("\n", "") or _sentence_initial(text, c.start)
+            if not isinstance(yv, str) and (scene or not SCENE_ONLY) and not (ref and ref.year == yv):
+                ref, ref_prec = date(yv, 1, 1), "Y"
         elif name == "decade":
             dec = g["dec"]
             value = (dec[:3] if len(dec) == 4 else "19" + dec[0])
@@ -543,6 +553,15 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 value = "PRESENT_REF"
             else:
                 value, used_anchor = anchor.isoformat(), anchor
+        elif name == "same_day":
+            day = ref if ref is not None else anchor
+            if day is not None:
+                used_anchor = day
+                w = text[c.start:c.end].lower()
+                value = f"{day.year - 1:04d}" if w.startswith("vorjahr") else _iso(day, ref_prec if day is ref else "D")
+        elif name == "vague_ref":
+            w = g["w"].lower()
+            value = "FUTURE_REF" if w.split()[-1] in ("später", "danach", "darauf") else "PAST_REF"
         elif name == "vortag":
             w = g["w"].lower()
             day = ref if (ref is not None and ref_prec == "D") else anchor
@@ -578,12 +597,13 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                     "wöchentlich": "W", "monatlich": "M", "jährlich": "Y", "alljährlich": "Y"}[u or adv]
             value = f"P1{code}"
         elif name == "relative_unit":
-            rel = g["rel"].lower().rstrip("nsr")
+            rel = g["rel"].lower()
+            rel = rel if rel in ("diesem", "dieses") else rel.rstrip("nsr")
             u = g["u"].lower().rstrip("s")
             u = {"jahre": "jahr", "monat": "monat", "woche": "woche", "wochenende": "wochenende"}.get(u, u)
             step = {"vergangene": -1, "letzte": -1, "vorige": -1, "kommende": 1, "nächste": 1,
-                    "diese": 0, "laufende": 0, "selbe": 0, "gleiche": 0, "folgende": 1, "neue": 1}.get(rel)
-            discourse = rel in ("selbe", "gleiche", "folgende", "neue")
+                    "diese": 0, "dieses": 0, "diesem": 0, "laufende": 0, "selbe": 0, "gleiche": 0, "folgende": 1, "neue": 1}.get(rel)
+            discourse = rel in ("selbe", "gleiche", "folgende", "neue", "diesem", "dieses")
             day = (ref if discourse else anchor) if not narrative else ref
             if step is None or day is None:
                 value = None
@@ -665,6 +685,11 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
 def _prep_before(text: str, pos: int) -> str:
     m = re.search(r"(\S+)\s+$", text[max(0, pos - 20):pos])
     return m.group(1) if m else ""
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos].rstrip()
+    return before == "" or before[-1:] in ".!?\n"
 
 
 def _month_context(text: str, pos: int) -> bool:
