@@ -13,13 +13,19 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+# importing the component modules registers their factories (also done by the
+# spacy_factories entry points when meldung is installed)
+from .components import dates, numbers  # noqa: F401
+from .components.sentences import add_sentence_rules
+from .components.tokenizer import customize_tokenizer
+
 #: Where the bundled pipeline lives in a checkout (editable install).
 BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "de_meldung"
 #: Environment variable that overrides the default model.
 MODEL_ENV = "MELDUNG_MODEL"
 
 #: meldung's own components, in pipeline order, added after the model's pipes.
-MELDUNG_PIPES: tuple[str, ...] = ()
+MELDUNG_PIPES: tuple[str, ...] = ("meldung_numbers", "meldung_dates")
 
 
 class ModelNotFound(RuntimeError):
@@ -62,6 +68,8 @@ def load(model: str | None = None) -> Language:
     ['Das ist gut.', 'Wirklich.']
     """
     nlp = load_base(model)
+    customize_tokenizer(nlp)
+    add_sentence_rules(nlp)
     for name in MELDUNG_PIPES:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)

@@ -125,6 +125,22 @@ def _fail(report: Report, stage: str, err: Exception) -> None:
     report.status, report.stage, report.error = "error", stage, f"{type(err).__name__}: {err}"
 
 
+def checked_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
+    """The document's rows, each value checked against its column type; a document
+    whose rows cannot be made keeps its documents row and gets an error row."""
+    try:
+        tables = doc_rows(report, doc)
+        for table, rows in tables.items():
+            cols = schema.columns(table)
+            for row in rows:
+                for col in cols:
+                    row[col.name] = schema.coerce(col, row.get(col.name))
+        return tables
+    except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
+        _fail(report, "rows", err)
+        return doc_rows(report, None)
+
+
 def _unique(reports: Iterable[Report], done: set[str], summary: RunSummary,
             published: date | None) -> Iterator[Report]:
     """Skip documents finished in a resumed run; give repeated doc_ids a suffix."""
@@ -155,7 +171,7 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
     doc_ids: list[str] = []
     for report, doc in analyse(nlp, reports, n_process=options.n_process, batch_size=options.batch_size):
-        for table, rows in doc_rows(report, doc).items():
+        for table, rows in checked_rows(report, doc).items():
             tables[table].extend(rows)
         doc_ids.append(report.doc_id)
         summary.documents[report.status] += 1

@@ -12,6 +12,7 @@ Types: ``string`` (nullable text), ``int`` (Int64), ``float`` (Float64), ``bool`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Iterable, Mapping
 
 import pandas as pd
@@ -187,13 +188,38 @@ def arrow_schema(table: str) -> pa.Schema:
     return pa.schema([pa.field(c.name, c.arrow_type, nullable=True) for c in columns(table)])
 
 
+class RowError(ValueError):
+    """A row value that does not fit its column's type."""
+
+
+def coerce(column: Column, value):
+    """``value`` as the column's Python type: ISO strings to dates, ints to floats,
+    an empty string to null; RowError if it cannot be."""
+    if value is None or (isinstance(value, str) and value == "" and column.type != "string"):
+        return None
+    try:
+        if column.type == "date":
+            return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        if column.type == "int":
+            return int(value)
+        if column.type == "float":
+            return float(value)
+        if column.type == "bool":
+            return bool(value)
+        if column.type == "list":
+            return [str(v) for v in value]
+        return str(value)
+    except (TypeError, ValueError) as err:
+        raise RowError(f"column {column.name!r} ({column.type}) cannot hold {value!r}: {err}") from None
+
+
 def to_arrow(table: str, rows: Iterable[Mapping]) -> pa.Table:
     """Rows (dicts keyed by column name; missing keys are null) as an Arrow table."""
-    names = column_names(table)
-    data = {name: [] for name in names}
+    cols = columns(table)
+    data = {c.name: [] for c in cols}
     for row in rows:
-        for name in names:
-            data[name].append(row.get(name))
+        for col in cols:
+            data[col.name].append(coerce(col, row.get(col.name)))
     return pa.table(data, schema=arrow_schema(table))
 
 

@@ -1,0 +1,163 @@
+"""The Python API: analyse texts or files into DataFrames, or read a written run.
+
+>>> import pipeline
+>>> tables = pipeline.analyze(["Berlin (dpa) - Olaf Scholz reist am Freitag nach Paris."],
+...                           published="2023-05-23", model="blank")
+>>> tables.documents["status"].tolist()
+['ok']
+>>> sorted(tables.names) == sorted(pipeline.TABLE_NAMES)
+True
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from datetime import date
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from spacy.language import Language
+
+from .ingest import ReadOptions, Report, iter_reports
+from .ingest.assemble import from_plain_text, parse_published
+from .nlp import load
+from .run import analyse
+from .tables import schema
+from .tables.rows import doc_rows
+from .tables.writers import DUCKDB_FILE
+
+
+class Tables:
+    """One pandas DataFrame per table (``tables.quotes``, ``tables["quotes"]``),
+    with the column names and nullable dtypes of :mod:`pipeline.tables.schema`."""
+
+    def __init__(self, frames: dict[str, pd.DataFrame]):
+        self._frames = {name: frames.get(name, schema.empty_frame(name)) for name in schema.TABLE_NAMES}
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._frames)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        schema.columns(name)  # a clear KeyError for unknown names
+        return self._frames[name]
+
+    def __getattr__(self, name: str) -> pd.DataFrame:
+        if name.startswith("_") or name not in schema.TABLES:
+            raise AttributeError(name)
+        return self._frames[name]
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{n}={len(f)}" for n, f in self._frames.items())
+        return f"Tables({sizes})"
+
+
+def _reports(items: Iterable[str | Path], published: date | None,
+             options: ReadOptions) -> Iterator[Report]:
+    """Reports from a mix of texts and paths: an existing path is read as input,
+    anything else is taken as the text of one report (agency layout allowed)."""
+    for n, item in enumerate(items):
+        if isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096
+                                      and Path(item).exists()):
+            reports = iter_reports([str(item)], options)
+        else:
+            report = Report(doc_id=f"text-{n}", source="<text>", text=unicodedata.normalize("NFC", item))
+            reports = [from_plain_text(report, find_headline=True)] if report.text.strip() else [
+                Report.failed(f"text-{n}", "<text>", "read", "document has no text", status="empty")]
+        for report in reports:
+            if report.published is None:
+                report.published = published
+            yield report
+
+
+def iter_rows(items: Iterable[str | Path], *, published: str | date | None = None,
+              nlp: Language | None = None, model: str | None = None,
+              options: ReadOptions | None = None) -> Iterator[dict[str, list[dict]]]:
+    """Rows of every table, one document at a time: for inputs too large to hold.
+
+    Yields ``{table name: [row dict, ...]}`` per document, in input order.
+    """
+    nlp = nlp or load(model)
+    anchor = parse_published(published)
+    for report, doc in analyse(nlp, _reports(items, anchor, options or ReadOptions())):
+        yield doc_rows(report, doc)
+
+
+def analyze(items: Iterable[str | Path] | str, *, published: str | date | None = None,
+            nlp: Language | None = None, model: str | None = None,
+            options: ReadOptions | None = None) -> Tables:
+    """Analyse texts and/or files and return every table as a DataFrame.
+
+    ``items``: report texts, file or folder paths (any format ``meldung run``
+    reads), or one string. ``published``: the publication date for inputs
+    without one (relative dates resolve against it). ``model``: a spaCy model
+    name or folder (default: the bundled model); or pass a loaded ``nlp``.
+    """
+    if isinstance(items, (str, Path)):
+        items = [items]
+    rows: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
+    for doc_tables in iter_rows(items, published=published, nlp=nlp, model=model, options=options):
+        for table, table_rows in doc_tables.items():
+            rows[table].extend(table_rows)
+    return Tables({name: schema.to_pandas(name, schema.to_arrow(name, r)) for name, r in rows.items()})
+
+
+def _read_folder(folder: Path, table: str) -> pa.Table:
+    files = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
+    parts = []
+    for file in files:
+        if file.suffix == ".parquet":
+            parts.append(pq.read_table(file, schema=schema.arrow_schema(table)))
+        elif file.suffix in (".jsonl", ".csv"):
+            frame = (pd.read_json(file, lines=True, dtype=False) if file.suffix == ".jsonl"
+                     else pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""]))
+            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+            parts.append(schema.to_arrow(table, [_coerce(table, r, file.suffix) for r in records]))
+    if not parts:
+        return schema.arrow_schema(table).empty_table()
+    return pa.concat_tables(parts)
+
+
+def _coerce(table: str, row: dict, suffix: str) -> dict:
+    """Text values from CSV/JSON back to the schema's types."""
+    out = {}
+    for col in schema.columns(table):
+        value = row.get(col.name)
+        if value is None:
+            out[col.name] = None
+        elif col.type == "int":
+            out[col.name] = int(value)
+        elif col.type == "float":
+            out[col.name] = float(value)
+        elif col.type == "bool":
+            out[col.name] = value if isinstance(value, bool) else str(value).lower() == "true"
+        elif col.type == "date":
+            out[col.name] = date.fromisoformat(str(value)[:10])
+        elif col.type == "list":
+            out[col.name] = value if isinstance(value, list) else json.loads(value)
+        else:
+            out[col.name] = str(value)
+    return out
+
+
+def read(out_dir: str | Path) -> Tables:
+    """The tables of a written run (``meldung run ... --out out_dir``), any format."""
+    out = Path(out_dir)
+    if (out / DUCKDB_FILE).exists():
+        import duckdb
+
+        con = duckdb.connect(str(out / DUCKDB_FILE), read_only=True)
+        try:
+            return Tables({name: schema.to_pandas(name, con.sql(f'SELECT * FROM "{name}"').to_arrow_table()
+                                                  .cast(schema.arrow_schema(name)))
+                           for name in schema.TABLE_NAMES})
+        finally:
+            con.close()
+    if not (out / "documents").is_dir():
+        raise FileNotFoundError(f"{out} holds no meldung tables (no documents/ folder)")
+    return Tables({name: schema.to_pandas(name, _read_folder(out / name, name))
+                   for name in schema.TABLE_NAMES if (out / name).is_dir()})

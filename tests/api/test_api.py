@@ -1,0 +1,67 @@
+"""The Python API: analyze texts and files, stream rows, read a written run."""
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import pipeline
+from pipeline.cli import app
+from pipeline.tables import schema
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return pipeline.load("blank")
+
+
+def test_api_analyze_text_returns_contract_frames(nlp):
+    tables = pipeline.analyze(["Bundeskanzler Olaf Scholz sagte am Montag in Berlin, er sei zufrieden."],
+                              published="2023-05-23", nlp=nlp)
+    for name in schema.TABLE_NAMES:
+        assert list(tables[name].columns) == schema.column_names(name)
+    docs = tables.documents
+    assert docs["status"].tolist() == ["ok"] and str(docs["published"].iloc[0]) == "2023-05-23"
+
+
+def test_api_analyze_single_string_and_paths(nlp, write):
+    path = write("a.txt", "Titel\n\nBerlin (dpa) - Ein Text.\n")
+    tables = pipeline.analyze(str(path), nlp=nlp)
+    assert tables.documents["agency"].tolist() == ["dpa"]
+    assert tables.documents["doc_id"].tolist() == ["a.txt"]
+
+
+def test_api_analyze_empty_text_is_an_empty_document(nlp):
+    tables = pipeline.analyze(["   "], nlp=nlp)
+    assert tables.documents["status"].tolist() == ["empty"]
+
+
+def test_api_iter_rows_streams_one_document_at_a_time(nlp):
+    rows = list(pipeline.iter_rows(["Erster Text.", "Zweiter Text."], nlp=nlp))
+    assert [r["documents"][0]["doc_id"] for r in rows] == ["text-0", "text-1"]
+
+
+def test_api_unknown_table_is_a_clear_error(nlp):
+    tables = pipeline.analyze(["Ein Text."], nlp=nlp)
+    with pytest.raises(KeyError, match="known"):
+        tables["quote"]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl", "duckdb"])
+def test_api_read_a_written_run(write, tmp_path, fmt):
+    write("a.txt", "Titel\n\nBerlin, 23. Mai 2023 (dpa) - Am Freitag kommen 14 Menschen. Schluss. (dpa/abc)\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["run", str(write.folder), "--out", str(out), "--model", "blank",
+                                      "--format", fmt, "-q"])
+    assert result.exit_code == 0, result.output
+    tables = pipeline.read(out)
+    docs = tables.documents
+    assert docs["doc_id"].tolist() == ["a.txt"] and docs["author"].tolist() == ["abc"]
+    assert docs["published"].dtype == schema.empty_frame("documents")["published"].dtype
+    assert str(docs["published"].iloc[0]) == "2023-05-23"
+    for name in schema.TABLE_NAMES:
+        assert list(tables[name].columns) == schema.column_names(name)
+
+
+def test_api_read_refuses_a_folder_without_tables(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        pipeline.read(tmp_path)
