@@ -239,8 +239,9 @@ def _read_core(doc: Doc, i: int, limit: int, lex: NumberLexicon) -> _Core | None
     is_digits = False
     # digits, possibly with a space as thousands separator ("12 000")
     d = parse_digits(tok.text)
-    if d is None and tok.text.endswith(".") and len(tok.text) > 4 and (
-            j >= len(doc) or doc[j].text[:1].isupper() or doc[j].is_space):
+    if d is None and tok.text.endswith(".") and (
+            j >= len(doc) or doc[j].is_space or ((len(tok.text) > 4 or "," in tok.text)
+                                                 and doc[j].text[:1].isupper())):
         # "rund 36.000." at a sentence end is one token for spaCy's German rules
         # (it keeps "<digits>." whole as an ordinal); "2." / "100." stay ordinals
         d = parse_digits(tok.text[:-1])
@@ -472,6 +473,10 @@ def _unscaled(doc: Doc, i: int, lex: NumberLexicon) -> float:
 # -- the spaCy component
 
 
+#: Label of every number span (see set_annotations).
+SPAN_LABEL = "NUMBER"
+
+
 def _register_extensions() -> None:
     for name in SPAN_EXTENSIONS:
         if not Span.has_extension(name):
@@ -535,7 +540,9 @@ class NumberTagger(Pipe):
     def set_annotations(self, doc: Doc, matches: list[NumberMatch]) -> None:
         spans = []
         for m in matches:
-            span = doc[m.start:m.end]
+            # the label keeps these Span._ values apart from a date span on the same
+            # characters ("drei Tage"): spaCy keys span extensions by offsets and label
+            span = Span(doc, m.start, m.end, label=SPAN_LABEL)
             span._.value = m.value
             span._.value_max = m.value_max
             span._.approx = m.approx
