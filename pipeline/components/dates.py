@@ -132,17 +132,17 @@ PATTERNS: list[tuple[str, str]] = [
     ("year", rf"(?:\b(?P<mod>{_MOD}|Frühjahr|Sommer|Herbst|Winter)\s+(?:(?:des\s+)?Jahres\s+)?)?(?:\b(?P<jahr>Jahr(?:es|e)?|Jahreswende)\s+)?\b(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?!\d|,\d|\.\d|\s*(?:Uhr|%|Prozent))"),
     ("decade", rf"(?:\b(?P<mod>{_MOD})\s+der\s+)?\b(?P<dec>\d{{2}}|\d{{4}})er(?:[\s-]?Jahren?)?\b"),
     ("century", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?\b(?P<c>\d{{1,2}})\.\s*Jahrhunderts?(?:\s*(?P<bc>{_BC}))?"),
-    ("time", rf"(?:\b(?P<approx>gegen|etwa|knapp|kurz nach|kurz vor)\s+)?\b(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?\s*Uhr(?:\s+(?P<mi2>\d{{2}})\b)?"),
-    ("midnight", r"\b(?:(?P<approx>gegen)\s+)?(?P<w>Mitternacht)\b"),
+    ("time", rf"(?:\b(?P<approx>[Gg]egen|[Ee]twa|[Kk]napp|[Kk]urz nach|[Kk]urz vor)\s+)?\b(?P<h>\d{{1,2}})(?:[.:](?P<mi>\d{{2}}))?\s*Uhr(?:\s+(?P<mi2>\d{{2}})\b)?"),
+    ("midnight", r"\b(?:(?P<approx>[Gg]egen)\s+)?(?P<w>Mitternacht)\b"),
     ("today", rf"\b(?P<w>heute|Heute|gestern|Gestern|vorgestern|Vorgestern|morgen|übermorgen|Übermorgen)(?P<tod>{_TOD})?\b(?!\s+(?:früh|abend|nacht)\b)"),
     ("now", r"\b(?P<w>jetzt|Jetzt|derzeit|Derzeit|zurzeit|Zurzeit|gegenwärtig|bald|Bald)\b"),
     ("same_day", r"\b(?:(?:selben|gleichen|diesem|demselben)\s+Tag|Vorjahr|Vorjahres)\b"),
     ("vague_ref", r"\b(?P<w>(?:[Ww]enig|[Kk]urz)\s+(?:später|danach|darauf|zuvor|vorher))\b"),
     ("vortag", r"\b(?P<w>Vortag|Vorabend|Folgetag|Tag zuvor|Tag davor|Tag danach|nächsten Tag|folgenden Tag|Tag darauf)\b"),
-    ("weekday", rf"(?:\b(?P<rel>vergangenen|vergangene|letzten|letzte|vorigen|kommenden|kommende|nächsten|nächste|diesen|diese)\s+)?\b(?P<wd>{_WD})(?P<tod>{_TOD})?\b"),
+    ("weekday", rf"(?:\b(?P<rel>(?i:vergangenen|vergangene|letzten|letzte|vorigen|kommenden|kommende|nächsten|nächste|diesen|diese))\s+)?\b(?P<wd>{_WD})(?P<tod>{_TOD})?\b"),
     ("weekday_set", r"\b(?:(?:jeden|Jeden)\s+(?P<wd>" + _WD[3:-1] + r")|(?P<wds>montags|dienstags|mittwochs|donnerstags|freitags|samstags|sonnabends|sonntags))\b"),
     ("set", r"\b(?:(?:jeden|jede|jedes|Jeden|Jede|Jedes)\s+(?P<u>Tag|Woche|Monat|Jahr)|(?P<adv>täglich|wöchentlich|monatlich|jährlich|alljährlich))\b"),
-    ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|diesem|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen)\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
+    ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>(?i:vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|diesem|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen))\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
     ("year_end", r"\b(?P<w>Jahresende|Jahresbeginn|Jahresanfang|Jahresmitte|Monatsende|Monatsanfang)\b"),
     ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>{_APPROX})\s+)?\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach)\b)?"),
     ("vague_duration", rf"\b(?:(?P<pre>seit|Seit)\s+)?(?P<u>Jahren|Jahrzehnten|Monaten|Wochen|Tagen|Stunden)\b(?=\s)|\b(?P<adv>jahrelang(?:e|en)?|monatelang(?:e|en)?|wochenlang(?:e|en)?|tagelang(?:e|en)?|stundenlang(?:e|en)?|jahrzehntelang(?:e|en)?)\b"),
@@ -700,6 +700,10 @@ def _month_context(text: str, pos: int) -> bool:
 # -- the spaCy component
 
 
+#: Label of every date span (see set_annotations).
+SPAN_LABEL = "DATE"
+
+
 def _register_extensions() -> None:
     for name in SPAN_EXTENSIONS:
         if not Span.has_extension(name):
@@ -780,9 +784,11 @@ class DateTagger(Pipe):
         spans = []
         for m in matches:
             start = m.prep_start if (self.with_preposition and m.prep_start is not None) else m.start_char
-            span = doc.char_span(start, m.end_char, alignment_mode="contract")
+            # the label keeps these Span._ values apart from a number span on the same
+            # characters ("drei Tage"): spaCy keys span extensions by offsets and label
+            span = doc.char_span(start, m.end_char, label=SPAN_LABEL, alignment_mode="contract")
             if span is None or not len(span):
-                span = doc.char_span(start, m.end_char, alignment_mode="expand")
+                span = doc.char_span(start, m.end_char, label=SPAN_LABEL, alignment_mode="expand")
             if span is None or not len(span):
                 continue
             span._.value = m.value

@@ -1,0 +1,135 @@
+"""meldung_dates on a blank German pipeline: ISO/TIMEX3 values resolved against the publication date."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+import pipeline.extensions  # noqa: F401 - doc._.published
+import pipeline.components.dates  # noqa: F401 - registers meldung_dates
+from pipeline.components.dates import find_dates
+
+WORKED_EXAMPLE = (
+    "Bundeskanzler Olaf Scholz und der französische Präsident Emmanuel Macron kommen am Freitag in "
+    "Paris zusammen. Das teilte ein Regierungssprecher am Dienstag mit.\n\nNeue Hilfen für die Ukraine\n\n"
+    "Scholz sagte, er erwarte schwierige Gespräche. Frankreich sei „ein unverzichtbarer Partner“, sagte "
+    "Regierungssprecher Steffen Hebestreit. Bei Überschwemmungen in Norditalien kamen am Montag mindestens "
+    "14 Menschen ums Leben, rund 36.000 wurden obdachlos. (dpa/abc)"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("meldung_numbers")
+    nlp.add_pipe("meldung_dates")
+    return nlp
+
+
+def dates(nlp, text, published="2023-05-23"):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    doc = nlp(doc)
+    return [(s.text, s._.value, s._.kind) for s in doc.spans["dates"]]
+
+
+def test_dates_worked_example(nlp):
+    doc = nlp.make_doc(WORKED_EXAMPLE)
+    doc._.published = "2023-05-23"
+    doc = nlp(doc)
+    assert [(s.text, s._.value, s._.anchor) for s in doc.spans["dates"]] == [
+        ("Freitag", "2023-05-26", "2023-05-23"),
+        ("Dienstag", "2023-05-23", "2023-05-23"),
+        ("Montag", "2023-05-22", "2023-05-23"),
+    ]
+    assert [(s.text, s._.value, s._.approx, s._.what) for s in doc.spans["numbers"]] == [
+        ("mindestens 14", 14.0, "mindestens", "Menschen"), ("rund 36.000", 36000.0, "rund", None)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Am 2. März 2020 begann es.", [("2. März 2020", "2020-03-02", "date")]),
+    ("Das war am 02.03.2020 in Rom.", [("02.03.2020", "2020-03-02", "date")]),
+    ("Im März 2020 begann es.", [("März 2020", "2020-03", "date")]),
+    ("Die Wahl 2019 war knapp.", [("2019", "2019", "date")]),
+    ("Ende der 1990er Jahre war es ruhig.", [("Ende der 1990er Jahre", "199", "date")]),
+    ("Im Sommer 2015 kamen viele.", [("Sommer 2015", "2015-SU", "date")]),
+    ("Im Jahr 490 v. Chr. siegten die Griechen.", [("Jahr 490 v. Chr.", "BC0490", "date")]),
+    ("Im 20. Jahrhundert gab es zwei Weltkriege.", [("20. Jahrhundert", "19", "date")]),
+])
+def test_dates_absolute(nlp, text, expected):
+    assert dates(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Um 14.30 Uhr begann die Sitzung.", [("14.30 Uhr", "2023-05-23T14:30", "time")]),
+    ("Am 1. September 1939 um 4:45 Uhr begann der Angriff.",
+     [("1. September 1939", "1939-09-01", "date"), ("4:45 Uhr", "1939-09-01T04:45", "time")]),
+    ("Gegen Mitternacht war es vorbei.", [("Gegen Mitternacht", "2023-05-23T24:00", "time")]),
+])
+def test_dates_times(nlp, text, expected):
+    assert dates(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Gestern hatte es geregnet.", [("Gestern", "2023-05-22", "date")]),
+    ("Heute beginnt der Gipfel.", [("Heute", "2023-05-23", "date")]),
+    ("Der Minister war am Vortag abgereist.", [("Vortag", "2023-05-22", "date")]),
+    ("Russland hatte die Stadt am Sonntag angegriffen.", [("Sonntag", "2023-05-21", "date")]),
+    ("Die Minister kommen am Donnerstag in Brüssel zusammen.", [("Donnerstag", "2023-05-25", "date")]),
+    ("Er war am Donnerstag abgereist.", [("Donnerstag", "2023-05-18", "date")]),
+    ("Am vergangenen Montag kam es zum Streit.", [("vergangenen Montag", "2023-05-22", "date")]),
+    ("Kommende Woche wird abgestimmt.", [("Kommende Woche", "2023-W22", "date")]),
+    ("Vergangene Woche wurde abgestimmt.", [("Vergangene Woche", "2023-W20", "date")]),
+    ("Im Dezember hatte die Regierung das beschlossen.", [("Dezember", "2022-12", "date")]),
+    ("Im Dezember wird die Regierung entscheiden.", [("Dezember", "2023-12", "date")]),
+    ("Anfang März hatte es begonnen.", [("Anfang März", "2023-03", "date")]),
+    ("Vor drei Wochen wurde er gewählt.", [("Vor drei Wochen", "2023-05-02", "date")]),
+])
+def test_dates_relative_resolve_against_publication(nlp, text, expected):
+    assert dates(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Seit drei Jahren herrscht Krieg.", [("drei Jahren", "P3Y", "duration")]),
+    ("Sie kämpften zwei Tage lang.", [("zwei Tage lang", "P2D", "duration")]),
+    ("Die Verhandlungen dauerten 48 Stunden.", [("48 Stunden", "PT48H", "duration")]),
+    ("Jeden Montag trifft sich die Gruppe.", [("Jeden Montag", "XXXX-WXX-1", "set")]),
+    ("Die Zeitung erscheint täglich.", [("täglich", "P1D", "set")]),
+])
+def test_dates_durations_and_sets(nlp, text, expected):
+    assert dates(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Am Freitag wird verhandelt.", [("Freitag", "XXXX-WXX-5", "date")]),
+    ("Im Dezember hatte es geschneit.", [("Dezember", "XXXX-12", "date")]),
+    ("Gestern hatte es geregnet.", [("Gestern", None, "date")]),
+])
+def test_dates_without_anchor_stay_underspecified(nlp, text, expected):
+    assert dates(nlp, text, published=None) == expected
+
+
+def test_dates_with_preposition_option():
+    nlp = spacy.blank("de")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("meldung_dates", config={"with_preposition": True})
+    assert dates(nlp, "Sie kommen am Freitag zusammen.") == [("am Freitag", "2023-05-26", "date")]
+
+
+def test_dates_narrative_mode_uses_last_mentioned_year():
+    doc = spacy.blank("de")("Im Jahr 1939 begann der Krieg. Im Dezember fiel Schnee.")
+    values = [m.value for m in find_dates(doc, "2011-02-16", document_type="narrative")]
+    assert values == ["1939", "1939-12"]
+
+
+def test_dates_bad_document_type():
+    with pytest.raises(ValueError):
+        list(find_dates(spacy.blank("de")("heute"), None, document_type="tweet"))
+
+
+def test_dates_to_disk_round_trip(tmp_path, nlp):
+    nlp.to_disk(tmp_path / "p")
+    nlp2 = spacy.load(tmp_path / "p")
+    assert dates(nlp2, WORKED_EXAMPLE) == dates(nlp, WORKED_EXAMPLE)
+    assert (tmp_path / "p" / "meldung_dates" / "lexicon" / "past_forms.txt").exists()
