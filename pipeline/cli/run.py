@@ -62,7 +62,8 @@ def run(
         help="Continue a run in --out that was stopped: finished documents are skipped.")] = False,
     overwrite: Annotated[bool, typer.Option(help="Replace the tables of an earlier run in --out.")] = False,
     scheduler: Annotated[Optional[str], typer.Option(
-        help="Dask scheduler: 'local' or tcp://HOST:PORT (not yet available).")] = None,
+        help="Run on Dask: 'local' (a LocalCluster of --n-process workers, at least 2) or "
+        "tcp://HOST:PORT of a running cluster. Inputs are split by file and JSON Lines line ranges.")] = None,
     id_field: Annotated[str, typer.Option(help="JSON Lines/CSV field with the document id.",
                                           rich_help_panel="Input fields")] = "id",
     text_field: Annotated[str, typer.Option(help="JSON Lines/CSV field with the text.",
@@ -91,8 +92,10 @@ def run(
     from ..run import RunOptions, run as run_all
     from ..tables.writers import OutputExists
 
-    if scheduler:
-        _fail("--scheduler (Dask) is not available yet in this version; run without it.")
+    if scheduler and scheduler != "local" and not scheduler.startswith(("tcp://", "tls://")):
+        _fail("--scheduler takes 'local' or tcp://HOST:PORT")
+    if scheduler and "-" in inputs:
+        _fail("standard input (-) cannot be distributed with --scheduler; give files")
     try:
         check_inputs(inputs)
     except InputNotFound as error:
@@ -104,6 +107,12 @@ def run(
         n_process=n_process, batch_size=batch_size, part_size=part_size, resume=resume,
         overwrite=overwrite, read=ReadOptions(fields=fields, max_chars=max_chars, max_bytes=max_bytes),
     )
+    if scheduler:
+        from functools import partial
+
+        from ..distributed import run_dask
+
+        run_all = partial(_dask_run, run_dask, scheduler=scheduler)
     try:
         summary = _run_with_progress(run_all, inputs, out, options, quiet=quiet)
     except OutputExists as error:
@@ -117,6 +126,10 @@ def run(
     if not quiet:
         _print_summary(summary, out)
     raise typer.Exit(code=1 if summary.failed else 0)
+
+
+def _dask_run(run_dask, inputs, out, options, progress=None, *, scheduler: str):
+    return run_dask(inputs, out, options, scheduler, progress=progress)
 
 
 def _fail(message: str) -> None:

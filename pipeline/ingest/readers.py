@@ -126,7 +126,12 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Report]:
         yield Report.failed(source.name, source.name, "read", f"cannot read: {err}", fmt="jsonl")
         return
     with handle:
+        first, last = source.lines or (1, None)
         for lineno, raw in enumerate(handle, start=1):
+            if lineno < first:
+                continue
+            if last is not None and lineno > last:
+                break
             where = f"{source.name}:{lineno}"
             if not raw.strip():
                 continue

@@ -30,6 +30,7 @@ class Source:
 
     path: Path | None  # None for stdin
     name: str  # path below the input folder, posix style; the doc_id of one-report files
+    lines: tuple[int, int] | None = None  # JSON Lines only: read lines first..last (1-based)
 
     @property
     def suffix(self) -> str:

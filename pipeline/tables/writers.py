@@ -80,6 +80,19 @@ def _write_csv(arrow: pa.Table, table: str, path: Path) -> None:
     pacsv.write_csv(arrow, path)
 
 
+def write_part_files(part_root: Path, fmt: str, part: str, tables: dict[str, list[dict]]) -> dict[str, int]:
+    """Write one part file per table (empty tables too) under ``part_root``; return row
+    counts. Used by the writer and, in a Dask run, by the workers themselves."""
+    counts = {}
+    for table in schema.TABLE_NAMES:
+        rows = tables.get(table, [])
+        folder = Path(part_root) / table
+        folder.mkdir(parents=True, exist_ok=True)
+        write_table_file(folder / f"part-{part}{_SUFFIX[fmt]}", table, rows, fmt)
+        counts[table] = len(rows)
+    return counts
+
+
 class DatasetWriter:
     """Writes the tables of one run to ``out`` in ``fmt``; see the module docstring."""
 
@@ -90,6 +103,7 @@ class DatasetWriter:
         self.out = Path(out)
         self.fmt = fmt
         self.done: set[str] = set()
+        self.committed_parts: set[str] = set()
         self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
         self._next_part = 0
         self._prepare(resume=resume, overwrite=overwrite)
@@ -133,6 +147,7 @@ class DatasetWriter:
                 except json.JSONDecodeError:
                     continue  # a line cut off by a kill: its part is not committed
                 parts.add(entry["part"])
+                self.committed_parts.add(entry["part"])
                 self.done.update(entry["doc_ids"])
                 for table, n in entry.get("rows", {}).items():
                     self.rows_written[table] = self.rows_written.get(table, 0) + n
@@ -143,27 +158,28 @@ class DatasetWriter:
             for file in folder.iterdir():
                 if file.name.startswith(".") or file.stem.removeprefix("part-") not in parts:
                     file.unlink()  # uncommitted part or temporary file of a killed run
-        self._next_part = max((int(p) for p in parts), default=-1) + 1
+        self._next_part = max((int(p) for p in parts if p.isdigit()), default=-1) + 1
         (self.out / DUCKDB_FILE).unlink(missing_ok=True)
 
     # -- writing --------------------------------------------------------------------
     def write_part(self, tables: dict[str, list[dict]], doc_ids: Iterable[str]) -> None:
         """Write one part (all tables, empty ones too) and commit it in the manifest."""
         part = f"{self._next_part:05d}"
+        self._next_part += 1
+        counts = write_part_files(self.part_root, self.fmt, part, tables)
+        self.commit(part, doc_ids, counts)
+
+    def commit(self, part: str, doc_ids: Iterable[str], counts: dict[str, int],
+               extra: dict | None = None) -> None:
+        """Record a written part in the manifest: from now on it belongs to the run."""
         doc_ids = list(doc_ids)
-        counts = {}
-        for table in schema.TABLE_NAMES:
-            rows = tables.get(table, [])
-            path = self.part_root / table / f"part-{part}{_SUFFIX[self.fmt]}"
-            write_table_file(path, table, rows, self.fmt)
-            counts[table] = len(rows)
+        entry = {"part": part, "doc_ids": doc_ids, "rows": counts, **(extra or {})}
         with open(self.out / MANIFEST, "a", encoding="utf-8") as manifest:
-            manifest.write(json.dumps({"part": part, "doc_ids": doc_ids, "rows": counts},
-                                      ensure_ascii=False) + "\n")
+            manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
             manifest.flush()
             os.fsync(manifest.fileno())
-        self._next_part += 1
         self.done.update(doc_ids)
+        self.committed_parts.add(part)
         for table, n in counts.items():
             self.rows_written[table] += n
 

@@ -1,0 +1,5 @@
+"""``python -m pipeline.cli`` runs the ``meldung`` command."""
+
+from . import main
+
+main()

@@ -1,0 +1,154 @@
+"""Running on Dask: one task per input partition, the model loaded once per worker.
+
+Inputs are partitioned by file, and large JSON Lines files by line ranges. Each
+task reads its partition, analyses it and writes its own part files (atomically)
+straight into the output folder, which must therefore be on a file system every
+worker sees (a local disk for ``--scheduler local``; a shared mount for a real
+cluster). The driver records each finished part in the manifest, so ``--resume``
+works as in a local run. A task that fails is retried by Dask; a partition that
+still fails is recorded in the errors table and the run goes on.
+
+Start a cluster with ``dask scheduler`` on one machine and ``dask worker
+tcp://HOST:8786`` on each worker (with meldung installed), then
+``meldung run ... --scheduler tcp://HOST:8786``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Iterable
+
+from .ingest import ReadOptions, read_source
+from .ingest.sources import Source, iter_sources
+from .run import RunOptions, RunSummary, analyse, checked_rows
+from .tables import schema
+from .tables.writers import DatasetWriter, write_part_files
+
+#: A JSON Lines file is split into partitions of this many lines.
+LINES_PER_PARTITION = 2000
+RETRIES = 2
+
+
+@dataclass(frozen=True)
+class Partition:
+    source: Source
+
+    @property
+    def name(self) -> str:
+        """A part name that is the same for the same partition in every run (for --resume)."""
+        key = f"{self.source.name}|{self.source.lines}"
+        return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _count_lines(source: Source) -> int:
+    with source.open() as handle:
+        return sum(1 for _ in handle)
+
+
+def partitions(inputs: Iterable[str], lines_per_partition: int = LINES_PER_PARTITION) -> list[Partition]:
+    """The inputs as partitions: a file each, large JSON Lines files in line ranges."""
+    parts = []
+    for source in iter_sources(inputs):
+        if source.path is None:
+            raise ValueError("standard input (-) cannot be distributed; give files")
+        if source.suffix in (".jsonl", ".ndjson", ".json"):
+            n = _count_lines(source)
+            for first in range(1, max(n, 1) + 1, lines_per_partition):
+                parts.append(Partition(replace(source, lines=(first, first + lines_per_partition - 1))))
+        else:
+            parts.append(Partition(source))
+    return parts
+
+
+_MODELS: dict = {}
+
+
+def _worker_nlp(model: str | None):
+    """One pipeline per worker process, loaded on its first task."""
+    from .nlp import load
+
+    if model not in _MODELS:
+        _MODELS[model] = load(model)
+    return _MODELS[model]
+
+
+def process_partition(partition: Partition, part_root: str, fmt: str, model: str | None,
+                      published: date | None, read: ReadOptions) -> dict:
+    """A Dask task: analyse one partition and write its part files; return the manifest entry."""
+    nlp = _worker_nlp(model)
+    tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
+    doc_ids: list[str] = []
+    status: Counter = Counter()
+    words = 0
+    reports = read_source(partition.source, read)
+
+    def with_date(items):
+        for report in items:
+            if report.published is None:
+                report.published = published
+            yield report
+
+    for report, doc in analyse(nlp, with_date(reports)):
+        for table, rows in checked_rows(report, doc).items():
+            tables[table].extend(rows)
+        doc_ids.append(report.doc_id)
+        status[report.status] += 1
+        words += len(doc) if doc is not None else 0
+    counts = write_part_files(Path(part_root), fmt, partition.name, tables)
+    return {"part": partition.name, "doc_ids": doc_ids, "rows": counts, "status": dict(status),
+            "words": words}
+
+
+def _client(scheduler: str, n_workers: int):
+    from dask.distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    return Client(scheduler), None
+
+
+def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler: str,
+             progress=None) -> RunSummary:
+    """Like :func:`pipeline.run.run`, with the partitions spread over a Dask cluster."""
+    from dask.distributed import as_completed
+
+    started = time.perf_counter()
+    writer = DatasetWriter(out, options.fmt, resume=options.resume, overwrite=options.overwrite)
+    summary = RunSummary()
+    todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
+    client, cluster = _client(scheduler, max(options.n_process, 2))
+    try:
+        futures = [client.submit(process_partition, p, str(writer.part_root), options.fmt, options.model,
+                                 options.published, options.read, key=f"meldung-{p.name}",
+                                 retries=RETRIES, pure=False) for p in todo]
+        by_key = {f.key: p for f, p in zip(futures, todo)}
+        for future in as_completed(futures):
+            partition = by_key[future.key]
+            if future.status != "finished":
+                message = f"worker failed after {RETRIES} retries: {future.exception()!r}"
+                doc_id = partition.source.name + (f":{partition.source.lines[0]}-" if partition.source.lines else "")
+                writer.write_part({"errors": [{"doc_id": doc_id, "source": partition.source.name,
+                                               "stage": "worker", "message": message}]}, [])
+                summary.documents["error"] += 1
+                continue
+            result = future.result()
+            writer.commit(result["part"], result["doc_ids"], result["rows"])
+            summary.documents.update(result["status"])
+            summary.words += result["words"]
+            if progress:
+                progress(sum(summary.documents.values()), summary.words, summary.failed)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    writer.close()
+    summary.rows = dict(writer.rows_written)
+    summary.seconds = time.perf_counter() - started
+    return summary

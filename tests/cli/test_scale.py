@@ -1,0 +1,132 @@
+"""Batch runs: several processes, Dask, resume after kill -9, determinism, crashes."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from spacy.language import Language
+from typer.testing import CliRunner
+
+import pipeline
+from pipeline.cli import app
+from pipeline.run import RunOptions, run
+from pipeline.tables import schema
+
+runner = CliRunner()
+MELDUNG = [sys.executable, "-m", "pipeline.cli"]
+
+
+def frames(out: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a run, rows sorted, as strings (order-free comparison)."""
+    tables = pipeline.read(out)
+    result = {}
+    for name in tables.names:
+        frame = tables[name].astype(str)
+        result[name] = frame.sort_values(list(frame.columns)).reset_index(drop=True)
+    return result
+
+
+def assert_same_tables(a: Path, b: Path) -> None:
+    fa, fb = frames(a), frames(b)
+    for name in schema.TABLE_NAMES:
+        pd.testing.assert_frame_equal(fa[name], fb[name], obj=name)
+
+
+@pytest.fixture(scope="module")
+def feed(tmp_path_factory) -> Path:
+    """A feed of 240 short reports in JSON Lines, plus a few .txt files."""
+    folder = tmp_path_factory.mktemp("feed")
+    rng = random.Random(7)
+    places = ["Berlin", "Paris", "Moskau", "Kiew", "Ankara", "Rom"]
+    with open(folder / "feed.jsonl", "w", encoding="utf-8") as handle:
+        for i in range(240):
+            place = rng.choice(places)
+            text = (f"{place} (dpa) - Am Montag kamen mindestens {rng.randint(2, 900)} Menschen zusammen. "
+                    f"Rund {rng.randint(1, 90)}.000 Euro wurden gesammelt, sagte ein Sprecher am Dienstag.")
+            handle.write(json.dumps({"id": f"r{i:04d}", "text": text, "published": "2023-05-23"}) + "\n")
+    for i in range(3):
+        (folder / f"t{i}.txt").write_text(f"Titel {i}\n\nBerlin (AFP) - Bericht {i} mit 14 Toten. (afp/so)\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def reference(feed, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("ref") / "out"
+    result = runner.invoke(app, ["run", str(feed), "--out", str(out), "--model", "blank", "-q", "--part-size", "25"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_scale_n_process_gives_the_same_tables(feed, reference, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(feed), "--out", str(out), "--model", "blank", "-q", "--n-process", "2"])
+    assert result.exit_code == 0, result.output
+    assert_same_tables(reference, out)
+
+
+def test_scale_dask_local_cluster_gives_the_same_tables(feed, reference, tmp_path, monkeypatch):
+    monkeypatch.setattr("pipeline.distributed.LINES_PER_PARTITION", 100)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", str(feed), "--out", str(out), "--model", "blank", "-q",
+                                 "--scheduler", "local", "--n-process", "2"])
+    assert result.exit_code == 0, result.output
+    assert_same_tables(reference, out)
+    assert len(list((out / "documents").glob("part-*.parquet"))) >= 4  # 3 line ranges + 3 files
+
+
+def test_scale_same_input_gives_byte_identical_files(feed, reference, tmp_path):
+    out = tmp_path / "out"
+    runner.invoke(app, ["run", str(feed), "--out", str(out), "--model", "blank", "-q", "--part-size", "25"])
+    for table in schema.TABLE_NAMES:
+        for part in sorted((reference / table).glob("part-*")):
+            assert part.read_bytes() == (out / table / part.name).read_bytes(), part
+
+
+def test_scale_resume_after_kill_9(feed, reference, tmp_path):
+    out = tmp_path / "out"
+    cmd = MELDUNG + ["run", str(feed), "--out", str(out), "--model", "blank", "-q", "--part-size", "5",
+                     "--batch-size", "4"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    manifest = out / "_meldung" / "manifest.jsonl"
+    deadline = time.time() + 60
+    target = random.Random().randint(2, 20)  # kill after a random number of committed parts
+    while time.time() < deadline and proc.poll() is None:
+        if manifest.exists() and len(manifest.read_text().splitlines()) >= target:
+            break
+        time.sleep(0.01)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    again = subprocess.run(cmd + ["--resume"], capture_output=True, timeout=120)
+    assert again.returncode == 0, again.stderr.decode()
+    docs = pipeline.read(out).documents
+    assert docs["doc_id"].is_unique and len(docs) == 243
+    assert_same_tables(reference, out)
+
+
+@Language.component("explodes_on_zwei")
+def explodes_on_zwei(doc):
+    if "zwei" in doc.text:
+        raise RuntimeError("boom")
+    return doc
+
+
+def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_path):
+    write("a.txt", "Eins ist gut.")
+    write("b.txt", "Hier steht zwei.")
+    write("c.txt", "Drei ist auch gut.")
+    nlp = pipeline.load("blank")
+    nlp.add_pipe("explodes_on_zwei")
+    summary = run([str(write.folder)], tmp_path / "out", RunOptions(), nlp=nlp)
+    assert summary.documents["ok"] == 2 and summary.failed == 1
+    tables = pipeline.read(tmp_path / "out")
+    errors = tables.errors
+    assert errors["doc_id"].tolist() == ["b.txt"] and errors["stage"].tolist() == ["nlp"]
+    assert "explodes_on_zwei" in errors["message"].iloc[0] and "boom" in errors["message"].iloc[0]
