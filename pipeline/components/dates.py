@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "dates"
-SPAN_EXTENSIONS = ("value", "kind", "anchor", "mod")
+SPAN_EXTENSIONS = ("date_value", "date_kind", "date_anchor", "date_mod")
 #: narrative mode: only scene-setting bare years move the reference year
 SCENE_ONLY = True
 
@@ -700,7 +700,7 @@ def _month_context(text: str, pos: int) -> bool:
 # -- the spaCy component
 
 
-#: Label of every date span (see set_annotations).
+#: Label of every date span.
 SPAN_LABEL = "DATE"
 
 
@@ -727,7 +727,7 @@ def make_dates_scorer() -> Callable:
 @Language.factory(
     "meldung_dates",
     requires=["doc.sents"],
-    assigns=["doc.spans", "span._.value", "span._.kind", "span._.anchor", "span._.mod"],
+    assigns=["doc.spans", "span._.date_value", "span._.date_kind", "span._.date_anchor", "span._.date_mod"],
     default_config={"spans_key": "dates", "overwrite": True, "document_type": "news",
                     "with_preposition": False, "scorer": {"@scorers": "meldung.dates_scorer.v1"}},
     default_score_weights={"spans_dates_f": 1.0, "spans_dates_p": 0.0, "spans_dates_r": 0.0},
@@ -784,17 +784,15 @@ class DateTagger(Pipe):
         spans = []
         for m in matches:
             start = m.prep_start if (self.with_preposition and m.prep_start is not None) else m.start_char
-            # the label keeps these Span._ values apart from a number span on the same
-            # characters ("drei Tage"): spaCy keys span extensions by offsets and label
             span = doc.char_span(start, m.end_char, label=SPAN_LABEL, alignment_mode="contract")
             if span is None or not len(span):
                 span = doc.char_span(start, m.end_char, label=SPAN_LABEL, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            span._.value = m.value
-            span._.kind = m.kind
-            span._.anchor = m.anchor
-            span._.mod = m.mod
+            span._.date_value = m.value
+            span._.date_kind = m.kind
+            span._.date_anchor = m.anchor
+            span._.date_mod = m.mod
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans

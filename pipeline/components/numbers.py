@@ -70,7 +70,7 @@ __all__ = [
 #: the package's own lexicons
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "numbers"
 #: Span extensions this component writes (column names of the numbers table + value_max)
-SPAN_EXTENSIONS = ("value", "value_max", "approx", "unit", "what")
+SPAN_EXTENSIONS = ("number_value", "number_value_max", "number_approx", "number_unit", "number_what")
 
 MONTHS = {
     "januar", "jänner", "februar", "märz", "april", "mai", "juni", "juli", "august",
@@ -473,7 +473,7 @@ def _unscaled(doc: Doc, i: int, lex: NumberLexicon) -> float:
 # -- the spaCy component
 
 
-#: Label of every number span (see set_annotations).
+#: Label of every number span.
 SPAN_LABEL = "NUMBER"
 
 
@@ -500,8 +500,8 @@ def make_numbers_scorer() -> Callable:
 @Language.factory(
     "meldung_numbers",
     requires=["doc.sents"],
-    assigns=["doc.spans", "span._.value", "span._.value_max", "span._.approx", "span._.unit",
-             "span._.what"],
+    assigns=["doc.spans", "span._.number_value", "span._.number_value_max", "span._.number_approx", "span._.number_unit",
+             "span._.number_what"],
     default_config={"spans_key": "numbers", "overwrite": True,
                     "scorer": {"@scorers": "meldung.numbers_scorer.v1"}},
     default_score_weights={"spans_numbers_f": 1.0, "spans_numbers_p": 0.0, "spans_numbers_r": 0.0},
@@ -540,14 +540,12 @@ class NumberTagger(Pipe):
     def set_annotations(self, doc: Doc, matches: list[NumberMatch]) -> None:
         spans = []
         for m in matches:
-            # the label keeps these Span._ values apart from a date span on the same
-            # characters ("drei Tage"): spaCy keys span extensions by offsets and label
             span = Span(doc, m.start, m.end, label=SPAN_LABEL)
-            span._.value = m.value
-            span._.value_max = m.value_max
-            span._.approx = m.approx
-            span._.unit = m.unit
-            span._.what = m.what
+            span._.number_value = m.value
+            span._.number_value_max = m.value_max
+            span._.number_approx = m.approx
+            span._.number_unit = m.unit
+            span._.number_what = m.what
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans

@@ -120,7 +120,7 @@ def evaluate_dates(nlp: Language, path: str | Path, *, limit: int | None = None)
         doc = nlp.make_doc(item["text"])
         doc._.published = item["dct"]
         doc = nlp(doc)
-        pred = [(s.start_char, s.end_char, s._.value) for s in doc.spans.get("dates", [])]
+        pred = [(s.start_char, s.end_char, s._.date_value) for s in doc.spans.get("dates", [])]
         pair = (pred, item["timexes"])
         parts["all"].append(pair)
         parts["heldout" if k % 5 == 0 else "tune"].append(pair)

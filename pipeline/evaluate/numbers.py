@@ -177,10 +177,10 @@ def _values(nlp: Language, path: Path, limit: int | None) -> dict:
         span = min(spans, key=lambda s: abs(s.start_char - start) + abs(s.end_char - end))
         c["found"] += 1
         c["exact_span"] += (span.start_char, span.end_char) == (start, end)
-        c["value"] += _close(span._.value, row["value"])
-        c["approx"] += span._.approx == row.get("approx")
-        c["unit"] += span._.unit == row.get("unit")
-        c["what"] += span._.what == row.get("what")
+        c["value"] += _close(span._.number_value, row["value"])
+        c["approx"] += span._.number_approx == row.get("approx")
+        c["unit"] += span._.number_unit == row.get("unit")
+        c["what"] += span._.number_what == row.get("what")
     n = len(rows)
     out = {"n": n}
     for key in ("found", "exact_span"):

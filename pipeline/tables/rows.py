@@ -1,8 +1,11 @@
 """Doc -> rows: one function per table, each returning plain dicts keyed by column.
 
 Components put their findings on the Doc (``doc.ents``, ``doc.spans[<table>]`` with
-one ``Span._.<column>`` extension per extra column); these functions only read
-them. Every offset is a character offset into the document text.
+one ``Span._.<singular>_<column>`` extension per extra column, e.g.
+``span._.number_value``, ``span._.quote_speaker``); these functions only read them.
+The prefix is needed because spaCy keys span extension values by character offsets
+alone: a number span and a date span on "35 Stunden" would share one ``value``.
+Every offset is a character offset into the document text.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from . import schema
 #: Columns every span row starts with; the rest come from ``Span._`` extensions.
 SPAN_BASE = ("doc_id", "sent", "start", "end", "text")
 ENTITY_TABLES = {"PER": "people", "LOC": "places", "ORG": "organisations"}
+#: Prefix of the Span extensions of each span table.
+SPAN_PREFIX = {"numbers": "number", "dates": "date", "quotes": "quote", "events": "event"}
 
 
 def documents_row(report: Report, doc: Doc | None) -> dict:
@@ -125,7 +130,7 @@ def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None) -> list[
         row = {"doc_id": doc._.doc_id, "sent": sents(span.start), "start": span.start_char,
                "end": span.end_char, "text": span.text}
         for name in extra:
-            row[name] = _ext(span, name)
+            row[name] = _ext(span, f"{SPAN_PREFIX[table]}_{name}")
         rows.append(row)
     return rows
 

@@ -31,19 +31,19 @@ def dates(nlp, text, published="2023-05-23"):
     doc = nlp.make_doc(text)
     doc._.published = published
     doc = nlp(doc)
-    return [(s.text, s._.value, s._.kind) for s in doc.spans["dates"]]
+    return [(s.text, s._.date_value, s._.date_kind) for s in doc.spans["dates"]]
 
 
 def test_dates_worked_example(nlp):
     doc = nlp.make_doc(WORKED_EXAMPLE)
     doc._.published = "2023-05-23"
     doc = nlp(doc)
-    assert [(s.text, s._.value, s._.anchor) for s in doc.spans["dates"]] == [
+    assert [(s.text, s._.date_value, s._.date_anchor) for s in doc.spans["dates"]] == [
         ("Freitag", "2023-05-26", "2023-05-23"),
         ("Dienstag", "2023-05-23", "2023-05-23"),
         ("Montag", "2023-05-22", "2023-05-23"),
     ]
-    assert [(s.text, s._.value, s._.approx, s._.what) for s in doc.spans["numbers"]] == [
+    assert [(s.text, s._.number_value, s._.number_approx, s._.number_what) for s in doc.spans["numbers"]] == [
         ("mindestens 14", 14.0, "mindestens", "Menschen"), ("rund 36.000", 36000.0, "rund", None)]
 
 

@@ -19,7 +19,7 @@ def nlp():
 
 def rows(nlp, text):
     doc = nlp(text)
-    return [(s.text, s._.value, s._.approx, s._.unit, s._.what) for s in doc.spans["numbers"]]
+    return [(s.text, s._.number_value, s._.number_approx, s._.number_unit, s._.number_what) for s in doc.spans["numbers"]]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -67,7 +67,7 @@ def test_numbers_fractions(nlp, text, expected):
 def test_numbers_vague_quantities_are_lower_bounds(nlp, text, expected):
     doc = nlp(text)
     span = doc.spans["numbers"][0]
-    assert (span.text, span._.value, span._.value_max, span._.approx, span._.what) == expected
+    assert (span.text, span._.number_value, span._.number_value_max, span._.number_approx, span._.number_what) == expected
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -79,7 +79,7 @@ def test_numbers_vague_quantities_are_lower_bounds(nlp, text, expected):
 def test_numbers_ranges_lower_bound_and_value_max(nlp, text, expected):
     doc = nlp(text)
     span = doc.spans["numbers"][0]
-    assert (span.text, span._.value, span._.value_max, span._.unit) == expected
+    assert (span.text, span._.number_value, span._.number_value_max, span._.number_unit) == expected
 
 
 @pytest.mark.parametrize("text", [
