@@ -30,10 +30,11 @@ def _print(title: str, scores: dict, as_json: bool) -> None:
 
 
 def _load(model: Optional[str]):
+    from ..components.tokenizer import customize_tokenizer
     from ..nlp import ModelNotFound, load_base
 
     try:
-        return load_base(model)
+        return customize_tokenizer(load_base(model))  # the run's tokenizer; evaluators add their pipes
     except ModelNotFound as error:
         Console(stderr=True).print(f"[bold red]error:[/bold red] {error}")
         raise typer.Exit(code=2)
@@ -71,3 +72,26 @@ def ner(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: 
     """
     scores = _task("ner", "evaluate_ner")(_load(model), data, limit=limit)
     _print(f"NER evaluation on {data.name}", scores, as_json)
+
+
+@app.command("dates")
+def dates(data: Annotated[Path, typer.Option("--data", exists=True, help="WikiWarsDE folder (TIMEX2 gold).")],
+          model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False) -> None:
+    """Time expressions: extraction P/R/F1 (strict and overlap) and value accuracy on WikiWarsDE.
+
+    Example: meldung evaluate dates --data ../shared/corpora/time/WikiWarsDE
+    """
+    scores = _task("dates", "evaluate_dates")(_load(model), data, limit=limit)
+    _print(f"Dates evaluation on {data.name}", scores, as_json)
+
+
+@app.command("numbers")
+def numbers(data: Annotated[Path, typer.Option("--data", exists=True,
+                                               help="Gold list (JSON Lines) or a DFKI corpus folder/file.")],
+            model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False) -> None:
+    """Numbers: value accuracy on a gold list, or detection P/R/F1 on SmartData/MobIE annotations.
+
+    Example: meldung evaluate numbers --data corpus/_gold/numbers.jsonl
+    """
+    scores = _task("numbers", "evaluate_numbers")(_load(model), data, limit=limit)
+    _print(f"Numbers evaluation on {data.name}", scores, as_json)

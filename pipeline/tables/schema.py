@@ -130,12 +130,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("approx", "string", "qualifier: knapp, rund, etwa, mehr als, mindestens, bis zu, ..."),
         ("unit", "string", "unit: Prozent, Euro, Dollar, km, ..."),
         ("what", "string", "the counted noun (Soldaten)"),
+        ("value_max", "float", "upper bound of a range (zwischen 10 und 20 -> 20.0), else null"),
     ),
     "dates": _cols(
         DOC_ID, SENT, START, END, TEXT,
         ("value", "string", "ISO 8601 / TIMEX3 value (2020-03-05, 2019-12, 2020-W10, P3D)"),
         ("kind", "string", "date, time, duration or set"),
         ("anchor", "date", "the date relative expressions were resolved against"),
+        ("mod", "string", "TIMEX3 modifier: START (Anfang), END (Ende), MID (Mitte), APPROX, ..."),
     ),
     "quotes": _cols(
         DOC_ID, SENT, START, END, TEXT,
