@@ -162,9 +162,12 @@ def main(argv: list[str] | None = None) -> None:
         "cities.txt": cities(lex),
         "first_names.txt": first_names(args.shared),
         "organisations.txt": sorted(set(orgs)),
+        "roles.txt": sorted({l.strip() for l in (HERE / "roles.txt").read_text(encoding="utf-8").splitlines()
+                             if l.strip() and not l.startswith("#")}),
     }
-    for names in files.values():
-        protected.update(names)
+    for fname, names in files.items():
+        if fname != "roles.txt":
+            protected.update(names)
     files["common_nouns.txt"] = [n for n in corpus_nouns(lex) if n not in protected]
     args.out.mkdir(parents=True, exist_ok=True)
     for name, entries in files.items():

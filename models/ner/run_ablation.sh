@@ -2,6 +2,7 @@
 # Train the ablation variants one after another (one core, fixed seed 0).
 # Usage: sh models/ner/run_ablation.sh VARIANT...   (logs in models/ner/logs/)
 set -u
+. ./.venv/bin/activate
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 mkdir -p models/ner/logs
 for v in "$@"; do

@@ -39,7 +39,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteers"
 #: list file -> entity label (first_names is used by the PER rule, not as phrases)
 LIST_LABELS = {"countries.txt": "LOC", "cities.txt": "LOC", "organisations.txt": "ORG"}
 FILES = ("countries.txt", "cities.txt", "organisations.txt", "first_names.txt",
-         "common_nouns.txt")
+         "common_nouns.txt", "roles.txt")
 
 #: capitalised words that never continue a "first name + surname" match
 NOT_SURNAMES = {
@@ -77,12 +77,16 @@ def _genitive(name: str) -> str | None:
 
 
 def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[str],
-                           nouns: set[str]) -> Iterator[GazetteerMatch]:
+                           nouns: set[str], roles: tuple[str, ...] = (),
+                           known: set[str] = frozenset()) -> Iterator[GazetteerMatch]:
     """Yield gazetteer matches in text order, overlapping ones included.
 
     Phrase matches come from ``matcher`` (match ids are ``"LABEL|source"``);
     a first name followed by a capitalised word that is not a common noun gives
-    a PER match over both tokens (and a third such token, as in "Anna Lena Schmidt").
+    a PER match over both tokens (and a third such token, as in "Anna Lena Schmidt");
+    a role noun ("Präsident", "US-Präsident", "Regierungssprecherin": a token ending
+    in one of ``roles``) followed by 1-2 such words that are not in another list
+    (``known``) gives a PER match over those words ("Kanzlerin Merkel").
     """
     strings = doc.vocab.strings
     for match_id, start, end in matcher(doc):
@@ -96,6 +100,17 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
             end += 1
         if end > i + 1:
             yield GazetteerMatch(i, end, "PER", "first_names")
+    if roles:
+        for i, tok in enumerate(doc[:-1]):
+            if not tok.text.endswith(roles):
+                continue
+            start = end = i + 1
+            while (end < len(doc) and end - start < 2 and _surname_like(doc[end].text, nouns)
+                   and doc[end].text not in known and doc[end].text not in first_names
+                   and not doc[end].text.endswith(roles)):
+                end += 1
+            if end > start:
+                yield GazetteerMatch(start, end, "PER", "roles")
 
 
 def _surname_like(text: str, nouns: set[str]) -> bool:
@@ -107,12 +122,13 @@ def _surname_like(text: str, nouns: set[str]) -> bool:
 @Language.factory(
     "meldung_gazetteer",
     assigns=["doc.ents"],
-    default_config={"overwrite": False, "use_first_names": True, "labels": ["PER", "LOC", "ORG"]},
+    default_config={"overwrite": False, "use_first_names": True, "use_roles": True,
+                    "labels": ["PER", "LOC", "ORG"]},
 )
 def make_gazetteer(nlp: Language, name: str, overwrite: bool, use_first_names: bool,
-                   labels: list[str]) -> "Gazetteer":
+                   use_roles: bool, labels: list[str]) -> "Gazetteer":
     return Gazetteer(nlp, name, overwrite=overwrite, use_first_names=use_first_names,
-                     labels=labels)
+                     use_roles=use_roles, labels=labels)
 
 
 class Gazetteer(Pipe):
@@ -120,11 +136,13 @@ class Gazetteer(Pipe):
 
     def __init__(self, nlp: Language, name: str = "meldung_gazetteer", *,
                  overwrite: bool = False, use_first_names: bool = True,
+                 use_roles: bool = True,
                  labels: Iterable[str] = ("PER", "LOC", "ORG")) -> None:
         self.nlp = nlp
         self.name = name
         self.overwrite = overwrite
         self.use_first_names = use_first_names
+        self.use_roles = use_roles
         self.ent_labels = list(labels)
         self.lists: dict[str, list[str]] = {}
         self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -150,6 +168,8 @@ class Gazetteer(Pipe):
             self.matcher.add(key, [tokenizer(n) for n in sorted(forms)])
         self.first_names = set(self.lists["first_names.txt"]) if self.use_first_names else set()
         self.nouns = set(self.lists["common_nouns.txt"])
+        self.roles = tuple(self.lists["roles.txt"]) if self.use_roles else ()
+        self.known = {n for f in LIST_LABELS for n in self.lists[f]}
         self._loaded = True
 
     def _ensure(self) -> None:
@@ -169,7 +189,8 @@ class Gazetteer(Pipe):
 
     def match(self, doc: Doc) -> Iterator[GazetteerMatch]:
         self._ensure()
-        for m in find_gazetteer_matches(doc, self.matcher, self.first_names, self.nouns):
+        for m in find_gazetteer_matches(doc, self.matcher, self.first_names, self.nouns,
+                                        self.roles, self.known):
             if m.label in self.ent_labels:
                 yield m
 
@@ -210,25 +231,30 @@ def _overlap(a: Span, b: Span) -> bool:
     assigns=["doc.ents"],
     requires=["doc.ents"],
     default_config={"remove_common_nouns": True, "remove_lowercase": True,
-                    "remove_nonalpha": True},
+                    "remove_nonalpha": True, "remove_compounds": True},
 )
 def make_entity_filter(nlp: Language, name: str, remove_common_nouns: bool,
-                       remove_lowercase: bool, remove_nonalpha: bool) -> "EntityFilter":
+                       remove_lowercase: bool, remove_nonalpha: bool,
+                       remove_compounds: bool) -> "EntityFilter":
     return EntityFilter(nlp, name, remove_common_nouns=remove_common_nouns,
-                        remove_lowercase=remove_lowercase, remove_nonalpha=remove_nonalpha)
+                        remove_lowercase=remove_lowercase, remove_nonalpha=remove_nonalpha,
+                        remove_compounds=remove_compounds)
 
 
 class EntityFilter(Pipe):
-    """Remove single-token entities that are common nouns, lower-case or letterless."""
+    """Remove single-token entities that are common nouns, lower-case or letterless,
+    and hyphenated compounds whose head is a common noun ("EU-Kommission",
+    "Merkel-Regierung": GermEval's *part, not a mention)."""
 
     def __init__(self, nlp: Language, name: str = "meldung_entity_filter", *,
                  remove_common_nouns: bool = True, remove_lowercase: bool = True,
-                 remove_nonalpha: bool = True) -> None:
+                 remove_nonalpha: bool = True, remove_compounds: bool = True) -> None:
         self.nlp = nlp
         self.name = name
         self.remove_common_nouns = remove_common_nouns
         self.remove_lowercase = remove_lowercase
         self.remove_nonalpha = remove_nonalpha
+        self.remove_compounds = remove_compounds
         self.nouns: set[str] = set()
         self.protected: set[str] = set()
         self._loaded = False
@@ -258,6 +284,10 @@ class EntityFilter(Pipe):
             return True
         if self.remove_lowercase and text[:1].islower():
             return True
+        if self.remove_compounds and "-" in text.strip("-"):
+            head = text.rsplit("-", 1)[1]
+            if head[:1].isupper() and head in self.nouns:
+                return True
         return self.remove_common_nouns and text in self.nouns
 
     def __call__(self, doc: Doc) -> Doc:

@@ -54,6 +54,8 @@ def test_gazetteer_keeps_model_entities(gazetteer_nlp):
     (["Der", "Bundestag", "tagt"], ["O", "B-ORG", "O"], ["Bundestag"]),
     (["Die", "Regierung", "Merkel"], ["O", "B-ORG", "I-ORG"], ["Regierung Merkel"]),
     (["Ein", "--", "x"], ["O", "B-MISC", "O"], []),
+    (["Die", "Merkel-Regierung", "tagt"], ["O", "B-ORG", "O"], []),
+    (["In", "Baden-Württemberg", "regnet"], ["O", "B-LOC", "O"], ["Baden-Württemberg"]),
 ])
 def test_entity_filter_removes_common_nouns(gazetteer_nlp, words, ents, kept):
     doc = Doc(gazetteer_nlp.vocab, words=words, ents=ents)
