@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from .. import __version__
-from . import evaluate, run
+from . import evaluate, run, show
 
 app = typer.Typer(
     name="meldung",
@@ -20,6 +20,7 @@ app = typer.Typer(
     "[bold]python -c \"import pandas as pd; print(pd.read_parquet('out/quotes'))\"[/bold]",
 )
 app.add_typer(run.app)
+app.add_typer(show.app)
 app.add_typer(evaluate.app, name="evaluate")
 
 
