@@ -44,6 +44,9 @@ VARIANTS: dict[str, dict] = {
     # pretrained tok2vec (spacy pretrain on CC BY-SA speeches + CC BY NER texts)
     "ge5_miss_pre": dict(config="base_pretrained.cfg", ge=5, extra=".miscmissing", pretrain=True),
 }
+# stage 2: continue a stage-1 model on GermEval dev-train only (lower learning rate)
+for _stage1 in ("ge5_full", "ge5_miss", "ge5_miss_pre", "ge5_miss_wide"):
+    VARIANTS[_stage1 + "_ft"] = dict(config="finetune.cfg", ge=1, extra=None, source=_stage1)
 VARIANTS["best"] = VARIANTS["ge5_miss"]
 
 
@@ -91,6 +94,11 @@ def main(argv: list[str] | None = None) -> None:
            "--system.seed", "0"]
     for key, value in v.get("overrides", {}).items():
         cmd += [f"--{key}", value]
+    if v.get("source"):
+        stage1 = HERE / "training" / v["source"] / "model-best"
+        if not stage1.exists():
+            run([sys.executable, __file__, "--variant", v["source"], "--shared", str(args.shared)])
+        cmd += ["--paths.source", str(stage1)]
     if args.max_steps:
         cmd += ["--training.max_steps", str(args.max_steps)]
     if v.get("pretrain"):

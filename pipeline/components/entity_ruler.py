@@ -231,30 +231,34 @@ def _overlap(a: Span, b: Span) -> bool:
     assigns=["doc.ents"],
     requires=["doc.ents"],
     default_config={"remove_common_nouns": True, "remove_lowercase": True,
-                    "remove_nonalpha": True, "remove_compounds": True},
+                    "remove_nonalpha": True, "remove_compounds": True, "trim_punct": True},
 )
 def make_entity_filter(nlp: Language, name: str, remove_common_nouns: bool,
                        remove_lowercase: bool, remove_nonalpha: bool,
-                       remove_compounds: bool) -> "EntityFilter":
+                       remove_compounds: bool, trim_punct: bool) -> "EntityFilter":
     return EntityFilter(nlp, name, remove_common_nouns=remove_common_nouns,
                         remove_lowercase=remove_lowercase, remove_nonalpha=remove_nonalpha,
-                        remove_compounds=remove_compounds)
+                        remove_compounds=remove_compounds, trim_punct=trim_punct)
 
 
 class EntityFilter(Pipe):
     """Remove single-token entities that are common nouns, lower-case or letterless,
     and hyphenated compounds whose head is a common noun ("EU-Kommission",
-    "Merkel-Regierung": GermEval's *part, not a mention)."""
+    "Merkel-Regierung": GermEval's *part, not a mention). With ``trim_punct``,
+    punctuation at the edges of an entity ("Adam Seroczynski ,") is cut off first;
+    a closing bracket or quote is kept when the entity also contains its opener."""
 
     def __init__(self, nlp: Language, name: str = "meldung_entity_filter", *,
                  remove_common_nouns: bool = True, remove_lowercase: bool = True,
-                 remove_nonalpha: bool = True, remove_compounds: bool = True) -> None:
+                 remove_nonalpha: bool = True, remove_compounds: bool = True,
+                 trim_punct: bool = True) -> None:
         self.nlp = nlp
         self.name = name
         self.remove_common_nouns = remove_common_nouns
         self.remove_lowercase = remove_lowercase
         self.remove_nonalpha = remove_nonalpha
         self.remove_compounds = remove_compounds
+        self.trim_punct = trim_punct
         self.nouns: set[str] = set()
         self.protected: set[str] = set()
         self._loaded = False
@@ -275,6 +279,23 @@ class EntityFilter(Pipe):
         if not self._loaded:
             self.initialize()
 
+    @staticmethod
+    def trim(ent: Span) -> Span | None:
+        """``ent`` without punctuation tokens at its edges (None if nothing is left)."""
+        doc = ent.doc
+        start, end = ent.start, ent.end
+        while start < end and doc[start].is_punct and doc[start].text not in ("(", "„", '"'):
+            start += 1
+        while end > start and doc[end - 1].is_punct and not (
+                doc[end - 1].text in (")", "“", '"') and end - start > 1
+                and any(t.text in ("(", "„", '"') for t in doc[start:end - 1])):
+            end -= 1
+        if start == end:
+            return None
+        if (start, end) == (ent.start, ent.end):
+            return ent
+        return Span(doc, start, end, label=ent.label)
+
     def is_spurious(self, ent: Span) -> bool:
         """Whether ``ent`` is a one-token entity the filter removes."""
         if len(ent) != 1 or ent.text in self.protected:
@@ -294,8 +315,9 @@ class EntityFilter(Pipe):
         error_handler = self.get_error_handler()
         try:
             self._ensure()
-            ents = [e for e in doc.ents if not self.is_spurious(e)]
-            if len(ents) != len(doc.ents):
+            ents = [self.trim(e) if self.trim_punct else e for e in doc.ents]
+            ents = [e for e in ents if e is not None and not self.is_spurious(e)]
+            if [(e.start, e.end, e.label) for e in ents] != [(e.start, e.end, e.label) for e in doc.ents]:
                 doc.set_ents(ents, default="outside")
             return doc
         except Exception as e:

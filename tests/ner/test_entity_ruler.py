@@ -55,6 +55,7 @@ def test_gazetteer_keeps_model_entities(gazetteer_nlp):
     (["Die", "Regierung", "Merkel"], ["O", "B-ORG", "I-ORG"], ["Regierung Merkel"]),
     (["Ein", "--", "x"], ["O", "B-MISC", "O"], []),
     (["Die", "Merkel-Regierung", "tagt"], ["O", "B-ORG", "O"], []),
+    (["mit", "Adam", "Seroczynski", ",", "der"], ["O", "B-PER", "I-PER", "I-PER", "O"], ["Adam Seroczynski"]),
     (["In", "Baden-Württemberg", "regnet"], ["O", "B-LOC", "O"], ["Baden-Württemberg"]),
 ])
 def test_entity_filter_removes_common_nouns(gazetteer_nlp, words, ents, kept):
