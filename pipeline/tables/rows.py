@@ -74,22 +74,30 @@ def _ext(span: Span, name: str):
 
 
 def entity_key(span: Span) -> str:
-    """How mentions are grouped into entities when no resolver set ``Span._.entity``."""
-    return f"{span.label_}:{_ext(span, 'canonical') or span.text}"
+    """How mentions are grouped into entities when no resolver set ``mention_entity``."""
+    return f"{span.label_}:{_ext(span, 'mention_canonical') or span.text}"
+
+
+def mention_spans(doc: Doc) -> list[Span]:
+    """The entity mentions: ``doc.spans["mentions"]`` when a resolver wrote it (it may
+    add mentions the NER does not have: demonyms, the dateline place), else ``doc.ents``."""
+    return list(doc.spans["mentions"]) if "mentions" in doc.spans else list(doc.ents)
 
 
 def mentions_rows(doc: Doc, sents: SentenceIndex | None = None) -> list[dict]:
+    """One row per mention; ``entity``/``canonical`` from the Span extensions
+    ``mention_entity``/``mention_canonical`` where a resolver set them."""
     sents = sents or SentenceIndex(doc)
     ids: dict[str, int] = {}
     rows = []
-    for span in doc.ents:
-        entity = _ext(span, "entity")
+    for span in mention_spans(doc):
+        entity = _ext(span, "mention_entity")
         if entity is None:
             entity = ids.setdefault(entity_key(span), len(ids))
         rows.append({
             "doc_id": doc._.doc_id, "sent": sents(span.start), "start": span.start_char,
             "end": span.end_char, "text": span.text, "label": span.label_, "entity": entity,
-            "canonical": _ext(span, "canonical") or span.text,
+            "canonical": _ext(span, "mention_canonical") or span.text,
         })
     return rows
 
@@ -99,8 +107,30 @@ def person_id(canonical: str) -> str:
     return "P" + hashlib.sha1(canonical.casefold().encode("utf-8")).hexdigest()[:12]
 
 
+def resolved_entity_rows(doc: Doc) -> dict[str, list[dict]] | None:
+    """People, places and organisations rows from a resolver's ``doc._.entities``
+    (a list of plain dicts: entity, label, canonical, n_mentions, start, and per
+    label roles / country, kind, lat, lon), or None when no resolver ran."""
+    records = doc._.entities if Doc.has_extension("entities") else None
+    if records is None:
+        return None
+    out: dict[str, list[dict]] = {t: [] for t in ENTITY_TABLES.values()}
+    for record in records:
+        table = ENTITY_TABLES.get(record.get("label"))
+        if table is None:
+            continue
+        row = {name: record.get(name) for name in schema.column_names(table)}
+        row["doc_id"] = doc._.doc_id
+        if table == "people":
+            row["person_id"] = record.get("person_id") or person_id(record["canonical"])
+            row["roles"] = list(record.get("roles") or [])
+        out[table].append(row)
+    return out
+
+
 def entity_rows(mentions: list[dict]) -> dict[str, list[dict]]:
-    """Aggregate mention rows into people, places and organisations rows."""
+    """Aggregate mention rows into people, places and organisations rows (when no
+    resolver ran: mentions with the same text are one entity)."""
     grouped: dict[tuple[str, int], list[dict]] = {}
     for m in mentions:
         grouped.setdefault((m["label"], m["entity"]), []).append(m)
@@ -144,7 +174,7 @@ def doc_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
         return tables
     sents = SentenceIndex(doc)
     tables["mentions"] = mentions_rows(doc, sents)
-    tables.update(entity_rows(tables["mentions"]))
+    tables.update(resolved_entity_rows(doc) or entity_rows(tables["mentions"]))
     for table in ("numbers", "dates", "quotes", "events"):
         tables[table] = span_rows(doc, table, sents)
     return tables
