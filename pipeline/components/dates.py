@@ -144,7 +144,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("set", r"\b(?:(?:jeden|jede|jedes|Jeden|Jede|Jedes)\s+(?P<u>Tag|Woche|Monat|Jahr)|(?P<adv>täglich|wöchentlich|monatlich|jährlich|alljährlich))\b"),
     ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>(?i:vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|diesem|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen))\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
     ("year_end", r"\b(?P<w>Jahresende|Jahresbeginn|Jahresanfang|Jahresmitte|Monatsende|Monatsanfang)\b"),
-    ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>{_APPROX})\s+)?\b(?P<n>{_NUMW})\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach)\b)?"),
+    ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>(?i:{_APPROX}))\s+)?\b(?P<n>(?i:{_NUMW}))\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach)\b)?"),
     ("vague_duration", rf"\b(?:(?P<pre>seit|Seit)\s+)?(?P<u>Jahren|Jahrzehnten|Monaten|Wochen|Tagen|Stunden)\b(?=\s)|\b(?P<adv>jahrelang(?:e|en)?|monatelang(?:e|en)?|wochenlang(?:e|en)?|tagelang(?:e|en)?|stundenlang(?:e|en)?|jahrzehntelang(?:e|en)?)\b"),
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in PATTERNS]
@@ -405,10 +405,19 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
             tense_cache[k] = sentence_tense(sents[k], lex)
         return tense_cache[k]
 
+    headings = _heading_lines(text)
+    heading_seen: set[int] = set()  # headings whose first date already set the reference
+
     for idx, c in enumerate(cands):
         g = c.g
         if c.name == "year" and _is_year_number(c, numbers):
             continue
+        # a heading ("Kriegsjahr 1915", "Westfront 1944/1945", "Juni 1941 bis Juni 1944") sets
+        # the scene with its first date; later dates in the same heading do not move it
+        heading = _heading_at(headings, c.start)
+        keep_ref = (ref, ref_prec) if heading is not None and heading in heading_seen else None
+        if heading is not None:
+            heading_seen.add(heading)
         value: str | None = None
         kind, mod, used_anchor = "date", None, None
         base = anchor if not narrative else ref
@@ -454,7 +463,9 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                         pass
                 if not options:
                     continue
-                d = date(base.year, mon, day) if narrative and day <= 28 else _pick(options, base, tense)
+                same_year = [o for o in options if o.year == base.year]
+                # narrative: the year of the reference (the story stays in its year); news: by tense
+                d = same_year[0] if narrative and same_year else _pick(options, base, tense)
                 value, ref, ref_prec = d.isoformat(), d, "D"
             else:
                 value = f"XXXX-{mon:02d}-{day:02d}"
@@ -510,7 +521,8 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
             # a bare year moves the reference only where it sets the scene ("Im Jahr 1941",
             # "1941 begann", a heading), not in asides ("die Grenze von 1940")
             scene = g.get("jahr") or g.get("mod") or _prep_before(text, c.start) in ("im", "Im", "") \
-                or text[max(0, c.start - 1):c.start] in ("\n", "") or _sentence_initial(text, c.start)
+                or text[max(0, c.start - 1):c.start] in ("\n", "") or _sentence_initial(text, c.start) \
+                or heading is not None
             if not isinstance(yv, str) and (scene or not SCENE_ONLY) and not (ref and ref.year == yv):
                 ref, ref_prec = date(yv, 1, 1), "Y"
         elif name == "decade":
@@ -676,10 +688,38 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
             pass
         if name == "vague_duration" and g.get("pre"):
             start = c.start + len(g["pre"]) + 1
+        if keep_ref is not None:
+            ref, ref_prec = keep_ref
         pm = _PREP_RX.search(text, max(0, start - 20), start)
         yield DateMatch(start, end, text[start:end], value, kind,
                         used_anchor.isoformat() if used_anchor else None, mod,
                         pm.start() if pm else None)
+
+
+_LINE_RX = re.compile(r"[^\n]+")
+
+
+def _heading_lines(text: str) -> list[tuple[int, int]]:
+    """Character ranges of heading lines: short lines without closing punctuation that
+    stand alone between blank lines (or at the start/end of the text)."""
+    out = []
+    for m in _LINE_RX.finditer(text):
+        line = m.group().strip()
+        if not line or len(line) > 120 or line[-1] in ".!?:;,“\"»«„":
+            continue
+        before = text[max(0, m.start() - 2):m.start()]
+        after = text[m.end():m.end() + 2]
+        if (m.start() == 0 or before == "\n\n") or (m.end() == len(text) or after == "\n\n"):
+            out.append((m.start(), m.end()))
+    return out
+
+
+def _heading_at(headings: list[tuple[int, int]], pos: int) -> int | None:
+    import bisect
+    k = bisect.bisect_right(headings, (pos, len(headings) and 1 << 62)) - 1
+    if k >= 0 and headings[k][0] <= pos < headings[k][1]:
+        return k
+    return None
 
 
 def _prep_before(text: str, pos: int) -> str:

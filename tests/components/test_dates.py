@@ -133,3 +133,43 @@ def test_dates_to_disk_round_trip(tmp_path, nlp):
     nlp2 = spacy.load(tmp_path / "p")
     assert dates(nlp2, WORKED_EXAMPLE) == dates(nlp, WORKED_EXAMPLE)
     assert (tmp_path / "p" / "meldung_dates" / "lexicon" / "past_forms.txt").exists()
+
+
+def narrative(text, anchor="2011-02-16"):
+    doc = spacy.blank("de")(text)
+    return [(m.text, m.value) for m in find_dates(doc, anchor, document_type="narrative")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a capitalised number word at the start of a sentence
+    ("Am 21. Juli 1942 griffen sie an. Zwei Tage später fiel Rostow.",
+     [("21. Juli 1942", "1942-07-21"), ("Zwei Tage später", "1942-07-23")]),
+    ("Am 3. Mai 1945 endete es. Mehr als drei Wochen verstrichen.",
+     [("3. Mai 1945", "1945-05-03"), ("Mehr als drei Wochen", "P3W")]),
+])
+def test_dates_narrative_capitalised_number_words(text, expected):
+    assert narrative(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the 29th-31st stay in the reference year like every other day
+    ("Am 22. Juni 1941 begann der Angriff. Am 29. Juni rief die Führung den Krieg aus.",
+     [("22. Juni 1941", "1941-06-22"), ("29. Juni", "1941-06-29")]),
+    ("Im Jahr 1914 begann der Krieg. Am 31. Oktober fiel die Stadt.",
+     [("Jahr 1914", "1914"), ("31. Oktober", "1914-10-31")]),
+])
+def test_dates_narrative_day_month_keeps_reference_year(text, expected):
+    assert narrative(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a heading sets the scene with its first date, also at the end of the line
+    ("Kriegsjahr 1915\n\nAm 7. Mai versenkte ein U-Boot die Lusitania.",
+     [("1915", "1915"), ("7. Mai", "1915-05-07")]),
+    ("Westfront 1944/1945\n\nIm Juni landeten die Alliierten.",
+     [("1944", "1944"), ("1945", "1945"), ("Juni", "1944-06")]),
+    ("Der Krieg im Osten, Juni 1941 bis Februar 1943\n\nAm 29. Juni rief Stalin zum Krieg auf.",
+     [("Juni 1941", "1941-06"), ("Februar 1943", "1943-02"), ("29. Juni", "1941-06-29")]),
+])
+def test_dates_narrative_heading_sets_reference(text, expected):
+    assert narrative(text) == expected
