@@ -48,7 +48,8 @@ def test_corpus_body_text_is_kept(ingested, gold_documents):
 
 
 def test_corpus_every_good_document_once(ingested, gold_documents):
-    ok = {doc_id for doc_id, r in ingested.items() if r.status == "ok"}
+    # corpus/events/ holds the short reports of the events gold; they have no metadata gold
+    ok = {doc_id for doc_id, r in ingested.items() if r.status == "ok" and not r.source.startswith("events/")}
     bad_ok = {doc_id for doc_id in ok if doc_id.startswith("not-json")}
     assert ok - bad_ok == {g["doc_id"] for g in gold_documents}
 
