@@ -83,7 +83,7 @@ VARIANTS: dict[str, dict] = {
     "long": {
         "config": "ud.cfg",
         "train": "train.spacy",
-        "overrides": {"training.max_steps": 12000, "training.patience": 4000},
+        "overrides": {"training.max_steps": 9000, "training.patience": 4000},
     },
 }
 
@@ -328,7 +328,7 @@ def pretrain(corpora: Path, *, max_epochs: int = 4) -> Path:
             "paths.dev": str(CORPUS / "dev.spacy"),
             "pretraining.max_epochs": max_epochs,
         },
-        interpolate=False,
+        interpolate=True,
     )
     spacy_pretrain(config, out, use_gpu=-1, silent=False)
     # keep a stable name for the last epoch
@@ -414,6 +414,23 @@ def write_dev_conllu(corpora: Path) -> Path:
     return out
 
 
+def table(results: Path = RESULTS) -> str:
+    """The ablation table (GSD test, gold tokens) from models/results/*.json, as Markdown."""
+    rows = ["| variant | lemmatizer | UPOS | XPOS | morph (all words) | morph (words with features) | lemma | UAS | LAS | sent F | words/s* | dev LAS |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    def pct(x):
+        return "-" if x is None else f"{100 * x:.1f}"
+    for path in sorted(results.glob("*.json"), key=lambda p: (p.stat().st_mtime)):
+        r = json.loads(path.read_text())
+        t, d = r["gsd_test"], r.get("heldout_dev") or {}
+        rows.append(
+            f"| {r['variant']} | {r['lemmatizer']} | {pct(t['upos'])} | {pct(t['xpos'])} | {pct(t['morph'])} | "
+            f"{pct(t['morph_feats'])} | {pct(t['lemma'])} | {pct(t['uas'])} | {pct(t['las'])} | {pct(t['sent_f'])} | "
+            f"{t['words_per_second']} | {pct(d.get('las'))} |"
+        )
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpora", default=None, help="folder of the shared corpora (default ../shared/corpora)")
@@ -427,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name)
         p.add_argument("variant", choices=sorted(VARIANTS))
     sub.add_parser("all")
+    sub.add_parser("table")
     args = parser.parse_args(argv)
     corpora = corpora_dir(args.corpora)
 
@@ -444,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "lemmas":
         for kind in ("lookup", "edit_tree+lookup"):
             evaluate(args.variant, corpora, lemmatizer=kind)
+    elif args.command == "table":
+        print(table())
     elif args.command == "all":
         convert(corpora)
         write_dev_conllu(corpora)

@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Span
 
 import pipeline.components.sentences  # noqa: F401  (registers meldung_sentences)
-from pipeline.components.sentences import find_quotations
+from pipeline.components.sentences import add_sentence_rules, find_quotations
 from pipeline.components.tokenizer import customize_tokenizer
 
 
@@ -150,8 +150,9 @@ def test_sentences_find_quotations(rules_nlp, text, expected):
     ],
 )
 def test_sentences_bundled_model(bundled_nlp, text, sentences):
-    assert bundled_nlp.pipe_names.index("meldung_sentences") < bundled_nlp.pipe_names.index("parser")
-    assert [s.text for s in bundled_nlp(text).sents] == sentences
+    nlp = add_sentence_rules(bundled_nlp)
+    assert nlp.pipe_names.index("meldung_sentences") == nlp.pipe_names.index("parser") - 1
+    assert [s.text for s in nlp(text).sents] == sentences
 
 
 @pytest.mark.parametrize(
@@ -164,7 +165,7 @@ def test_sentences_parser_keeps_preset_boundaries(bundled_nlp, text, force_true,
     words = [t.text for t in doc]
     doc[words.index(force_true)].is_sent_start = True
     doc[words.index(force_false)].is_sent_start = False
-    for _, proc in bundled_nlp.pipeline:  # tok2vec, tagger, ..., meldung_sentences, parser, ...
+    for _, proc in bundled_nlp.pipeline:  # tok2vec, tagger, morphologizer, (meldung_sentences,) parser, ...
         doc = proc(doc)
     assert doc[words.index(force_true)].is_sent_start is True
     assert doc[words.index(force_false)].is_sent_start is False
