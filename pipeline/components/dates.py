@@ -129,6 +129,10 @@ PATTERNS: list[tuple[str, str]] = [
     ("day_month", rf"(?:\b(?:(?:frühen|späten)\s+)?(?P<todw>Morgen|Vormittag|Mittag|Nachmittag|Abend|Nacht|Morgenstunden|Abendstunden)\s+des\s+)?\b(?P<d>\d{{1,2}})\.\s*(?P<mon>{_MON})(?:\s+(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?!\d|,\d))?"),
     ("month", rf"(?:\b(?P<approx>ungefähr|etwa)\s+)?(?:\b(?P<mod>{_MOD})\s+)?(?P<mon>{_MON})(?:\s+(?P<y>\d{{4}}|\d{{1,3}}\s*{_BC}))?(?![\w])"),
     ("season", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?(?P<season>Frühjahrs?|Frühlings?|Sommers?|Herbst(?:es|s)?|Winters?)(?:\s+(?:des\s+Jahres\s+)?(?P<y>\d{{4}}))?\b"),
+    # the second year of a range written short: "1912/13", "1926–28", "Winter 1777/78"
+    ("year_tail", r"(?<=\b\d{4}[/–-])(?P<yy>\d{2})(?![\d]|[.,]\d)\b"),
+    # the first year of a range before "v. Chr.": "264–260 v. Chr.", "449/448 v. Chr."
+    ("bc_range", rf"\b(?P<y>\d{{1,4}})(?=\s*[–/-]\s*\d{{1,4}}\s*{_BC})"),
     ("year", rf"(?:\b(?P<mod>{_MOD}|Frühjahr|Sommer|Herbst|Winter)\s+(?:(?:des\s+)?Jahres\s+)?)?(?:\b(?P<jahr>Jahr(?:es|e)?|Jahreswende)\s+)?\b(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?!\d|,\d|\.\d|\s*(?:Uhr|%|Prozent))"),
     ("decade", rf"(?:\b(?P<mod>{_MOD})\s+der\s+)?\b(?P<dec>\d{{2}}|\d{{4}})er(?:[\s-]?Jahren?)?\b"),
     ("century", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?\b(?P<c>\d{{1,2}})\.\s*Jahrhunderts?(?:\s*(?P<bc>{_BC}))?"),
@@ -525,6 +529,20 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 or heading is not None
             if not isinstance(yv, str) and (scene or not SCENE_ONLY) and not (ref and ref.year == yv):
                 ref, ref_prec = date(yv, 1, 1), "Y"
+        elif name == "year_tail":
+            first = int(text[c.start - 5:c.start - 1])
+            y = first // 100 * 100 + int(g["yy"])
+            if y <= first:
+                y += 100
+            if not (1000 <= first <= 2100 and y - first <= 20):
+                continue
+            value = f"{y:04d}"
+            prev = cands[idx - 1] if idx else None
+            if prev is not None and prev.name == "year" and prev.end == c.start - 1 \
+                    and (prev.g.get("mod") or "").lower() in SEASONS:
+                value += "-" + SEASONS[prev.g["mod"].lower()]
+        elif name == "bc_range":
+            value = f"BC{int(g['y']):04d}"
         elif name == "decade":
             dec = g["dec"]
             value = (dec[:3] if len(dec) == 4 else "19" + dec[0])
@@ -744,6 +762,62 @@ def _month_context(text: str, pos: int) -> bool:
 SPAN_LABEL = "DATE"
 
 
+#: tokens that hold two time expressions and may be split at a match boundary: year and
+#: day ranges written as one token ("1940–1943", "1926–28", "264–260", "27./28.") and a
+#: truncated compound ("Juli- und Augustmonate")
+_RANGE_TOKEN = re.compile(r"\d{1,4}\.?[–/-]\d{1,4}\.?|[^\W\d_]+-")
+
+
+def _split_range_tokens(doc: Doc, matches: list[DateMatch]) -> None:
+    """Split range tokens where a time expression starts or ends inside them.
+
+    spaCy spans cannot start inside a token, and the tokenizer keeps "1940–1943" whole,
+    so a year range would otherwise become one span with one value. Span groups already
+    on the Doc (numbers, ...) are rebuilt from their character offsets afterwards; their
+    ``Span._`` values are keyed by character offsets and stay.
+    """
+    import bisect
+
+    if not matches:
+        return
+    starts = [t.idx for t in doc]
+    cuts: dict[int, set[int]] = {}
+    for m in matches:
+        for pos in (m.start_char, m.end_char):
+            k = bisect.bisect_right(starts, pos) - 1
+            if k < 0:
+                continue
+            tok = doc[k]
+            if tok.idx < pos < tok.idx + len(tok.text) and _RANGE_TOKEN.fullmatch(tok.text):
+                cuts.setdefault(k, set()).add(pos - tok.idx)
+    if not cuts:
+        return
+    groups = {key: [(s.start_char, s.end_char, s.label, s.kb_id, s.id) for s in group]
+              for key, group in doc.spans.items()}
+    with doc.retokenize() as retokenizer:
+        for k, offsets in cuts.items():
+            tok = doc[k]
+            pieces, last = [], 0
+            for off in sorted(offsets):
+                pieces.append(tok.text[last:off])
+                last = off
+            pieces.append(tok.text[last:])
+            # a separator at the start of a piece is a token of its own ("–1943" -> "–", "1943")
+            orths = []
+            for piece in pieces:
+                if len(piece) > 1 and piece[0] in "–/-":
+                    orths.extend([piece[0], piece[1:]])
+                elif len(piece) > 1 and piece[-1] in "–/-":
+                    orths.extend([piece[:-1], piece[-1]])
+                else:
+                    orths.append(piece)
+            head = tok.head if tok.head.i != tok.i else (tok, 0)
+            retokenizer.split(tok, orths, heads=[head] + [(tok, 0)] * (len(orths) - 1))
+    for key, spans in groups.items():
+        rebuilt = [doc.char_span(s, e, label=label, kb_id=kb, span_id=sid) for s, e, label, kb, sid in spans]
+        doc.spans[key] = [sp for sp in rebuilt if sp is not None]
+
+
 def _register_extensions() -> None:
     for name in SPAN_EXTENSIONS:
         if not Span.has_extension(name):
@@ -821,6 +895,7 @@ class DateTagger(Pipe):
             error_handler(self.name, self, [doc], e)
 
     def set_annotations(self, doc: Doc, matches: list[DateMatch]) -> None:
+        _split_range_tokens(doc, matches)
         spans = []
         for m in matches:
             start = m.prep_start if (self.with_preposition and m.prep_start is not None) else m.start_char

@@ -173,3 +173,24 @@ def test_dates_narrative_day_month_keeps_reference_year(text, expected):
 ])
 def test_dates_narrative_heading_sets_reference(text, expected):
     assert narrative(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # ranges written as one token are split into their two expressions
+    ("Der Krieg in Nordafrika 1940–1943 war verlustreich.", [("1940", "1940"), ("1943", "1943")]),
+    ("Die Balkankriege 1912/13 gingen voraus.", [("1912", "1912"), ("13", "1913")]),
+    ("Der Nordfeldzug 1926–28 einte das Land.", [("1926", "1926"), ("28", "1928")]),
+    ("Der Krieg dauerte von 264–260 v. Chr. an.", [("264", "BC0264"), ("260 v. Chr.", "BC0260")]),
+    ("Die Stadt wurde am 27./28. September 1939 bombardiert.",
+     [("27.", "1939-09-27"), ("28. September 1939", "1939-09-28")]),
+])
+def test_dates_range_tokens_split(nlp, text, expected):
+    assert [(t, v) for t, v, _ in dates(nlp, text)] == expected
+
+
+def test_dates_range_split_keeps_other_span_groups(nlp):
+    doc = nlp.make_doc("Rund 36.000 Menschen flohen 1940–1943, 14 Menschen starben.")
+    doc._.published = "2023-05-23"
+    doc = nlp(doc)
+    assert [(s.text, s._.number_value) for s in doc.spans["numbers"]] == [("Rund 36.000", 36000.0), ("14", 14.0)]
+    assert [t.text for t in doc][4:7] == ["1940", "–", "1943"]
