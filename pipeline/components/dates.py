@@ -148,7 +148,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("set", r"\b(?:(?:jeden|jede|jedes|Jeden|Jede|Jedes)\s+(?P<u>Tag|Woche|Monat|Jahr)|(?P<adv>täglich|wöchentlich|monatlich|jährlich|alljährlich))\b"),
     ("relative_unit", r"\b(?:(?P<mod>Anfang|Mitte|Ende)\s+(?:der|des)\s+)?(?P<rel>(?i:vergangenen|vergangene|vergangenes|letzten|letzte|letztes|vorigen|vorige|voriges|kommenden|kommende|kommendes|nächsten|nächste|nächstes|diesen|diese|dieses|diesem|laufenden|laufende|laufendes|selben|gleichen|folgenden|neuen))\s+(?P<u>Woche|Wochenende|Monats?|Jahr(?:es)?)\b"),
     ("year_end", r"\b(?P<w>Jahresende|Jahresbeginn|Jahresanfang|Jahresmitte|Monatsende|Monatsanfang)\b"),
-    ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>(?i:{_APPROX}))\s+)?\b(?P<n>(?i:{_NUMW}))\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach)\b)?"),
+    ("quantity", rf"(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>(?i:{_APPROX}))\s+)?\b(?P<n>(?i:{_NUMW}))\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach|vor)\b)?"),
     ("vague_duration", rf"\b(?:(?P<pre>seit|Seit)\s+)?(?P<u>Jahren|Jahrzehnten|Monaten|Wochen|Tagen|Stunden)\b(?=\s)|\b(?P<adv>jahrelang(?:e|en)?|monatelang(?:e|en)?|wochenlang(?:e|en)?|tagelang(?:e|en)?|stundenlang(?:e|en)?|jahrzehntelang(?:e|en)?)\b"),
 ]
 _COMPILED = [(name, re.compile(rx)) for name, rx in PATTERNS]
@@ -366,6 +366,15 @@ def _is_year_number(c: _Cand, number_chars: list[tuple[int, int]]) -> bool:
     return any(s < c.end and c.start < e for s, e in number_chars)
 
 
+#: the event a quantity counts from: "nach [der japanischen Kapitulation]", "vor [seinem Tod]",
+#: "nach [Kriegsbeginn]", "vor [der Aufnahme der Kampfhandlungen]" (definite or bare, not "einem")
+_EVENT_NP_RX = re.compile(
+    r"\s+(?!(?:ein|eine|einem|einer|eines|einen)\b)(?:(?:der|dem|seinem|seiner|ihrem|ihrer)\s+)?(?:[a-zäöüß]+(?:en|em|er|e)\s+)*"
+    r"[A-ZÄÖÜ][\w-]*[a-zäöüß](?:\s+(?:der|des)\s+(?:[a-zäöüß]+(?:en|e)\s+)*[A-ZÄÖÜ][\w-]*[a-zäöüß])?")
+#: a month or day completed by the year of the discourse: "August desselben Jahres"
+_SAME_YEAR_RX = re.compile(r"\s+(?:des(?:selben|\s+gleichen|\s+selben)|des\s+(folgenden|darauffolgenden|vorigen))\s+Jahres\b")
+#: "im Laufe des", "im Verlauf der": part of the TIMEX extent
+_LAUFE_RX = re.compile(r"\b(?:Laufe|Verlauf)\s+(?:des|der)\s+$")
 _PREP_RX = re.compile(rf"{_PREP}\s+(?:dem\s+|den\s+)?$")
 
 
@@ -412,8 +421,11 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     headings = _heading_lines(text)
     heading_seen: set[int] = set()  # headings whose first date already set the reference
 
+    consumed = 0  # end of the last expression, which may have grown over later candidates
     for idx, c in enumerate(cands):
         g = c.g
+        if c.start < consumed:
+            continue
         if c.name == "year" and _is_year_number(c, numbers):
             continue
         # a heading ("Kriegsjahr 1915", "Westfront 1944/1945", "Juni 1941 bis Juni 1944") sets
@@ -671,7 +683,11 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 sign = -1
             elif pre == "vor" and post != "nach":
                 sign = -1
-            if sign and n is not None and unit in ("D", "W", "M", "Y", "DE"):
+            if pre == "nach" and g.get("approx") and not post:
+                sign = 0  # "nach fast drei Jahren", "nach etwa zwanzig Tagen": elapsed time
+            if sign and n is None:
+                value = "FUTURE_REF" if sign > 0 else "PAST_REF"  # "wenige Tage später"
+            elif sign and n is not None and unit in ("D", "W", "M", "Y", "DE"):
                 day = ref if (sign and (post or pre == "nach" or narrative)) else anchor
                 if pre == "vor" and not narrative:
                     day = anchor
@@ -706,8 +722,29 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
             pass
         if name == "vague_duration" and g.get("pre"):
             start = c.start + len(g["pre"]) + 1
+        if name == "quantity":
+            post = g.get("post") or ""
+            if g.get("pre") and g.get("approx") and kind == "duration":
+                start = c.start + text[c.start:].index(g["approx"])  # "nach [fast drei Jahren]"
+            if post == "lang":
+                end = c.end - len(" lang")  # a postposition, like a preposition not in the span
+            elif post in ("nach", "vor"):
+                np_ = _EVENT_NP_RX.match(text, c.end)
+                # "zwei Wochen nach Kriegsbeginn", "zwei Tage nach der Bombardierung"; else the
+                # preposition stays out: "15 Tage [nach einem Angriff]"
+                end = np_.end() if np_ else c.end - len(post) - 1
+        if name in ("month", "day_month") and value and not g.get("y") and value[:1].isdigit():
+            same = _SAME_YEAR_RX.match(text, end)
+            if same:  # "im August desselben Jahres", "am 8. Mai des folgenden Jahres"
+                end = same.end()
+                shift = {"folgenden": 1, "darauffolgenden": 1, "vorigen": -1}.get(same.group(1), 0)
+                value = f"{int(value[:4]) + shift:04d}" + value[4:]
+        lauf = _LAUFE_RX.search(text, max(0, start - 30), start)
+        if lauf and kind == "date":
+            start = lauf.start()  # "im [Laufe des 18. Jahrhunderts]", "im [Verlauf des 18. August]"
         if keep_ref is not None:
             ref, ref_prec = keep_ref
+        consumed = end
         pm = _PREP_RX.search(text, max(0, start - 20), start)
         yield DateMatch(start, end, text[start:end], value, kind,
                         used_anchor.isoformat() if used_anchor else None, mod,

@@ -92,7 +92,7 @@ def test_dates_relative_resolve_against_publication(nlp, text, expected):
 
 @pytest.mark.parametrize("text,expected", [
     ("Seit drei Jahren herrscht Krieg.", [("drei Jahren", "P3Y", "duration")]),
-    ("Sie kämpften zwei Tage lang.", [("zwei Tage lang", "P2D", "duration")]),
+    ("Sie kämpften zwei Tage lang.", [("zwei Tage", "P2D", "duration")]),  # "lang" is a postposition
     ("Die Verhandlungen dauerten 48 Stunden.", [("48 Stunden", "PT48H", "duration")]),
     ("Jeden Montag trifft sich die Gruppe.", [("Jeden Montag", "XXXX-WXX-1", "set")]),
     ("Die Zeitung erscheint täglich.", [("täglich", "P1D", "set")]),
@@ -194,3 +194,36 @@ def test_dates_range_split_keeps_other_span_groups(nlp):
     doc = nlp(doc)
     assert [(s.text, s._.number_value) for s in doc.spans["numbers"]] == [("Rund 36.000", 36000.0), ("14", 14.0)]
     assert [t.text for t in doc][4:7] == ["1940", "–", "1943"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the event a quantity counts from is part of the expression when it is definite or bare
+    ("Zwei Wochen nach Kriegsbeginn marschierten sie ein.", [("Zwei Wochen nach Kriegsbeginn", "P2W")]),
+    ("Sie landeten zwei Tage nach der Unabhängigkeitserklärung.",
+     [("zwei Tage nach der Unabhängigkeitserklärung", "P2D")]),
+    ("Er schrieb das wenige Monate vor seinem Tod.", [("wenige Monate vor seinem Tod", "PXM")]),
+    # otherwise the preposition stays out, like "lang"
+    ("Sie greifen spätestens 15 Tage nach einem Angriff ein.", [("15 Tage", "P15D")]),
+    ("Sie hielten die Insel eine Woche lang.", [("eine Woche", "P1W")]),
+    # "nach" with a hedged quantity is elapsed time, not a date
+    ("Im Jahr 1970 endete der Krieg. Nach fast drei Jahren Krieg gab Biafra auf.",
+     [("Jahr 1970", "1970"), ("fast drei Jahren", "P3Y")]),
+    # a vague quantity with "später"/"zuvor" is a vague reference
+    ("Am 19. November 1942 griffen sie an. Wenige Tage später war die Stadt eingeschlossen.",
+     [("19. November 1942", "1942-11-19"), ("Wenige Tage später", "FUTURE_REF")]),
+])
+def test_dates_narrative_quantity_extents(text, expected):
+    assert narrative(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Im Juli 1776 erklärten sie die Unabhängigkeit. Im August desselben Jahres fiel New York.",
+     [("Juli 1776", "1776-07"), ("August desselben Jahres", "1776-08")]),
+    ("Im Jahr 1778 siegten sie. Am 8. Mai des folgenden Jahres kam Clinton.",
+     [("Jahr 1778", "1778"), ("8. Mai des folgenden Jahres", "1779-05-08")]),
+    ("Die Front hielt bis zum 16. April 1945. Im Laufe des 18. April brach sie.",
+     [("16. April 1945", "1945-04-16"), ("Laufe des 18. April", "1945-04-18")]),
+    ("Im Laufe des 18. Jahrhunderts wuchsen die Abgaben.", [("Laufe des 18. Jahrhunderts", "17")]),
+])
+def test_dates_narrative_extents_of_context(text, expected):
+    assert narrative(text) == expected
