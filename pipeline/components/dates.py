@@ -126,6 +126,7 @@ PATTERNS: list[tuple[str, str]] = [
     ("numeric", r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2})(?![\d.]\d)"),
     ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     ("day_range", rf"\b(?P<d>\d{{1,2}})\.(?=\s*(?:bis|und|–|-|/)\s*(?:zum\s+)?\d{{1,2}}\.\s*{_MON})"),
+    ("day_range", rf"\b(?P<night>Nacht)\s+vom\s+(?P<d>\d{{1,2}})\.(?=\s*(?:auf\s+den|zum|/)\s*\d{{1,2}}\.\s*{_MON})"),
     ("day_month", rf"(?:\b(?:(?:frühen|späten)\s+)?(?P<todw>Morgen|Vormittag|Mittag|Nachmittag|Abend|Nacht|Morgenstunden|Abendstunden)\s+des\s+)?\b(?P<d>\d{{1,2}})\.\s*(?P<mon>{_MON})(?:\s+(?P<y>\d{{1,4}})(?:\s*(?P<bc>{_BC}))?(?!\d|,\d))?"),
     ("month", rf"(?:\b(?P<approx>ungefähr|etwa)\s+)?(?:\b(?P<mod>{_MOD})\s+)?(?P<mon>{_MON})(?:\s+(?P<y>\d{{4}}|\d{{1,3}}\s*{_BC}))?(?![\w])"),
     ("season", rf"(?:\b(?P<mod>{_MOD})\s+(?:des\s+)?)?(?P<season>Frühjahrs?|Frühlings?|Sommers?|Herbst(?:es|s)?|Winters?)(?:\s+(?:des\s+Jahres\s+)?(?P<y>\d{{4}}))?\b"),
@@ -373,6 +374,11 @@ _EVENT_NP_RX = re.compile(
     r"[A-ZÄÖÜ][\w-]*[a-zäöüß](?:\s+(?:der|des)\s+(?:[a-zäöüß]+(?:en|e)\s+)*[A-ZÄÖÜ][\w-]*[a-zäöüß])?")
 #: a month or day completed by the year of the discourse: "August desselben Jahres"
 _SAME_YEAR_RX = re.compile(r"\s+(?:des(?:selben|\s+gleichen|\s+selben)|des\s+(folgenden|darauffolgenden|vorigen))\s+Jahres\b")
+#: an approximation before a date is part of it (mod APPROX); "um" only before years
+_APPROX_PREFIX_RX = re.compile(r"\b([Gg]egen|[Ee]twa|[Uu]m|[Cc]irca|ca\.)\s+(?:das\s+)?$")
+_APPROX_TARGETS = ("year", "bc_range", "decade", "century", "month", "day_month", "season")
+#: anaphoric days that keep their fused article: "am selben Tag", "am Tag darauf"
+_ANAPHORIC_DAY_RX = re.compile(r"(?:selben|gleichen|demselben)\s+Tag|Tag\s+(?:darauf|zuvor|davor|danach)")
 #: "im Laufe des", "im Verlauf der": part of the TIMEX extent
 _LAUFE_RX = re.compile(r"\b(?:Laufe|Verlauf)\s+(?:des|der)\s+$")
 _PREP_RX = re.compile(rf"{_PREP}\s+(?:dem\s+|den\s+)?$")
@@ -485,6 +491,9 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 value, ref, ref_prec = d.isoformat(), d, "D"
             else:
                 value = f"XXXX-{mon:02d}-{day:02d}"
+            if g.get("night") and value:  # "in der Nacht vom 16. auf den 17. Juni"
+                value += "TNI"
+                kind = "time"
             if g.get("todw") and value:
                 value += "T" + TIMES_OF_DAY.get(g["todw"].lower().replace("stunden", ""), "MO")
                 kind = "time"
@@ -739,6 +748,14 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 end = same.end()
                 shift = {"folgenden": 1, "darauffolgenden": 1, "vorigen": -1}.get(same.group(1), 0)
                 value = f"{int(value[:4]) + shift:04d}" + value[4:]
+        approx = _APPROX_PREFIX_RX.search(text, max(0, start - 15), start)
+        if approx and kind == "date" and value and name in _APPROX_TARGETS \
+                and (approx.group(1).lower() != "um" or name in ("year", "bc_range", "decade", "century")):
+            start = approx.start()  # "[gegen Ende September]", "[etwa 1945]", "[Um das Jahr 500 v. Chr.]"
+            mod = mod or "APPROX"
+        if name in ("same_day", "vortag") and _ANAPHORIC_DAY_RX.match(text[start:end]) \
+                and text[max(0, start - 3):start] in ("am ", "Am "):
+            start -= 3  # "am selben Tag", "am Tag darauf": the fused article belongs to the phrase
         lauf = _LAUFE_RX.search(text, max(0, start - 30), start)
         if lauf and kind == "date":
             start = lauf.start()  # "im [Laufe des 18. Jahrhunderts]", "im [Verlauf des 18. August]"

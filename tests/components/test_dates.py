@@ -227,3 +227,25 @@ def test_dates_narrative_quantity_extents(text, expected):
 ])
 def test_dates_narrative_extents_of_context(text, expected):
     assert narrative(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Im Juni 1775 belagerten sie Boston. In der Nacht vom 16. auf den 17. Juni zogen sie auf den Hügel.",
+     [("Juni 1775", "1775-06"), ("Nacht vom 16.", "1775-06-16TNI"), ("17. Juni", "1775-06-17")]),
+    ("Bis etwa 1945 gab es Erschießungen.", [("etwa 1945", "1945")]),
+    ("Um 449 v. Chr. schlossen sie Frieden.", [("Um 449 v. Chr.", "BC0449")]),
+    ("Um das Jahr 500 v. Chr. entschied er sich.", [("Um das Jahr 500 v. Chr.", "BC0500")]),
+    ("Im Jahr 1914 begann es. Gegen Ende September kam die Front zum Stehen.",
+     [("Jahr 1914", "1914"), ("Gegen Ende September", "1914-09")]),
+    ("Am 18. April 1945 fiel die Stadt. Am selben Tag erreichten sie die Elbe.",
+     [("18. April 1945", "1945-04-18"), ("Am selben Tag", "1945-04-18")]),
+    ("Am 3. September 1944 fiel Brüssel und am Tag darauf Antwerpen.",
+     [("3. September 1944", "1944-09-03"), ("am Tag darauf", "1944-09-04")]),
+])
+def test_dates_narrative_night_approx_anaphoric(text, expected):
+    assert narrative(text) == expected
+
+
+def test_dates_approx_mod():
+    doc = spacy.blank("de")("Bis etwa 1945 gab es Erschießungen.")
+    assert [m.mod for m in find_dates(doc, None, document_type="narrative")] == ["APPROX"]
