@@ -374,6 +374,10 @@ _EVENT_NP_RX = re.compile(
     r"[A-ZÄÖÜ][\w-]*[a-zäöüß](?:\s+(?:der|des)\s+(?:[a-zäöüß]+(?:en|e)\s+)*[A-ZÄÖÜ][\w-]*[a-zäöüß])?")
 #: a month or day completed by the year of the discourse: "August desselben Jahres"
 _SAME_YEAR_RX = re.compile(r"\s+(?:des(?:selben|\s+gleichen|\s+selben)|des\s+(folgenden|darauffolgenden|vorigen))\s+Jahres\b")
+_BC_RANGE_AFTER_RX = re.compile(rf"\s*[–/-]\s*\d{{1,4}}\s*{_BC}")
+#: expressions resolved against the narrative reference (no year of their own)
+_REF_DERIVED = ("month", "day_month", "day_range", "season", "same_day", "relative_unit", "year_end",
+                "quantity")
 #: an approximation before a date is part of it (mod APPROX); "um" only before years
 _APPROX_PREFIX_RX = re.compile(r"\b([Gg]egen|[Ee]twa|[Uu]m|[Cc]irca|ca\.)\s+(?:das\s+)?$")
 _APPROX_TARGETS = ("year", "bc_range", "decade", "century", "month", "day_month", "season")
@@ -428,10 +432,16 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     heading_seen: set[int] = set()  # headings whose first date already set the reference
 
     consumed = 0  # end of the last expression, which may have grown over later candidates
+    bc_ref: int | None = None  # narrative: the story is in this year before Christ
     for idx, c in enumerate(cands):
         g = c.g
         if c.start < consumed:
             continue
+        ref_year = ref.year if ref is not None else None
+        if c.name == "year" and not g.get("bc") and (
+                _BC_RANGE_AFTER_RX.match(text, c.end)  # "im Jahr 478/477 v. Chr."
+                or (narrative and bc_ref is not None and len(g["y"]) <= 3 and abs(int(g["y"]) - bc_ref) <= 50)):
+            g = dict(g, bc="v. Chr.")  # a year near a BC reference is BC too ("Das Jahr 149")
         if c.name == "year" and _is_year_number(c, numbers):
             continue
         # a heading ("Kriegsjahr 1915", "Westfront 1944/1945", "Juni 1941 bis Juni 1944") sets
@@ -762,6 +772,16 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
         if keep_ref is not None:
             ref, ref_prec = keep_ref
         consumed = end
+        if narrative and value and kind == "date":
+            if value.startswith("BC") and name in ("year", "month", "day_month", "day_range"):
+                bc_ref = int(value[2:6]) if len(value) >= 6 else bc_ref
+            elif bc_ref is not None and name in _REF_DERIVED and ref_year is not None \
+                    and value[:4].isdigit() and abs(int(value[:4]) - ref_year) <= 10:
+                # resolved against the (AD) reference while the story is BC: count back from bc_ref
+                value = f"BC{bc_ref - (int(value[:4]) - ref_year):04d}" + value[4:]
+            elif value[:4].isdigit() and name in ("year", "numeric", "iso") or (
+                    name in ("month", "day_month") and g.get("y")):
+                bc_ref = None
         pm = _PREP_RX.search(text, max(0, start - 20), start)
         yield DateMatch(start, end, text[start:end], value, kind,
                         used_anchor.isoformat() if used_anchor else None, mod,

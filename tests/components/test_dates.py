@@ -249,3 +249,15 @@ def test_dates_narrative_night_approx_anaphoric(text, expected):
 def test_dates_approx_mod():
     doc = spacy.blank("de")("Bis etwa 1945 gab es Erschießungen.")
     assert [m.mod for m in find_dates(doc, None, document_type="narrative")] == ["APPROX"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a story before Christ: dates without a year and nearby bare years stay BC
+    ("Im Jahr 218 v. Chr. zog Hannibal nach Italien. Im Dezember traf er an der Trebia auf die Römer.",
+     [("Jahr 218 v. Chr.", "BC0218"), ("Dezember", "BC0218-12")]),
+    ("Im Jahr 150 v. Chr. brach der Krieg aus. Das Jahr 149 brachte Niederlagen.",
+     [("Jahr 150 v. Chr.", "BC0150"), ("Jahr 149", "BC0149")]),
+    ("Im Jahr 478/477 v. Chr. entstand der Seebund.", [("Jahr 478", "BC0478"), ("477 v. Chr.", "BC0477")]),
+])
+def test_dates_narrative_bc_reference(text, expected):
+    assert narrative(text) == expected
