@@ -1,0 +1,1272 @@
+"""Quotations in German news prose: who said what, direct, indirect and mixed.
+
+``meldung_quotes`` finds reported speech and writes it to ``doc.spans["quotes"]``,
+one span per quotation, the span being the **message** (the quoted words, not
+the reporting clause). For direct speech the span **includes the quotation
+marks** (as the Wikinews gold data does); a quotation split around its reporting
+clause („Wir werden …“, sagte Erdogan, „… ergreifen.“) is one span from the first
+opening to the last closing mark. Each span carries (values str/int/None only):
+
+- ``quote_kind``: ``direct`` (in quotation marks, or a headline "Erdogan: ..."),
+  ``indirect`` (reported, mostly Konjunktiv, or with a source phrase such as
+  "laut ...", "nach Angaben ...", "... zufolge", ", so X"), ``mixed`` (indirect
+  speech that embeds a literal quoted phrase: Frankreich sei „ein
+  unverzichtbarer Partner“, sagte ...).
+- ``quote_speaker`` (canonical name), ``quote_speaker_entity`` (entity id of
+  the mentions table), ``quote_speaker_text`` / ``_start`` / ``_end`` (the
+  speaker as written, character offsets). A pronoun ("er", "sie") or a
+  description ("der Kreml-Sprecher") resolves to the nearest preceding
+  compatible person; a quote with no reporting clause that continues an
+  earlier one (a Konjunktiv sentence, a paragraph in quotation marks) gets the
+  earlier quote's speaker, offsets included.
+- ``quote_cue`` / ``_start`` / ``_end``: the reporting verb or phrase as
+  written, words joined by a space ("teilte mit", "nach Angaben"); the offsets
+  run from its first to its last word.
+
+Speakers resolve against ``doc.spans["mentions"]`` (``mention_entity``,
+``mention_canonical``) when the entities resolver ran, else against
+``doc.ents`` (entity ids numbered as ``pipeline.tables.rows`` numbers them),
+else by a capitalised-name heuristic (the longest earlier name ending in the
+same surname, role nouns from ``roles.txt`` stripped).
+
+:func:`find_quotes` is the plain generator (records in text order, the Doc left
+alone); the factory wraps it. ``Doc._.quotes`` returns the records of the spans
+on the Doc. The lexicons (reporting verbs, source phrases, Konjunktiv forms,
+role nouns) are the files in ``pipeline/data/quotes/`` (see its README).
+
+What it does **not** do: "Reported" speech without a complement clause ("Er
+kritisierte die Entscheidung") and free indirect speech in the indicative are
+not quotes here; quotations in the text of other quotations are not separate
+rows (a mixed quote's literal part is part of its row); the speaker of a quote
+whose reporting clause is in a different paragraph is only found when it is
+the previous quote's speaker. Like textacy's ``direct_quotations`` the
+quotation-mark reading is character based: an opening mark that never closes
+runs to the end of its paragraph, never further.
+
+Konjunktiv: ``token.morph.get("Mood") == ["Sub"]`` where the pipeline has a
+morphologizer, and always the word list ``konjunktiv.txt`` plus "er/sie/es/man
++ a form in -e" (``er erwarte``), so it works on weak or blank pipelines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.pipeline import Pipe
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, Span, Token
+from spacy.training import Example
+
+__all__ = [
+    "DATA_DIR", "Quote", "QuoteLexicon", "QuoteTagger", "find_quotes", "find_quotation_marks",
+    "is_subjunctive", "make_quotes", "SPAN_EXTENSIONS",
+]
+
+#: the package's own lexicons
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "quotes"
+#: Span extensions this component writes (the extra columns of the quotes table)
+SPAN_EXTENSIONS = ("quote_kind", "quote_speaker", "quote_speaker_entity", "quote_speaker_text",
+                   "quote_speaker_start", "quote_speaker_end", "quote_cue", "quote_cue_start",
+                   "quote_cue_end")
+#: Label of every quote span.
+SPAN_LABEL = "QUOTE"
+
+
+class Quote(NamedTuple):
+    """A quotation; offsets are character offsets into the document text (as in the table)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # direct / indirect / mixed
+    speaker: str | None
+    speaker_entity: int | None
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    #: the message without an inserted reporting clause: ((start, end), ...) char ranges
+    parts: tuple[tuple[int, int], ...] = ()
+    #: the cue's words as char ranges ("teilte ... mit" is two)
+    cue_parts: tuple[tuple[int, int], ...] = ()
+    #: literal quoted parts inside an indirect message (mixed quotes), char ranges
+    literal: tuple[tuple[int, int], ...] = ()
+
+
+# -- lexicons
+
+def _lines(path: Path) -> list[str]:
+    if not path.exists():
+        return []
+    return [ln.rstrip("\n") for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.startswith("#")]
+
+
+_INSEPARABLE = ("be", "er", "ver", "ent", "zer", "ge", "miss", "emp", "hinter", "über", "unter",
+                "wider")
+
+
+def weak_forms(lemma: str) -> set[str]:
+    """Finite and participle forms of a weak verb: sagen -> sagt, sagte, sagten, gesagt, ...
+
+    >>> sorted(weak_forms("erklären"))[:3]
+    ['erkläre', 'erklären', 'erklärt']
+    """
+    stem = lemma[:-2] if lemma.endswith("en") else lemma[:-1]
+    e = "e" if re.search(r"(t|d|chn|ffn|gn)$", stem) else ""
+    forms = {stem + "e", lemma, stem + e + "t", stem + e + "te", stem + e + "ten", stem + e + "test"}
+    if lemma.endswith("ieren") or lemma.startswith(_INSEPARABLE):
+        forms.add(stem + e + "t")
+    else:
+        forms.add("ge" + stem + e + "t")
+    return forms
+
+
+@dataclass
+class QuoteLexicon:
+    """Reporting verbs, source phrases, Konjunktiv forms and role nouns."""
+
+    #: form (lower case) -> (lemma, strength, particle or "")
+    verbs: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    #: phrase tokens (lower case) -> position of the source ("after", "before", "none")
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    konjunktiv: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    role_suffixes: tuple[str, ...] = ()
+    texts: dict[str, str] = field(default_factory=dict)
+
+    FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt")
+
+    @classmethod
+    def from_dir(cls, path: str | Path) -> "QuoteLexicon":
+        path = Path(path)
+        texts = {name: (path / name).read_text(encoding="utf-8") if (path / name).exists() else ""
+                 for name in cls.FILES}
+        return cls.from_texts(texts)
+
+    @classmethod
+    def from_texts(cls, texts: dict[str, str]) -> "QuoteLexicon":
+        lex = cls(texts=dict(texts))
+
+        def rows(name: str) -> list[str]:
+            return [ln for ln in texts.get(name, "").splitlines()
+                    if ln.strip() and not ln.startswith("#")]
+
+        for line in rows("cue_verbs.tsv"):
+            cols = line.split("\t") + ["", "", ""]
+            lemma, strength, particle, extra = cols[0], cols[1] or "speech", cols[2], cols[3]
+            base = lemma[len(particle):] if particle and lemma.startswith(particle) else lemma
+            forms = {f.strip() for f in extra.split(",") if f.strip()} or weak_forms(base)
+            if extra:
+                forms |= {base}
+            for form in forms:
+                lex.verbs.setdefault(form.lower(), (lemma, strength, particle))
+                if particle:  # joined forms: mitteilte, mitgeteilt, mitzuteilen
+                    lex.verbs.setdefault((particle + form).lower(), (lemma, strength, ""))
+            if particle:
+                lex.verbs.setdefault(lemma.lower(), (lemma, strength, ""))
+        for line in rows("cue_phrases.tsv"):
+            phrase, _, where = line.partition("\t")
+            lex.phrases[tuple(phrase.split())] = where.strip() or "after"
+        lex.konjunktiv = {ln.strip().lower() for ln in rows("konjunktiv.txt")}
+        roles = [ln.strip() for ln in rows("roles.txt")]
+        lex.roles = {r for r in roles if not r.startswith("-")}
+        lex.role_suffixes = tuple(r[1:].lower() for r in roles if r.startswith("-"))
+        return lex
+
+    def to_dir(self, path: str | Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for name in self.FILES:
+            (path / name).write_text(self.texts.get(name, ""), encoding="utf-8")
+
+    def is_role(self, word: str) -> bool:
+        return word in self.roles or word.lower().endswith(self.role_suffixes)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> QuoteLexicon:
+    """The package's lexicons, loaded once."""
+    return QuoteLexicon.from_dir(DATA_DIR)
+
+
+# -- word classes (used when the pipeline has no tagger; with one, POS decides too)
+
+DETS = frozenset("der die das den dem des ein eine einer eines einem einen sein seine seiner "
+                 "seines seinem seinen ihr ihre ihrer ihres ihrem ihren dieser diese dieses "
+                 "diesem diesen mehrere zwei drei viele einige andere beide".split())
+PREPS = frozenset("am an im in bei beim auf vor nach gegenüber mit von vom zu zum zur über für "
+                  "aus während um seit laut unter zwischen durch gegen ohne wegen trotz neben "
+                  "hinter vorm ins ans aufs".split())
+SUBJ_PRONOUNS = frozenset({"er", "sie", "es", "man", "wir", "ich", "ihr"})
+#: lower-case words that end a noun phrase although they are not prepositions
+NP_STOP = frozenset("und oder sowie aber doch jedoch auch noch bereits schon nun dann dazu "
+                    "zudem außerdem demnach nicht nur erst heute gestern morgen damals jetzt "
+                    "so wie als dass ob es sich selbst weiter zuvor später".split())
+#: subordinators that make a clause after a reporting verb something else than its content
+NOT_CONTENT = frozenset("nachdem bevor während als seit seitdem bis um wobei womit weil da "
+                        "sodass obwohl damit indem".split())
+CONTENT_START = frozenset({"dass", "daß", "ob"})
+FUNCTION_E = frozenset("die eine keine alle seine ihre diese jene welche jede meine deine unsere "
+                       "eure beide heute gerade ohne gerne ebenfalls bitte einige manche solche "
+                       "andere derselbe dieselbe dasselbe ganze erste letzte nächste".split())
+#: Opening mark -> its closing marks (German „…“ „…” „…", chevrons both ways, English, single).
+OPEN_CLOSE: dict[str, tuple[str, ...]] = {
+    "„": ("“", "”", '"'), "»": ("«",), "«": ("»",), "“": ("”",), '"': ('"',),
+    "‚": ("‘", "’"), "›": ("‹",), "‹": ("›",),
+}
+ALL_MARKS = frozenset(OPEN_CLOSE) | {c for cs in OPEN_CLOSE.values() for c in cs}
+BLOCK_LABELS = ("paragraph", "headline", "subheading", "dateline", "signature")
+HEAD_LABELS = ("headline", "subheading")
+
+
+def is_subjunctive(token: Token, lexicon: QuoteLexicon | None = None) -> bool:
+    """Whether a token is a finite verb in Konjunktiv (I or II)."""
+    lex = lexicon or default_lexicon()
+    low = token.lower_
+    if token.morph.get("Mood") == ["Sub"]:
+        return True
+    if low in lex.konjunktiv:
+        return True
+    if token.i > 0 and token.text.islower() and low.endswith("e") and len(low) > 3 \
+            and low not in FUNCTION_E and token.doc[token.i - 1].lower_ in ("er", "sie", "es", "man"):
+        if token.pos_ in ("", "VERB", "AUX"):
+            return True
+    return False
+
+
+# -- structure: blocks, sentences, quotation marks
+
+def _blocks(doc: Doc) -> list[tuple[int, int, str]]:
+    """Paragraph-like blocks (start, end, label): layout blocks, else text split at newlines."""
+    if "layout" in doc.spans and len(doc.spans["layout"]):
+        spans = sorted(doc.spans["layout"], key=lambda s: s.start)
+        return [(s.start, s.end, s.label_) for s in spans if s.label_ in BLOCK_LABELS]
+    blocks, start = [], 0
+    for tok in doc:
+        if tok.is_space and "\n" in tok.text:
+            if start < tok.i:
+                blocks.append((start, tok.i, "paragraph"))
+            start = tok.i + 1
+    if start < len(doc):
+        blocks.append((start, len(doc), "paragraph"))
+    return blocks
+
+
+def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None
+                         ) -> list[tuple[int, int, int, bool]]:
+    """Quotations in ``doc[start:end]`` as (open, close, depth, closed) token indices.
+
+    Nested marks (»… „…“ …«, „… ‚…‘ …“) give depth 1, 2, ...; an opening mark that
+    never closes in the range runs to its last non-space token (``closed`` False),
+    so a missing mark never swallows more than the block it is in.
+    """
+    end = len(doc) if end is None else end
+    stack: list[tuple[str, int]] = []
+    found = []
+    for i in range(start, end):
+        text = doc[i].text
+        if text not in ALL_MARKS:
+            continue
+        if stack and text in OPEN_CLOSE[stack[-1][0]]:
+            mark, o = stack.pop()
+            found.append((o, i, len(stack), True))
+            continue
+        if text in ("‚", "’", "‘") and not _is_mark(doc, i):
+            continue
+        if text in OPEN_CLOSE:
+            # a closing mark of an outer quote that is also an opener ("“" after „)
+            outer = next((k for k in range(len(stack) - 1, -1, -1)
+                          if text in OPEN_CLOSE[stack[k][0]]), None)
+            if outer is not None:
+                while len(stack) > outer + 1:
+                    stack.pop()
+                mark, o = stack.pop()
+                found.append((o, i, len(stack), True))
+            else:
+                stack.append((text, i))
+    last = end - 1
+    while last > start and doc[last].is_space:
+        last -= 1
+    for depth, (mark, o) in enumerate(stack):
+        if o < last:
+            found.append((o, last, depth, False))
+    found.sort()
+    return found
+
+
+def _is_mark(doc: Doc, i: int) -> bool:
+    """Single marks double as apostrophes; a ‚ or ‘ token standing alone is a mark."""
+    return len(doc[i].text) == 1
+
+
+# -- helpers on tokens
+
+def _cap(tok: Token) -> bool:
+    return tok.text[:1].isupper() and not tok.is_punct
+
+
+def _np_token(tok: Token) -> bool:
+    """Could be part of a noun phrase naming a speaker."""
+    if tok.is_punct or tok.is_space or tok.text in ALL_MARKS:
+        return False
+    low = tok.lower_
+    if tok.pos_:
+        if tok.pos_ in ("PROPN", "NOUN", "X"):
+            return True
+        if tok.pos_ in ("DET", "ADJ", "NUM"):
+            return low not in PREPS
+        if tok.pos_ == "PRON":
+            return low in SUBJ_PRONOUNS
+        if tok.pos_ in ("ADP", "VERB", "AUX", "ADV", "CCONJ", "SCONJ", "PART", "PUNCT"):
+            return False
+    if low in PREPS or low in NP_STOP or low in AUX_WORDS:
+        return False
+    if _cap(tok) or low in DETS or low in SUBJ_PRONOUNS:
+        return True
+    return tok.text.islower() and re.search(r"(e|en|er|es|em|ische[nmrs]?)$", low) is not None
+
+
+@dataclass
+class _Ctx:
+    doc: Doc
+    lex: QuoteLexicon
+    sents: list[tuple[int, int]]
+    sent_of: list[int]
+    block_of: list[int]
+    blocks: list[tuple[int, int, str]]
+    in_quote: list[bool]
+    mentions: list[tuple[int, int, str, int | None, str]]  # start, end, label, entity, canonical
+
+
+def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None:
+    """If token i is a reporting verb, the cue's token indices and its strength."""
+    tok = ctx.doc[i]
+    if ctx.in_quote[i] or tok.is_punct:
+        return None
+    entry = ctx.lex.verbs.get(tok.lower_)
+    if entry is None and tok.lemma_ and tok.pos_ in ("VERB", "AUX"):
+        entry = ctx.lex.verbs.get(tok.lemma_.lower())
+        if entry and entry[2]:
+            entry = None  # a bare lemma match of a particle verb needs the particle
+    if entry is None or (tok.text[:1].isupper() and i > lo and tok.pos_ not in ("VERB", "AUX")):
+        return None
+    if tok.pos_ and tok.pos_ not in ("VERB", "AUX", "ADJ", "X", ""):
+        return None
+    lemma, strength, particle = entry
+    cue = [i]
+    if particle:  # "teilte ... mit": the particle later in the clause
+        j = i + 1
+        while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
+            if ctx.doc[j].lower_ == particle:
+                cue.append(j)
+                break
+            j += 1
+        if len(cue) == 1:
+            return None
+    # auxiliaries right before ("hat ... erklärt", "hatte erklärt")
+    if i > lo and ctx.doc[i - 1].lower_ in ("hat", "hatte", "haben", "hatten", "habe", "hätte",
+                                             "wurde", "wird", "ist", "war"):
+        cue.insert(0, i - 1)
+    return cue, strength
+
+
+def _sent_cues(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, list[int], str]]:
+    out = []
+    for i in range(lo, hi):
+        hit = _cue_at(ctx, i, lo, hi)
+        if hit:
+            out.append((i, hit[0], hit[1]))
+    return out
+
+
+def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
+    """The noun phrase starting at j (speaker after an inverted verb: "sagte Erdogan"):
+    [article] [adjectives] Name-or-Noun+ and up to two genitive/von attachments
+    ("der Sprecher des Weißen Hauses", "Sprecher von Human Rights Watch")."""
+    doc = ctx.doc
+    while j < hi and doc[j].is_space:
+        j += 1
+    if j >= hi:
+        return None
+    if doc[j].lower_ in SUBJ_PRONOUNS and doc[j].lower_ != "es":
+        return j, j + 1
+
+    def core(k: int) -> int:
+        """End of [det] [adj]* Cap+ from k, or k when there is none."""
+        m = k
+        if m < hi and doc[m].lower_ in DETS and not _cap_noun(doc[m], m == j):
+            m += 1
+        while m < hi and _adj(doc[m]):
+            m += 1
+        n = m
+        while n < hi and _cap_noun(doc[n], n == j) and not ctx.in_quote[n]:
+            n += 1
+        return n if n > m else k
+
+    k = core(j)
+    if k == j:
+        return None
+    for _ in range(2):
+        if k < hi and doc[k].lower_ in ("des", "der", "von", "vom"):
+            nxt = core(k + 1 if doc[k].lower_ in ("von", "vom") else k)
+            if doc[k].lower_ in ("des", "der"):
+                nxt = core(k)
+            if nxt > k + 1 or (nxt > k and doc[k].lower_ in ("des", "der")):
+                k = nxt
+                continue
+        break
+    return j, k
+
+
+AUX_WORDS = frozenset("hat hatte hatten haben habe hätte hätten ist war waren sind sei wird wurde "
+                      "wurden werden würde würden kann konnte könne könnte muss musste soll sollte "
+                      "will wollte darf durfte".split())
+
+
+def _cap_noun(tok: Token, first: bool = False) -> bool:
+    """A capitalised word that can be (part of) a noun or name."""
+    if not _cap(tok) or tok.text in ALL_MARKS:
+        return False
+    if tok.pos_:
+        return tok.pos_ in ("PROPN", "NOUN", "X", "ADJ", "NUM") or (first and tok.pos_ == "DET")
+    return tok.lower_ not in PREPS and tok.lower_ not in NP_STOP and tok.lower_ not in AUX_WORDS
+
+
+def _adj(tok: Token) -> bool:
+    """A lower-case attributive adjective ("französische", "ehemaligen")."""
+    if not tok.text.islower() or tok.lower_ in AUX_WORDS or tok.lower_ in NP_STOP or \
+            tok.lower_ in PREPS:
+        return False
+    if tok.pos_:
+        return tok.pos_ == "ADJ"
+    return re.search(r"(e|en|er|es|em)$", tok.lower_) is not None and len(tok) > 3
+
+
+def _np_before(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
+    """The noun phrase right before token v, when it starts its clause ("Scholz sagte")."""
+    doc = ctx.doc
+    k = v
+    while k > lo and _np_token(doc[k - 1]) and not ctx.in_quote[k - 1]:
+        k -= 1
+        if doc[k].lower_ in SUBJ_PRONOUNS and k < v - 1:
+            k += 1
+            break
+    if k == v:
+        return None
+    if k > lo:
+        prev = doc[k - 1]
+        if prev.lower_ in PREPS or (prev.pos_ == "ADP"):
+            return None
+        if not (prev.is_punct or prev.lower_ in ("und", "wie", "dass", "so", "als", "doch",
+                                                  "aber", "denn", "oder", "sowie")
+                or prev.lower_ in AUX_WORDS or prev.text in ALL_MARKS):
+            return None
+    span = (k, v)
+    if not any(_cap(doc[t]) or doc[t].lower_ in SUBJ_PRONOUNS for t in range(*span)):
+        return None
+    return span
+
+
+def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
+                      message: tuple[int, int]) -> tuple[int, int] | None:
+    """The speaker of reporting verb ``v`` in clause ``[lo, hi)`` outside ``message``."""
+    doc = ctx.doc
+    # parser: the verb's subject
+    if doc.has_annotation("DEP"):
+        heads = [doc[c] for c in cue]
+        for h in heads + [doc[v].head]:
+            for child in h.children:
+                if child.dep_ in ("nsubj", "nsubj:pass", "sb") and lo <= child.i < hi \
+                        and not (message[0] <= child.i < message[1]):
+                    toks = [t.i for t in child.subtree if lo <= t.i < hi
+                            and not (message[0] <= t.i < message[1])]
+                    s, e = min(toks), max(toks) + 1
+                    # stop at a relative clause or apposition comma
+                    for t in range(child.i, e):
+                        if doc[t].text in (",", "(", "–") and t > child.i:
+                            e = t
+                            break
+                    for t in range(child.i - 1, s - 1, -1):
+                        if doc[t].text in (",", "(", "–"):
+                            s = t + 1
+                            break
+                    while s < e and (doc[s].is_punct or doc[s].text in ALL_MARKS):
+                        s += 1
+                    if s < e and doc[child.i].lower_ != "es":
+                        return s, e
+    first = cue[0]
+    last = cue[-1] if len(cue) == 1 or doc[cue[-1]].i == v else v
+    # inverted: nothing of the clause before the cue (sentence start, after the message)
+    clause_start = lo
+    if message[1] <= first:
+        clause_start = max(lo, message[1])
+    before = _np_before(ctx, first, clause_start)
+    after = _np_after(ctx, last + 1, hi if message[0] <= last else min(hi, message[0]))
+    starts_clause = first == clause_start or all(
+        doc[t].is_punct or doc[t].text in ALL_MARKS or doc[t].is_space
+        for t in range(clause_start, first))
+    if starts_clause or before is None:
+        return after or before
+    return before
+
+
+def _clause_end(doc: Doc, i: int, hi: int) -> int:
+    """End (exclusive) of the clause running from i: the next comma, colon, ..."""
+    while i < hi and doc[i].text not in (",", ";", ":", "(", "–") and doc[i].text not in ALL_MARKS:
+        i += 1
+    return i
+
+
+def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    while s < e and (doc[s].is_space or doc[s].text in (",", ";", ":", "–", "-")):
+        s += 1
+    while e > s and (doc[e - 1].is_space or doc[e - 1].text in (",", ";", ":", "–", "-", ".", "!",
+                                                                 "?")):
+        e -= 1
+    return s, e
+
+
+def _has_subjunctive(ctx: _Ctx, s: int, e: int) -> bool:
+    return any(not ctx.in_quote[t] and is_subjunctive(ctx.doc[t], ctx.lex) for t in range(s, e))
+
+
+# -- speaker resolution
+
+def _mentions(doc: Doc) -> list[tuple[int, int, str, int | None, str]]:
+    if "mentions" in doc.spans:
+        spans = list(doc.spans["mentions"])
+    else:
+        spans = list(doc.ents)
+    ids: dict[str, int] = {}
+    out = []
+    for span in spans:
+        canonical = span._.get("mention_canonical") if Span.has_extension("mention_canonical") else None
+        entity = span._.get("mention_entity") if Span.has_extension("mention_entity") else None
+        if entity is None:  # as pipeline.tables.rows numbers entities without a resolver
+            entity = ids.setdefault(f"{span.label_}:{canonical or span.text}", len(ids))
+        out.append((span.start, span.end, span.label_, entity, canonical or span.text))
+    return out
+
+
+def _strip_roles(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
+    """The name part of a speaker NP: articles, adjectives and role nouns removed."""
+    doc = ctx.doc
+    # a genitive or "von" attachment names an organisation, not a person: keep whole
+    while s < e and (doc[s].lower_ in DETS or not _cap(doc[s]) or ctx.lex.is_role(doc[s].text)):
+        s += 1
+    return s, e
+
+
+def _name_heuristic(ctx: _Ctx, s: int, e: int) -> str | None:
+    """Canonical name without NER: the longest earlier capitalised run ending in the surname."""
+    doc = ctx.doc
+    ns, ne = _strip_roles(ctx, s, e)
+    if ns >= ne:
+        return None
+    name = [t.text for t in doc[ns:ne]]
+    if any(t.lower_ in DETS for t in doc[ns:ne]):
+        return None
+    surname = name[-1]
+    best = name
+    for t in doc:
+        if t.i >= s:
+            break
+        if t.text == surname:
+            k = t.i
+            while k > 0 and _cap(doc[k - 1]) and not ctx.lex.is_role(doc[k - 1].text) \
+                    and doc[k - 1].lower_ not in DETS and not doc[k - 1].is_sent_start:
+                k -= 1
+            run = [x.text for x in doc[k:t.i + 1]]
+            if len(run) > len(best) and len(run) <= 4:
+                best = run
+    return " ".join(best)
+
+
+def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
+    """(canonical, entity) of a speaker NP at tokens [s, e)."""
+    doc = ctx.doc
+    text = doc[s:e].text
+    overlapping = [m for m in ctx.mentions if m[0] < e and m[1] > s]
+    if overlapping:
+        order = {"PER": 0, "ORG": 1}
+        m = min(overlapping, key=lambda m: (order.get(m[2], 2), m[0]))
+        return m[4], m[3]
+    low = text.lower()
+    is_pron = e - s == 1 and low in SUBJ_PRONOUNS
+    desc = not is_pron and doc[s].lower_ in DETS and all(
+        not _cap(t) or ctx.lex.is_role(t.text) for t in doc[s + 1:e])
+    role_words = {t.text for t in doc[s:e] if ctx.lex.is_role(t.text)}
+    if is_pron or (desc and role_words):
+        plural = False
+        if low == "sie":
+            verb = doc[e] if e < len(doc) else None
+            plural = (verb is not None and verb.morph.get("Number") == ["Plur"]) or (
+                verb is not None and verb.text.endswith("en") and not verb.pos_) or (
+                s > 0 and doc[s - 1].morph.get("Number") == ["Plur"])
+        want = ("ORG",) if plural else ("PER",)
+        earlier = [m for m in ctx.mentions if m[1] <= s and m[2] in want]
+        if desc:  # prefer a person introduced with the same role word
+            for m in reversed(earlier):
+                around = {t.text for t in doc[max(0, m[0] - 3):min(len(doc), m[1] + 3)]}
+                if role_words & around:
+                    return m[4], m[3]
+        if earlier:
+            m = earlier[-1]
+            return m[4], m[3]
+        if not ctx.mentions:  # no NER at all: nearest earlier capitalised name
+            return None, None
+        return (None, None) if is_pron else (_article_stripped(doc, s, e), None)
+    if not ctx.mentions:
+        return _name_heuristic(ctx, s, e) or _article_stripped(doc, s, e), None
+    return _article_stripped(doc, s, e), None
+
+
+def _article_stripped(doc: Doc, s: int, e: int) -> str:
+    if e - s > 1 and doc[s].lower_ in DETS:
+        s += 1
+    return doc[s:e].text
+
+
+# -- finding
+
+class _Found(NamedTuple):
+    start: int  # token offsets of the message
+    end: int
+    kind: str
+    speaker: tuple[int, int] | None
+    cue: tuple[int, ...]
+    parts: tuple[tuple[int, int], ...]
+    literal: tuple[tuple[int, int], ...] = ()
+    inherited: bool = False
+
+
+def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
+    blocks = _blocks(doc)
+    block_of = [0] * len(doc)
+    for b, (s, e, _) in enumerate(blocks):
+        for i in range(s, e):
+            block_of[i] = b
+    if doc.has_annotation("SENT_START"):
+        sents = [(s.start, s.end) for s in doc.sents]
+    else:
+        sents = [(s, e) for s, e, _ in blocks]
+    # sentences never cross blocks
+    split = []
+    for s, e in sents:
+        cut = s
+        for i in range(s + 1, e):
+            if block_of[i] != block_of[i - 1]:
+                split.append((cut, i))
+                cut = i
+        split.append((cut, e))
+    sent_of = [0] * len(doc)
+    for k, (s, e) in enumerate(split):
+        for i in range(s, e):
+            sent_of[i] = k
+    mentions = _mentions(doc) or _pseudo_mentions(doc, lex)
+    return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions)
+
+
+def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, int | None, str]]:
+    """Person names without NER: capitalised words after a role noun ("Bundeskanzler Olaf
+    Scholz"), and later mentions of the same surname ("Scholz"). Entity ids stay None."""
+    out = []
+    names: dict[str, str] = {}
+    i = 0
+    while i < len(doc):
+        if lex.is_role(doc[i].text) and _cap(doc[i]):
+            k = i + 1
+            while k < len(doc) and k - i <= 3 and _cap(doc[k]) and not lex.is_role(doc[k].text) \
+                    and doc[k].lower_ not in DETS and doc[k].lower_ not in PREPS \
+                    and doc[k].lower_ not in NP_STOP and doc[k].text not in ALL_MARKS:
+                k += 1
+            if k > i + 1:
+                out.append((i + 1, k, "PER", None, doc[i + 1:k].text))
+                names.setdefault(doc[k - 1].text, doc[i + 1:k].text)
+                i = k
+                continue
+        i += 1
+    taken = {t for s, e, *_ in out for t in range(s, e)}
+    for tok in doc:
+        if tok.i not in taken and tok.text in names:
+            out.append((tok.i, tok.i + 1, "PER", None, names[tok.text]))
+    out.sort()
+    return out
+
+
+def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
+    """A source phrase starting at token i: (its length, where the source is)."""
+    doc = ctx.doc
+    for n in (4, 3, 2, 1):
+        key = tuple(t.lower_ for t in doc[i:min(i + n, hi)])
+        if len(key) == n and key in ctx.lex.phrases:
+            return n, ctx.lex.phrases[key]
+    return None
+
+
+def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[int, int] | None,
+                                                            tuple[int, int]]]:
+    """Source phrases in a sentence: (cue tokens, speaker NP, frame range to cut from the message)."""
+    doc = ctx.doc
+    out = []
+    i = lo
+    while i < hi:
+        if ctx.in_quote[i]:
+            i += 1
+            continue
+        hit = _phrase_at(ctx, i, hi)
+        if hit is None:
+            i += 1
+            continue
+        n, where = hit
+        words = [t.lower_ for t in doc[i:i + n]]
+        cue = list(range(i, i + n))
+        if words == ["so"]:
+            # ", so der Sprecher." / ", so Müller weiter." - only as a frame after a comma
+            if not (i > lo and doc[i - 1].text == ","):
+                i += 1
+                continue
+            np = _np_after(ctx, i + 1, hi)
+            if np is None:
+                i += 1
+                continue
+            end = _clause_end(doc, np[1], hi)
+            end = min(end, hi)
+            if end < hi and doc[end].text not in (",",):
+                pass
+            out.append((cue, np, (i - 1, max(np[1], _frame_end(doc, np[1], hi)))))
+            i = np[1]
+            continue
+        if where == "after":
+            np = _np_after(ctx, i + n, hi)
+            if np is None and i + n < hi and doc[i + n].lower_ in ("von", "vom"):
+                np = _np_after(ctx, i + n + 1, hi)
+            if np is None:
+                i += n
+                continue
+            if words[0] == "laut" and i > lo and doc[i - 1].text[:1].islower() and \
+                    doc[i - 1].pos_ == "AUX":
+                pass
+            frame = (i, np[1])
+            out.append((cue, np, frame))
+            i = np[1]
+        elif where == "before":  # "X zufolge"
+            k = i
+            while k > lo and _np_token(doc[k - 1]) and doc[k - 1].lower_ not in SUBJ_PRONOUNS:
+                k -= 1
+            np = (k, i) if k < i else None
+            out.append((cue, np, (k, i + n)))
+            i += n
+        else:  # "hieß es (aus Regierungskreisen)", "demnach"
+            np = None
+            end = i + n
+            if end < hi and doc[end].lower_ in ("aus", "von", "vom", "bei", "in"):
+                np = _np_after(ctx, end + 1, hi)
+                if np:
+                    end = np[1]
+            if words[0] in ("hieß", "heißt") or words[-1] in ("hieß", "heißt"):
+                # "hieß es" is the cue when it is the frame of a clause
+                pass
+            out.append((cue, np, (i, end)))
+            i = end
+    return out
+
+
+def _frame_end(doc: Doc, i: int, hi: int) -> int:
+    """End of a reporting frame after the speaker: up to the next comma or the sentence end."""
+    k = i
+    while k < hi and doc[k].text not in (",", ";", ":") and doc[k].text not in ALL_MARKS:
+        k += 1
+    return k
+
+
+def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
+    """Indirect speech in the sentence [lo, hi): a reporting verb with its content clause,
+    or a source phrase; None if there is none."""
+    doc = ctx.doc
+    end = hi
+    while end > lo and (doc[end - 1].is_space or doc[end - 1].text in (".", "!", "?")):
+        end -= 1
+    if end <= lo:
+        return None
+    free = [t for t in range(lo, end) if t not in claimed]
+    if len(free) < 3:
+        return None
+    for v, cue, strength in _sent_cues(ctx, lo, end):
+        if v in claimed:
+            continue
+        first, last = cue[0], cue[-1]
+        # A: "X sagte (am Montag), CLAUSE" - content after the next comma or colon
+        k = _clause_end(doc, last + 1, end)
+        if k < end and doc[k].text in (",", ":") and k - last <= 8:
+            s = k + 1
+            if doc[s].lower_ not in NOT_CONTENT and s < end and not ctx.in_quote[s - 1]:
+                content_ok = doc[s].lower_ in CONTENT_START or doc[k].text == ":" or \
+                    _has_subjunctive(ctx, s, end)
+                if strength == "speech" and not content_ok:
+                    content_ok = doc[s].lower_ not in ("der", "die", "das", "welche", "welcher",
+                                                       "was", "wo", "die") or \
+                        _has_subjunctive(ctx, s, end)
+                    # "sagte, die Lage sei ernst": an article is fine when a verb follows
+                    if not content_ok and any(not ctx.in_quote[t] and is_subjunctive(doc[t], ctx.lex)
+                                              for t in range(s, end)):
+                        content_ok = True
+                if content_ok and not any(t in claimed for t in range(s, end)):
+                    speaker = _speaker_for_verb(ctx, v, cue, lo, k, (s, end))
+                    ms, me = _trim(doc, s, end)
+                    if me > ms:
+                        return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
+        # B: "CLAUSE, sagte X." / "CLAUSE, teilte X mit." - verb right after a comma
+        p = first - 1
+        while p > lo and doc[p].is_space:
+            p -= 1
+        if p > lo and doc[p].text == "," and not ctx.in_quote[p - 1]:
+            s = lo
+            # "Er betonte, ... , sagte er" is A; here the content starts the sentence
+            while s < p and (doc[s].is_punct or doc[s].is_space):
+                s += 1
+            if p - s >= 3 and not any(t in claimed for t in range(s, p)) and (
+                    strength == "speech" or _has_subjunctive(ctx, s, p)) and (
+                    _has_subjunctive(ctx, s, p) or doc[s].lower_ not in NOT_CONTENT):
+                fe = _frame_end(doc, last + 1, end)
+                speaker = _speaker_for_verb(ctx, v, cue, p + 1, fe, (s, p))
+                ms, me = _trim(doc, s, p)
+                if me > ms:
+                    return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
+        # C: "wie X mitteilte, CLAUSE" / "CLAUSE, wie X mitteilte."
+        w = next((t for t in range(first - 1, max(lo, first - 10) - 1, -1)
+                  if doc[t].lower_ == "wie"), None)
+        if w is not None and all(doc[t].text not in (",", ".") for t in range(w, first)):
+            np = _np_before(ctx, first, w + 1) or _np_after(ctx, w + 1, first)
+            cue_t = (w, *cue)
+            if w == lo or (w > lo and doc[w - 1].text == "," and w - 1 > lo):
+                if w == lo:  # "Wie X mitteilte, CLAUSE"
+                    k = _clause_end(doc, last + 1, end)
+                    if k < end and doc[k].text == ",":
+                        ms, me = _trim(doc, k + 1, end)
+                        if me > ms:
+                            return _Found(ms, me, "indirect", np, cue_t, ((ms, me),))
+                else:  # "CLAUSE, wie X mitteilte."
+                    ms, me = _trim(doc, lo, w - 1)
+                    if me - ms >= 3:
+                        return _Found(ms, me, "indirect", np, cue_t, ((ms, me),))
+    # D: source phrases: laut X, nach Angaben X, X zufolge, so X, hieß es
+    for cue, np, (fs, fe) in _find_sources(ctx, lo, end):
+        if any(t in claimed for t in cue):
+            continue
+        words = " ".join(doc[t].lower_ for t in cue)
+        if words in ("hieß es", "heißt es", "es hieß", "es heißt", "wie es hieß", "verlautete"):
+            # "CLAUSE, hieß es (aus X)." or "Es hieß, CLAUSE"
+            if fs > lo and doc[fs - 1].text == ",":
+                ms, me = _trim(doc, lo, fs - 1)
+            elif fs == lo or all(doc[t].is_punct for t in range(lo, fs)):
+                ms, me = _trim(doc, fe, end)
+            else:
+                continue
+            if me - ms >= 3:
+                return _Found(ms, me, "indirect", np, tuple(cue), ((ms, me),))
+            continue
+        # the message is the rest of the sentence, the frame cut out
+        left = _trim(doc, lo, fs)
+        right = _trim(doc, fe, end)
+        parts = tuple(p for p in (left, right) if p[1] - p[0] >= 1)
+        if not parts or sum(e - s for s, e in parts) < 3:
+            continue
+        if words == "demnach" and not _has_subjunctive(ctx, lo, end):
+            continue
+        ms, me = parts[0][0], parts[-1][1]
+        return _Found(ms, me, "indirect", np, tuple(cue), parts)
+    return None
+
+
+def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]]) -> list[_Found]:
+    """Top-level quotations attached to a reporting frame: after („…“, sagte X), before
+    (X sagte: „…“), around (split quotes), and headline speakers (Erdogan: „…“)."""
+    doc = ctx.doc
+    found: list[_Found] = []
+    used: set[int] = set()
+    for n, (o, c, closed) in enumerate(quotes):
+        if n in used:
+            continue
+        s_lo, s_hi = ctx.sents[ctx.sent_of[o]]
+        s_hi = max(s_hi, ctx.sents[ctx.sent_of[c]][1])
+        inner = c - o - 1
+        # after: „…“, sagte X (am Montag)[, „…“].   „…“, so X.
+        j = c + 1
+        if j < s_hi and doc[j].text == ",":
+            j += 1
+        elif j < s_hi and doc[c - 1].text in (",", "?", "!"):
+            pass
+        else:
+            j = -1
+        if closed and 0 < j < s_hi:
+            hit = _cue_at(ctx, j, j, s_hi)
+            cue: list[int] | None = None
+            speaker = None
+            frame_end = j
+            if hit:
+                cue = hit[0]
+                speaker = _np_after(ctx, cue[0] + 1, s_hi)
+                if speaker and doc[speaker[0]].lower_ == "es":
+                    speaker = None
+                frame_end = _frame_end(doc, max(cue[-1] + 1, speaker[1] if speaker else 0), s_hi)
+            elif doc[j].lower_ == "so":
+                speaker = _np_after(ctx, j + 1, s_hi)
+                if speaker:
+                    cue = [j]
+                    frame_end = _frame_end(doc, speaker[1], s_hi)
+            elif doc[j].lower_ in ("hieß", "heißt") and j + 1 < s_hi and doc[j + 1].lower_ == "es":
+                cue = [j, j + 1]
+                frame_end = _frame_end(doc, j + 2, s_hi)
+                k = j + 2
+                if k < s_hi and doc[k].lower_ in ("aus", "von", "vom", "bei", "in"):
+                    speaker = _np_after(ctx, k + 1, s_hi)
+            if cue is not None:
+                if hit and speaker is None:  # "„…“, sagte der Sprecher" parsed differently
+                    speaker = _speaker_for_verb(ctx, cue[-1], cue, j, frame_end, (o, c + 1))
+                parts = [(o, c + 1)]
+                end = c + 1
+                # mixed: "Frankreich sei „ein unverzichtbarer Partner“, sagte ..."
+                pre = [t for t in range(s_lo, o) if not (doc[t].is_punct or doc[t].is_space)
+                       and not ctx.in_quote[t]]
+                if len(pre) >= 2 and doc[o - 1].text != ":":
+                    found.append(_Found(pre[0], c + 1, "mixed", speaker, tuple(cue),
+                                        ((pre[0], c + 1),), ((o, c + 1),)))
+                    for t in range(pre[0], frame_end):
+                        ctx.in_quote[t] = True
+                    used.add(n)
+                    continue
+                # split quote: „…“, sagte X, „…“ (also after a colon)
+                k = frame_end
+                if k < s_hi and doc[k].text in (",", ":") and n + 1 < len(quotes) and \
+                        quotes[n + 1][0] == k + 1:
+                    o2, c2, _ = quotes[n + 1]
+                    parts.append((o2, c2 + 1))
+                    end = c2 + 1
+                    used.add(n + 1)
+                    frame_end = c2 + 1
+                found.append(_Found(o, end, "direct", speaker, tuple(cue), tuple(parts)))
+                for t in range(o, max(end, frame_end)):
+                    ctx.in_quote[t] = True
+                used.add(n)
+                continue
+        # before: X sagte: „…“ / Erdogan: „…“
+        p = o - 1
+        if p >= s_lo and doc[p].text in (":", ","):
+            cues = [(v, cue, st) for v, cue, st in _sent_cues(ctx, s_lo, p)]
+            if cues:
+                v, cue, _ = cues[-1]
+                speaker = _speaker_for_verb(ctx, v, cue, s_lo, p, (o, c + 1))
+                if doc[p].text == ":" or cue[-1] >= p - 3:
+                    found.append(_Found(o, c + 1, "direct", speaker, tuple(cue), ((o, c + 1),)))
+                    used.add(n)
+                    continue
+            if doc[p].text == ":":
+                np = _np_before(ctx, p, s_lo)
+                if np and np[0] == s_lo or (np and all(doc[t].is_punct for t in range(s_lo, np[0]))):
+                    found.append(_Found(o, c + 1, "direct", np, (), ((o, c + 1),)))
+                    used.add(n)
+                    continue
+    return found
+
+
+def _headline(ctx: _Ctx, lo: int, hi: int) -> _Found | None:
+    """"Erdogan: Wir werden nicht nachgeben" in a headline or subheading."""
+    doc = ctx.doc
+    colon = next((t for t in range(lo, min(hi, lo + 6)) if doc[t].text == ":"), None)
+    if colon is None or colon == lo or colon + 1 >= hi:
+        return None
+    np = _np_before(ctx, colon, lo)
+    if np is None or np[0] != lo:
+        return None
+    ms, me = _trim(doc, colon + 1, hi)
+    if me - ms < 2:
+        return None
+    return _Found(ms, me, "direct", np, (), ((ms, me),))
+
+
+def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool = True,
+                continuations: bool = True, max_gap: int = 2) -> Iterator[Quote]:
+    """Yield the quotations of a Doc in text order; leave the Doc alone.
+
+    Args:
+        doc: a Doc; sentences (``doc.sents``), a parser, a morphologizer, NER and the
+            entities resolver's ``doc.spans["mentions"]`` are each used when present.
+        lexicon: reporting verbs, source phrases, Konjunktiv forms, role nouns
+            (default: ``pipeline/data/quotes``).
+        indirect: also find indirect and mixed speech (False: direct only).
+        continuations: sentences with no reporting clause that continue the previous
+            quote (Konjunktiv sentences, quotation-mark paragraphs) get its speaker.
+        max_gap: at most this many sentences between a quote and its continuation.
+
+    Yields:
+        :class:`Quote` records (character offsets, as in the quotes table).
+    """
+    lex = lexicon or default_lexicon()
+    if not len(doc):
+        return
+    ctx = _context(doc, lex)
+    marks: list[tuple[int, int, bool]] = []
+    all_marks: list[tuple[int, int, int, bool]] = []
+    for s, e, _ in ctx.blocks:
+        q = find_quotation_marks(doc, s, e)
+        all_marks.extend(q)
+        marks.extend((o, c, closed) for o, c, depth, closed in q if depth == 0)
+    marks.sort()
+    found = _direct_frames(ctx, marks)
+    claimed = {t for f in found for t in range(f.start, f.end)}
+    for f in found:
+        claimed |= set(f.cue)
+        if f.speaker:
+            claimed |= set(range(*f.speaker))
+    open_marks = [(o, c, closed) for o, c, closed in marks if o not in claimed]
+    in_marks = [False] * len(doc)
+    for o, c, _ in marks:
+        for t in range(o, c + 1):
+            in_marks[t] = True
+    ctx.in_quote = in_marks
+    head_blocks = {b for b, (_, _, label) in enumerate(ctx.blocks) if label in HEAD_LABELS}
+    by_sent: dict[int, _Found] = {}
+    for k, (lo, hi) in enumerate(ctx.sents):
+        if ctx.block_of[lo] in head_blocks:
+            h = _headline(ctx, lo, hi)
+            if h and not any(t in claimed for t in range(h.start, h.end)):
+                by_sent[k] = h
+            continue
+        if not indirect:
+            continue
+        f = _indirect(ctx, lo, hi, claimed)
+        if f is None:
+            continue
+        lit = tuple((o, c + 1) for o, c, _ in open_marks if f.start <= o and c < f.end)
+        if lit:
+            f = f._replace(kind="mixed", literal=lit)
+        by_sent[k] = f
+        claimed |= set(range(f.start, f.end))
+    # the rest of the quotation marks: whole-sentence quotes, phrases in a cue sentence
+    for o, c, closed in open_marks:
+        if o in claimed:
+            continue
+        k = ctx.sent_of[o]
+        lo, hi = ctx.sents[k]
+        inner = c - o - 1
+        whole = all(doc[t].is_punct or doc[t].is_space for t in range(lo, o)) and all(
+            doc[t].is_punct or doc[t].is_space for t in range(c + 1, hi))
+        cues = [x for x in _sent_cues(ctx, lo, hi) if not (o <= x[0] <= c)]
+        if whole and inner >= 2:
+            found.append(_Found(o, c + 1, "direct", None, (), ((o, c + 1),), inherited=True))
+        elif cues and inner >= 1:
+            v, cue, _ = cues[0]
+            speaker = _speaker_for_verb(ctx, v, cue, lo, hi, (o, c + 1))
+            found.append(_Found(o, c + 1, "direct", speaker, tuple(cue), ((o, c + 1),)))
+        elif inner >= 6 and any(doc[t].pos_ in ("VERB", "AUX") or is_subjunctive(doc[t], lex)
+                                for t in range(o + 1, c)):
+            found.append(_Found(o, c + 1, "direct", None, (), ((o, c + 1),), inherited=True))
+        else:
+            continue
+        claimed |= set(range(o, c + 1))
+    items = sorted(list(by_sent.values()) + found, key=lambda f: f.start)
+    # continuations: Konjunktiv sentences without a reporting clause after a quote
+    if continuations and indirect:
+        covered = set()
+        for f in items:
+            covered |= {ctx.sent_of[t] for t in range(f.start, f.end)}
+        extra = []
+        sent_items = {ctx.sent_of[f.start]: f for f in items}
+        last_k = None
+        for k, (lo, hi) in enumerate(ctx.sents):
+            if k in sent_items:
+                last_k = k
+                continue
+            if k in covered or last_k is None or k - last_k > max_gap or \
+                    ctx.block_of[lo] in head_blocks:
+                continue
+            s, e = lo, hi
+            while s < e and (doc[s].is_space or doc[s].is_punct and doc[s].text not in ALL_MARKS):
+                s += 1
+            while e > s and doc[e - 1].is_space:
+                e -= 1
+            if e - s < 3 or any(in_marks[t] for t in range(s, e) if doc[t].text in ALL_MARKS and
+                                t == s):
+                continue
+            # the first finite verb of the sentence in Konjunktiv
+            head = next((t for t in range(s, min(e, s + 12)) if is_subjunctive(doc[t], lex)
+                         and not in_marks[t]), None)
+            if head is None or doc[s].lower_ in ("wenn", "falls", "ob", "als"):
+                continue
+            lit = tuple((o, c + 1) for o, c, _ in open_marks if s <= o and c < e)
+            f = _Found(s, e, "mixed" if lit else "indirect", None, (), ((s, e),), lit, True)
+            extra.append(f)
+            sent_items[k] = f
+            last_k = k
+        items = sorted(items + extra, key=lambda f: f.start)
+    # inherit speakers, resolve, yield
+    prev: Quote | None = None
+    prev_k = None
+    for f in items:
+        k = ctx.sent_of[f.start]
+        if f.speaker is not None:
+            s, e = f.speaker
+            canonical, entity = _resolve(ctx, s, e)
+            if canonical is None and prev is not None and e - s == 1 and \
+                    doc[s].lower_ in ("er", "sie") and prev.speaker:
+                canonical, entity = prev.speaker, prev.speaker_entity
+            sp = (canonical, entity, doc[s:e].text, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+        elif f.inherited and prev is not None and prev_k is not None and (
+                k - prev_k <= max_gap + 1):
+            sp = (prev.speaker, prev.speaker_entity, prev.speaker_text, prev.speaker_start,
+                  prev.speaker_end)
+        else:
+            sp = (None, None, None, None, None)
+        cue_parts = tuple((doc[t].idx, doc[t].idx + len(doc[t])) for t in f.cue)
+        cue = " ".join(doc[t].text for t in f.cue) or None
+        start = doc[f.start].idx
+        end = doc[f.end - 1].idx + len(doc[f.end - 1])
+        parts = tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in f.parts)
+        literal = tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in f.literal)
+        q = Quote(start, end, doc.text[start:end], f.kind, *sp, cue,
+                  cue_parts[0][0] if cue_parts else None, cue_parts[-1][1] if cue_parts else None,
+                  parts, cue_parts, literal)
+        yield q
+        prev, prev_k = q, ctx.sent_of[f.end - 1]
+
+
+# -- the spaCy component
+
+def _register_extensions() -> None:
+    for name in SPAN_EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    if not Doc.has_extension("quotes"):
+        Doc.set_extension("quotes", getter=quotes_of)
+
+
+def quotes_of(doc: Doc, spans_key: str = "quotes") -> list[Quote]:
+    """``Doc._.quotes``: the records of the quote spans on the Doc (what the table holds)."""
+    if spans_key not in doc.spans:
+        return []
+    out = []
+    for span in doc.spans[spans_key]:
+        x = span._
+        out.append(Quote(span.start_char, span.end_char, span.text, x.quote_kind, x.quote_speaker,
+                         x.quote_speaker_entity, x.quote_speaker_text, x.quote_speaker_start,
+                         x.quote_speaker_end, x.quote_cue, x.quote_cue_start, x.quote_cue_end))
+    return out
+
+
+_register_extensions()
+
+
+def quotes_score(examples: Iterable[Example], spans_key: str = "quotes", **kwargs) -> dict:
+    """Exact-span precision/recall/F1 of ``doc.spans[spans_key]`` (the token-overlap
+    scores of the Wikinews evaluation are in ``pipeline.evaluate.quotes``)."""
+    return Scorer.score_spans(examples, attr=f"spans_{spans_key}", allow_overlap=True,
+                              labeled=False, **kwargs)
+
+
+@util.registry.scorers("meldung.quotes_scorer.v1")
+def make_quotes_scorer() -> Callable:
+    return quotes_score
+
+
+@Language.factory(
+    "meldung_quotes",
+    requires=["doc.sents"],
+    assigns=["doc.spans"] + [f"span._.{n}" for n in SPAN_EXTENSIONS],
+    default_config={"spans_key": "quotes", "overwrite": True, "indirect": True,
+                    "continuations": True, "max_gap": 2,
+                    "scorer": {"@scorers": "meldung.quotes_scorer.v1"}},
+    default_score_weights={"spans_quotes_f": 1.0, "spans_quotes_p": 0.0, "spans_quotes_r": 0.0},
+)
+def make_quotes(nlp: Language, name: str, spans_key: str, overwrite: bool, indirect: bool,
+                continuations: bool, max_gap: int, scorer: Callable | None) -> "QuoteTagger":
+    return QuoteTagger(nlp, name, spans_key=spans_key, overwrite=overwrite, indirect=indirect,
+                       continuations=continuations, max_gap=max_gap, scorer=scorer)
+
+
+class QuoteTagger(Pipe):
+    """Write quotations to ``doc.spans[spans_key]`` with speaker and cue extensions."""
+
+    def __init__(self, nlp: Language, name: str = "meldung_quotes", *, spans_key: str = "quotes",
+                 overwrite: bool = True, indirect: bool = True, continuations: bool = True,
+                 max_gap: int = 2, scorer: Callable | None = quotes_score) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        self.indirect = indirect
+        self.continuations = continuations
+        self.max_gap = max_gap
+        self.scorer = scorer
+        self.lexicon: QuoteLexicon | None = None
+
+    @property
+    def cfg(self) -> dict:
+        return {"spans_key": self.spans_key, "overwrite": self.overwrite, "indirect": self.indirect,
+                "continuations": self.continuations, "max_gap": self.max_gap}
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
+        """Load the lexicons from ``data_dir`` (default: ``pipeline/data/quotes``)."""
+        self.lexicon = QuoteLexicon.from_dir(data_dir) if data_dir else default_lexicon()
+
+    def find(self, doc: Doc) -> list[Quote]:
+        return list(find_quotes(doc, self.lexicon or default_lexicon(), indirect=self.indirect,
+                                continuations=self.continuations, max_gap=self.max_gap))
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            self.set_annotations(doc, self.find(doc))
+            return doc
+        except Exception as e:  # noqa: BLE001 - the error handler decides
+            error_handler(self.name, self, [doc], e)
+
+    def set_annotations(self, doc: Doc, quotes: list[Quote]) -> None:
+        spans = []
+        for q in quotes:
+            span = doc.char_span(q.start, q.end, label=SPAN_LABEL, alignment_mode="expand")
+            if span is None:
+                continue
+            x = span._
+            x.quote_kind, x.quote_speaker, x.quote_speaker_entity = q.kind, q.speaker, q.speaker_entity
+            x.quote_speaker_text, x.quote_speaker_start, x.quote_speaker_end = (
+                q.speaker_text, q.speaker_start, q.speaker_end)
+            x.quote_cue, x.quote_cue_start, x.quote_cue_end = q.cue, q.cue_start, q.cue_end
+            spans.append(span)
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key].extend(spans)
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return quotes_score(examples, spans_key=self.spans_key, **kwargs)
+
+    # -- serialisation: the lexicons in use and the settings
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = util.ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (self.lexicon or default_lexicon()).to_dir(path / "lexicon")
+        srsly.write_json(path / "cfg", self.cfg)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "QuoteTagger":
+        path = util.ensure_path(path)
+        if (path / "lexicon").exists():
+            self.lexicon = QuoteLexicon.from_dir(path / "lexicon")
+        if (path / "cfg").exists():
+            cfg = json.loads((path / "cfg").read_text(encoding="utf-8"))
+            for key, value in cfg.items():
+                if key in self.cfg:
+                    setattr(self, key, value)
+        return self
