@@ -145,7 +145,9 @@ class QuoteLexicon:
     role_suffixes: tuple[str, ...] = ()
     texts: dict[str, str] = field(default_factory=dict)
 
-    FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt")
+    source_nouns: set[str] = field(default_factory=set)
+
+    FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt")
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "QuoteLexicon":
@@ -179,6 +181,7 @@ class QuoteLexicon:
             phrase, _, where = line.partition("\t")
             lex.phrases[tuple(phrase.split())] = where.strip() or "after"
         lex.konjunktiv = {ln.strip().lower() for ln in rows("konjunktiv.txt")}
+        lex.source_nouns = {ln.strip() for ln in rows("source_nouns.txt")}
         roles = [ln.strip() for ln in rows("roles.txt")]
         lex.roles = {r for r in roles if not r.startswith("-")}
         lex.role_suffixes = tuple(r[1:].lower() for r in roles if r.startswith("-"))
@@ -365,10 +368,13 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
         return None
     lemma, strength, particle = entry
     cue = [i]
-    if particle:  # "teilte ... mit": the particle later in the clause
+    if particle and i > lo and ctx.doc[i - 1].lower_ == particle:  # "wie ... bekannt gab"
+        cue.insert(0, i - 1)
+    elif particle:  # "teilte ... mit": the particle later in the clause
         j = i + 1
         while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
-            if ctx.doc[j].lower_ == particle:
+            low = ctx.doc[j].lower_
+            if low == particle or (low.startswith("dar") and low.endswith(particle)):
                 cue.append(j)
                 break
             j += 1
@@ -597,6 +603,11 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
     """(canonical, entity) of a speaker NP at tokens [s, e)."""
     doc = ctx.doc
     text = doc[s:e].text
+    if e - s > 2 and doc[s].text in ctx.lex.source_nouns:  # "Angaben (von|der) Polizei"
+        s += 1
+        if doc[s].lower_ in ("von", "vom"):
+            s += 1
+        text = doc[s:e].text
     overlapping = [m for m in ctx.mentions if m[0] < e and m[1] > s]
     if overlapping:
         order = {"PER": 0, "ORG": 1}
@@ -708,6 +719,17 @@ def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, i
 def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
     """A source phrase starting at token i: (its length, where the source is)."""
     doc = ctx.doc
+    if doc[i].lower_ == "nach":  # nach [det] [adj]* Angaben/Untersuchungen/...
+        k = i + 1
+        if k < hi and doc[k].lower_ in DETS:
+            k += 1
+        while k < hi and _adj(doc[k]):
+            k += 1
+        if k < hi and doc[k].text in ctx.lex.source_nouns:
+            return 1, "nach"
+    if doc[i].text in ctx.lex.source_nouns and i + 1 < hi and doc[i + 1].lower_ == "nach" and \
+            i > 0 and doc[i - 1].lower_ in DETS:  # "ihrer Meinung nach"
+        return 2, "possessive"
     for n in (4, 3, 2, 1):
         key = tuple(t.lower_ for t in doc[i:min(i + n, hi)])
         if len(key) == n and key in ctx.lex.phrases:
@@ -732,6 +754,19 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
         n, where = hit
         words = [t.lower_ for t in doc[i:i + n]]
         cue = list(range(i, i + n))
+        if where == "nach":  # cue "nach", speaker from the noun on ("Angaben der Polizei")
+            k = i + 1
+            np = _np_after(ctx, k, hi)
+            if np is None:
+                i += 1
+                continue
+            out.append(([i], np, (i, np[1])))
+            i = np[1]
+            continue
+        if where == "possessive":  # "ihrer Meinung nach"
+            out.append(([i + 1], (i - 1, i + 1), (i - 1, i + 2)))
+            i += 2
+            continue
         if words == ["so"]:
             # ", so der Sprecher." / ", so Müller weiter." - only as a frame after a comma
             if not (i > lo and doc[i - 1].text == ","):
@@ -809,19 +844,13 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
         first, last = cue[0], cue[-1]
         # A: "X sagte (am Montag), CLAUSE" - content after the next comma or colon
         k = _clause_end(doc, last + 1, end)
-        if k < end and doc[k].text in (",", ":") and k - last <= 8:
+        if k < end and doc[k].text in (",", ":") and k - last <= 14:
             s = k + 1
             if doc[s].lower_ not in NOT_CONTENT and s < end and not ctx.in_quote[s - 1]:
                 content_ok = doc[s].lower_ in CONTENT_START or doc[k].text == ":" or \
                     _has_subjunctive(ctx, s, end)
                 if strength == "speech" and not content_ok:
-                    content_ok = doc[s].lower_ not in ("der", "die", "das", "welche", "welcher",
-                                                       "was", "wo", "die") or \
-                        _has_subjunctive(ctx, s, end)
-                    # "sagte, die Lage sei ernst": an article is fine when a verb follows
-                    if not content_ok and any(not ctx.in_quote[t] and is_subjunctive(doc[t], ctx.lex)
-                                              for t in range(s, end)):
-                        content_ok = True
+                    content_ok = doc[s].lower_ not in ("welche", "welcher", "was", "wo")
                 if content_ok and not any(t in claimed for t in range(s, end)):
                     speaker = _speaker_for_verb(ctx, v, cue, lo, k, (s, end))
                     ms, me = _trim(doc, s, end)
@@ -870,7 +899,10 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
             # "CLAUSE, hieß es (aus X)." or "Es hieß, CLAUSE"
             if fs > lo and doc[fs - 1].text == ",":
                 ms, me = _trim(doc, lo, fs - 1)
-            elif fs == lo or all(doc[t].is_punct for t in range(lo, fs)):
+            elif fs == lo or all(doc[t].is_punct for t in range(lo, fs)) or (
+                    fe < end and doc[fe].text == ","):
+                if np is None and doc[lo].lower_ in ("in", "im", "aus", "bei") and fs > lo + 1:
+                    np = _np_after(ctx, lo + 1, fs)
                 ms, me = _trim(doc, fe, end)
             else:
                 continue
@@ -883,8 +915,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
         parts = tuple(p for p in (left, right) if p[1] - p[0] >= 1)
         if not parts or sum(e - s for s, e in parts) < 3:
             continue
-        if words == "demnach" and not _has_subjunctive(ctx, lo, end):
-            continue
+        if words == "demnach":  # the gold's convention: "demnach" is cue and source
+            np = (cue[0], cue[0] + 1)
         ms, me = parts[0][0], parts[-1][1]
         return _Found(ms, me, "indirect", np, tuple(cue), parts)
     return None
@@ -1089,8 +1121,22 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             if k in sent_items:
                 last_k = k
                 continue
-            if k in covered or last_k is None or k - last_k > max_gap or \
-                    ctx.block_of[lo] in head_blocks:
+            if k in covered or ctx.block_of[lo] in head_blocks:
+                continue
+            # a reporting sentence without a content clause ("Er kritisierte das Gesetz.",
+            # "Die Gewerkschaft bezeichnet das als Irrweg.") can still be continued
+            anchor = None
+            for v, cue, strength in _sent_cues(ctx, lo, hi):
+                if strength == "speech":
+                    sp = _speaker_for_verb(ctx, v, cue, lo, hi, (hi, hi))
+                    if sp:
+                        anchor = _Found(lo, hi, "anchor", sp, (), ())
+                        break
+            if anchor is not None:
+                extra.append(anchor)
+                last_k = k
+                continue
+            if last_k is None or k - last_k > max_gap:
                 continue
             s, e = lo, hi
             while s < e and (doc[s].is_space or doc[s].is_punct and doc[s].text not in ALL_MARKS):
@@ -1116,6 +1162,13 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
     prev_k = None
     for f in items:
         k = ctx.sent_of[f.start]
+        if f.kind == "anchor":
+            s, e = f.speaker
+            canonical, entity = _resolve(ctx, s, e)
+            prev = Quote(0, 0, "", "anchor", canonical, entity, doc[s:e].text, doc[s].idx,
+                         doc[e - 1].idx + len(doc[e - 1]), None, None, None)
+            prev_k = k
+            continue
         if f.speaker is not None:
             s, e = f.speaker
             canonical, entity = _resolve(ctx, s, e)
