@@ -142,7 +142,8 @@ def sentence(row):
     return text[start:end + 1 if end >= 0 else None].replace("\\n", " ")
 
 largest = nums[nums["value"].notna()].nlargest(10, "value")
-largest.assign(sentence=largest.apply(sentence, axis=1))[["doc_id", "text", "value", "unit", "what", "sentence"]]'''),
+largest.assign(sentence=[sentence(row) for _, row in largest.iterrows()])[
+    ["doc_id", "text", "value", "unit", "what", "sentence"]]'''),
     ],
 }
 

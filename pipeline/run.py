@@ -85,13 +85,85 @@ def _record_failure(proc_name, proc, docs, error) -> None:
         _FAILURES[doc._.doc_id] = f"{proc_name}: {type(error).__name__}: {error}"
 
 
+def _set_error_handler(nlp: Language) -> None:
+    """Route component errors to :func:`_record_failure` where a pipe accepts it.
+
+    spaCy's Cython pipes (the parser) take no error handler (setting one raises
+    AttributeError); an error there is caught per batch by :func:`analyse`."""
+    nlp.default_error_handler = _record_failure
+    for _, pipe in nlp.pipeline:
+        if hasattr(pipe, "set_error_handler"):
+            try:
+                pipe.set_error_handler(_record_failure)
+            except AttributeError:
+                pass
+
+
+def _chunks(items: Iterable[Report], size: int) -> Iterator[list[Report]]:
+    chunk: list[Report] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _docs(nlp: Language, chunk: list[Report]) -> list[Doc]:
+    docs = []
+    for report in chunk:
+        if report.status == "ok":
+            try:
+                docs.append(make_doc(nlp, report))
+            except Exception as err:  # noqa: BLE001 - tokenizer failure on odd text
+                _fail(report, "tokenize", err)
+    return docs
+
+
+def _settle(chunk: list[Report], done: dict[str, Doc]) -> Iterator[tuple[Report, Doc | None]]:
+    """Each report of a chunk with its Doc; a report sent to the pipeline whose Doc
+    did not come back failed in a component."""
+    for report in chunk:
+        doc = done.get(report.doc_id)
+        if doc is None and report.status == "ok":
+            report.status, report.stage = "error", "nlp"
+            report.error = _FAILURES.pop(report.doc_id, "a pipeline component failed")
+        yield report, doc
+
+
 def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
             batch_size: int = 64) -> Iterator[tuple[Report, Doc | None]]:
-    """Each report with its analysed Doc (None for failed or empty reports).
+    """Each report with its analysed Doc (None for failed or empty reports), in order.
 
     A document on which a component raises is reported with status ``error`` and
-    stage ``nlp``; the other documents go on.
+    stage ``nlp``; the other documents go on. In one process, documents go through
+    the pipeline a batch at a time inside ``nlp.memory_zone()`` (so the string store
+    does not grow with the run; a Doc is valid until the next one is asked for), and
+    a batch that raises is redone document by document.
     """
+    _set_error_handler(nlp)
+    if n_process > 1:
+        yield from _analyse_processes(nlp, reports, n_process=n_process, batch_size=batch_size)
+        return
+    for chunk in _chunks(reports, batch_size):
+        with nlp.memory_zone():
+            docs = _docs(nlp, chunk)
+            try:
+                done = {d._.doc_id: d for d in nlp.pipe(docs, batch_size=batch_size)}
+            except Exception:  # noqa: BLE001 - find the document(s) that broke the batch
+                done = {}
+                for doc in _docs(nlp, [r for r in chunk if r.status == "ok"]):
+                    try:
+                        done[doc._.doc_id] = nlp(doc)
+                    except Exception as err:  # noqa: BLE001
+                        _FAILURES[doc._.doc_id] = f"{type(err).__name__}: {err}"
+            yield from _settle(chunk, done)
+
+
+def _analyse_processes(nlp: Language, reports: Iterable[Report], *, n_process: int,
+                       batch_size: int) -> Iterator[tuple[Report, Doc | None]]:
+    """Like :func:`analyse`, with spaCy's ``n_process`` over one stream (order kept)."""
     pending: dict[str, Report] = {}
     order: list[str] = []
 
@@ -99,21 +171,12 @@ def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
         for report in reports:
             order.append(report.doc_id)
             pending[report.doc_id] = report
-            if report.status == "ok":
-                try:
-                    yield make_doc(nlp, report)
-                except Exception as err:  # noqa: BLE001 - tokenizer failure on odd text
-                    _fail(report, "tokenize", err)
+            yield from _docs(nlp, [report])
 
     def drain_until(doc_id: str | None) -> Iterator[tuple[Report, Doc | None]]:
         while order and order[0] != doc_id:
-            report = pending.pop(order.pop(0))
-            if report.status == "ok":  # sent to the pipeline but never came back
-                report.status, report.stage = "error", "nlp"
-                report.error = _FAILURES.pop(report.doc_id, "a pipeline component failed")
-            yield report, None
+            yield from _settle([pending.pop(order.pop(0))], {})
 
-    nlp.set_error_handler(_record_failure)
     for doc in nlp.pipe(feed(), batch_size=batch_size, n_process=n_process):
         yield from drain_until(doc._.doc_id)
         order.pop(0)
