@@ -725,7 +725,9 @@ def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
             k += 1
         while k < hi and _adj(doc[k]):
             k += 1
-        if k < hi and doc[k].text in ctx.lex.source_nouns:
+        if k < hi and (doc[k].text in ctx.lex.source_nouns or (
+                "-" in doc[k].text or doc[k].text[:1].isupper()) and doc[k].lower_.endswith(
+                ("angaben", "berichten", "informationen", "schätzungen", "aussagen"))):
             return 1, "nach"
     if doc[i].text in ctx.lex.source_nouns and i + 1 < hi and doc[i + 1].lower_ == "nach" and \
             i > 0 and doc[i - 1].lower_ in DETS:  # "ihrer Meinung nach"
@@ -838,7 +840,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     free = [t for t in range(lo, end) if t not in claimed]
     if len(free) < 3:
         return None
-    for v, cue, strength in _sent_cues(ctx, lo, end):
+    cues = _sent_cues(ctx, lo, end)
+    for v, cue, strength in cues:
         if v in claimed:
             continue
         first, last = cue[0], cue[-1]
@@ -846,7 +849,10 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
         k = _clause_end(doc, last + 1, end)
         if k < end and doc[k].text in (",", ":") and k - last <= 14:
             s = k + 1
-            if doc[s].lower_ not in NOT_CONTENT and s < end and not ctx.in_quote[s - 1]:
+            while s < end and doc[s].is_space:
+                s += 1
+            if s < end and doc[s].lower_ not in NOT_CONTENT and not ctx.in_quote[s - 1] and \
+                    not _cue_at(ctx, s, s, end):
                 content_ok = doc[s].lower_ in CONTENT_START or doc[k].text == ":" or \
                     _has_subjunctive(ctx, s, end)
                 if strength == "speech" and not content_ok:
@@ -856,10 +862,15 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                     ms, me = _trim(doc, s, end)
                     if me > ms:
                         return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
+    for v, cue, strength in cues:
+        if v in claimed:
+            continue
+        first, last = cue[0], cue[-1]
         # B: "CLAUSE, sagte X." / "CLAUSE, teilte X mit." - verb right after a comma
         p = first - 1
         while p > lo and doc[p].is_space:
             p -= 1
+        aux = None
         if p > lo and doc[p].text == "," and not ctx.in_quote[p - 1]:
             s = lo
             # "Er betonte, ... , sagte er" is A; here the content starts the sentence
@@ -869,7 +880,11 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                     strength == "speech" or _has_subjunctive(ctx, s, p)) and (
                     _has_subjunctive(ctx, s, p) or doc[s].lower_ not in NOT_CONTENT):
                 fe = _frame_end(doc, last + 1, end)
-                speaker = _speaker_for_verb(ctx, v, cue, p + 1, fe, (s, p))
+                if aux is not None:
+                    cue = [aux, *cue]
+                    speaker = _np_after(ctx, aux + 1, first)
+                else:
+                    speaker = _speaker_for_verb(ctx, v, cue, p + 1, fe, (s, p))
                 ms, me = _trim(doc, s, p)
                 if me > ms:
                     return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
