@@ -87,6 +87,11 @@ DETERMINERS = {
 }
 GENITIVE_LINKS = {"der", "des"}
 _ADJ = re.compile(r"^[a-zäöüß][a-zäöüß\-]*(e|en|er|es|em)$")
+#: without POS tags, only these look like adjectives before a role ("sagte" must not)
+_ADJ_GUESS = re.compile(
+    r"^[a-zäöüß][a-zäöüß\-]*(isch|ig|lich|nd|iert|ehemalig|früher|neu|alt|bisherig|erst|zweit|"
+    r"dritt|letzt|gewählt|oberst|höchst|einstig|vorig|dortig|hiesig|damalig|jetzig|groß|mächtig)"
+    r"(e|en|er|es|em)$")
 _COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Mittel|Zentral)-?(.+)$")
 _INFLECTIONS = ("", "e", "en", "er", "es", "em")
 ROLE_DEPS = {"nk", "app", "pnc", "appos", "compound", "flat", "nmod"}
@@ -299,7 +304,7 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool]) -> list[t
         cc = lexicon.demonym(tok.text)
         if cc is None or cc not in lexicon.countries:
             continue
-        if tok.text[:1].isupper():
+        if tok.text.rsplit("-", 1)[-1][:1].isupper():  # "US-amerikanische" is lower-case
             nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if not (_is_sentence_initial(doc, tok.i) and nxt is not None and nxt.text[:1].isupper()):
                 continue
@@ -339,7 +344,7 @@ def _clean_person(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> tup
     """Token offsets of the name proper: no leading titles, role nouns, articles,
     adjectives or honorifics; no punctuation at the edges."""
     while start < end and (doc[start].text in lexicon.honorifics or doc[start].is_punct
-                           or doc[start].lower_ in DETERMINERS or doc[start].text[:1].islower()
+                           or doc[start].text in DETERMINERS or doc[start].text[:1].islower()
                            or (lexicon.role_base(doc[start].text) and end - start > 1)):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (".",) or doc[end - 1].is_space):
@@ -356,7 +361,7 @@ def _is_adjective(tok: Token) -> bool:
         return True
     if tok.pos_ or tok.tag_:
         return False
-    return bool(_ADJ.match(tok.text)) and tok.lower_ not in DETERMINERS
+    return bool(_ADJ_GUESS.match(tok.text)) and tok.lower_ not in DETERMINERS
 
 
 def _adjectives_before(doc: Doc, k: int, lower: int) -> int:
@@ -639,7 +644,7 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
 def _strip_text(doc: Doc, s: int, e: int) -> str:
     while e > s + 1 and doc[e - 1].is_punct and doc[e - 1].text not in (")", "."):
         e -= 1
-    while s < e - 1 and (doc[s].is_punct or doc[s].lower_ in DETERMINERS):
+    while s < e - 1 and (doc[s].is_punct or doc[s].text in DETERMINERS):
         s += 1
     return " ".join(doc[s:e].text.split())
 
