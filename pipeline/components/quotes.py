@@ -257,7 +257,11 @@ def _blocks(doc: Doc) -> list[tuple[int, int, str]]:
         return [(s.start, s.end, s.label_) for s in spans if s.label_ in BLOCK_LABELS]
     blocks, start = [], 0
     for tok in doc:
-        if tok.is_space and "\n" in tok.text:
+        # a blank line, or a newline after a sentence end (a single newline inside a
+        # sentence is a hard wrap: „ein\nunverzichtbarer Partner“)
+        if tok.is_space and "\n" in tok.text and (
+                tok.text.count("\n") > 1 or tok.i == 0 or
+                doc[tok.i - 1].text[-1:] in ".!?:“”«»\"" or tok.i + 1 >= len(doc)):
             if start < tok.i:
                 blocks.append((start, tok.i, "paragraph"))
             start = tok.i + 1
@@ -635,8 +639,6 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
         if earlier:
             m = earlier[-1]
             return m[4], m[3]
-        if not ctx.mentions:  # no NER at all: nearest earlier capitalised name
-            return None, None
         return (None, None) if is_pron else (_article_stripped(doc, s, e), None)
     if not ctx.mentions:
         return _name_heuristic(ctx, s, e) or _article_stripped(doc, s, e), None
@@ -937,7 +939,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     return None
 
 
-def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]]) -> list[_Found]:
+def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: bool = True
+                   ) -> list[_Found]:
     """Top-level quotations attached to a reporting frame: after („…“, sagte X), before
     (X sagte: „…“), around (split quotes), and headline speakers (Erdogan: „…“)."""
     doc = ctx.doc
@@ -987,7 +990,7 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]]) -> list[_Foun
                 # mixed: "Frankreich sei „ein unverzichtbarer Partner“, sagte ..."
                 pre = [t for t in range(s_lo, o) if not (doc[t].is_punct or doc[t].is_space)
                        and not ctx.in_quote[t]]
-                if len(pre) >= 2 and doc[o - 1].text != ":":
+                if indirect and len(pre) >= 2 and doc[o - 1].text != ":":
                     found.append(_Found(pre[0], c + 1, "mixed", speaker, tuple(cue),
                                         ((pre[0], c + 1),), ((o, c + 1),)))
                     for t in range(pre[0], frame_end):
@@ -1071,7 +1074,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         all_marks.extend(q)
         marks.extend((o, c, closed) for o, c, depth, closed in q if depth == 0)
     marks.sort()
-    found = _direct_frames(ctx, marks)
+    found = _direct_frames(ctx, marks, indirect)
     claimed = {t for f in found for t in range(f.start, f.end)}
     for f in found:
         claimed |= set(f.cue)

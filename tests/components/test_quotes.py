@@ -1,0 +1,233 @@
+"""meldung_quotes on a blank German pipeline: direct, indirect and mixed speech, speakers, cues."""
+
+from __future__ import annotations
+
+import pytest
+
+import pipeline
+from pipeline.components.quotes import (
+    QuoteLexicon, default_lexicon, find_quotation_marks, find_quotes, weak_forms,
+)
+from pipeline.nlp import default_model
+
+WORKED_EXAMPLE = (
+    "Bundeskanzler Olaf Scholz und der französische Präsident Emmanuel Macron\n"
+    "kommen am Freitag in Paris zusammen. Das teilte ein Regierungssprecher am\n"
+    "Dienstag mit.\n\n"
+    "Neue Hilfen für die Ukraine\n\n"
+    "Scholz sagte, er erwarte schwierige Gespräche. Frankreich sei „ein\n"
+    "unverzichtbarer Partner“, sagte Regierungssprecher Steffen Hebestreit.\n"
+    "Bei Überschwemmungen in Norditalien kamen am Montag mindestens 14 Menschen\n"
+    "ums Leben, rund 36.000 wurden obdachlos. (dpa/abc)"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    nlp = pipeline.load("blank")
+    if "meldung_quotes" not in nlp.pipe_names:
+        nlp.add_pipe("meldung_quotes")
+    return nlp
+
+
+def rows(nlp, text):
+    """(kind, message, speaker, speaker_text, cue) per quote span, as the table reads them."""
+    doc = nlp(text)
+    return [(s._.quote_kind, s.text, s._.quote_speaker, s._.quote_speaker_text, s._.quote_cue)
+            for s in doc.spans["quotes"]]
+
+
+def test_quotes_worked_example(nlp):
+    doc = nlp(WORKED_EXAMPLE)
+    got = [(s._.quote_kind, s._.quote_speaker, s._.quote_speaker_text, s._.quote_cue)
+           for s in doc.spans["quotes"]]
+    assert got == [
+        ("indirect", "Olaf Scholz", "Scholz", "sagte"),
+        ("mixed", "Steffen Hebestreit", "Regierungssprecher Steffen Hebestreit", "sagte"),
+    ]
+    first, second = doc.spans["quotes"]
+    assert first.text == "er erwarte schwierige Gespräche"
+    assert second.text.startswith("Frankreich sei „ein") and second.text.endswith("Partner“")
+    assert doc.text[second._.quote_speaker_start:second._.quote_speaker_end] == \
+        "Regierungssprecher Steffen Hebestreit"
+    assert doc.text[second._.quote_cue_start:second._.quote_cue_end] == "sagte"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # direct speech after and before the reporting clause, other marks
+    ("„Wir geben nicht auf“, sagte Erdogan.",
+     [("direct", "„Wir geben nicht auf“", "Erdogan", "Erdogan", "sagte")]),
+    ("Erdogan sagte: „Wir geben nicht auf.“",
+     [("direct", "„Wir geben nicht auf.“", "Erdogan", "Erdogan", "sagte")]),
+    ("»Das ist inakzeptabel«, erklärte die Regierung.",
+     [("direct", "»Das ist inakzeptabel«", "Regierung", "die Regierung", "erklärte")]),
+    ('"Wir prüfen das", sagte Müller.',
+     [("direct", '"Wir prüfen das"', "Müller", "Müller", "sagte")]),
+    # split around the reporting clause: one row
+    ("„Wir werden alle Maßnahmen“, sagte Erdogan, „zum Schutz unseres Landes ergreifen.“",
+     [("direct", "„Wir werden alle Maßnahmen“, sagte Erdogan, „zum Schutz unseres Landes ergreifen.“",
+       "Erdogan", "Erdogan", "sagte")]),
+    # indirect speech, Konjunktiv, reporting clause before and after, particle verb
+    ("Der Kreml erklärte, die Zusammenarbeit habe hohe Priorität.",
+     [("indirect", "die Zusammenarbeit habe hohe Priorität", "Kreml", "Der Kreml", "erklärte")]),
+    ("Die Lage sei ernst, sagte der Minister.",
+     [("indirect", "Die Lage sei ernst", "Minister", "der Minister", "sagte")]),
+    ("Die Polizei teilte mit, dass zwei Menschen verletzt worden seien.",
+     [("indirect", "dass zwei Menschen verletzt worden seien", "Polizei", "Die Polizei",
+       "teilte mit")]),
+    # source phrases
+    ("Laut Polizei wurden drei Menschen verletzt.",
+     [("indirect", "wurden drei Menschen verletzt", "Polizei", "Polizei", "Laut")]),
+    ("Den Behörden zufolge ist die Lage ruhig.",
+     [("indirect", "ist die Lage ruhig", "Behörden", "Den Behörden", "zufolge")]),
+    ("Die Lage sei ernst, so der Sprecher.",
+     [("indirect", "Die Lage sei ernst", "Sprecher", "der Sprecher", "so")]),
+    ("Die Gespräche seien gescheitert, hieß es aus Regierungskreisen.",
+     [("indirect", "Die Gespräche seien gescheitert", "Regierungskreisen", "Regierungskreisen",
+       "hieß es")]),
+    # mixed: indirect with a literal part
+    ("Er sagte, die Regierung habe „völlig versagt“.",
+     [("mixed", "die Regierung habe „völlig versagt“", None, "Er", "sagte")]),
+    # a report without quotes
+    ("Bei Überschwemmungen kamen am Montag 14 Menschen ums Leben.", []),
+    ("Die Firma „Siemens Energy“ baut in Berlin ein Werk.", []),
+])
+def test_quotes_forms(nlp, text, expected):
+    assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a cue-less Konjunktiv sentence continues the previous speaker's quote
+    ("Der Kreml erklärte, die Zusammenarbeit habe hohe Priorität. Sie solle ausgebaut werden. "
+     "Das Wetter war gut.",
+     [("indirect", "die Zusammenarbeit habe hohe Priorität", "Kreml", "Der Kreml", "erklärte"),
+      ("indirect", "Sie solle ausgebaut werden.", "Kreml", "Der Kreml", None)]),
+    # a pronoun resolves to the person named before
+    ("Kreml-Sprecher Dmitri Peskow sagte: „Das ist inakzeptabel.“\n\n"
+     "Er sagte, man sei offen für Gespräche.",
+     [("direct", "„Das ist inakzeptabel.“", "Dmitri Peskow", "Kreml-Sprecher Dmitri Peskow", "sagte"),
+      ("indirect", "man sei offen für Gespräche", "Dmitri Peskow", "Er", "sagte")]),
+    # a quotation paragraph without reporting clause continues the speaker
+    ("Peskow sagte: „Das ist inakzeptabel.“\n\n„Wir prüfen alle Optionen.“",
+     [("direct", "„Das ist inakzeptabel.“", "Peskow", "Peskow", "sagte"),
+      ("direct", "„Wir prüfen alle Optionen.“", "Peskow", "Peskow", None)]),
+])
+def test_quotes_continuations(nlp, text, expected):
+    assert rows(nlp, text) == expected
+
+
+def test_quotes_headline(nlp):
+    from pipeline.run import make_doc
+    from pipeline.ingest.report import Report
+
+    text = "Erdogan: Wir geben nicht auf\n\nDer Präsident sprach in Ankara."
+    report = Report(doc_id="t", text=text, source="t")
+    try:
+        report.blocks = []
+    except Exception:  # noqa: BLE001
+        pytest.skip("Report has no blocks")
+    from spacy.tokens import Span
+    doc = nlp.make_doc(text)
+    doc.spans["layout"] = [Span(doc, 0, 6, label="headline"), Span(doc, 7, len(doc), label="paragraph")]
+    for name, proc in nlp.pipeline:
+        doc = proc(doc)
+    got = [(s._.quote_kind, s.text, s._.quote_speaker_text) for s in doc.spans["quotes"]]
+    assert got == [("direct", "Wir geben nicht auf", "Erdogan")]
+    _ = make_doc
+
+
+@pytest.mark.parametrize("text,expected", [
+    # nested marks: one top-level quotation with a nested one
+    ("„Er nannte das ‚Unsinn‘“, sagte sie.", [(0, 7, 0, True), (4, 6, 1, True)]),
+    ("»Wir sagen „nein“ dazu«, sagte er.", [(0, 7, 0, True), (3, 5, 1, True)]),
+    # unbalanced: runs to the end of the range, not further
+    ("„Das ist offen", [(0, 3, 0, False)]),
+])
+def test_quotes_marks(nlp, text, expected):
+    doc = nlp.make_doc(text)
+    assert find_quotation_marks(doc) == expected
+
+
+def test_quotes_unclosed_mark_stops_at_paragraph(nlp):
+    text = "Er sagte: „Das ist ein Zitat ohne Ende.\n\nDer nächste Absatz. Die Sonne scheint."
+    quotes = list(find_quotes(nlp(text)))
+    assert len(quotes) == 1
+    assert quotes[0].text == "„Das ist ein Zitat ohne Ende."
+    assert quotes[0].kind == "direct"
+
+
+def test_quotes_doc_extension_and_records(nlp):
+    doc = nlp(WORKED_EXAMPLE)
+    records = doc._.quotes
+    assert [r.kind for r in records] == ["indirect", "mixed"]
+    assert records[1].speaker_text == "Regierungssprecher Steffen Hebestreit"
+    found = list(find_quotes(doc))
+    assert [(q.start, q.end, q.kind) for q in found] == [(r.start, r.end, r.kind) for r in records]
+    for span in doc.spans["quotes"]:
+        for name in ("quote_kind", "quote_speaker", "quote_speaker_text", "quote_cue"):
+            assert isinstance(span._.get(name), (str, type(None)))
+        for name in ("quote_speaker_entity", "quote_speaker_start", "quote_cue_start"):
+            assert isinstance(span._.get(name), (int, type(None)))
+
+
+def test_quotes_resolves_against_mentions(nlp):
+    """With the resolver's doc.spans["mentions"], speaker and entity id come from it."""
+    from spacy.tokens import Span
+
+    for name in ("mention_entity", "mention_canonical"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    text = "Kreml-Sprecher Dmitri Peskow traf Journalisten. Er sagte, die Lage sei ernst."
+    doc = nlp.make_doc(text)
+    mention = Span(doc, 1, 3, label="PER")
+    mention._.mention_entity = 7
+    mention._.mention_canonical = "Dmitri Peskow"
+    doc.spans["mentions"] = [mention]
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    (quote,) = doc.spans["quotes"]
+    assert (quote._.quote_speaker, quote._.quote_speaker_entity, quote._.quote_speaker_text) == \
+        ("Dmitri Peskow", 7, "Er")
+
+
+def test_quotes_lexicon_forms():
+    lex = default_lexicon()
+    assert {"sagte", "sagten", "gesagt", "sagt"} <= weak_forms("sagen")
+    assert lex.verbs["teilte"][0] == "mitteilen" and lex.verbs["mitgeteilt"][0] == "mitteilen"
+    assert lex.verbs["sprach"][0] == "sprechen"
+    assert "sei" in lex.konjunktiv and lex.is_role("Kreml-Sprecher")
+
+
+def test_quotes_to_disk_round_trip(nlp, tmp_path):
+    pipe = nlp.get_pipe("meldung_quotes")
+    pipe.to_disk(tmp_path / "quotes")
+    other = pipeline.load("blank")
+    other.add_pipe("meldung_quotes", config={"max_gap": 1})
+    loaded = other.get_pipe("meldung_quotes").from_disk(tmp_path / "quotes")
+    assert loaded.max_gap == 2
+    assert isinstance(loaded.lexicon, QuoteLexicon)
+    assert loaded.lexicon.verbs == default_lexicon().verbs
+    assert rows(other, "Die Lage sei ernst, sagte der Minister.") == \
+        rows(nlp, "Die Lage sei ernst, sagte der Minister.")
+
+
+def test_quotes_direct_only(nlp):
+    pipe = nlp.get_pipe("meldung_quotes")
+    pipe.indirect = False
+    try:
+        # the literal part of the mixed quote is what is left
+        assert [r[0] for r in rows(nlp, WORKED_EXAMPLE)] == ["direct"]
+        assert [r[0] for r in rows(nlp, "„Wir geben nicht auf“, sagte Erdogan.")] == ["direct"]
+    finally:
+        pipe.indirect = True
+
+
+@pytest.mark.skipif(default_model() is None, reason="needs a trained pipeline (parser, morphology)")
+def test_quotes_with_model_worked_example():
+    nlp = pipeline.load(default_model())
+    if "meldung_quotes" not in nlp.pipe_names:
+        nlp.add_pipe("meldung_quotes")
+    doc = nlp(WORKED_EXAMPLE)
+    got = [(s._.quote_kind, s._.quote_speaker_text, s._.quote_cue) for s in doc.spans["quotes"]]
+    assert got == [("indirect", "Scholz", "sagte"),
+                   ("mixed", "Regierungssprecher Steffen Hebestreit", "sagte")]
