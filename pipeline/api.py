@@ -11,7 +11,6 @@ True
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,6 @@ from typing import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 from spacy.language import Language
 
 from .ingest import ReadOptions, Report, iter_reports
@@ -28,7 +26,7 @@ from .nlp import load
 from .run import analyse
 from .tables import schema
 from .tables.rows import doc_rows
-from .tables.writers import DUCKDB_FILE
+from .tables.writers import DUCKDB_FILE, read_part_file
 
 
 class Tables:
@@ -107,41 +105,8 @@ def analyze(items: Iterable[str | Path] | str, *, published: str | date | None =
 
 
 def _read_folder(folder: Path, table: str) -> pa.Table:
-    files = sorted(p for p in folder.iterdir() if p.name.startswith("part-"))
-    parts = []
-    for file in files:
-        if file.suffix == ".parquet":
-            parts.append(pq.read_table(file, schema=schema.arrow_schema(table)))
-        elif file.suffix in (".jsonl", ".csv"):
-            frame = (pd.read_json(file, lines=True, dtype=False) if file.suffix == ".jsonl"
-                     else pd.read_csv(file, dtype=str, keep_default_na=False, na_values=[""]))
-            records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-            parts.append(schema.to_arrow(table, [_coerce(table, r, file.suffix) for r in records]))
-    if not parts:
-        return schema.arrow_schema(table).empty_table()
-    return pa.concat_tables(parts)
-
-
-def _coerce(table: str, row: dict, suffix: str) -> dict:
-    """Text values from CSV/JSON back to the schema's types."""
-    out = {}
-    for col in schema.columns(table):
-        value = row.get(col.name)
-        if value is None:
-            out[col.name] = None
-        elif col.type == "int":
-            out[col.name] = int(value)
-        elif col.type == "float":
-            out[col.name] = float(value)
-        elif col.type == "bool":
-            out[col.name] = value if isinstance(value, bool) else str(value).lower() == "true"
-        elif col.type == "date":
-            out[col.name] = date.fromisoformat(str(value)[:10])
-        elif col.type == "list":
-            out[col.name] = value if isinstance(value, list) else json.loads(value)
-        else:
-            out[col.name] = str(value)
-    return out
+    parts = [read_part_file(p, table) for p in sorted(folder.iterdir()) if p.name.startswith("part-")]
+    return pa.concat_tables(parts) if parts else schema.arrow_schema(table).empty_table()
 
 
 def read(out_dir: str | Path) -> Tables:

@@ -67,6 +67,37 @@ def write_table_file(path: Path, table: str, rows: list[dict], fmt: str) -> None
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
+def read_part_file(path: Path, table: str) -> pa.Table:
+    """One part file (Parquet, CSV or JSON Lines) as an Arrow table of the schema."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        return pq.read_table(path, schema=schema.arrow_schema(table))
+    if path.suffix == ".jsonl":
+        with open(path, encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        return schema.to_arrow(table, rows)
+    if path.suffix == ".csv":
+        import csv
+
+        with open(path, encoding="utf-8", newline="") as handle:
+            rows = [{k: _from_csv(table, k, v) for k, v in row.items()} for row in csv.DictReader(handle)]
+        return schema.to_arrow(table, rows)
+    raise ValueError(f"not a part file: {path}")
+
+
+def _from_csv(table: str, name: str, value: str):
+    """CSV cell text back to a value ``schema.coerce`` takes: '' is null, lists are
+    JSON arrays, booleans are true/false."""
+    if value == "":
+        return None
+    kind = next((c.type for c in schema.columns(table) if c.name == name), "string")
+    if kind == "list":
+        return json.loads(value)
+    if kind == "bool":
+        return value.strip().lower() == "true"
+    return value
+
+
 def _write_csv(arrow: pa.Table, table: str, path: Path) -> None:
     """CSV via pyarrow; list columns become JSON arrays (CSV has no lists)."""
     import pyarrow.csv as pacsv
