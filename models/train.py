@@ -83,7 +83,12 @@ VARIANTS: dict[str, dict] = {
     "long": {
         "config": "ud.cfg",
         "train": "train.spacy",
-        "overrides": {"training.max_steps": 9000, "training.patience": 4000},
+        "overrides": {"training.max_steps": 6000, "training.patience": 3000},
+    },
+    "silver_pretrain": {
+        "config": "ud.cfg",
+        "train": "train_silver.spacy",
+        "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain" / "model-last.bin")},
     },
 }
 
@@ -309,7 +314,7 @@ def pretrain_text(corpora: Path, out: Path = CORPUS) -> Path:
     return path
 
 
-def pretrain(corpora: Path, *, max_epochs: int = 4) -> Path:
+def pretrain(corpora: Path, *, max_epochs: int = 2) -> Path:
     from spacy.cli.pretrain import pretrain as spacy_pretrain
     from spacy.util import load_config
 
@@ -361,7 +366,7 @@ def train(variant: str, *, overrides: dict | None = None, output: Path | None = 
     return output / "model-best"
 
 
-def evaluate(variant: str, corpora: Path, *, model: Path | None = None, lemmatizer: str | None = None) -> dict:
+def evaluate(variant: str, corpora: Path, *, model: Path | None = None, lemmatizer: str | None = None, pos_rules: bool = False) -> dict:
     import spacy
 
     import pipeline.components.sentences  # noqa: F401
@@ -374,12 +379,16 @@ def evaluate(variant: str, corpora: Path, *, model: Path | None = None, lemmatiz
     nlp = spacy.load(model)
     if lemmatizer:
         set_lemmatizer(nlp, lemmatizer)
+    if pos_rules:
+        add_pos_rules(nlp, tag_to_pos_map())
     add_sentence_rules(nlp)
     scores = evaluate_ud(nlp, corpora / GSD_TEST)
     dev = evaluate_ud(nlp, CORPUS / "dev.conllu", raw_sentences=False) if (CORPUS / "dev.conllu").exists() else None
-    result = {"variant": variant, "lemmatizer": lemmatizer or "edit_tree", "model": str(model.relative_to(REPO)) if model.is_relative_to(REPO) else str(model), "gsd_test": scores, "heldout_dev": dev}
+    result = {"variant": variant + ("+pos_from_tag" if pos_rules else ""), "lemmatizer": lemmatizer or "edit_tree", "model": str(model.relative_to(REPO)) if model.is_relative_to(REPO) else str(model), "gsd_test": scores, "heldout_dev": dev}
     RESULTS.mkdir(exist_ok=True)
     name = variant if not lemmatizer else f"{variant}.lemma-{lemmatizer}"
+    if pos_rules:
+        name += ".pos_from_tag"
     (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
     log(name, json.dumps(scores))
     return result
@@ -400,6 +409,34 @@ def set_lemmatizer(nlp, kind: str) -> None:
         raise ValueError(kind)
     lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup", "overwrite": False})
     lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
+
+
+def tag_to_pos_map(*, purity: float = 0.98, min_count: int = 20) -> dict[str, str]:
+    """STTS tags whose UPOS is (nearly) always the same in the gold training data."""
+    from collections import Counter, defaultdict
+
+    import spacy
+    from spacy.tokens import DocBin
+
+    counts: dict[str, Counter] = defaultdict(Counter)
+    vocab = spacy.blank("de").vocab
+    for doc in DocBin().from_disk(CORPUS / "train.spacy").get_docs(vocab):
+        for token in doc:
+            if token.tag_ and token.pos_:
+                counts[token.tag_][token.pos_] += 1
+    mapping = {}
+    for tag, c in counts.items():
+        pos, n = c.most_common(1)[0]
+        if sum(c.values()) >= min_count and n / sum(c.values()) >= purity:
+            mapping[tag] = pos
+    return mapping
+
+
+def add_pos_rules(nlp, mapping: dict[str, str]) -> None:
+    """An attribute_ruler after the morphologizer: UPOS from the STTS tag where the tag decides it."""
+    ruler = nlp.add_pipe("attribute_ruler", name="pos_from_tag", after="morphologizer")
+    for tag, pos in sorted(mapping.items()):
+        ruler.add(patterns=[[{"TAG": tag}]], attrs={"POS": pos})
 
 
 def write_dev_conllu(corpora: Path) -> Path:
@@ -439,8 +476,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("silver")
     p.add_argument("--words", type=int, default=120_000)
     p = sub.add_parser("pretrain")
-    p.add_argument("--epochs", type=int, default=4)
-    for name in ("train", "evaluate", "lemmas"):
+    p.add_argument("--epochs", type=int, default=2)
+    for name in ("train", "evaluate", "lemmas", "posrules"):
         p = sub.add_parser(name)
         p.add_argument("variant", choices=sorted(VARIANTS))
     sub.add_parser("all")
@@ -459,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         train(args.variant)
     elif args.command == "evaluate":
         evaluate(args.variant, corpora)
+    elif args.command == "posrules":
+        evaluate(args.variant, corpora, lemmatizer="edit_tree+lookup", pos_rules=True)
     elif args.command == "lemmas":
         for kind in ("lookup", "edit_tree+lookup"):
             evaluate(args.variant, corpora, lemmatizer=kind)

@@ -55,7 +55,7 @@ def test_training_smoke_config_trains(tiny_corpus, tmp_path, steps):
     assert all(t.tag_ for t in doc) and all(t.dep_ for t in doc)
 
 
-@pytest.mark.parametrize("variant", ["baseline", "silver", "pretrain", "wide", "long"])
+@pytest.mark.parametrize("variant", ["baseline", "silver", "pretrain", "wide", "long", "silver_pretrain"])
 def test_training_variants_resolve(variant):
     """Every ablation variant's overrides fit the config."""
     sys.path.insert(0, str(REPO / "models"))
