@@ -25,7 +25,7 @@ from typing import Iterable
 
 from .ingest import ReadOptions, read_source
 from .ingest.sources import Source, iter_sources
-from .run import RunOptions, RunSummary, analyse, checked_rows
+from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts
 from .tables import schema
 from .tables.writers import DatasetWriter, write_part_files
 
@@ -148,6 +148,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
         client.close()
         if cluster is not None:
             cluster.close()
+    link_people_parts(writer)
     writer.close()
     summary.rows = dict(writer.rows_written)
     summary.seconds = time.perf_counter() - started

@@ -222,6 +222,30 @@ def _unique(reports: Iterable[Report], done: set[str], summary: RunSummary,
         yield report
 
 
+def link_people_parts(writer: DatasetWriter) -> int:
+    """Give each person one ``person_id`` across the run: "Erdogan" alone in one report
+    joins "Recep Tayyip Erdogan" of another when that is the only such full name
+    (:func:`pipeline.link.link_people`). Rewrites the people part files that change
+    (atomically); returns how many. Runs again after every --resume, from all parts."""
+    from .link import link_people, person_id
+    from .tables.writers import read_part_file, write_table_file
+
+    folder = writer.part_root / "people"
+    files = sorted(p for p in folder.iterdir() if p.name.startswith("part-")) if folder.exists() else []
+    parts = {f: read_part_file(f, "people").to_pylist() for f in files}
+    mapping = link_people(r["canonical"] for rows in parts.values() for r in rows if r["canonical"])
+    changed = 0
+    for file, rows in parts.items():
+        new_ids = [person_id(mapping.get(r["canonical"], r["canonical"])) if r["canonical"] else r["person_id"]
+                   for r in rows]
+        if new_ids != [r["person_id"] for r in rows]:
+            for row, new_id in zip(rows, new_ids):
+                row["person_id"] = new_id
+            write_table_file(file, "people", rows, writer.fmt)
+            changed += 1
+    return changed
+
+
 def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *,
         nlp: Language | None = None, progress: Progress | None = None) -> RunSummary:
     """Analyse ``inputs`` and write every table under ``out``; return what happened."""
@@ -247,6 +271,7 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
             doc_ids = []
     if doc_ids:
         writer.write_part(tables, doc_ids)
+    link_people_parts(writer)
     writer.close()
     summary.rows = dict(writer.rows_written)
     summary.seconds = time.perf_counter() - started

@@ -130,3 +130,18 @@ def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_pa
     errors = tables.errors
     assert errors["doc_id"].tolist() == ["b.txt"] and errors["stage"].tolist() == ["nlp"]
     assert "explodes_on_zwei" in errors["message"].iloc[0] and "boom" in errors["message"].iloc[0]
+
+
+def test_scale_people_linked_across_documents(tmp_path):
+    from pipeline.run import link_people_parts
+    from pipeline.tables.rows import person_id
+    from pipeline.tables.writers import DatasetWriter
+
+    writer = DatasetWriter(tmp_path / "out")
+    writer.write_part({"people": [{"doc_id": "a", "entity": 0, "canonical": "Recep Tayyip Erdogan",
+                                   "person_id": person_id("Recep Tayyip Erdogan")}]}, ["a"])
+    writer.write_part({"people": [{"doc_id": "b", "entity": 0, "canonical": "Erdogan", "person_id": person_id("Erdogan")},
+                                  {"doc_id": "b", "entity": 1, "canonical": "Putin", "person_id": person_id("Putin")}]}, ["b"])
+    assert link_people_parts(writer) == 1
+    people = pipeline.read(tmp_path / "out").people.set_index("canonical")["person_id"]
+    assert people["Erdogan"] == people["Recep Tayyip Erdogan"] != people["Putin"]
