@@ -1,0 +1,1130 @@
+"""Events in German agency copy: who did what to whom, where, when, how many.
+
+``meldung_events`` finds event triggers (verbs, nouns, fixed phrases of the trigger
+lexicon) and writes one span per event mention to ``doc.spans["events"]``. The span
+is the trigger's anchor word (the finite or lexical verb, the event noun); on it:
+
+- ``event_type`` (str): a type of the taxonomy (``pipeline/data/events/taxonomy.tsv``:
+  statement, appeal, threaten, meet, visit, negotiate, agree, reject, support, sanction,
+  protest, arrest, attack, kill, injure, displace, disaster, election, resign, appoint,
+  court, release; each with its nearest CAMEO root code).
+- ``event_trigger`` (str): the trigger as written, discontinuous parts joined with
+  " … " ("kommen … zusammen", "kamen … ums Leben").
+- ``event_actor`` / ``event_target`` (str or None): who acts / who or what is acted on.
+  The canonical name where the phrase is an entity mention (``doc.spans["mentions"]``
+  with ``mention_canonical``, else ``doc.ents``), else the name (a proper-noun run:
+  "Bundeskanzler Olaf Scholz" -> "Olaf Scholz"), else the phrase without articles
+  and numbers ("türkische Soldaten"). Coordinated parties are joined with "; ".
+- ``event_place`` (str or None): a place in the clause (LOC mention, else a name of
+  the place gazetteer after a locative preposition), else the dateline place.
+- ``event_date`` (str or None): the resolved value of the nearest time expression of
+  the sentence (``doc.spans["dates"]``, ``date_value``), date part only.
+- ``event_quantity`` (float or None) / ``event_quantity_what`` (str or None): the count
+  of the actor or target (``doc.spans["numbers"]``): "34 Soldaten getötet" -> 34, Soldaten.
+- ``event_negated`` (bool): nicht / kein / weder / nie in the clause.
+- ``event_modality`` (str): ``asserted``, ``planned`` (wollen, planen, sollen + infinitive,
+  future werden, a future date with a present verb, a nominal event that is announced),
+  ``reported`` (Konjunktiv I, hearsay "sollen" + perfect, an event reported inside
+  indirect speech) or ``negated``.
+- ``event_quote_start`` (int or None): for statement events, the start offset of the
+  quote (``doc.spans["quotes"]``) whose cue is the trigger or that is in its sentence.
+
+Roles come from the dependency parse when the pipeline has one (subject, object,
+"von"/"durch" agent of a passive, genitive of a nominal event, the subject of a
+support verb: "Gespräche führen", "Sanktionen verhängen"). Without a parse, simple
+clause heuristics: the nearest noun phrase (capitalised words) left of the trigger
+is the actor and the one to its right the target, swapped for a passive.
+
+Lemmas come from the pipeline's lemmatizer when it has one, and always also from a
+fallback (irregular forms in ``lemmas.tsv``, suffix rules, separable particles), so
+a blank or weak pipeline still finds "trafen", "festgenommen", "Anschläge".
+
+What it does **not** do: event coreference (every mention is a row: "das Treffen"
+after "trafen sich" is a second meet row), cross-sentence roles, and events inside
+reported speech that are only expected or demanded ("er erwarte schwierige
+Gespräche" is no negotiation): nominal triggers inside indirect or direct speech are
+dropped, verbal ones kept as reported.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, NamedTuple
+
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.pipeline import Pipe
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, Span, Token
+from spacy.training import Example
+
+__all__ = [
+    "DATA_DIR", "EventMatch", "EventLexicon", "EventTagger", "find_events", "make_events",
+    "SPAN_EXTENSIONS", "MODALITIES", "lemma_candidates",
+]
+
+#: the package's own taxonomy and lexicons
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "events"
+GAZETTEER_DIR = Path(__file__).resolve().parent.parent / "data" / "gazetteers"
+#: Span extensions this component writes (events table columns + modality, quote_start)
+SPAN_EXTENSIONS = ("event_type", "event_trigger", "event_actor", "event_target", "event_place",
+                   "event_date", "event_quantity", "event_quantity_what", "event_negated",
+                   "event_modality", "event_quote_start")
+MODALITIES = ("asserted", "planned", "reported", "negated")
+#: types whose count is read from the nearest number when no role carries one
+COUNT_TYPES = {"kill", "injure", "displace", "arrest", "protest", "release"}
+#: types whose clause after/before a comma is reported content
+SPEECH_TYPES = {"statement", "appeal", "threaten"}
+LOC_LABELS = {"LOC", "GPE"}
+PREPOSITIONS = {"in", "im", "bei", "beim", "nach", "vor", "aus", "auf", "an", "am", "mit", "von", "vom",
+                "zu", "zum", "zur", "seit", "für", "gegen", "über", "unter", "um", "wegen", "trotz",
+                "durch", "ohne", "zwischen", "nahe", "laut", "gemäß", "ins", "ans", "aufs"}
+LOC_PREPS = {"in", "im", "bei", "beim", "nahe", "vor", "nach", "aus", "auf", "an", "am"}
+FUNCTION_WORDS = {
+    "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines",
+    "bei", "nach", "in", "im", "am", "an", "auf", "aus", "mit", "von", "vom", "zu", "zum", "zur",
+    "seit", "vor", "für", "gegen", "über", "unter", "um", "wie", "als", "wegen", "trotz", "dabei",
+    "damit", "dazu", "zuvor", "zudem", "auch", "so", "es", "er", "sie", "wir", "ich", "man", "dies",
+    "diese", "dieser", "dieses", "das", "dass", "und", "oder", "aber", "doch", "denn", "weil",
+    "wenn", "ob", "nun", "jetzt", "heute", "gestern", "morgen", "anschließend", "unterdessen",
+    "seither", "zunächst", "bislang", "bisher", "erneut", "weitere", "weiteren", "mehrere",
+    "mehr", "mindestens", "rund", "knapp", "fast", "etwa", "insgesamt", "nach", "laut", "unter",
+    "kein", "keine", "nicht", "seine", "ihre", "sein", "ihr", "ihren", "seinen", "alle", "beide",
+    "beiden", "am", "im",
+}
+ARTICLES = {"der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+            "eines", "sein", "seine", "seinen", "seinem", "seiner", "ihr", "ihre", "ihren",
+            "ihrem", "ihrer", "dieser", "diese", "diesen", "diesem", "kein", "keine", "keinen"}
+WEEKDAY_WORDS = {"montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag",
+                 "sonntag", "sonnabend", "januar", "februar", "märz", "april", "mai", "juni",
+                 "juli", "august", "september", "oktober", "november", "dezember", "uhr",
+                 "woche", "wochen", "jahr", "jahren", "monat", "monaten", "tag", "tagen", "nacht",
+                 "abend", "morgen", "freitagabend", "montagabend"}
+WERDEN = {"wurde", "wurden", "worden", "wird", "werden", "würde", "würden", "werde"}
+SUBJ_DEPS = {"nsubj", "nsubj:pass", "sb", "csubj"}
+OBJ_DEPS = {"obj", "iobj", "oa", "da", "dobj"}
+PRT_DEPS = {"compound:prt", "svp", "prt"}
+NOUN_POS = {"NOUN", "PROPN"}
+_VERB_SUFFIXES = ("test", "ten", "tet", "te", "est", "en", "et", "st", "t", "e", "n")
+_NOUN_SUFFIXES = ("en", "er", "es", "n", "e", "s")
+_UMLAUT = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+
+
+class EventMatch(NamedTuple):
+    """An event mention: the anchor's token offsets ``[start, end)`` and its roles."""
+
+    start: int
+    end: int
+    type: str
+    trigger: str
+    actor: str | None
+    target: str | None
+    place: str | None
+    date: str | None
+    quantity: float | None
+    quantity_what: str | None
+    negated: bool
+    modality: str
+    quote_start: int | None
+
+
+class Entry(NamedTuple):
+    type: str
+    lemma: str
+    kind: str  # verb, noun, adj, phrase
+    context: frozenset[str]
+    words: tuple[str, ...] = ()  # fixed words of a phrase (lower case)
+
+
+def _read_tsv(path: Path) -> list[list[str]]:
+    if not path.exists():
+        return []
+    return [line.rstrip("\n").split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@dataclass
+class EventLexicon:
+    """The taxonomy, trigger lexicon, lemma fallback and cue words of a data folder."""
+
+    taxonomy: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    entries: dict[str, list[Entry]] = field(default_factory=dict)  # lower-case lemma -> entries
+    phrases: dict[str, list[Entry]] = field(default_factory=dict)  # verb lemma -> phrase entries
+    forms: dict[str, str] = field(default_factory=dict)
+    cues: dict[str, set[str]] = field(default_factory=dict)
+    not_compounds: set[str] = field(default_factory=set)
+    rows: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    FILES = ("taxonomy.tsv", "triggers.tsv", "lemmas.tsv", "cues.tsv", "not_compounds.tsv")
+
+    @classmethod
+    def from_dir(cls, path: str | Path) -> "EventLexicon":
+        path = Path(path)
+        return cls.from_rows({name: _read_tsv(path / name) for name in cls.FILES})
+
+    @classmethod
+    def from_rows(cls, rows: dict[str, list[list[str]]]) -> "EventLexicon":
+        lex = cls(rows=rows)
+        for r in rows.get("taxonomy.tsv", []):
+            lex.taxonomy[r[0]] = (r[1], r[2], r[3] if len(r) > 3 else "")
+        for r in rows.get("triggers.tsv", []):
+            etype, lemma, kind = r[0], r[1], r[2]
+            if lex.taxonomy and etype not in lex.taxonomy:
+                raise ValueError(f"triggers.tsv: type {etype!r} of {lemma!r} is not in taxonomy.tsv")
+            context = frozenset(w for w in (r[3].split("|") if len(r) > 3 and r[3] else []) if w)
+            if kind == "phrase":
+                *words, verb = lemma.split()
+                entry = Entry(etype, verb.lower(), kind, context, tuple(w.lower() for w in words))
+                lex.phrases.setdefault(verb.lower(), []).append(entry)
+            else:
+                lex.entries.setdefault(lemma.lower(), []).append(Entry(etype, lemma.lower(), kind, context))
+        lex.forms = {r[0].lower(): r[1].lower() for r in rows.get("lemmas.tsv", []) if len(r) > 1}
+        for r in rows.get("cues.tsv", []):
+            lex.cues.setdefault(r[0], set()).add(r[1].lower())
+        lex.not_compounds = {r[0].lower() for r in rows.get("not_compounds.tsv", [])}
+        lex.noun_keys = {k for k, es in lex.entries.items() if any(e.kind == "noun" for e in es)}
+        return lex
+
+    def to_dir(self, path: str | Path) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for name in self.FILES:
+            lines = ["\t".join(r) for r in self.rows.get(name, [])]
+            (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def cue(self, kind: str) -> set[str]:
+        return self.cues.get(kind, set())
+
+    def lookup(self, lemma: str, kinds: tuple[str, ...], sent_words: set[str]) -> Entry | None:
+        """The entry of ``lemma`` for one of ``kinds`` whose context fits the sentence."""
+        default = None
+        for entry in self.entries.get(lemma, ()):
+            if entry.kind not in kinds:
+                continue
+            if entry.context:
+                if entry.context & sent_words:
+                    return entry
+            elif default is None:
+                default = entry
+        return default
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> EventLexicon:
+    """The package's taxonomy and lexicons, loaded once."""
+    return EventLexicon.from_dir(DATA_DIR)
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, set[tuple[str, ...]]]:
+    """Country and city names of meldung's gazetteer (read only), keyed by first word."""
+    names: dict[str, set[tuple[str, ...]]] = {}
+    for name in ("countries.txt", "cities.txt"):
+        path = GAZETTEER_DIR / name
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words = tuple(line.strip().split())
+            if words and words[0][:1].isupper():
+                names.setdefault(words[0], set()).add(words)
+    return names
+
+
+# -- lemmas
+
+
+def _verb_guesses(word: str, lex: EventLexicon) -> set[str]:
+    out = {word}
+    if word in lex.forms:
+        out.add(lex.forms[word])
+    stems = [word]
+    if word.startswith("ge") and len(word) > 5:
+        rest = word[2:]
+        stems.append(rest)
+        if rest in lex.forms:
+            out.add(lex.forms[rest])
+    for s in stems:
+        for suf in _VERB_SUFFIXES:
+            if s.endswith(suf) and len(s) - len(suf) >= 3:
+                stem = s[: -len(suf)]
+                out.update((stem + "en", stem + "n"))
+    return out
+
+
+def _noun_guesses(word: str) -> set[str]:
+    out = {word}
+    for suf in _NOUN_SUFFIXES:
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            stem = word[: -len(suf)]
+            out.update((stem, stem + "e", stem.translate(_UMLAUT)))
+            if stem.endswith("e"):
+                out.add(stem[:-1].translate(_UMLAUT))
+    out.add(word.translate(_UMLAUT))
+    return out
+
+
+def lemma_candidates(token: Token, lex: EventLexicon, *, noun: bool, particle: str | None = None) -> list[str]:
+    """Possible lower-case lemmas of ``token``: the pipeline's lemma first, then the fallback.
+
+    >>> from spacy.lang.de import German
+    >>> [c for c in lemma_candidates(German()("festgenommen")[0], default_lexicon(), noun=False) if c == "festnehmen"]
+    ['festnehmen']
+    """
+    low = token.lower_
+    first = token.lemma_.lower() if token.lemma_ and token.lemma_ != token.text else None
+    out: list[str] = [first] if first else []
+    if noun:
+        parts = low.split("-")
+        for word in {low, parts[-1]}:
+            out.extend(sorted(_noun_guesses(word)))
+        return [c for c in dict.fromkeys(out) if c]
+    guesses = set(_verb_guesses(low, lex))
+    for p in lex.cue("particle"):
+        if low.startswith(p) and len(low) > len(p) + 3:
+            rest = low[len(p):]
+            if rest.startswith("zu") and len(rest) > 5:  # anzugreifen
+                guesses.update(p + g for g in _verb_guesses(rest[2:], lex))
+            guesses.update(p + g for g in _verb_guesses(rest, lex))
+    out.extend(sorted(guesses, key=lambda g: (g != low, len(g))))
+    if particle:
+        out = [particle + c for c in out]
+    return [c for c in dict.fromkeys(out) if c]
+
+
+# -- sentence helpers
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+
+
+def _is_nounish(tok: Token, parsed: bool) -> bool:
+    """A noun by POS (with a tagger) or, in German, by its capital letter."""
+    if not tok.text[:1].isupper() or not any(ch.isalpha() for ch in tok.text):
+        return False
+    if tok.pos_ and tok.pos_ not in ("", "X"):
+        return tok.pos_ in NOUN_POS
+    if tok.is_sent_start or (tok.i > 0 and doc_prev_is_open(tok)):
+        return tok.lower_ not in FUNCTION_WORDS
+    return True
+
+
+def doc_prev_is_open(tok: Token) -> bool:
+    prev = tok.doc[tok.i - 1]
+    return prev.text in ("„", "»", '"', "(", "-", "–", ":")
+
+
+def _clause_bounds(sent: Span, i: int) -> tuple[int, int]:
+    """Token range of the comma-delimited stretch of ``sent`` around token ``i``."""
+    start, end = sent.start, sent.end
+    for j in range(i - 1, sent.start - 1, -1):
+        if sent.doc[j].text in (",", ";", ":", "–"):
+            start = j + 1
+            break
+    for j in range(i + 1, sent.end):
+        if sent.doc[j].text in (",", ";", ":", "–"):
+            end = j
+            break
+    return start, end
+
+
+def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, parsed: bool) -> Token | None:
+    """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück")."""
+    if parsed:
+        for child in tok.children:
+            if child.dep_ in PRT_DEPS or (child.tag_ == "PTKVZ" and child.lower_ in lex.cue("particle")):
+                return child
+        return None
+    particles = lex.cue("particle")
+    for j in range(tok.i + 1, sent.end):
+        t = doc[j]
+        if t.text in (",", ";", ":") or (t.lower_ in ("und", "oder", "aber") and j > tok.i + 1 and doc[j - 1].lower_ not in particles):
+            return None
+        if t.lower_ in particles:
+            nxt = doc[j + 1] if j + 1 < sent.end else None
+            if nxt is None or nxt.is_punct or nxt.lower_ in ("und", "oder", "aber"):
+                return t
+    return None
+
+
+class _Trigger(NamedTuple):
+    token: Token
+    entry: Entry
+    extra: tuple[Token, ...]  # particle or phrase words
+
+
+def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool) -> list[_Trigger]:
+    doc = sent.doc
+    words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent if t.lemma_}
+    consumed: set[int] = set()
+    found: list[_Trigger] = []
+    verbs: list[tuple[Token, list[str], Token | None]] = []
+    for tok in sent:
+        if tok.is_punct or not tok.is_alpha and "-" not in tok.text:
+            continue
+        nounish = _is_nounish(tok, parsed)
+        if nounish:
+            continue
+        particle = _separated_particle(doc, tok, sent, lex, parsed) if tok.text[:1].islower() or tok.is_sent_start else None
+        cands = lemma_candidates(tok, lex, noun=False, particle=particle.lower_ if particle else None)
+        verbs.append((tok, cands, particle))
+    # fixed phrases first: their words are no triggers of their own
+    for tok, cands, particle in verbs:
+        for cand in cands:
+            for entry in lex.phrases.get(cand, ()):
+                hits = _phrase_words(sent, entry.words, tok)
+                if hits is not None and (not entry.context or entry.context & words):
+                    found.append(_Trigger(tok, entry, tuple(hits)))
+                    consumed.update(t.i for t in hits)
+                    consumed.add(tok.i)
+                    break
+            if tok.i in consumed:
+                break
+    for tok, cands, particle in verbs:
+        if tok.i in consumed:
+            continue
+        for cand in cands:
+            entry = lex.lookup(cand, ("verb", "adj"), words)
+            if entry is not None:
+                found.append(_Trigger(tok, entry, (particle,) if particle is not None else ()))
+                consumed.add(tok.i)
+                break
+    for tok in sent:
+        if tok.i in consumed or not _is_nounish(tok, parsed) and not (tok.is_sent_start and tok.text[:1].isupper()):
+            continue
+        entry = _noun_entry(tok, lex, words)
+        if entry is not None:
+            found.append(_Trigger(tok, entry, ()))
+    return sorted(found, key=lambda t: t.token.i)
+
+
+def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token) -> list[Token] | None:
+    hits = []
+    for w in words:
+        match = [t for t in sent if t.lower_ == w and t.i != verb.i]
+        if not match:
+            return None
+        hits.append(min(match, key=lambda t: abs(t.i - verb.i)))
+    return hits
+
+
+def _noun_entry(tok: Token, lex: EventLexicon, words: set[str]) -> Entry | None:
+    cands = lemma_candidates(tok, lex, noun=True)
+    for cand in cands:
+        entry = lex.lookup(cand, ("noun",), words)
+        if entry is not None:
+            return entry
+    if tok.lower_ in lex.not_compounds or tok.lemma_.lower() in lex.not_compounds:
+        return None
+    for cand in cands:  # compounds: Sondergipfel, Parlamentswahl, Nato-Gipfel
+        for k in range(3, len(cand) - 2):
+            tail = cand[k:]
+            if tail in lex.noun_keys and cand[:k] not in lex.not_compounds:
+                entry = lex.lookup(tail, ("noun",), words)
+                if entry is not None:
+                    return entry
+    return None
+
+
+# -- roles
+
+
+def _mention_spans(doc: Doc) -> list[Span]:
+    return list(doc.spans["mentions"]) if "mentions" in doc.spans else list(doc.ents)
+
+
+def _canonical(span: Span) -> str:
+    if Span.has_extension("mention_canonical"):
+        value = span._.get("mention_canonical")
+        if value:
+            return value
+    return span.text
+
+
+class _Context:
+    """Per-document lookups shared by the triggers of a Doc."""
+
+    def __init__(self, doc: Doc, lex: EventLexicon):
+        self.doc = doc
+        self.lex = lex
+        self.parsed = doc.has_annotation("DEP")
+        self.mentions = _mention_spans(doc)
+        self.by_token: dict[int, Span] = {}
+        for m in self.mentions:
+            for i in range(m.start, m.end):
+                self.by_token.setdefault(i, m)
+        self.numbers = [s for s in doc.spans.get("numbers", [])] if "numbers" in doc.spans else []
+        self.dates = [s for s in doc.spans.get("dates", [])] if "dates" in doc.spans else []
+        self.quotes = [s for s in doc.spans.get("quotes", [])] if "quotes" in doc.spans else []
+        self.places = self._places()
+
+    def _places(self) -> dict[int, tuple[int, str]]:
+        """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
+        out: dict[int, tuple[int, str]] = {}
+        for m in self.mentions:
+            if m.label_ in LOC_LABELS:
+                out[m.start] = (m.end, _canonical(m))
+        names = place_names()
+        doc = self.doc
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if i in out:
+                i = out[i][0]
+                continue
+            if i in self.by_token:  # a PER/ORG mention
+                i += 1
+                continue
+            word = tok.text
+            base = word[:-1] if word.endswith("s") and word[:-1] in names else word
+            best = None
+            for cand in names.get(base, ()):
+                n = len(cand)
+                got = tuple(t.text for t in doc[i:i + n])
+                if n > 1 and got[:-1] == cand[:-1] and got[-1] in (cand[-1], cand[-1] + "s"):
+                    best = max(best or 0, n)
+                elif n == 1:
+                    best = max(best or 0, 1)
+            if not best and tok.lower_ in LOC_PREPS:
+                k = _name_after_preposition(doc, i)
+                if k is not None and k not in self.by_token and k not in out:
+                    out[k] = (k + 1, doc[k].text)
+                i += 1
+                continue
+            if best:
+                out[i] = (i + best, " ".join(t.text for t in doc[i:i + best]).rstrip("s") if base != word and best == 1 else " ".join(t.text for t in doc[i:i + best]))
+                i += best
+            else:
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """German common nouns (meldung's gazetteer filter list, read only)."""
+    path = GAZETTEER_DIR / "common_nouns.txt"
+    if not path.exists():
+        return frozenset()
+    return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
+
+
+def _name_after_preposition(doc: Doc, i: int) -> int | None:
+    """Token index of a proper name after the locative preposition at ``i``
+    ("in Paris", "in der kanadischen Provinz Quebec"), else None."""
+    nouns = common_nouns()
+    j = i + 1
+    while j < len(doc) and j <= i + 3 and (doc[j].lower_ in ARTICLES or doc[j].text[:1].islower()) \
+            and doc[j].is_alpha:
+        j += 1
+    found = None
+    while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha:
+        tok = doc[j]
+        if tok.lower_ not in WEEKDAY_WORDS and tok.text not in nouns and (
+                not tok.pos_ or tok.pos_ in ("PROPN", "X", "")) and tok.lower_ not in FUNCTION_WORDS:
+            found = j
+        j += 1
+    return found
+
+
+def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
+    """The words of the noun phrase headed by ``head`` (no articles, numbers, clauses, PPs)."""
+    doc = head.doc
+    if parsed:
+        keep = {head.i}
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            for c in t.children:
+                if c.dep_ in ("amod", "compound", "flat", "flat:name", "nk", "pnc") or (
+                        c.dep_ in ("nmod", "ag") and not any(g.dep_ == "case" for g in c.children)
+                        and c.i > head.i) or (c.dep_ == "appos" and c.pos_ == "PROPN"):
+                    if c.pos_ in ("NUM", "DET", "PUNCT", "ADP"):
+                        continue
+                    keep.add(c.i)
+                    stack.append(c)
+        lo, hi = min(keep), max(keep)
+        toks = [doc[i] for i in range(lo, hi + 1)]
+        while toks and (toks[0].lower_ in ARTICLES or toks[0].pos_ in ("DET", "ADP", "NUM", "PUNCT", "ADV")):
+            toks = toks[1:]
+        while toks and (toks[-1].pos_ in ("PUNCT", "ADP", "DET", "CCONJ") or toks[-1].is_punct):
+            toks = toks[:-1]
+        return toks or [head]
+    # no parse: adjectives and capitalised words around head
+    sent = head.sent if doc.has_annotation("SENT_START") else doc[:]
+    lo = head.i
+    while lo - 1 >= sent.start:
+        p = doc[lo - 1]
+        if (p.text[:1].isupper() and p.lower_ not in FUNCTION_WORDS and p.is_alpha) or (
+                p.is_alpha and p.text[:1].islower() and p.lower_ not in ARTICLES and p.lower_ not in FUNCTION_WORDS
+                and p.lower_.endswith(("e", "en", "er", "es", "em")) and lo - 2 >= sent.start
+                and (doc[lo - 2].lower_ in ARTICLES or doc[lo - 2].like_num or doc[lo - 2].text[:1].isupper()
+                     or doc[lo - 2].lower_ in FUNCTION_WORDS)):
+            lo -= 1
+        else:
+            break
+    hi = head.i
+    while hi + 1 < sent.end and doc[hi + 1].text[:1].isupper() and doc[hi + 1].is_alpha \
+            and doc[hi + 1].lower_ not in FUNCTION_WORDS and doc[hi + 1].lower_ not in WEEKDAY_WORDS:
+        hi += 1
+    return [doc[i] for i in range(lo, hi + 1)]
+
+
+ROLE_SUFFIXES = ("chef", "chefin", "sprecher", "sprecherin", "minister", "ministerin", "präsident",
+                 "präsidentin", "kanzler", "kanzlerin", "führer", "führerin", "haber", "papst",
+                 "könig", "königin", "premier", "vorsitzende", "vorsitzender", "sekretär",
+                 "sekretärin", "general", "oberst", "richter", "anwalt", "botschafter",
+                 "bürgermeister", "kommissar", "kommissarin", "beauftragte", "gouverneur",
+                 "staatschef", "oberbefehlshaber", "generaloberst")
+
+
+@lru_cache(maxsize=1)
+def role_words() -> frozenset[str]:
+    path = GAZETTEER_DIR / "roles.txt"
+    words = path.read_text(encoding="utf-8").split() if path.exists() else []
+    return frozenset(w.lower() for w in words)
+
+
+def _role_like(tok: Token) -> bool:
+    low = tok.lower_
+    return low in role_words() or low.endswith(ROLE_SUFFIXES) or tok.text[:1].islower()
+
+
+def _name_in(toks: list[Token]) -> str | None:
+    """The person's name at the end of a phrase with a role ("Bundeskanzler Olaf Scholz",
+    "Kremlchef Wladimir Putin"), else None."""
+    nouns = common_nouns()
+    run: list[Token] = []
+    for t in reversed(toks):
+        if t.text[:1].isupper() and t.text not in nouns and not _role_like(t):
+            run.insert(0, t)
+        else:
+            break
+    rest = toks[: len(toks) - len(run)]
+    if run and (len(run) >= 2 and rest or (rest and _role_like(rest[-1]))):
+        return " ".join(t.text for t in run)
+    return None
+
+
+def _role_text(head: Token, ctx: _Context) -> str | None:
+    """Canonical name, name or phrase of the party headed by ``head``."""
+    if head.like_num or head.pos_ == "NUM" or head.lower_ in ("sich", "es", "man"):
+        return None
+    toks = _phrase_tokens(head, ctx.parsed)
+    if head.i in ctx.by_token:
+        return _canonical(ctx.by_token[head.i])
+    for t in toks:
+        if t.i in ctx.by_token and ctx.by_token[t.i].label_ in ("PER", "ORG"):
+            return _canonical(ctx.by_token[t.i])
+    name = _name_in(toks)
+    if name:
+        return name
+    return " ".join(t.text for t in toks) if toks else None
+
+
+def _conjuncts(tok: Token) -> list[Token]:
+    out = [tok]
+    for c in tok.children:
+        if c.dep_ in ("conj", "cj"):
+            out.extend(_conjuncts(c))
+    return out
+
+
+def _join(texts: Iterable[str | None]) -> str | None:
+    seen = [t for t in dict.fromkeys(x for x in texts if x)]
+    return "; ".join(seen) if seen else None
+
+
+def _is_passive(tok: Token, sent: Span, parsed: bool) -> bool:
+    if parsed:
+        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children):
+            return True
+        if tok.tag_ == "VVPP" and any(c.lower_ in WERDEN for c in tok.children):
+            return True
+        return False
+    if not tok.lower_.startswith(("ge", "ver", "be", "er", "ent")) and not tok.lower_.endswith(("t", "en")):
+        return False
+    start, end = _clause_bounds(sent, tok.i)
+    return any(sent.doc[j].lower_ in WERDEN for j in range(start, tok.i))
+
+
+def _agent(tok: Token, extra: list[Token]) -> Token | None:
+    """The "von"/"durch" agent of a passive verb (also when attached to its subject)."""
+    for t in [tok] + extra:
+        for c in t.children:
+            if any(g.dep_ == "case" and g.lower_ in ("von", "durch") for g in c.children) and c.pos_ in NOUN_POS:
+                return c
+    return None
+
+
+def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token], list[Token]]:
+    tok = trig.token
+    doc = sent.doc
+    if ctx.parsed:
+        clause = tok
+        subj = [c for c in clause.children if c.dep_ in SUBJ_DEPS]
+        if not subj and tok.dep_ in ("conj", "cj", "xcomp") and tok.head.i != tok.i:
+            subj = [c for c in tok.head.children if c.dep_ in SUBJ_DEPS]
+        objs = [c for c in clause.children if c.dep_ in OBJ_DEPS and c.lower_ not in ("sich", "es")]
+        if not objs:
+            objs = [c for c in clause.children if c.dep_ in ("obl", "op", "mo") and c.pos_ in NOUN_POS
+                    and any(g.dep_ == "case" and g.lower_ in ("gegen", "auf", "mit", "über") for g in c.children)]
+        if _is_passive(tok, sent, True):
+            agent = _agent(tok, subj)
+            actors = _conjuncts(agent) if agent is not None else []
+            targets = [t for s in subj for t in _conjuncts(s)]
+        else:
+            actors = [t for s in subj for t in _conjuncts(s)]
+            targets = [t for o in objs[:1] for t in _conjuncts(o)]
+        return actors, targets
+    # no parse: nearest noun left = actor, right = target (swapped for a passive)
+    start, end = _clause_bounds(sent, tok.i)
+    left = _nearest_np(doc, range(tok.i - 1, sent.start - 1, -1), ctx, skip=trig, skip_pp=True)
+    right = _nearest_np(doc, range(tok.i + 1, sent.end), ctx, skip=trig, skip_pp=True)
+    if left is None and right is not None and not _is_passive(tok, sent, False):
+        # verb second: "Das teilte ein Regierungssprecher mit" - the subject follows the verb
+        after = _phrase_tokens(right, False)[-1].i + 1
+        second = _nearest_np(doc, range(after, sent.end), ctx, skip=trig, skip_pp=True)
+        return [right], ([second] if second is not None else [])
+    if _is_passive(tok, sent, False):
+        agent = None
+        for j in range(sent.start, sent.end - 1):
+            if doc[j].lower_ in ("von", "durch") and j > tok.i - 8:
+                agent = _nearest_np(doc, range(j + 1, min(j + 5, sent.end)), ctx, skip=trig)
+                break
+        return ([agent] if agent is not None else []), ([left] if left is not None else [])
+    return ([left] if left is not None else []), ([right] if right is not None else [])
+
+
+def _after_preposition(doc: Doc, tok: Token) -> bool:
+    toks = _phrase_tokens(tok, False)
+    j = toks[0].i - 1
+    while j >= 0 and doc[j].lower_ in ARTICLES:
+        j -= 1
+    return j >= 0 and doc[j].lower_ in PREPOSITIONS
+
+
+def _nearest_np(doc: Doc, order: Iterable[int], ctx: _Context, skip: _Trigger,
+                skip_pp: bool = False) -> Token | None:
+    seen: set[int] = set()
+    for j in order:
+        t = doc[j]
+        if j in seen:
+            continue
+        if t.i == skip.token.i or any(t.i == x.i for x in skip.extra):
+            continue
+        if t.text in (",", ";", ":"):
+            return None
+        if t.i in ctx.by_token and ctx.by_token[t.i].label_ not in LOC_LABELS:
+            return t
+        if _is_nounish(t, False) and t.lower_ not in WEEKDAY_WORDS and t.lower_ not in FUNCTION_WORDS \
+                and t.i not in ctx.places:
+            if skip_pp and _after_preposition(doc, t):
+                seen.update(x.i for x in _phrase_tokens(t, False))
+                continue
+            return t
+    return None
+
+
+def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token], list[Token]]:
+    tok = trig.token
+    doc = sent.doc
+    actors: list[Token] = []
+    targets: list[Token] = []
+    if ctx.parsed:
+        head = tok.head
+        if tok.dep_ in OBJ_DEPS | {"obl", "nsubj:pass"} and head.i != tok.i and \
+                head.lemma_.lower() in ctx.lex.cue("support_verb"):
+            actors = [t for c in head.children if c.dep_ in SUBJ_DEPS for t in _conjuncts(c)]
+        for c in tok.children:
+            cases = {g.lower_ for g in c.children if g.dep_ == "case"}
+            if c.pos_ not in NOUN_POS:
+                continue
+            if not actors and (c.dep_ in ("nmod", "ag") and (not cases or cases & {"von", "zwischen", "durch"})):
+                actors = _conjuncts(c)
+            elif cases & {"auf", "gegen", "mit"} and not targets:
+                targets = _conjuncts(c)
+        return actors, targets
+    # no parse: "Angriff der Armee auf die Stadt", "Treffen zwischen X und Y"
+    j = tok.i + 1
+    if j < sent.end and doc[j].lower_ in ("der", "des", "von", "zwischen", "durch"):
+        np = _nearest_np(doc, range(j + 1, min(j + 5, sent.end)), ctx, skip=trig)
+        if np is not None:
+            actors = [np] + _coordinated(doc, np, sent, ctx, trig)
+    for k in range(tok.i + 1, min(tok.i + 8, sent.end)):
+        if doc[k].lower_ in ("auf", "gegen", "mit"):
+            np = _nearest_np(doc, range(k + 1, min(k + 5, sent.end)), ctx, skip=trig)
+            if np is not None:
+                targets = [np]
+            break
+    return actors, targets
+
+
+def _coordinated(doc: Doc, np: Token, sent: Span, ctx: _Context, trig: _Trigger) -> list[Token]:
+    """Heads coordinated with ``np`` by "und" to its right (no parse)."""
+    toks = _phrase_tokens(np, False)
+    j = toks[-1].i + 1
+    if j < sent.end and doc[j].lower_ == "und":
+        other = _nearest_np(doc, range(j + 1, min(j + 6, sent.end)), ctx, skip=trig)
+        if other is not None and other.i != trig.token.i:
+            return [other]
+    return []
+
+
+def _left_coordinated(doc: Doc, np: Token, sent: Span, ctx: _Context, trig: _Trigger) -> list[Token]:
+    """Heads coordinated with ``np`` by "und" to its left (no parse): "Erdogan und Putin"."""
+    toks = _phrase_tokens(np, False)
+    j = toks[0].i - 1
+    while j > sent.start and doc[j].lower_ in ARTICLES:
+        j -= 1
+    if j > sent.start and doc[j].lower_ == "und":
+        other = _nearest_np(doc, range(j - 1, max(j - 6, sent.start - 1), -1), ctx, skip=trig)
+        if other is not None:
+            return [other]
+    return []
+
+
+def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int]) -> str | None:
+    doc = sent.doc
+    cands = []
+    for start, (end, name) in ctx.places.items():
+        if not (sent.start <= start < sent.end) or start in role_toks:
+            continue
+        prev = [doc[k].lower_ for k in range(max(start - 3, sent.start), start)]
+        if any(p in LOC_PREPS for p in prev):
+            cands.append((abs(start - trig.token.i), start, end, name))
+    if not cands:
+        return ctx.doc._.dateline_place if Doc.has_extension("dateline_place") else None
+    _, start, end, name = min(cands)
+    names = [name]
+    j = end
+    while j + 1 < sent.end and doc[j].lower_ in ("und", ",") and (j + 1) in ctx.places:
+        e, n = ctx.places[j + 1]
+        names.append(n)
+        j = e
+    return "; ".join(names)
+
+
+def _date(trig: _Trigger, sent: Span, ctx: _Context) -> str | None:
+    best = None
+    for s in ctx.dates:
+        if not (sent.start <= s.start < sent.end):
+            continue
+        value = s._.get("date_value") if Span.has_extension("date_value") else None
+        kind = s._.get("date_kind") if Span.has_extension("date_kind") else None
+        if not value or kind in ("duration", "set") or value.endswith("_REF") or value.startswith("P"):
+            continue
+        dist = min(abs(s.start - trig.token.i), abs(s.end - 1 - trig.token.i))
+        if best is None or dist < best[0]:
+            best = (dist, value)
+    if best is None:
+        return None
+    value = best[1]
+    m = re.match(r"^(\d{4}-\d{2}-\d{2})T", value)
+    return m.group(1) if m else value
+
+
+def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> tuple[float | None, str | None]:
+    doc = sent.doc
+    nums = [s for s in ctx.numbers if sent.start <= s.start < sent.end
+            and not (Span.has_extension("number_unit") and s._.get("number_unit"))]
+    if not nums:
+        return None, None
+    for h in heads:
+        phrase = {t.i for t in _phrase_tokens(h, ctx.parsed)} | {h.i}
+        for s in nums:
+            attached = ctx.parsed and any(t.head.i in phrase for t in s) or s.end in phrase or (
+                s.end < sent.end and doc[s.end].i in phrase) or any(t.i == h.i for t in s)
+            if attached or (not ctx.parsed and s.end == min(phrase)):
+                what = s._.get("number_what") or (h.text if not h.like_num else None)
+                return s._.get("number_value"), what
+    if trig.entry.type in COUNT_TYPES:
+        start, end = _clause_bounds(sent, trig.token.i)
+        near = [s for s in nums if start <= s.start < end] or nums
+        s = min(near, key=lambda s: abs(s.start - trig.token.i))
+        if abs(s.start - trig.token.i) <= 12:
+            return s._.get("number_value"), s._.get("number_what")
+    return None, None
+
+
+def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
+    neg = ctx.lex.cue("negation")
+    tok = trig.token
+    doc = sent.doc
+    if ctx.parsed:
+        scope = [tok] + ([tok.head] if tok.pos_ in NOUN_POS and tok.head.i != tok.i else [])
+        for t in scope:
+            for c in t.children:
+                if c.lower_ in neg and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "nur"):
+                    return True
+        return False
+    start, end = _clause_bounds(sent, tok.i)
+    for j in range(start, end):
+        t = doc[j]
+        if t.lower_ in neg and not (j + 1 < len(doc) and doc[j + 1].lower_ == "nur"):
+            return True
+    return False
+
+
+def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon) -> list[tuple[int, int]]:
+    """Token ranges of reported speech in ``sent``: quotation marks, and the clause after
+    "sagte," / before ", sagte" of a speech trigger."""
+    doc = sent.doc
+    out = []
+    open_at = None
+    for t in sent:
+        if t.text in ("„", "»", "“") and open_at is None and t.text != "“":
+            open_at = t.i
+        elif t.text in ("“", "«", '"') and open_at is not None:
+            out.append((open_at, t.i))
+            open_at = None
+    speech = lex.cue("speech")
+    for trig in triggers:
+        if trig.entry.type not in SPEECH_TYPES and trig.entry.lemma not in speech:
+            continue
+        tok = trig.token
+        commas = [t.i for t in sent if t.text == ","]
+        after = [c for c in commas if c > tok.i]
+        before = [c for c in commas if c < tok.i]
+        if after and after[0] - tok.i <= 8 and not before:
+            out.append((after[0] + 1, sent.end))
+        elif before and tok.i - before[-1] <= 2:
+            out.append((sent.start, before[-1]))
+    return out
+
+
+def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: str | None,
+              in_speech: bool) -> str:
+    if negated:
+        return "negated"
+    lex = ctx.lex
+    tok = trig.token
+    doc = sent.doc
+    start, end = _clause_bounds(sent, tok.i)
+    clause = [doc[j] for j in range(start, end)]
+    lemmas = {t.lemma_.lower() for t in clause} | {lex.forms.get(t.lower_, t.lower_) for t in clause}
+    lowers = {t.lower_ for t in clause}
+    verbal = trig.entry.kind != "noun"
+    perfect = any(t.lower_ in ("haben", "sein") for t in clause)
+    modal_sollen = bool({"sollen", "soll", "sollte", "sollten"} & (lemmas | lowers))
+    if modal_sollen and perfect:
+        return "reported"
+    if verbal and (lex.cue("planned") & (lemmas | lowers) or "geplant" in lowers):
+        return "planned"
+    if not verbal and "geplant" in lowers:
+        return "planned"
+    if not verbal and ctx.parsed and tok.head.lemma_.lower() in lex.cue("announce"):
+        return "planned"
+    if not verbal and not ctx.parsed and any(
+            any(c in lex.cue("announce") for c in lemma_candidates(t, lex, noun=False)) for t in clause
+            if t.i < tok.i and t.text[:1].islower()):
+        return "planned"
+    future_aux = {"wird", "werden", "werde", "würde", "würden"} & lowers
+    is_inf = tok.lower_.endswith("en") and not tok.lower_.startswith("ge") and (
+        not ctx.parsed or "VerbForm=Inf" in str(tok.morph) or tok.tag_ in ("VVINF", "VVIZU"))
+    if verbal and future_aux and is_inf and not _is_passive(tok, sent, ctx.parsed):
+        return "planned"
+    if future_aux and not verbal and any(t.lower_ == "geben" for t in clause):
+        return "planned"
+    published = ctx.doc._.published if Doc.has_extension("published") else None
+    if date and published and date[:10] > str(published)[:10] and len(date) >= 7 and date[:4].isdigit():
+        if not any(t.lower_ in ("hatte", "hatten", "war", "waren") for t in clause) and not \
+                re.match(r"^(ge|.*t$)", tok.lower_) or "Tense=Pres" in str(tok.morph):
+            return "planned"
+    subj = lex.cue("subjunctive")
+    if any(t.lower_ in subj for t in clause) or "Mood=Sub" in str(tok.morph):
+        return "reported"
+    if in_speech:
+        return "reported"
+    return "asserted"
+
+
+def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[EventMatch]:
+    """The event mentions of ``doc`` in text order (the Doc is left as it is).
+
+    Reads ``doc.spans`` "numbers", "dates", "quotes", "mentions" (or ``doc.ents``) when
+    present and the dependency parse when the pipeline has one.
+    """
+    lex = lexicon or default_lexicon()
+    ctx = _Context(doc, lex)
+    for sent in _sentences(doc):
+        triggers = _find_triggers(sent, lex, ctx.parsed)
+        speech = _content_ranges(sent, triggers, lex)
+        embedders = [t for t in triggers if t.entry.kind != "noun" and (
+            t.entry.lemma in lex.cue("embedding"))]
+        for trig in triggers:
+            tok = trig.token
+            in_speech = any(a <= tok.i < b for a, b in speech)
+            nominal = trig.entry.kind == "noun"
+            if nominal and in_speech:
+                continue
+            if nominal and _embedded(trig, embedders, sent, ctx):
+                continue
+            if nominal:
+                actors, targets = _noun_roles(trig, sent, ctx)
+            else:
+                actors, targets = _verb_roles(trig, sent, ctx)
+                if not ctx.parsed:
+                    if actors:
+                        actors = _left_coordinated(doc, actors[0], sent, ctx, trig) + actors
+                    if targets:
+                        targets = targets + _coordinated(doc, targets[-1], sent, ctx, trig)
+            actor = _join(_role_text(t, ctx) for t in actors)
+            target = _join(_role_text(t, ctx) for t in targets)
+            role_toks = {t.i for h in actors + targets for t in _phrase_tokens(h, ctx.parsed)}
+            place = _place(trig, sent, ctx, role_toks)
+            date = _date(trig, sent, ctx)
+            heads = targets + actors if trig.entry.type in COUNT_TYPES else actors + targets
+            quantity, what = _quantity(trig, sent, ctx, heads)
+            negated = _negated(trig, sent, ctx)
+            modality = _modality(trig, sent, ctx, negated, date, in_speech and not nominal)
+            parts = sorted([tok] + list(trig.extra), key=lambda t: t.i)
+            runs: list[list[Token]] = []
+            for t in parts:
+                if runs and runs[-1][-1].i + 1 == t.i:
+                    runs[-1].append(t)
+                else:
+                    runs.append([t])
+            text = " … ".join(" ".join(t.text for t in run) for run in runs)
+            quote_start = _quote_start(trig, sent, ctx) if trig.entry.type == "statement" else None
+            yield EventMatch(tok.i, tok.i + 1, trig.entry.type, text, actor, target, place, date,
+                             quantity, what, negated, modality, quote_start)
+
+
+def _embedded(trig: _Trigger, embedders: list[_Trigger], sent: Span, ctx: _Context) -> bool:
+    """Is a nominal trigger only the object of an appeal/threat/rejection ("forderte Neuwahlen")?"""
+    tok = trig.token
+    if ctx.parsed:
+        head = tok.head
+        for _ in range(2):
+            if any(e.token.i == head.i for e in embedders):
+                return True
+            if head.head.i == head.i:
+                break
+            head = head.head
+        return False
+    start, end = _clause_bounds(sent, tok.i)
+    return any(start <= e.token.i < tok.i for e in embedders)
+
+
+def _quote_start(trig: _Trigger, sent: Span, ctx: _Context) -> int | None:
+    tok = trig.token
+    for q in ctx.quotes:
+        cue = q._.get("quote_cue_start") if Span.has_extension("quote_cue_start") else None
+        if cue is not None and tok.idx <= cue < tok.idx + len(tok.text):
+            return q.start_char
+    for q in ctx.quotes:
+        if sent.start <= q.start < sent.end or q.start <= tok.i < q.end:
+            return q.start_char
+    return None
+
+
+# -- the spaCy component
+
+
+def _register_extensions() -> None:
+    for name in SPAN_EXTENSIONS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    for name in ("published", "dateline_place"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+
+
+_register_extensions()
+
+
+def events_score(examples: Iterable[Example], spans_key: str = "events", **kwargs) -> dict:
+    """Exact-span precision/recall/F1 of ``doc.spans[spans_key]``, labelled by event type."""
+    return Scorer.score_spans(examples, attr=f"spans_{spans_key}", allow_overlap=True,
+                              labeled=True, **kwargs)
+
+
+@util.registry.scorers("meldung.events_scorer.v1")
+def make_events_scorer() -> Callable:
+    return events_score
+
+
+@Language.factory(
+    "meldung_events",
+    requires=["doc.sents"],
+    assigns=["doc.spans"] + [f"span._.{name}" for name in SPAN_EXTENSIONS],
+    default_config={"spans_key": "events", "overwrite": True,
+                    "scorer": {"@scorers": "meldung.events_scorer.v1"}},
+    default_score_weights={"spans_events_f": 1.0, "spans_events_p": 0.0, "spans_events_r": 0.0},
+)
+def make_events(nlp: Language, name: str, spans_key: str, overwrite: bool,
+                scorer: Callable | None) -> "EventTagger":
+    return EventTagger(nlp, name, spans_key=spans_key, overwrite=overwrite, scorer=scorer)
+
+
+class EventTagger(Pipe):
+    """Write event mentions to ``doc.spans[spans_key]`` with their roles."""
+
+    def __init__(self, nlp: Language, name: str = "meldung_events", *, spans_key: str = "events",
+                 overwrite: bool = True, scorer: Callable | None = events_score) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.overwrite = overwrite
+        self.scorer = scorer
+        self.lexicon: EventLexicon | None = None
+
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
+                   nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
+        """Load taxonomy and lexicons from ``data_dir`` (default: ``pipeline/data/events``)."""
+        self.lexicon = EventLexicon.from_dir(data_dir) if data_dir else default_lexicon()
+
+    def __call__(self, doc: Doc) -> Doc:
+        error_handler = self.get_error_handler()
+        try:
+            matches = list(find_events(doc, self.lexicon or default_lexicon()))
+            self.set_annotations(doc, matches)
+            return doc
+        except Exception as e:  # noqa: BLE001 - the error handler decides
+            error_handler(self.name, self, [doc], e)
+
+    def set_annotations(self, doc: Doc, matches: list[EventMatch]) -> None:
+        spans = []
+        for m in matches:
+            span = Span(doc, m.start, m.end, label=m.type)
+            span._.event_type = m.type
+            span._.event_trigger = m.trigger
+            span._.event_actor = m.actor
+            span._.event_target = m.target
+            span._.event_place = m.place
+            span._.event_date = m.date
+            span._.event_quantity = m.quantity
+            span._.event_quantity_what = m.quantity_what
+            span._.event_negated = m.negated
+            span._.event_modality = m.modality
+            span._.event_quote_start = m.quote_start
+            spans.append(span)
+        if self.overwrite or self.spans_key not in doc.spans:
+            doc.spans[self.spans_key] = spans
+        else:
+            doc.spans[self.spans_key].extend(spans)
+
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return events_score(examples, spans_key=self.spans_key, **kwargs)
+
+    # -- serialisation: the lexicons in use
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = util.ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (self.lexicon or default_lexicon()).to_dir(path / "lexicon")
+        srsly.write_json(path / "cfg", {"spans_key": self.spans_key, "overwrite": self.overwrite})
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "EventTagger":
+        path = util.ensure_path(path)
+        if (path / "lexicon").exists():
+            self.lexicon = EventLexicon.from_dir(path / "lexicon")
+        if (path / "cfg").exists():
+            cfg = json.loads((path / "cfg").read_text(encoding="utf-8"))
+            self.spans_key = cfg.get("spans_key", self.spans_key)
+            self.overwrite = cfg.get("overwrite", self.overwrite)
+        return self
