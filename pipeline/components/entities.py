@@ -86,6 +86,8 @@ DETERMINERS = {
     "dessen", "deren", "unser", "unsere", "dieser", "diese", "diesen", "diesem", "jener",
 }
 GENITIVE_LINKS = {"der", "des"}
+#: lower-case words that belong to a name ("von der Leyen", "al-Burhan" is one token)
+NAME_PARTICLES = {"von", "van", "der", "de", "den", "del", "da", "di", "du", "zu", "vom", "al", "bin", "ibn", "la", "le"}
 _ADJ = re.compile(r"^[a-zäöüß][a-zäöüß\-]*(e|en|er|es|em)$")
 #: without POS tags, only these look like adjectives before a role ("sagte" must not)
 _ADJ_GUESS = re.compile(
@@ -344,7 +346,8 @@ def _clean_person(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> tup
     """Token offsets of the name proper: no leading titles, role nouns, articles,
     adjectives or honorifics; no punctuation at the edges."""
     while start < end and (doc[start].text in lexicon.honorifics or doc[start].is_punct
-                           or doc[start].text in DETERMINERS or doc[start].text[:1].islower()
+                           or doc[start].text in DETERMINERS
+                           or (doc[start].text[:1].islower() and doc[start].text not in NAME_PARTICLES)
                            or (lexicon.role_base(doc[start].text) and end - start > 1)):
         start += 1
     while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (".",) or doc[end - 1].is_space):
