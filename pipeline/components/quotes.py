@@ -616,6 +616,11 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
     if overlapping:
         order = {"PER": 0, "ORG": 1}
         m = min(overlapping, key=lambda m: (order.get(m[2], 2), m[0]))
+        if m[2] == "PER" and " " not in m[4]:  # "Scholz" -> an earlier "Olaf Scholz"
+            longer = [x for x in ctx.mentions if x[0] < s and x[2] == "PER"
+                      and x[4].endswith(" " + m[4])]
+            if longer:
+                return longer[-1][4], m[3] if m[3] is not None else longer[-1][3]
         return m[4], m[3]
     low = text.lower()
     is_pron = e - s == 1 and low in SUBJ_PRONOUNS
@@ -687,7 +692,9 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     for k, (s, e) in enumerate(split):
         for i in range(s, e):
             sent_of[i] = k
-    mentions = _mentions(doc) or _pseudo_mentions(doc, lex)
+    mentions = _mentions(doc)
+    if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
+        mentions = sorted(mentions + _pseudo_mentions(doc, lex))
     return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions)
 
 
