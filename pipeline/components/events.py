@@ -78,6 +78,9 @@ SPAN_EXTENSIONS = ("event_type", "event_trigger", "event_actor", "event_target",
 MODALITIES = ("asserted", "planned", "reported", "negated")
 #: types whose count is read from the nearest number when no role carries one
 COUNT_TYPES = {"kill", "injure", "displace", "arrest", "protest", "release"}
+#: types whose grammatical subject is the one affected when there is no object
+#: ("Menschen kamen ums Leben", "Zivilisten flohen")
+UNDERGOER_TYPES = {"kill", "injure", "displace"}
 #: types whose clause after/before a comma is reported content
 SPEECH_TYPES = {"statement", "appeal", "threaten"}
 LOC_LABELS = {"LOC", "GPE"}
@@ -462,6 +465,7 @@ class _Context:
         self.dates = [s for s in doc.spans.get("dates", [])] if "dates" in doc.spans else []
         self.quotes = [s for s in doc.spans.get("quotes", [])] if "quotes" in doc.spans else []
         self.places = self._places()
+        self.number_tokens = _number_tokens(doc)
 
     def _places(self) -> dict[int, tuple[int, str]]:
         """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
@@ -548,7 +552,8 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
                     keep.add(c.i)
                     stack.append(c)
         lo, hi = min(keep), max(keep)
-        toks = [doc[i] for i in range(lo, hi + 1)]
+        nums = _number_tokens(doc)
+        toks = [doc[i] for i in range(lo, hi + 1) if i not in nums or i == head.i]
         while toks and (toks[0].lower_ in ARTICLES or toks[0].pos_ in ("DET", "ADP", "NUM", "PUNCT", "ADV")):
             toks = toks[1:]
         while toks and (toks[-1].pos_ in ("PUNCT", "ADP", "DET", "CCONJ") or toks[-1].is_punct):
@@ -562,7 +567,7 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
         if (p.text[:1].isupper() and p.lower_ not in FUNCTION_WORDS and p.is_alpha) or (
                 p.is_alpha and p.text[:1].islower() and p.lower_ not in ARTICLES and p.lower_ not in FUNCTION_WORDS
                 and p.lower_.endswith(("e", "en", "er", "es", "em")) and lo - 2 >= sent.start
-                and (doc[lo - 2].lower_ in ARTICLES or doc[lo - 2].like_num or doc[lo - 2].text[:1].isupper()
+                and (doc[lo - 2].lower_ in ARTICLES or doc[lo - 2].like_num
                      or doc[lo - 2].lower_ in FUNCTION_WORDS)):
             lo -= 1
         else:
@@ -571,7 +576,14 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
     while hi + 1 < sent.end and doc[hi + 1].text[:1].isupper() and doc[hi + 1].is_alpha \
             and doc[hi + 1].lower_ not in FUNCTION_WORDS and doc[hi + 1].lower_ not in WEEKDAY_WORDS:
         hi += 1
-    return [doc[i] for i in range(lo, hi + 1)]
+    nums = _number_tokens(doc)
+    return [doc[i] for i in range(lo, hi + 1) if i not in nums or i == head.i]
+
+
+def _number_tokens(doc: Doc) -> set[int]:
+    if "numbers" not in doc.spans:
+        return set()
+    return {i for s in doc.spans["numbers"] for i in range(s.start, s.end)}
 
 
 ROLE_SUFFIXES = ("chef", "chefin", "sprecher", "sprecherin", "minister", "ministerin", "präsident",
@@ -627,9 +639,13 @@ def _role_text(head: Token, ctx: _Context) -> str | None:
 
 
 def _conjuncts(tok: Token) -> list[Token]:
+    """``tok`` and the heads coordinated with it (also an "appos" after "und", a frequent
+    misparse of "Scholz und der französische Präsident Macron")."""
     out = [tok]
+    doc = tok.doc
     for c in tok.children:
-        if c.dep_ in ("conj", "cj"):
+        if c.dep_ in ("conj", "cj") or (c.dep_ == "appos" and c.i > tok.i and any(
+                doc[k].lower_ == "und" for k in range(tok.i + 1, c.i))):
             out.extend(_conjuncts(c))
     return out
 
@@ -646,7 +662,11 @@ def _is_passive(tok: Token, sent: Span, parsed: bool) -> bool:
         if tok.tag_ == "VVPP" and any(c.lower_ in WERDEN for c in tok.children):
             return True
         return False
-    if not tok.lower_.startswith(("ge", "ver", "be", "er", "ent")) and not tok.lower_.endswith(("t", "en")):
+    low = tok.lower_
+    participle = low.endswith("t") or low.startswith("ge") or "ge" in low[2:6] and low.endswith("en") or (
+        low.endswith("en") and low in default_lexicon().forms and default_lexicon().forms[low] != low
+        and not low.endswith("ten"))
+    if not participle:
         return False
     start, end = _clause_bounds(sent, tok.i)
     return any(sent.doc[j].lower_ in WERDEN for j in range(start, tok.i))
@@ -667,9 +687,17 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
     if ctx.parsed:
         clause = tok
         subj = [c for c in clause.children if c.dep_ in SUBJ_DEPS]
-        if not subj and tok.dep_ in ("conj", "cj", "xcomp") and tok.head.i != tok.i:
-            subj = [c for c in tok.head.children if c.dep_ in SUBJ_DEPS]
+        up = tok
+        for _ in range(2):  # "Scholz will ... reisen", "wies ... zurück und drohte ..."
+            if subj or up.head.i == up.i or up.head.pos_ not in ("VERB", "AUX"):
+                break
+            up = up.head
+            subj = [c for c in up.children if c.dep_ in SUBJ_DEPS]
         objs = [c for c in clause.children if c.dep_ in OBJ_DEPS and c.lower_ not in ("sich", "es")]
+        if objs and (not subj or all(x.lower_ in ("das", "dies", "es", "dabei") for x in subj)) \
+                and (trig.entry.type in SPEECH_TYPES or subj) and objs[0].pos_ in NOUN_POS:
+            # "Das teilte ein Regierungssprecher mit": the parser's subject is the pronoun
+            subj, objs = objs[:1], objs[1:]
         if not objs:
             objs = [c for c in clause.children if c.dep_ in ("obl", "op", "mo") and c.pos_ in NOUN_POS
                     and any(g.dep_ == "case" and g.lower_ in ("gegen", "auf", "mit", "über") for g in c.children)]
@@ -680,6 +708,8 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
         else:
             actors = [t for s in subj for t in _conjuncts(s)]
             targets = [t for o in objs[:1] for t in _conjuncts(o)]
+            if not targets and trig.entry.type in UNDERGOER_TYPES:  # "14 Menschen kamen ums Leben"
+                actors, targets = [], actors
         return actors, targets
     # no parse: nearest noun left = actor, right = target (swapped for a passive)
     start, end = _clause_bounds(sent, tok.i)
@@ -689,6 +719,8 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
         # verb second: "Das teilte ein Regierungssprecher mit" - the subject follows the verb
         after = _phrase_tokens(right, False)[-1].i + 1
         second = _nearest_np(doc, range(after, sent.end), ctx, skip=trig, skip_pp=True)
+        if second is None and trig.entry.type in UNDERGOER_TYPES:
+            return [], [right]
         return [right], ([second] if second is not None else [])
     if _is_passive(tok, sent, False):
         agent = None
@@ -697,6 +729,8 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
                 agent = _nearest_np(doc, range(j + 1, min(j + 5, sent.end)), ctx, skip=trig)
                 break
         return ([agent] if agent is not None else []), ([left] if left is not None else [])
+    if right is None and left is not None and trig.entry.type in UNDERGOER_TYPES:
+        return [], [left]
     return ([left] if left is not None else []), ([right] if right is not None else [])
 
 
@@ -722,7 +756,7 @@ def _nearest_np(doc: Doc, order: Iterable[int], ctx: _Context, skip: _Trigger,
         if t.i in ctx.by_token and ctx.by_token[t.i].label_ not in LOC_LABELS:
             return t
         if _is_nounish(t, False) and t.lower_ not in WEEKDAY_WORDS and t.lower_ not in FUNCTION_WORDS \
-                and t.i not in ctx.places:
+                and t.i not in ctx.number_tokens:
             if skip_pp and _after_preposition(doc, t):
                 seen.update(x.i for x in _phrase_tokens(t, False))
                 continue
@@ -750,8 +784,19 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
                 targets = _conjuncts(c)
         return actors, targets
     # no parse: "Angriff der Armee auf die Stadt", "Treffen zwischen X und Y"
+    start, _ = _clause_bounds(sent, tok.i)
+    support = ctx.lex.cue("support_verb")
+    for k in range(tok.i - 1, start - 1, -1):  # "Die EU verhängte Sanktionen"
+        v = doc[k]
+        if v.text[:1].islower() and v.is_alpha and support & set(lemma_candidates(v, ctx.lex, noun=False)):
+            np = _nearest_np(doc, range(k - 1, start - 1, -1), ctx, skip=trig, skip_pp=True)
+            if np is None:
+                np = _nearest_np(doc, range(k + 1, tok.i), ctx, skip=trig, skip_pp=True)
+            if np is not None:
+                actors = [np]
+            break
     j = tok.i + 1
-    if j < sent.end and doc[j].lower_ in ("der", "des", "von", "zwischen", "durch"):
+    if not actors and j < sent.end and doc[j].lower_ in ("der", "des", "von", "zwischen", "durch"):
         np = _nearest_np(doc, range(j + 1, min(j + 5, sent.end)), ctx, skip=trig)
         if np is not None:
             actors = [np] + _coordinated(doc, np, sent, ctx, trig)
@@ -798,7 +843,7 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int]) -> st
         if any(p in LOC_PREPS for p in prev):
             cands.append((abs(start - trig.token.i), start, end, name))
     if not cands:
-        return ctx.doc._.dateline_place if Doc.has_extension("dateline_place") else None
+        return _dateline(ctx)
     _, start, end, name = min(cands)
     names = [name]
     j = end
@@ -807,6 +852,10 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int]) -> st
         names.append(n)
         j = e
     return "; ".join(names)
+
+
+def _dateline(ctx: _Context) -> str | None:
+    return ctx.doc._.dateline_place if Doc.has_extension("dateline_place") else None
 
 
 def _date(trig: _Trigger, sent: Span, ctx: _Context) -> str | None:
@@ -863,6 +912,12 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
                     return True
         return False
     start, end = _clause_bounds(sent, tok.i)
+    if trig.entry.kind == "noun":
+        # "kein Treffen", "keine neuen Gespräche"; "ein Treffen wird es nicht geben"
+        if any(doc[j].lower_ in neg for j in range(max(start, tok.i - 3), tok.i)):
+            return True
+        words = {doc[j].lower_ for j in range(start, end)}
+        return bool(words & {"nicht", "nie", "niemals"}) and bool(words & {"geben", "gibt", "stattfinden", "statt"})
     for j in range(start, end):
         t = doc[j]
         if t.lower_ in neg and not (j + 1 < len(doc) and doc[j + 1].lower_ == "nur"):
@@ -980,6 +1035,11 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
             date = _date(trig, sent, ctx)
             heads = targets + actors if trig.entry.type in COUNT_TYPES else actors + targets
             quantity, what = _quantity(trig, sent, ctx, heads)
+            if target is None and what and trig.entry.type in UNDERGOER_TYPES:
+                target = what  # "mindestens 14 Menschen ... ums Leben": the counted are affected
+            if trig.entry.type == "visit" and targets and targets[0].i in ctx.places and \
+                    place == _dateline(ctx):
+                place = ctx.places[targets[0].i][1]
             negated = _negated(trig, sent, ctx)
             modality = _modality(trig, sent, ctx, negated, date, in_speech and not nominal)
             parts = sorted([tok] + list(trig.extra), key=lambda t: t.i)
