@@ -15,26 +15,46 @@ app = typer.Typer(help="Score meldung against gold data (ud, ner, ...).", no_arg
 console = Console()
 
 
+def _fmt(value) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
 def _print(title: str, scores: dict, as_json: bool) -> None:
+    """Scores as indented lines; a dict of plain values prints on one line."""
     if as_json:
         typer.echo(json.dumps(scores, ensure_ascii=False, indent=2, default=str))
         return
-    console.print(f"[bold]{title}[/bold]")
-    for key, value in scores.items():
-        if isinstance(value, dict):
-            console.print(f"  {key}:")
+    console.print(f"[bold]{title}[/bold]", highlight=False)
+
+    def show(key, value, depth: int) -> None:
+        pad = "  " * depth
+        if isinstance(value, dict) and all(not isinstance(v, (dict, list)) for v in value.values()):
+            console.print(f"{pad}{key:<18} " + "  ".join(f"{k} {_fmt(v)}" for k, v in value.items()),
+                          highlight=False, soft_wrap=True)
+        elif isinstance(value, dict):
+            console.print(f"{pad}{key}:", highlight=False)
             for k, v in value.items():
-                console.print(f"    {k:<14} {v:.4f}" if isinstance(v, float) else f"    {k:<14} {v}")
+                show(k, v, depth + 1)
         else:
-            console.print(f"  {key:<16} {value:.4f}" if isinstance(value, float) else f"  {key:<16} {value}")
+            console.print(f"{pad}{key:<18} {_fmt(value)}", highlight=False, soft_wrap=True)
+
+    for key, value in scores.items():
+        show(key, value, 1)
 
 
-def _load(model: Optional[str]):
+def _load(model: Optional[str], *, full_pipe: Optional[str] = None):
+    """The model with the run's tokenizer; with ``full_pipe``, meldung's whole pipeline
+    (as ``meldung run`` uses it) with that pipe added if missing."""
     from ..components.tokenizer import customize_tokenizer
-    from ..nlp import ModelNotFound, load_base
+    from ..nlp import ModelNotFound, load, load_base
 
     try:
-        return customize_tokenizer(load_base(model))  # the run's tokenizer; evaluators add their pipes
+        if full_pipe is None:
+            return customize_tokenizer(load_base(model))  # evaluators add their own pipes
+        nlp = load(model)
+        if full_pipe not in nlp.pipe_names:
+            nlp.add_pipe(full_pipe)
+        return nlp
     except ModelNotFound as error:
         Console(stderr=True).print(f"[bold red]error:[/bold red] {error}")
         raise typer.Exit(code=2)
@@ -95,3 +115,49 @@ def numbers(data: Annotated[Path, typer.Option("--data", exists=True,
     """
     scores = _task("numbers", "evaluate_numbers")(_load(model), data, limit=limit)
     _print(f"Numbers evaluation on {data.name}", scores, as_json)
+
+
+@app.command("quotes")
+def quotes(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
+           top: Annotated[bool, typer.Option(help="Score against top-level gold quotations only.")] = False) -> None:
+    """Quotes: token-overlap P/R/F1 of message, speaker and cue, overall and per type
+    (GermEval 2023 SpkAtt style) on the German news quotation attribution data.
+
+    Example: meldung evaluate quotes --data ../shared/corpora/quotes/german-news-quotation-attribution/dev.jsonl.gz
+    """
+    from ..components import quotes as _  # noqa: F401 - registers the factory
+
+    scores = _task("quotes", "evaluate_quotes")(_load(model, full_pipe="meldung_quotes"), data, limit=limit, top=top)
+    _print(f"Quotes evaluation on {data.name}", scores, as_json)
+
+
+@app.command("entities")
+def entities(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
+             gold_mentions: Annotated[bool, typer.Option(help="Feed the gold mentions instead of the NER's "
+                                                               "(measures the resolution alone).")] = False) -> None:
+    """People (canonical), roles, places (+ country), organisations and demonyms against
+    corpus/_gold/entities.jsonl; with a GermEval TSV: gold mentions that end up in the right table row.
+
+    Example: meldung evaluate entities --data corpus/_gold/entities.jsonl
+    """
+    nlp = _load(model, full_pipe="meldung_entities")
+    if data.suffix == ".tsv":
+        scores = _task("entities", "evaluate_germeval")(nlp, data, limit=limit)
+    else:
+        scores = _task("entities", "evaluate_entities")(nlp, data, limit=limit,
+                                                        gold_mentions=True if gold_mentions else None)
+    _print(f"Entities evaluation on {data.name}", scores, as_json)
+
+
+@app.command("events")
+def events(data: Annotated[Path, typer.Option("--data", exists=True, help="Gold JSON Lines or a DFKI corpus.")],
+           model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False) -> None:
+    """Events: precision/recall (type + sentence) and role accuracy on corpus/_gold/events.jsonl,
+    or trigger detection on SmartData/MobIE event annotations.
+
+    Example: meldung evaluate events --data corpus/_gold/events.jsonl
+    """
+    from ..components import events as _  # noqa: F401 - registers the factory
+
+    scores = _task("events", "evaluate_events")(_load(model, full_pipe="meldung_events"), data, limit=limit)
+    _print(f"Events evaluation on {data.name}", scores, as_json)

@@ -131,3 +131,18 @@ def test_cli_run_on_the_sample_corpus(corpus_dir, gold_documents, tmp_path):
     for table in ("mentions", "numbers", "dates", "quotes"):
         for row in pd.read_parquet(out / table).itertuples():
             assert texts[row.doc_id][row.start:row.end] == row.text
+
+
+@pytest.mark.parametrize("task,data", [("numbers", "corpus/_gold/numbers.jsonl"),
+                                       ("entities", "corpus/_gold/entities.jsonl")])
+def test_cli_evaluate_prints_scores(task, data):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / data
+    args = ["evaluate", task, "--data", str(path), "--model", "blank", "--limit", "3", "--json"]
+    if task == "entities":
+        args.append("--gold-mentions")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores  # a dict of figures
