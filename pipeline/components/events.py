@@ -114,7 +114,7 @@ OBJ_DEPS = {"obj", "iobj", "oa", "da", "dobj"}
 PRT_DEPS = {"compound:prt", "svp", "prt"}
 NOUN_POS = {"NOUN", "PROPN"}
 _VERB_SUFFIXES = ("test", "ten", "tet", "te", "est", "en", "et", "st", "t", "e", "n")
-_NOUN_SUFFIXES = ("en", "er", "es", "n", "e", "s")
+_NOUN_SUFFIXES = ("en", "es", "n", "e", "s")
 _UMLAUT = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
 
 
@@ -189,7 +189,9 @@ class EventLexicon:
         lex.forms = {r[0].lower(): r[1].lower() for r in rows.get("lemmas.tsv", []) if len(r) > 1}
         for r in rows.get("cues.tsv", []):
             lex.cues.setdefault(r[0], set()).add(r[1].lower())
-        lex.not_compounds = {r[0].lower() for r in rows.get("not_compounds.tsv", [])}
+        lex.not_compounds = {r[0].lower() for r in rows.get("not_compounds.tsv", []) if not r[0].startswith("-")}
+        lex.not_compound_endings = tuple(r[0][1:].lower() for r in rows.get("not_compounds.tsv", [])
+                                         if r[0].startswith("-"))
         lex.noun_keys = {k for k, es in lex.entries.items() if any(e.kind == "noun" for e in es)}
         return lex
 
@@ -422,7 +424,8 @@ def _noun_entry(tok: Token, lex: EventLexicon, words: set[str]) -> Entry | None:
         entry = lex.lookup(cand, ("noun",), words)
         if entry is not None:
             return entry
-    if tok.lower_ in lex.not_compounds or tok.lemma_.lower() in lex.not_compounds:
+    if tok.lower_ in lex.not_compounds or tok.lemma_.lower() in lex.not_compounds or (
+            lex.not_compound_endings and tok.lower_.endswith(lex.not_compound_endings)):
         return None
     for cand in cands:  # compounds: Sondergipfel, Parlamentswahl, Nato-Gipfel
         for k in range(3, len(cand) - 2):
@@ -435,6 +438,15 @@ def _noun_entry(tok: Token, lex: EventLexicon, words: set[str]) -> Entry | None:
 
 
 # -- roles
+
+
+def _body_start(doc: Doc) -> int:
+    """First token after a dateline "Berlin (dpa) - " (0 when there is none): the dateline
+    is metadata, its place is used through ``doc._.dateline_place``."""
+    for i, tok in enumerate(doc[:20]):
+        if tok.text in ("-", "–", "—") and i > 0 and doc[i - 1].text == ")":
+            return i + 1
+    return 0
 
 
 def _mention_spans(doc: Doc) -> list[Span]:
@@ -466,6 +478,7 @@ class _Context:
         self.quotes = [s for s in doc.spans.get("quotes", [])] if "quotes" in doc.spans else []
         self.places = self._places()
         self.number_tokens = _number_tokens(doc)
+        self.body_start = _body_start(doc)
 
     def _places(self) -> dict[int, tuple[int, str]]:
         """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
@@ -553,7 +566,7 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
                     stack.append(c)
         lo, hi = min(keep), max(keep)
         nums = _number_tokens(doc)
-        toks = [doc[i] for i in range(lo, hi + 1) if i not in nums or i == head.i]
+        toks = [doc[i] for i in range(lo, hi + 1) if (i not in nums or i == head.i) and not doc[i].is_space]
         while toks and (toks[0].lower_ in ARTICLES or toks[0].pos_ in ("DET", "ADP", "NUM", "PUNCT", "ADV")):
             toks = toks[1:]
         while toks and (toks[-1].pos_ in ("PUNCT", "ADP", "DET", "CCONJ") or toks[-1].is_punct):
@@ -577,7 +590,7 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
             and doc[hi + 1].lower_ not in FUNCTION_WORDS and doc[hi + 1].lower_ not in WEEKDAY_WORDS:
         hi += 1
     nums = _number_tokens(doc)
-    return [doc[i] for i in range(lo, hi + 1) if i not in nums or i == head.i]
+    return [doc[i] for i in range(lo, hi + 1) if (i not in nums or i == head.i) and not doc[i].is_space]
 
 
 def _number_tokens(doc: Doc) -> set[int]:
@@ -622,16 +635,23 @@ def _name_in(toks: list[Token]) -> str | None:
     return None
 
 
+def _usable(mention: Span) -> bool:
+    """A mention short and clean enough to name one party (resolvers on weak pipelines
+    can return "Scholz und der französische Präsident Macron" as one mention)."""
+    return len(mention) <= 6 and not any(t.is_space or t.lower_ in ("und", ",", "oder") for t in mention)
+
+
 def _role_text(head: Token, ctx: _Context) -> str | None:
     """Canonical name, name or phrase of the party headed by ``head``."""
     if head.like_num or head.pos_ == "NUM" or head.lower_ in ("sich", "es", "man"):
         return None
     toks = _phrase_tokens(head, ctx.parsed)
-    if head.i in ctx.by_token:
+    if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
         return _canonical(ctx.by_token[head.i])
     for t in toks:
-        if t.i in ctx.by_token and ctx.by_token[t.i].label_ in ("PER", "ORG"):
-            return _canonical(ctx.by_token[t.i])
+        m = ctx.by_token.get(t.i)
+        if m is not None and m.label_ in ("PER", "ORG") and _usable(m):
+            return _canonical(m)
     name = _name_in(toks)
     if name:
         return name
@@ -747,7 +767,7 @@ def _nearest_np(doc: Doc, order: Iterable[int], ctx: _Context, skip: _Trigger,
     seen: set[int] = set()
     for j in order:
         t = doc[j]
-        if j in seen:
+        if j in seen or j < ctx.body_start or t.is_space:
             continue
         if t.i == skip.token.i or any(t.i == x.i for x in skip.extra):
             continue
@@ -972,12 +992,6 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
         return "planned"
     if not verbal and "geplant" in lowers:
         return "planned"
-    if not verbal and ctx.parsed and tok.head.lemma_.lower() in lex.cue("announce"):
-        return "planned"
-    if not verbal and not ctx.parsed and any(
-            any(c in lex.cue("announce") for c in lemma_candidates(t, lex, noun=False)) for t in clause
-            if t.i < tok.i and t.text[:1].islower()):
-        return "planned"
     future_aux = {"wird", "werden", "werde", "würde", "würden"} & lowers
     is_inf = tok.lower_.endswith("en") and not tok.lower_.startswith("ge") and (
         not ctx.parsed or "VerbForm=Inf" in str(tok.morph) or tok.tag_ in ("VVINF", "VVIZU"))
@@ -1007,10 +1021,15 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
     lex = lexicon or default_lexicon()
     ctx = _Context(doc, lex)
     for sent in _sentences(doc):
+        if sent.end <= ctx.body_start:
+            continue
+        if sent.start < ctx.body_start:
+            sent = doc[ctx.body_start:sent.end]
         triggers = _find_triggers(sent, lex, ctx.parsed)
         speech = _content_ranges(sent, triggers, lex)
         embedders = [t for t in triggers if t.entry.kind != "noun" and (
             t.entry.lemma in lex.cue("embedding"))]
+        announcers = [t for t in triggers if t.entry.kind != "noun" and t.entry.lemma in lex.cue("announce")]
         for trig in triggers:
             tok = trig.token
             in_speech = any(a <= tok.i < b for a, b in speech)
@@ -1042,6 +1061,8 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
                 place = ctx.places[targets[0].i][1]
             negated = _negated(trig, sent, ctx)
             modality = _modality(trig, sent, ctx, negated, date, in_speech and not nominal)
+            if nominal and modality == "asserted" and _embedded(trig, announcers, sent, ctx):
+                modality = "planned"  # "kündigte einen Streik an"
             parts = sorted([tok] + list(trig.extra), key=lambda t: t.i)
             runs: list[list[Token]] = []
             for t in parts:

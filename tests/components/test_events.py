@@ -1,0 +1,336 @@
+"""meldung_events: triggers, roles, negation and modality; blank pipeline (no parser) and,
+where a trained model folder exists, the parsed pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import pipeline.components.events  # noqa: F401 - registers meldung_events
+from pipeline.components.events import (
+    SPAN_EXTENSIONS, EventLexicon, default_lexicon, find_events, lemma_candidates,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "de_meldung"
+MODEL_BEST = sorted(ROOT.glob("models/training/*/model-best/config.cfg"))
+HAS_MODEL = (MODEL / "config.cfg").exists() or bool(MODEL_BEST)
+needs_model = pytest.mark.skipif(not HAS_MODEL, reason="no trained model folder (models/de_meldung or model-best)")
+
+WORKED_EXAMPLE = (
+    "Berlin (dpa) - Bundeskanzler Olaf Scholz und der französische Präsident Emmanuel Macron\n"
+    "kommen am Freitag in Paris zusammen. Das teilte ein Regierungssprecher am\nDienstag mit.\n\n"
+    "Neue Hilfen für die Ukraine\n\n"
+    "Scholz sagte, er erwarte schwierige Gespräche. Frankreich sei „ein\n"
+    "unverzichtbarer Partner“, sagte Regierungssprecher Steffen Hebestreit.\n"
+    "Bei Überschwemmungen in Norditalien kamen am Montag mindestens 14 Menschen\n"
+    "ums Leben, rund 36.000 wurden obdachlos. (dpa/abc)"
+)
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from pipeline.nlp import load
+
+    nlp = load("blank")
+    if "meldung_events" not in nlp.pipe_names:
+        nlp.add_pipe("meldung_events")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def parsed_nlp():
+    if not HAS_MODEL:
+        pytest.skip("no trained model")
+    from pipeline.evaluate.events import load_pipeline
+
+    return load_pipeline()
+
+
+def worked_example(nlp):
+    """DESIGN.md's worked example as a real run reads it (layout blocks, dateline, published)."""
+    from pipeline.ingest import iter_reports
+    from pipeline.run import make_doc
+
+    report = next(iter_reports([str(ROOT / "corpus" / "txt" / "dpa-scholz-macron.txt")]))
+    doc = nlp(make_doc(nlp, report))
+    fields = ("type", "actor", "target", "place", "date", "quantity", "quantity_what")
+    return [tuple(s._.get(f"event_{f}") for f in fields) for s in doc.spans["events"]]
+
+
+def analyse(nlp, text, published="2023-05-23", dateline="Berlin"):
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    doc._.dateline_place = dateline
+    return nlp(doc)
+
+
+def events(nlp, text, *fields, **kwargs):
+    doc = analyse(nlp, text, **kwargs)
+    fields = fields or ("type",)
+    return [tuple(s._.get(f"event_{f}") for f in fields) if len(fields) > 1 else s._.get(f"event_{fields[0]}")
+            for s in doc.spans["events"]]
+
+
+# -- every type of the taxonomy
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Der Minister sagte am Montag, die Lage sei ernst.", "statement"),
+    ("Die Opposition forderte Neuwahlen.", "appeal"),
+    ("Moskau drohte mit Vergeltung.", "threaten"),
+    ("Erdogan und Putin trafen sich in Moskau.", "meet"),
+    ("Außenministerin Annalena Baerbock besuchte Kiew.", "visit"),
+    ("Die Unterhändler verhandelten bis in die Nacht.", "negotiate"),
+    ("Die Präsidenten unterzeichneten ein Abkommen.", "agree"),
+    ("Die Regierung wies die Vorwürfe zurück.", "reject"),
+    ("Die EU sagte der Ukraine weitere Hilfe zu.", "support"),
+    ("Die EU verhängte Sanktionen gegen Russland.", "sanction"),
+    ("Tausende Menschen protestierten in Berlin gegen die Regierung.", "protest"),
+    ("Die Polizei nahm zwei Demonstranten fest.", "arrest"),
+    ("Die Armee griff Stellungen in Idlib an.", "attack"),
+    ("Die türkische Armee tötete 19 syrische Soldaten.", "kill"),
+    ("Mehr als 100 Menschen wurden verletzt.", "injure"),
+    ("Rund eine Million Zivilisten sind vor den Kämpfen geflohen.", "displace"),
+    ("Ein Erdbeben erschütterte den Süden des Landes.", "disaster"),
+    ("Bei der Wahl gewann die Partei 30 Prozent der Stimmen.", "election"),
+    ("Der Minister trat am Montag zurück.", "resign"),
+    ("Der Präsident ernannte einen neuen Regierungschef.", "appoint"),
+    ("Das Gericht verurteilte den Angeklagten.", "court"),
+    ("Die Hamas ließ elf Geiseln frei.", "release"),
+])
+def test_events_each_type(nlp, text, expected):
+    assert expected in events(nlp, text)
+
+
+def test_events_taxonomy_covers_triggers():
+    lex = default_lexicon()
+    assert len(lex.taxonomy) >= 20
+    types = {e.type for entries in lex.entries.values() for e in entries}
+    types |= {e.type for entries in lex.phrases.values() for e in entries}
+    assert types == set(lex.taxonomy)
+
+
+# -- roles
+
+
+@pytest.mark.parametrize("text,expected", [
+    # passive: the "von" agent acts, the subject is acted upon
+    ("Bei dem Angriff wurden 34 Soldaten von der syrischen Armee getötet.",
+     [("attack", None, None, None), ("kill", "Armee", "Soldaten", 34.0)]),
+    ("Die türkische Armee tötete 19 syrische Soldaten.", [("kill", "Armee", "Soldaten", 19.0)]),
+    # coordination
+    ("Erdogan und Putin trafen sich am Donnerstag in Moskau.", [("meet", "Erdogan; Putin", None, None)]),
+    # separable verbs
+    ("Die Polizei nahm zwei Demonstranten fest.", [("arrest", "Polizei", "Demonstranten", 2.0)]),
+    ("Die Hamas ließ elf Geiseln frei.", [("release", "Hamas", "Geiseln", 11.0)]),
+    # the affected are the subject of an intransitive verb
+    ("Rund eine Million Zivilisten sind vor den Kämpfen geflohen.",
+     [("attack", None, None, None), ("displace", None, "Zivilisten", 1e6)]),
+    ("Mehr als 100 Menschen wurden verletzt.", [("injure", None, "Menschen", 100.0)]),
+])
+def test_events_roles(nlp, text, expected):
+    assert events(nlp, text, "type", "actor", "target", "quantity") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # nominal events: genitive actor, support verb subject, "gegen" target
+    ("Nach dem Treffen der beiden Präsidenten gab es keine Erklärung.",
+     [("meet", "Präsidenten", None, False), ("statement", None, None, True)]),
+    ("Die Delegationen führten in Genf Gespräche über eine Waffenruhe.",
+     [("negotiate", "Delegationen", None, False)]),
+    ("Die EU verhängte Sanktionen gegen Russland.", [("sanction", "EU", "Russland", False)]),
+])
+def test_events_nominal(nlp, text, expected):
+    assert events(nlp, text, "type", "actor", "target", "negated") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # support-verb and fixed phrases
+    ("Bei dem Unglück kamen 14 Menschen ums Leben.", [("disaster", "Unglück"), ("kill", "kamen … ums Leben")]),
+    ("Das Hochwasser hat vier Menschen das Leben gekostet.", [("disaster", "Hochwasser"), ("kill", "Leben gekostet")]),
+    ("Die Polizei nahm 17 Aktivisten in Gewahrsam.", [("arrest", "nahm … in Gewahrsam")]),
+    ("Die Behörden brachten 10.000 Menschen in Sicherheit.", [("displace", "brachten … in Sicherheit")]),
+    # a particle changes the verb: "sagte ... zu" is a pledge, not a statement
+    ("Macron sicherte Italien Hilfe zu.", [("support", "sicherte … zu"), ("support", "Hilfe")]),
+    ("Die beiden kommen am Freitag zusammen.", [("meet", "kommen … zusammen")]),
+])
+def test_events_phrases_and_particles(nlp, text, expected):
+    assert events(nlp, text, "type", "trigger") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Putin und Selenskyj werden sich nicht treffen.", [("meet", True, "negated")]),
+    ("Ein Treffen der beiden wird es nicht geben.", [("meet", True, "negated")]),
+    ("Kein Treffen in Sicht.", [("meet", True, "negated")]),
+    ("Die Parteien einigten sich weder auf einen Termin noch auf ein Programm.", [("agree", True, "negated")]),
+    ("Die Armee griff die Stadt an.", [("attack", False, "asserted")]),
+])
+def test_events_negation(nlp, text, expected):
+    assert events(nlp, text, "type", "negated", "modality") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Scholz will am Freitag nach Paris reisen.", [("visit", "planned")]),
+    ("Biden wird im April Irland besuchen.", [("visit", "planned")]),
+    ("Pistorius soll am Donnerstag vereidigt werden.", [("appoint", "planned")]),
+    ("Die Gewerkschaft kündigte einen Streik an.", [("statement", "asserted"), ("protest", "planned")]),
+    ("Der Mann soll drei Menschen getötet haben.", [("kill", "reported")]),
+    ("Dabei seien 19 Soldaten getötet worden, teilte das Ministerium mit.",
+     [("kill", "reported"), ("statement", "asserted")]),
+    ("Die Armee tötete am Montag drei Kämpfer.", [("kill", "asserted")]),
+])
+def test_events_modality(nlp, text, expected):
+    assert events(nlp, text, "type", "modality") == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # an expectation in reported speech is no event; the speaking is
+    ("Scholz sagte, er erwarte schwierige Gespräche.", [("statement", "Scholz")]),
+    ("Erdogan sagte, die Türkei werde auf jeden Angriff antworten.", [("statement", "Erdogan")]),
+    # a demanded event is the target of the demand, not an event of its own
+    ("Die Opposition forderte Neuwahlen.", [("appeal", "Opposition")]),
+])
+def test_events_reported_speech(nlp, text, expected):
+    assert events(nlp, text, "type", "actor") == expected
+
+
+def test_events_worked_example(nlp):
+    """DESIGN.md: meet (Scholz, Macron; Paris; 2023-05-26); kill/disaster (14 Menschen,
+    Norditalien, 2023-05-22)."""
+    got = worked_example(nlp)
+    assert ("meet", "Olaf Scholz; Emmanuel Macron", None, "Paris", "2023-05-26", None, None) in got
+    assert ("kill", None, "Menschen", "Norditalien", "2023-05-22", 14.0, "Menschen") in got
+    assert ("disaster", None, None, "Norditalien", "2023-05-22", None, None) in got
+    statements = [g for g in got if g[0] == "statement"]
+    assert [s[1] for s in statements] == ["Regierungssprecher", "Scholz", "Steffen Hebestreit"]
+    assert not any(g[0] == "negotiate" for g in got)  # "er erwarte schwierige Gespräche"
+
+
+def test_events_place_falls_back_to_dateline(nlp):
+    assert events(nlp, "Die Regierung wies die Vorwürfe zurück.", "place", dateline="Moskau") == ["Moskau"]
+
+
+def test_events_quote_start_links_statement(nlp):
+    from spacy.tokens import Span
+
+    if not Span.has_extension("quote_cue_start"):
+        Span.set_extension("quote_cue_start", default=None)
+    doc = nlp.make_doc("Frankreich sei ein wichtiger Partner, sagte Hebestreit.")
+    doc = nlp.get_pipe("sentencizer")(doc)
+    quote = doc.char_span(0, 36)
+    quote._.quote_cue_start = doc.text.index("sagte")
+    doc.spans["quotes"] = [quote]
+    found = list(find_events(doc))
+    assert [(e.type, e.quote_start) for e in found] == [("statement", 0)]
+
+
+# -- lemma fallback, data, serialisation
+
+
+@pytest.mark.parametrize("form,noun,lemma", [
+    ("trafen", False, "treffen"),
+    ("festgenommen", False, "festnehmen"),
+    ("angegriffen", False, "angreifen"),
+    ("anzugreifen", False, "angreifen"),
+    ("getötet", False, "töten"),
+    ("forderte", False, "fordern"),
+    ("protestierten", False, "protestieren"),
+    ("Anschläge", True, "anschlag"),
+    ("Kämpfen", True, "kampf"),
+    ("Verletzten", True, "verletzte"),
+])
+def test_events_lemma_fallback(form, noun, lemma):
+    from spacy.lang.de import German
+
+    tok = German()(form)[0]
+    assert lemma in lemma_candidates(tok, default_lexicon(), noun=noun)
+
+
+def test_events_compound_nouns(nlp):
+    assert events(nlp, "Beim Nato-Gipfel und nach dem Messerangriff gab es Parlamentswahlen.") == [
+        "meet", "attack", "election"]
+
+
+def test_events_custom_lexicon_and_round_trip(nlp, tmp_path):
+    from pipeline.nlp import load
+
+    data = tmp_path / "data"
+    default_lexicon().to_dir(data)
+    with (data / "triggers.tsv").open("a", encoding="utf-8") as f:
+        f.write("protest\tPlakataktion\tnoun\n")
+    custom = load("blank")
+    pipe = custom.get_pipe("meldung_events") if "meldung_events" in custom.pipe_names else custom.add_pipe("meldung_events")
+    pipe.initialize(data_dir=data)
+    assert events(custom, "Eine Plakataktion fand statt.") == ["protest"]
+    custom.to_disk(tmp_path / "model")
+    import spacy
+
+    again = spacy.load(tmp_path / "model")
+    assert events(again, "Eine Plakataktion fand statt.") == ["protest"]
+
+
+def test_events_unknown_type_in_lexicon_is_an_error(tmp_path):
+    rows = {"taxonomy.tsv": [["meet", "04", "CONSULT", ""]], "triggers.tsv": [["party", "feiern", "verb"]]}
+    with pytest.raises(ValueError, match="party"):
+        EventLexicon.from_rows(rows)
+
+
+def test_events_rows_and_extensions(nlp):
+    from spacy.tokens import Span
+
+    from pipeline.tables.rows import span_rows
+
+    doc = analyse(nlp, "Erdogan und Putin trafen sich am Donnerstag in Moskau.")
+    doc._.doc_id = "x"
+    assert all(Span.has_extension(name) for name in SPAN_EXTENSIONS)
+    rows = span_rows(doc, "events")
+    assert [(r["type"], r["trigger"], r["actor"], r["place"], r["date"], r["negated"]) for r in rows] == [
+        ("meet", "trafen", "Erdogan; Putin", "Moskau", "2023-05-18", False)]
+    assert doc.text[rows[0]["start"]:rows[0]["end"]] == "trafen"
+
+
+# -- evaluation
+
+
+def test_events_evaluation_own_gold(nlp):
+    from pipeline.evaluate.events import evaluate_events
+
+    scores = evaluate_events(nlp, ROOT / "corpus" / "_gold" / "events.jsonl", limit=5)
+    assert scores["n_docs"] == 5 and scores["precision"] >= 0.6 and scores["recall"] >= 0.6
+    assert set(scores["roles"]) == {"actor", "target", "place", "date", "quantity", "quantity_what"}
+
+
+def test_events_gold_is_consistent():
+    reports = {json.loads(line)["id"]: json.loads(line)
+               for line in (ROOT / "corpus" / "events" / "reports.jsonl").read_text("utf-8").splitlines()}
+    gold = [json.loads(line) for line in (ROOT / "corpus" / "_gold" / "events.jsonl").read_text("utf-8").splitlines()]
+    assert len(reports) >= 40
+    assert all(60 <= len(r["text"].split()) <= 150 for r in reports.values())
+    for event in gold:
+        assert reports[event["doc_id"]]["text"][event["start"]:event["end"]] == event["trigger"]
+    counts = {t: sum(e["type"] == t for e in gold) for t in default_lexicon().taxonomy}
+    assert min(counts.values()) >= 3, counts
+
+
+# -- with the trained parser
+
+
+@needs_model
+def test_events_parsed_worked_example(parsed_nlp):
+    got = [(g[0], g[1], g[3], g[4], g[5]) for g in worked_example(parsed_nlp)]
+    assert ("meet", "Olaf Scholz; Emmanuel Macron", "Paris", "2023-05-26", None) in got
+    assert ("kill", None, "Norditalien", "2023-05-22", 14.0) in got
+
+
+@needs_model
+@pytest.mark.parametrize("text,expected", [
+    ("Bei dem Angriff wurden 34 Soldaten von der syrischen Armee getötet.", ("kill", "Armee", "Soldaten")),
+    ("Die Delegationen führten in Genf Gespräche über eine Waffenruhe.", ("negotiate", "Delegationen", None)),
+    ("Die EU verhängte Sanktionen gegen Russland.", ("sanction", "EU", "Russland")),
+    ("Das teilte ein Regierungssprecher am Dienstag mit.", ("statement", "Regierungssprecher", None)),
+])
+def test_events_parsed_roles(parsed_nlp, text, expected):
+    assert expected in events(parsed_nlp, text, "type", "actor", "target")
