@@ -15,7 +15,7 @@ from spacy.language import Language
 
 # importing the component modules registers their factories (also done by the
 # spacy_factories entry points when meldung is installed)
-from .components import dates, entities, numbers, quotes  # noqa: F401
+from .components import dates, entities, events, numbers, quotes  # noqa: F401
 from .components.sentences import add_sentence_rules
 from .components.tokenizer import customize_tokenizer
 
@@ -25,7 +25,8 @@ BUNDLED_MODEL = Path(__file__).resolve().parent.parent / "models" / "de_meldung"
 MODEL_ENV = "MELDUNG_MODEL"
 
 #: meldung's own components, in pipeline order, added after the model's pipes.
-MELDUNG_PIPES: tuple[str, ...] = ("meldung_numbers", "meldung_dates", "meldung_entities", "meldung_quotes")
+MELDUNG_PIPES: tuple[str, ...] = ("meldung_numbers", "meldung_dates", "meldung_entities", "meldung_quotes",
+                                   "meldung_events")
 
 
 class ModelNotFound(RuntimeError):

@@ -162,6 +162,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ("quantity", "float", "how many"),
         ("quantity_what", "string", "of what"),
         ("negated", "bool", "the text says it did not happen"),
+        ("modality", "string", "asserted, planned (wollen, sollen, future), reported, or negated"),
+        ("quote_start", "int", "for a statement event: start offset of its row in quotes"),
     ),
     "errors": _cols(
         DOC_ID,
