@@ -484,7 +484,7 @@ class _Context:
         """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
         out: dict[int, tuple[int, str]] = {}
         for m in self.mentions:
-            if m.label_ in LOC_LABELS:
+            if m.label_ in LOC_LABELS and m.text[:1].isupper():  # not demonyms ("palästinensischen")
                 out[m.start] = (m.end, _canonical(m))
         names = place_names()
         doc = self.doc
@@ -635,6 +635,26 @@ def _name_in(toks: list[Token]) -> str | None:
     return None
 
 
+PRONOUNS = {"sich", "es", "man", "er", "sie", "wir", "ich", "ihr", "das", "dies", "dieser", "diese",
+            "der", "die", "beide", "beiden", "zugleich", "dabei"}
+
+
+def _name_after(tok: Token, have: set[int]) -> list[Token]:
+    """Capitalised non-nouns right after a phrase: the name after a role ("Regierungschef
+    Benjamin Netanjahu") or the surname after a first name ("Christine Lambrecht")."""
+    doc = tok.doc
+    nouns = common_nouns()
+    out = []
+    j = tok.i + 1
+    while j < len(doc) and j not in have and doc[j].text[:1].isupper() and doc[j].is_alpha \
+            and doc[j].text not in nouns and doc[j].lower_ not in FUNCTION_WORDS \
+            and doc[j].lower_ not in WEEKDAY_WORDS and doc[j].pos_ in ("PROPN", "X", "", "NOUN") \
+            and len(out) < 3:
+        out.append(doc[j])
+        j += 1
+    return out
+
+
 def _usable(mention: Span) -> bool:
     """A mention short and clean enough to name one party (resolvers on weak pipelines
     can return "Scholz und der französische Präsident Macron" as one mention)."""
@@ -643,9 +663,10 @@ def _usable(mention: Span) -> bool:
 
 def _role_text(head: Token, ctx: _Context) -> str | None:
     """Canonical name, name or phrase of the party headed by ``head``."""
-    if head.like_num or head.pos_ == "NUM" or head.lower_ in ("sich", "es", "man"):
+    if head.like_num or head.pos_ == "NUM" or head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return None
     toks = _phrase_tokens(head, ctx.parsed)
+    toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks})
     if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
         return _canonical(ctx.by_token[head.i])
     for t in toks:
@@ -718,6 +739,9 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
                 and (trig.entry.type in SPEECH_TYPES or subj) and objs[0].pos_ in NOUN_POS:
             # "Das teilte ein Regierungssprecher mit": the parser's subject is the pronoun
             subj, objs = objs[:1], objs[1:]
+        elif subj and all(x.lower_ in ("das", "dies", "dabei", "zugleich") for x in subj):
+            after = [c for c in tok.children if c.i > tok.i and c.pos_ in NOUN_POS and c.dep_ not in ("obl", "nmod")]
+            subj = after[:1] or subj
         if not objs:
             objs = [c for c in clause.children if c.dep_ in ("obl", "op", "mo") and c.pos_ in NOUN_POS
                     and any(g.dep_ == "case" and g.lower_ in ("gegen", "auf", "mit", "über") for g in c.children)]
@@ -791,9 +815,13 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
     targets: list[Token] = []
     if ctx.parsed:
         head = tok.head
-        if tok.dep_ in OBJ_DEPS | {"obl", "nsubj:pass"} and head.i != tok.i and \
-                head.lemma_.lower() in ctx.lex.cue("support_verb"):
-            actors = [t for c in head.children if c.dep_ in SUBJ_DEPS for t in _conjuncts(c)]
+        cases = {g.lower_ for g in tok.children if g.dep_ == "case"}
+        if head.i != tok.i and head.pos_ not in NOUN_POS and (
+                (tok.dep_ in OBJ_DEPS | {"obl", "nsubj:pass"} and head.lemma_.lower() in ctx.lex.cue("support_verb"))
+                or tok.dep_ in OBJ_DEPS or (tok.dep_ == "obl" and cases & {"zu", "zum", "zur"})):
+            # "führten Gespräche", "verhängte Sanktionen", "ist zu einem Besuch eingetroffen"
+            actors = [t for c in head.children if c.dep_ in SUBJ_DEPS and c.lower_ not in PRONOUNS
+                      for t in _conjuncts(c)]
         for c in tok.children:
             cases = {g.lower_ for g in c.children if g.dep_ == "case"}
             if c.pos_ not in NOUN_POS:
@@ -903,12 +931,19 @@ def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> 
             and not (Span.has_extension("number_unit") and s._.get("number_unit"))]
     if not nums:
         return None, None
+    start, end = _clause_bounds(sent, trig.token.i)
+    before = [s for s in nums if start <= s.start < trig.token.i]
+    nearest = max(before, key=lambda s: s.start) if before else None
     for h in heads:
         phrase = {t.i for t in _phrase_tokens(h, ctx.parsed)} | {h.i}
         for s in nums:
             attached = ctx.parsed and any(t.head.i in phrase for t in s) or s.end in phrase or (
                 s.end < sent.end and doc[s.end].i in phrase) or any(t.i == h.i for t in s)
             if attached or (not ctx.parsed and s.end == min(phrase)):
+                if trig.entry.type in COUNT_TYPES and nearest is not None and nearest.start > s.start \
+                        and not nearest._.get("number_what"):
+                    s = nearest  # "30 Menschen getötet und mehr als 100 verletzt"
+                    return s._.get("number_value"), None
                 what = s._.get("number_what") or (h.text if not h.like_num else None)
                 return s._.get("number_value"), what
     if trig.entry.type in COUNT_TYPES:
@@ -1030,6 +1065,7 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
         embedders = [t for t in triggers if t.entry.kind != "noun" and (
             t.entry.lemma in lex.cue("embedding"))]
         announcers = [t for t in triggers if t.entry.kind != "noun" and t.entry.lemma in lex.cue("announce")]
+        found: list[EventMatch] = []
         for trig in triggers:
             tok = trig.token
             in_speech = any(a <= tok.i < b for a, b in speech)
@@ -1072,8 +1108,13 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
                     runs.append([t])
             text = " … ".join(" ".join(t.text for t in run) for run in runs)
             quote_start = _quote_start(trig, sent, ctx) if trig.entry.type == "statement" else None
-            yield EventMatch(tok.i, tok.i + 1, trig.entry.type, text, actor, target, place, date,
-                             quantity, what, negated, modality, quote_start)
+            found.append(EventMatch(tok.i, tok.i + 1, trig.entry.type, text, actor, target, place, date,
+                                    quantity, what, negated, modality, quote_start))
+        attackers = [e.actor for e in found if e.type == "attack" and e.actor]
+        for e in found:
+            if e.type in ("kill", "injure") and e.actor is None and len(set(attackers)) == 1:
+                e = e._replace(actor=attackers[0])  # "Bei Angriffen der Armee wurden ... getötet"
+            yield e
 
 
 def _embedded(trig: _Trigger, embedders: list[_Trigger], sent: Span, ctx: _Context) -> bool:

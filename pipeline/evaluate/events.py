@@ -11,7 +11,8 @@
   ``recall``, ``f1`` (type + sentence), the same without the type (``untyped_*``),
   per type, and per role over the found events: ``strict`` (same value after case
   folding and dropping articles; quantities equal; ";"-separated lists as sets) and
-  ``lenient`` (every gold part's last word, minus German endings, occurs in the
+  ``lenient`` (every gold part's head word - the last word before a postmodifier such
+  as "von", "der", "mit", else the last word - minus German endings, occurs in the
   prediction; for dates the shorter value is a prefix of the longer). ``negated`` and
   ``modality`` accuracy are over all found events.
 - SmartData v3 (``*.json.gz`` or its folder ``v3_20200302``) and MobIE
@@ -96,8 +97,21 @@ def role_match(role: str, gold, pred) -> tuple[bool, bool]:
     pred_parts = [_norm(x) for x in str(pred).split(";") if x.strip()]
     strict = set(gold_parts) == set(pred_parts)
     pred_stems = {_stem(w) for p in pred_parts for w in p.split()}
-    lenient = all(p and _stem(p.split()[-1]) in pred_stems for p in gold_parts)
+    lenient = all(p and _stem(_head(p)) in pred_stems for p in gold_parts)
     return strict, lenient
+
+
+_POSTMODIFIERS = {"von", "vom", "mit", "für", "der", "des", "gegen", "auf", "über", "an", "aus", "zwischen", "im", "in"}
+
+
+def _head(phrase: str) -> str:
+    """The head word of a normalised German noun phrase: the last word before a
+    postmodifier ("lieferung von kampfpanzern" -> "lieferung"), else the last word."""
+    words = phrase.split()
+    for i, w in enumerate(words):
+        if i > 0 and w in _POSTMODIFIERS:
+            return words[i - 1]
+    return words[-1]
 
 
 def _sentence_of(doc: Doc):
