@@ -411,9 +411,14 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     lex = lexicon or default_lexicon()
     text = doc.text
     narrative = document_type == "narrative"
-    numbers = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
-               for m in _numbers.find_numbers(doc)
-               if m.unit is not None or m.what is not None or m.approx is not None]
+    if "numbers" in doc.spans:  # the numbers pipe ran before: reuse its spans
+        numbers = [(s.start_char, s.end_char) for s in doc.spans["numbers"]
+                   if s._.number_unit is not None or s._.number_what is not None
+                   or s._.number_approx is not None]
+    else:
+        numbers = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
+                   for m in _numbers.find_numbers(doc)
+                   if m.unit is not None or m.what is not None or m.approx is not None]
     ref: date | None = anchor  # the discourse reference date
     ref_prec = "D"
     tense_cache: dict[int, str | None] = {}
