@@ -2,7 +2,9 @@
 
     python models/ner/ablate.py MODEL_DIR [--data dev|test|PATH] [--markdown NAME]
 
-Rows: the model alone; + ``meldung_entity_filter`` (common nouns, lower-case);
+Rows: the model alone; + the common-noun filter alone; + punctuation trimming
+alone; + ``meldung_entity_filter`` (all its rules: trim, common nouns, lower-case,
+letterless, noun-headed hyphen compounds);
 + ``meldung_gazetteer`` (added after the model, only where it found nothing);
 + both (gazetteer, then filter). ``--data dev`` is the GermEval dev split used for
 every choice; ``--data test`` is GermEval 2014 test, for reporting only.
@@ -27,18 +29,28 @@ DATA = {
     "dev": HERE / "corpus" / "germeval_devsplit.conll",
     "test": Path("../shared/corpora/ner/GermEval2014/NER-de-test.tsv"),
 }
+_OFF = {"remove_common_nouns": False, "remove_lowercase": False, "remove_nonalpha": False,
+        "remove_compounds": False, "trim_punct": False}
+#: row -> [(factory, config)]
 LAYERS = {
     "model": [],
-    "+filter": ["meldung_entity_filter"],
-    "+gazetteer": ["meldung_gazetteer"],
-    "+gazetteer+filter": ["meldung_gazetteer", "meldung_entity_filter"],
+    "+nounfilter": [("meldung_entity_filter", {**_OFF, "remove_common_nouns": True})],
+    "+trim": [("meldung_entity_filter", {**_OFF, "trim_punct": True})],
+    "+filter": [("meldung_entity_filter", {})],
+    "+gazetteer": [("meldung_gazetteer", {})],
+    "+gazetteer+filter": [("meldung_gazetteer", {}), ("meldung_entity_filter", {})],
+    # the gazetteer BEFORE the model (the model keeps its entities and predicts around them)
+    "gazetteer-first+filter": [("^meldung_gazetteer", {}), ("meldung_entity_filter", {})],
 }
 
 
-def score(model: Path, data: Path, layers: list[str]) -> dict:
+def score(model: Path, data: Path, layers: list[tuple[str, dict]]) -> dict:
     nlp = spacy.load(model)
-    for name in layers:
-        nlp.add_pipe(name)
+    for name, config in layers:
+        if name.startswith("^"):
+            nlp.add_pipe(name[1:], config=config, first=True)
+        else:
+            nlp.add_pipe(name, config=config)
     return evaluate_ner(nlp, data)
 
 
