@@ -21,9 +21,13 @@
   Disaster -> disaster, Strike -> protest, OrganizationLeadership -> appoint/resign).
   Traffic events (TrafficJam, Obstruction, Delay, CanceledRoute, ...) and company events
   (Acquisition, Merger, Insolvency, Layoffs, SpinOff) have none and are left out. Gold =
-  the ``trigger`` arguments of the mapped events; a predicted event of a mapped type is
-  right when its trigger overlaps a gold trigger of a mapped event of that type. Scores:
-  precision / recall / F1, and per corpus type.
+  the ``trigger`` arguments of the mapped events (for Disaster, which has no trigger, the
+  ``type`` argument: "Hochwasser"); OrganizationLeadership events are person-position-
+  organisation relations without a trigger and so add no gold. A predicted event of a
+  mapped type is right when its trigger overlaps a gold trigger of a mapped event of that
+  type. The corpora annotate an event only with its arguments, so unannotated mentions
+  ("Unfall" in a general remark) count against precision: it is a lower bound.
+  Scores: precision / recall / F1, and recall per corpus type.
 
 It prints nothing. ::
 
@@ -260,7 +264,9 @@ def read_dfki(path: str | Path) -> Iterator[tuple[str, str, list[tuple[int, int,
             if rel["name"] not in DFKI_TYPES:
                 continue
             for arg in _unwrap(rel.get("args")) or []:
-                if arg.get("role") == "trigger":
+                # the anchor: the trigger; Disaster events have none, their disaster-type
+                # argument ("Hochwasser", "Erdbeben") is the word that names the event
+                if arg.get("role") == "trigger" or (rel["name"] == "Disaster" and arg.get("role") == "type"):
                     span = arg["conceptMention"]["span"]
                     triggers.append((span["start"], span["end"], rel["name"]))
         yield d["id"], _unwrap(d.get("text")) or "", triggers
