@@ -344,6 +344,11 @@ def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, par
         for child in tok.children:
             if child.dep_ in PRT_DEPS or (child.tag_ == "PTKVZ" and child.lower_ in lex.cue("particle")):
                 return child
+        # a particle the parser attached elsewhere (or tagged as a preposition): the
+        # clause-final one, with no other full verb in between
+        found = _separated_particle(doc, tok, sent, lex, False) if tok.tag_.startswith("VV") else None
+        if found is not None and not any(t.tag_.startswith("VV") for t in doc[tok.i + 1:found.i]):
+            return found
         return None
     particles = lex.cue("particle")
     for j in range(tok.i + 1, sent.end):
