@@ -946,6 +946,36 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     return None
 
 
+PASSIVE_AUX = frozenset("wird werden wurde wurden worden".split())
+#: subjects that are not sources ("Das beschloss ...", "Ihnen drohen ...")
+NOT_SOURCE = frozenset("das dies es ihnen ihm wikinews was".split())
+
+
+def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int, hi: int
+                 ) -> bool:
+    """Whether "X kritisierte die Entscheidung." is reported speech: the reporting verb heads
+    the main clause in the active voice, and its subject is a source."""
+    doc = ctx.doc
+    verb = doc[v]
+    if any(doc[t].lower_ in PASSIVE_AUX for t in cue) or doc[sp[0]].lower_ in NOT_SOURCE or \
+            doc[sp[1] - 1].lower_ in NOT_SOURCE:
+        return False
+    if any(doc[t].text == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
+        return False  # "(Wikinews berichtete)"
+    lemma = ctx.lex.verbs.get(verb.lower_, (verb.lemma_,))[0]
+    if lemma == "sprechen" and not any(doc[t].lower_ in ("von", "über") for t in range(v + 1, hi)):
+        return False  # "sprach mit seiner Frau", "sprach ein Gebet"
+    if doc.has_annotation("DEP"):
+        head = verb if verb.dep_ in ("ROOT", "root") or verb.dep_ == "conj" and \
+            verb.head.dep_ in ("ROOT", "root") else None
+        if head is None:
+            return False
+        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in head.children):
+            return False
+        return any(c.dep_ == "nsubj" and sp[0] <= c.i < sp[1] for c in head.children)
+    return not any(doc[t].lower_ in PASSIVE_AUX for t in range(lo, hi))
+
+
 def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: bool = True
                    ) -> list[_Found]:
     """Top-level quotations attached to a reporting frame: after („…“, sagte X), before
@@ -1054,7 +1084,8 @@ def _headline(ctx: _Ctx, lo: int, hi: int) -> _Found | None:
 
 
 def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool = True,
-                continuations: bool = True, max_gap: int = 2) -> Iterator[Quote]:
+                continuations: bool = True, max_gap: int = 2, reported: bool = True
+                ) -> Iterator[Quote]:
     """Yield the quotations of a Doc in text order; leave the Doc alone.
 
     Args:
@@ -1135,7 +1166,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         claimed |= set(range(o, c + 1))
     items = sorted(list(by_sent.values()) + found, key=lambda f: f.start)
     # continuations: Konjunktiv sentences without a reporting clause after a quote
-    if continuations and indirect:
+    if (continuations or reported) and indirect:
         covered = set()
         for f in items:
             covered |= {ctx.sent_of[t] for t in range(f.start, f.end)}
@@ -1155,13 +1186,23 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
                 if strength == "speech":
                     sp = _speaker_for_verb(ctx, v, cue, lo, hi, (hi, hi))
                     if sp:
-                        anchor = _Found(lo, hi, "anchor", sp, (), ())
+                        anchor = _Found(lo, hi, "anchor", sp, tuple(cue), (),
+                                        inherited=_reported_ok(ctx, v, cue, sp, lo, hi))
                         break
             if anchor is not None:
+                if reported and anchor.inherited:
+                    s, e = lo, hi
+                    while s < e and doc[s].is_space:
+                        s += 1
+                    while e > s and doc[e - 1].is_space:
+                        e -= 1
+                    anchor = anchor._replace(start=s, end=e, kind="reported", parts=((s, e),),
+                                             cue=(),
+                                             inherited=False)
                 extra.append(anchor)
                 last_k = k
                 continue
-            if last_k is None or k - last_k > max_gap:
+            if not continuations or last_k is None or k - last_k > max_gap:
                 continue
             s, e = lo, hi
             while s < e and (doc[s].is_space or doc[s].is_punct and doc[s].text not in ALL_MARKS):
@@ -1263,14 +1304,16 @@ def make_quotes_scorer() -> Callable:
     requires=["doc.sents"],
     assigns=["doc.spans"] + [f"span._.{n}" for n in SPAN_EXTENSIONS],
     default_config={"spans_key": "quotes", "overwrite": True, "indirect": True,
-                    "continuations": True, "max_gap": 2,
+                    "continuations": True, "max_gap": 2, "reported": True,
                     "scorer": {"@scorers": "meldung.quotes_scorer.v1"}},
     default_score_weights={"spans_quotes_f": 1.0, "spans_quotes_p": 0.0, "spans_quotes_r": 0.0},
 )
 def make_quotes(nlp: Language, name: str, spans_key: str, overwrite: bool, indirect: bool,
-                continuations: bool, max_gap: int, scorer: Callable | None) -> "QuoteTagger":
+                continuations: bool, max_gap: int, reported: bool,
+                scorer: Callable | None) -> "QuoteTagger":
     return QuoteTagger(nlp, name, spans_key=spans_key, overwrite=overwrite, indirect=indirect,
-                       continuations=continuations, max_gap=max_gap, scorer=scorer)
+                       continuations=continuations, max_gap=max_gap, reported=reported,
+                       scorer=scorer)
 
 
 class QuoteTagger(Pipe):
@@ -1278,7 +1321,8 @@ class QuoteTagger(Pipe):
 
     def __init__(self, nlp: Language, name: str = "meldung_quotes", *, spans_key: str = "quotes",
                  overwrite: bool = True, indirect: bool = True, continuations: bool = True,
-                 max_gap: int = 2, scorer: Callable | None = quotes_score) -> None:
+                 max_gap: int = 2, reported: bool = True,
+                 scorer: Callable | None = quotes_score) -> None:
         self.nlp = nlp
         self.name = name
         self.spans_key = spans_key
@@ -1286,13 +1330,15 @@ class QuoteTagger(Pipe):
         self.indirect = indirect
         self.continuations = continuations
         self.max_gap = max_gap
+        self.reported = reported
         self.scorer = scorer
         self.lexicon: QuoteLexicon | None = None
 
     @property
     def cfg(self) -> dict:
         return {"spans_key": self.spans_key, "overwrite": self.overwrite, "indirect": self.indirect,
-                "continuations": self.continuations, "max_gap": self.max_gap}
+                "continuations": self.continuations, "max_gap": self.max_gap,
+                "reported": self.reported}
 
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *,
                    nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
@@ -1301,7 +1347,8 @@ class QuoteTagger(Pipe):
 
     def find(self, doc: Doc) -> list[Quote]:
         return list(find_quotes(doc, self.lexicon or default_lexicon(), indirect=self.indirect,
-                                continuations=self.continuations, max_gap=self.max_gap))
+                                continuations=self.continuations, max_gap=self.max_gap,
+                                reported=self.reported))
 
     def __call__(self, doc: Doc) -> Doc:
         error_handler = self.get_error_handler()

@@ -44,7 +44,7 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 
 PARTS = ("message", "speaker", "cue")
-KIND_TYPE = {"direct": "Direct", "indirect": "Indirect", "mixed": "Indirect"}
+KIND_TYPE = {"direct": "Direct", "indirect": "Indirect", "mixed": "Indirect", "reported": "Reported"}
 
 
 def read_articles(path: str | Path, limit: int | None = None) -> Iterator[dict]:
@@ -280,12 +280,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", action="store_true", help="only top-level (not nested) gold quotes")
     ap.add_argument("--no-indirect", action="store_true", help="direct speech only (ablation)")
     ap.add_argument("--no-continuations", action="store_true", help="ablation")
+    ap.add_argument("--no-reported", action="store_true",
+                    help="ablation: no reported-speech rows (X kritisierte die Entscheidung.)")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
     nlp = load_pipeline(args.model)
     pipe = nlp.get_pipe("meldung_quotes")
     pipe.indirect = not args.no_indirect
     pipe.continuations = not args.no_continuations
+    pipe.reported = not args.no_reported
     result = {"model": args.model or "default"}
     if args.data:
         result["wikinews"] = evaluate_quotes(nlp, args.data, limit=args.limit, top=args.top)

@@ -234,3 +234,21 @@ def test_quotes_with_model_worked_example():
     got = [(s._.quote_kind, s._.quote_speaker_text, s._.quote_cue) for s in doc.spans["quotes"]]
     assert got == [("indirect", "Scholz", "sagte"),
                    ("mixed", "Regierungssprecher Steffen Hebestreit", "sagte")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a reporting verb with an object instead of a content clause: the whole sentence is the
+    # message (as the Wikinews gold marks "Reported" speech), no cue
+    ("Die Opposition kritisierte die Entscheidung der Regierung.",
+     [("reported", "Die Opposition kritisierte die Entscheidung der Regierung.", "Opposition",
+       "Die Opposition", None)]),
+    ("Die Gewerkschaft bezeichnet die Lösung als Irrweg.",
+     [("reported", "Die Gewerkschaft bezeichnet die Lösung als Irrweg.", "Gewerkschaft",
+       "Die Gewerkschaft", None)]),
+    # not reported speech: passive, a non-source subject, "sprechen" without von/über
+    ("Die Entscheidung wurde von der Opposition kritisiert.", []),
+    ("Das beschloss das Gericht nach einer Anhörung.", []),
+    ("Der Minister sprach mit seiner Frau.", []),
+])
+def test_quotes_reported(nlp, text, expected):
+    assert rows(nlp, text) == expected
