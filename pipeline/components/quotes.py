@@ -488,6 +488,22 @@ def _np_before(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
     return span
 
 
+def _np_before_apposition(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
+    """Without a parse: "Der Gouverneur von Oaxaca, Gabino Cué, sagte" and
+    "Kristina Schröder (CDU) sagte": the NP before an apposition or parenthesis."""
+    doc = ctx.doc
+    p = v - 1
+    if p <= lo or doc[p].text not in (",", ")"):
+        return None
+    opener = "," if doc[p].text == "," else "("
+    k = p - 1
+    while k > lo and k > p - 10 and doc[k].text != opener and _appos_token(ctx, doc[k]):
+        k -= 1
+    if k <= lo or doc[k].text != opener or k == p - 1:
+        return None
+    return _np_before(ctx, k, lo)  # the apposition is added by _apposition
+
+
 def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                       message: tuple[int, int]) -> tuple[int, int] | None:
     """The speaker of reporting verb ``v`` in clause ``[lo, hi)`` outside ``message``."""
@@ -521,7 +537,8 @@ def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     clause_start = lo
     if message[1] <= first:
         clause_start = max(lo, message[1])
-    before = _np_before(ctx, first, clause_start)
+    before = _np_before(ctx, first, clause_start) or _np_before_apposition(ctx, first,
+                                                                           clause_start)
     after = _np_after(ctx, last + 1, hi if message[0] <= last else min(hi, message[0]))
     starts_clause = first == clause_start or all(
         doc[t].is_punct or doc[t].text in ALL_MARKS or doc[t].is_space
@@ -837,6 +854,43 @@ def _frame_end(doc: Doc, i: int, hi: int) -> int:
     return k
 
 
+REL_PRONOUNS = frozenset("der die das dem den denen deren dessen welcher welche welches".split())
+
+
+def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
+    """Whether [s, e) after a reporting verb's comma can be its content: not an apposition
+    ("sagte Müller, der Bürgermeister von X") nor a relative clause ("Müller, der seit 2005
+    im Amt ist")."""
+    doc = ctx.doc
+    if all(_appos_token(ctx, doc[t]) for t in range(s, e)):
+        return False
+    if doc[s].lower_ in REL_PRONOUNS and s + 1 < e:
+        nxt = doc[s + 1]
+        if doc[s].morph.get("PronType") == ["Rel"]:
+            return False
+        if not doc[s].pos_ and nxt.text.islower() and not _adj(nxt) and \
+                not is_subjunctive(nxt, ctx.lex):
+            return False
+    return True
+
+
+def _frame_after_content(ctx: _Ctx, lo: int, first: int, s: int, end: int, strength: str) -> bool:
+    """"Die Lage sei ernst, sagte X, ..." - the verb is an inverted frame after its content,
+    so what follows its next comma is not a content clause (unless dass/ob or Konjunktiv)."""
+    doc = ctx.doc
+    p = first - 1
+    while p > lo and doc[p].is_space:
+        p -= 1
+    if p <= lo or doc[p].text != "," or doc[s].lower_ in CONTENT_START:
+        return False
+    b = lo
+    while b < p and (doc[b].is_punct or doc[b].is_space):
+        b += 1
+    if p - b < 3 or not _has_subjunctive(ctx, b, p):
+        return False
+    return not _has_subjunctive(ctx, s, end)
+
+
 def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     """Indirect speech in the sentence [lo, hi): a reporting verb with its content clause,
     or a source phrase; None if there is none."""
@@ -861,13 +915,19 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
             while s < end and doc[s].is_space:
                 s += 1
             if s < end and doc[s].lower_ not in NOT_CONTENT and not ctx.in_quote[s - 1] and \
-                    not _cue_at(ctx, s, s, end):
+                    not _cue_at(ctx, s, s, end) and _is_clause(ctx, s, end) and \
+                    not _frame_after_content(ctx, lo, first, s, end, strength):
                 content_ok = doc[s].lower_ in CONTENT_START or doc[k].text == ":" or \
                     _has_subjunctive(ctx, s, end)
                 if strength == "speech" and not content_ok:
                     content_ok = doc[s].lower_ not in ("welche", "welcher", "was", "wo")
                 if content_ok and not any(t in claimed for t in range(s, end)):
                     speaker = _speaker_for_verb(ctx, v, cue, lo, k, (s, end))
+                    w = next((t for t in range(first - 1, max(lo, first - 10) - 1, -1)
+                              if doc[t].lower_ == "wie"), None)
+                    if w is not None and (w == lo or doc[w - 1].text == ",") and all(
+                            doc[t].text not in (",", ".") for t in range(w, first)):
+                        cue = [w, *cue]  # "Wie die Polizei mitteilte, ..." (the gold's cue)
                     ms, me = _trim(doc, s, end)
                     if me > ms:
                         return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
@@ -1237,7 +1297,23 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             continue
         if f.speaker is not None:
             s, e = f.speaker
+            while e - s > 1 and doc[s].lower_ in LEADING_NOT_SPEAKER:
+                s += 1  # "Wie die Polizei mitteilte"
             canonical, entity = _resolve(ctx, s, e)
+            e2 = _apposition(ctx, s, e, f)
+            if e2 > e and not any(m[2] == "PER" and m[0] < e and m[1] > s for m in ctx.mentions):
+                names = [(m[0], m[1]) for m in ctx.mentions
+                         if m[2] == "PER" and m[0] >= e and m[1] <= e2]
+                if not names and doc[e].text == ",":  # a bare name: ", Gabino Cué,"
+                    k = e + 1
+                    while k < e2 and _cap(doc[k]) and not ctx.lex.is_role(doc[k].text) and \
+                            doc[k].lower_ not in DETS:
+                        k += 1
+                    if k > e + 1 and (k == e2 or doc[k].text in (",", "(")):
+                        names = [(e + 1, k)]
+                if names:  # "Der Gouverneur von Oaxaca, Gabino Cué, sagte"
+                    canonical, entity = _resolve(ctx, names[0][0], names[0][1])
+            e = e2
             if canonical is None and prev is not None and e - s == 1 and \
                     doc[s].lower_ in ("er", "sie") and prev.speaker:
                 canonical, entity = prev.speaker, prev.speaker_entity
@@ -1259,6 +1335,61 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
                   parts, cue_parts, literal)
         yield q
         prev, prev_k = q, ctx.sent_of[f.end - 1]
+
+
+#: words that start a reporting clause but not its speaker ("Wie die Polizei mitteilte")
+LEADING_NOT_SPEAKER = frozenset({"wie", "so", "und", "auch", "doch", "aber", "denn"})
+#: lower-case words allowed in an apposition besides articles, prepositions and adjectives
+APPOS_WORDS = frozenset({"und", "sowie", "für", "a.", "d.", "außer", "seines", "ihres"})
+
+
+def _apposition(ctx: _Ctx, s: int, e: int, f: _Found) -> int:
+    """End of a speaker NP with its apposition or parenthesis: "Marcelo Ebrard, der
+    Bürgermeister von Mexiko-Stadt(,)", "Der Gouverneur von Oaxaca, Gabino Cué,",
+    "Kristina Schröder (CDU)" - as the Wikinews gold marks speakers. The apposition ends at a
+    comma, the cue or the sentence end; it has no verb and no part of the message or cue."""
+    doc = ctx.doc
+    lo, hi = ctx.sents[ctx.sent_of[s]]
+    taken = set(f.cue)
+    for a, b in (f.parts or ((f.start, f.end),)):
+        if f.kind != "reported":
+            taken.update(range(a, b))
+    limit = min(hi, e + 16)
+    for _ in range(2):
+        if e < limit and doc[e].text == "(":
+            c = next((t for t in range(e + 1, min(limit, e + 8)) if doc[t].text == ")"), None)
+            if c is None or any(t in taken for t in range(e, c + 1)):
+                return e
+            e = c + 1
+            continue
+        if e + 1 < limit and doc[e].text == ",":
+            k = e + 1
+            while k < limit and doc[k].text not in (",", ".", ";", ":", "(", ")", "–") and \
+                    k not in taken and _appos_token(ctx, doc[k]):
+                k += 1
+            if k == e + 1 or not (k >= hi or doc[k].text in (",", ".", "(") or k in taken or
+                                  doc[k].text == "–"):
+                return e
+            if k < hi and doc[k].text == "," and k + 1 < hi and k + 1 not in taken and \
+                    not _cue_at(ctx, k + 1, lo, hi) and f.kind != "reported" and \
+                    not (f.start > k):
+                return e  # ", der Bürgermeister, X ..." is a list, not an apposition
+            if not any(_cap(doc[t]) for t in range(e + 1, k)):
+                return e
+            e = k
+            continue
+        break
+    return e
+
+
+def _appos_token(ctx: _Ctx, tok: Token) -> bool:
+    low = tok.lower_
+    if tok.text in ALL_MARKS or _cap(tok) and low not in AUX_WORDS and (
+            not tok.pos_ or tok.pos_ in ("PROPN", "NOUN", "X", "ADJ", "NUM", "DET")):
+        return True
+    if tok.pos_ in ("VERB", "AUX") or low in AUX_WORDS or low in ctx.lex.verbs:
+        return False
+    return low in DETS or low in PREPS or low in APPOS_WORDS or tok.like_num or _adj(tok)
 
 
 # -- the spaCy component

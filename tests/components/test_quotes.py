@@ -252,3 +252,24 @@ def test_quotes_with_model_worked_example():
 ])
 def test_quotes_reported(nlp, text, expected):
     assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # the speaker takes its apposition and parenthesis (as the Wikinews gold marks speakers)
+    ("Die Lage sei ernst, sagte Marcelo Ebrard, der Bürgermeister von Mexiko-Stadt.",
+     [("indirect", "Die Lage sei ernst", "Marcelo Ebrard",
+       "Marcelo Ebrard, der Bürgermeister von Mexiko-Stadt", "sagte")]),
+    ("Der Gouverneur des Bundesstaates, Gabino Cué, sagte, die Lage sei ernst.",
+     [("indirect", "die Lage sei ernst", "Gabino Cué",
+       "Der Gouverneur des Bundesstaates, Gabino Cué", "sagte")]),
+    ("Ministerin Kristina Schröder (CDU) sagte, die Lage sei ernst.",
+     [("indirect", "die Lage sei ernst", "Kristina Schröder",
+       "Ministerin Kristina Schröder (CDU)", "sagte")]),
+    # a relative clause is not an apposition; "wie" is not part of the speaker
+    ("Die Lage sei ernst, sagte Müller, der seit 2005 im Amt ist.",
+     [("indirect", "Die Lage sei ernst", "Müller", "Müller", "sagte")]),
+    ("Wie die Polizei mitteilte, wurden zwei Menschen verletzt.",
+     [("indirect", "wurden zwei Menschen verletzt", "Polizei", "die Polizei", "Wie mitteilte")]),
+])
+def test_quotes_speaker_apposition(nlp, text, expected):
+    assert rows(nlp, text) == expected
