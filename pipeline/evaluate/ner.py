@@ -6,7 +6,7 @@ tag), runs the pipeline on the gold tokens and returns exact-span micro
 precision / recall / F1 and the same per label. It prints nothing.
 
     python -m pipeline.evaluate.ner --data ../shared/corpora/ner/GermEval2014/NER-de-test.tsv \
-        [--model PATH] [--limit N]
+        [--model PATH] [--limit N] [--rules none|after|first]
 
 It does not score nested (inner) GermEval entities, nor partial matches.
 """
@@ -179,6 +179,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fmt", default="auto", choices=["auto", "germeval", "conll"])
     ap.add_argument("--limit", type=int, default=None, help="first N sentences only")
     ap.add_argument("--exclude", default="", help="comma-separated pipes to disable")
+    ap.add_argument("--rules", default="none", choices=["none", "after", "first"],
+                    help="add meldung_gazetteer (after the model, or first) and meldung_entity_filter")
     args = ap.parse_args(argv)
     if args.model:
         nlp = spacy.load(args.model, exclude=[p for p in args.exclude.split(",") if p])
@@ -186,6 +188,13 @@ def main(argv: list[str] | None = None) -> None:
         from pipeline.nlp import load
 
         nlp = load()
+    if args.rules != "none":
+        import pipeline.components.entity_ruler  # noqa: F401  (registers the factories)
+
+        if "meldung_gazetteer" not in nlp.pipe_names:
+            nlp.add_pipe("meldung_gazetteer", first=args.rules == "first")
+        if "meldung_entity_filter" not in nlp.pipe_names:
+            nlp.add_pipe("meldung_entity_filter")
     print(format_table(evaluate_ner(nlp, args.data, fmt=args.fmt, limit=args.limit)))
 
 
