@@ -427,14 +427,16 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
     k = core(j)
     if k == j:
         return None
-    for _ in range(2):
-        if k < hi and doc[k].lower_ in ("des", "der", "von", "vom"):
-            nxt = core(k + 1 if doc[k].lower_ in ("von", "vom") else k)
-            if doc[k].lower_ in ("des", "der"):
-                nxt = core(k)
-            if nxt > k + 1 or (nxt > k and doc[k].lower_ in ("des", "der")):
+    for _ in range(3):
+        low = doc[k].lower_ if k < hi else ""
+        if low in ("des", "der", "eines", "einer", "von", "vom"):
+            nxt = core(k + 1 if low in ("von", "vom") else k)
+            if nxt > k + 1:
                 k = nxt
                 continue
+        elif low.endswith("er") and _adj(doc[k]) and k + 1 < hi and _cap_noun(doc[k + 1]):
+            k = core(k)  # a genitive without article: "Meinung politischer Beobachter"
+            continue
         break
     return j, k
 
@@ -449,7 +451,8 @@ def _cap_noun(tok: Token, first: bool = False) -> bool:
     if not _cap(tok) or tok.text in ALL_MARKS:
         return False
     if tok.pos_:
-        return tok.pos_ in ("PROPN", "NOUN", "X", "ADJ", "NUM") or (first and tok.pos_ == "DET")
+        return tok.pos_ in ("PROPN", "NOUN", "X", "ADJ", "NUM") or (first and tok.pos_ == "DET") \
+            or (tok.pos_ == "DET" and tok.lower_ not in DETS)  # "The Jakarta Post"
     return tok.lower_ not in PREPS and tok.lower_ not in NP_STOP and tok.lower_ not in AUX_WORDS
 
 
@@ -788,7 +791,7 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
             if np is None:
                 i += 1
                 continue
-            out.append(([i], np, (i, np[1])))
+            out.append(([i], np, (i, _apposition_end(ctx, np[1], lo, hi, frozenset(), True))))
             i = np[1]
             continue
         if where == "possessive":  # "ihrer Meinung nach"
@@ -821,7 +824,7 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
             if words[0] == "laut" and i > lo and doc[i - 1].text[:1].islower() and \
                     doc[i - 1].pos_ == "AUX":
                 pass
-            frame = (i, np[1])
+            frame = (i, _apposition_end(ctx, np[1], lo, hi, frozenset(), list_ok=True))
             out.append((cue, np, frame))
             i = np[1]
         elif where == "before":  # "X zufolge"
@@ -1348,12 +1351,19 @@ def _apposition(ctx: _Ctx, s: int, e: int, f: _Found) -> int:
     Bürgermeister von Mexiko-Stadt(,)", "Der Gouverneur von Oaxaca, Gabino Cué,",
     "Kristina Schröder (CDU)" - as the Wikinews gold marks speakers. The apposition ends at a
     comma, the cue or the sentence end; it has no verb and no part of the message or cue."""
-    doc = ctx.doc
     lo, hi = ctx.sents[ctx.sent_of[s]]
     taken = set(f.cue)
     for a, b in (f.parts or ((f.start, f.end),)):
         if f.kind != "reported":
             taken.update(range(a, b))
+    return _apposition_end(ctx, e, lo, hi, taken, list_ok=f.kind == "reported" or f.start > e)
+
+
+def _apposition_end(ctx: _Ctx, e: int, lo: int, hi: int, taken: set[int] | frozenset[int],
+                    list_ok: bool = False) -> int:
+    """End of the apposition(s) or parenthesis after an NP ending at e (else e); with
+    ``list_ok`` the apposition may be followed by a comma and more of the clause."""
+    doc = ctx.doc
     limit = min(hi, e + 16)
     for _ in range(2):
         if e < limit and doc[e].text == "(":
@@ -1371,8 +1381,7 @@ def _apposition(ctx: _Ctx, s: int, e: int, f: _Found) -> int:
                                   doc[k].text == "–"):
                 return e
             if k < hi and doc[k].text == "," and k + 1 < hi and k + 1 not in taken and \
-                    not _cue_at(ctx, k + 1, lo, hi) and f.kind != "reported" and \
-                    not (f.start > k):
+                    not _cue_at(ctx, k + 1, lo, hi) and not list_ok:
                 return e  # ", der Bürgermeister, X ..." is a list, not an apposition
             if not any(_cap(doc[t]) for t in range(e + 1, k)):
                 return e

@@ -273,3 +273,17 @@ def test_quotes_reported(nlp, text, expected):
 ])
 def test_quotes_speaker_apposition(nlp, text, expected):
     assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # source phrases: the speaker with its apposition and genitive attachments, out of the message
+    ("Nach Angaben von Kristján Loftsson, einem Manager der Firma, wurde eine Besatzung "
+     "zusammengestellt.",
+     [("indirect", "wurde eine Besatzung zusammengestellt", "Kristján Loftsson",
+       "Angaben von Kristján Loftsson, einem Manager der Firma", "Nach")]),
+    ("Nach Meinung politischer Beobachter ist die Lage ernst.",
+     [("indirect", "ist die Lage ernst", "Beobachter", "Meinung politischer Beobachter",
+       "Nach")]),
+])
+def test_quotes_source_phrase_speaker(nlp, text, expected):
+    assert rows(nlp, text) == expected
