@@ -60,6 +60,19 @@ SILVER_SOURCES = [
 LOOKUP_SOURCE = {"name": "spacy-lookups-data 1.0.5, de_lemma_lookup", "url": "https://github.com/explosion/spacy-lookups-data", "license": "MIT (package)"}
 
 
+def relative_paths(config_path: Path) -> None:
+    """Write the [paths] of the saved config relative to the repository (no machine paths)."""
+    from thinc.api import Config
+
+    config = Config().from_disk(config_path, interpolate=False)
+    for key, value in config["paths"].items():
+        if isinstance(value, str) and value:
+            path = Path(value)
+            if path.is_absolute():
+                config["paths"][key] = path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
+    config.to_disk(config_path)
+
+
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -117,6 +130,7 @@ def assemble(
     tmp = Path(tempfile.mkdtemp(prefix=".de_meldung.", dir=out.parent))
     try:
         nlp.to_disk(tmp)
+        relative_paths(tmp / "config.cfg")
         size = folder_size(tmp)
         if size > MAX_BYTES:
             raise SystemExit(f"assembled model is {size / 1e6:.1f} MB, over the 30 MB limit")

@@ -46,8 +46,9 @@ from xml.etree import ElementTree
 
 MODELS = Path(__file__).resolve().parent
 REPO = MODELS.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+for _path in (REPO, MODELS):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
 CONFIGS = MODELS / "configs"
 CORPUS = MODELS / "corpus"  # gitignored
@@ -70,7 +71,7 @@ VARIANTS: dict[str, dict] = {
     "pretrain": {
         "config": "ud.cfg",
         "train": "train.spacy",
-        "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain" / "model-last.bin")},
+        "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain_tok2vec" / "model-last.bin")},
     },
     "wide": {
         "config": "ud.cfg",
@@ -88,7 +89,7 @@ VARIANTS: dict[str, dict] = {
     "silver_pretrain": {
         "config": "ud.cfg",
         "train": "train_silver.spacy",
-        "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain" / "model-last.bin")},
+        "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain_tok2vec" / "model-last.bin")},
     },
 }
 
@@ -323,7 +324,7 @@ def pretrain(corpora: Path, *, max_epochs: int = 2) -> Path:
     raw = CORPUS / "raw.jsonl"
     if not raw.exists():
         pretrain_text(corpora)
-    out = TRAINING / "pretrain"
+    out = TRAINING / "pretrain_tok2vec"
     out.mkdir(parents=True, exist_ok=True)
     config = load_config(
         CONFIGS / "ud.cfg",
@@ -383,7 +384,7 @@ def evaluate(variant: str, corpora: Path, *, model: Path | None = None, lemmatiz
         add_pos_rules(nlp, tag_to_pos_map())
     add_sentence_rules(nlp)
     scores = evaluate_ud(nlp, corpora / GSD_TEST)
-    dev = evaluate_ud(nlp, CORPUS / "dev.conllu", raw_sentences=False) if (CORPUS / "dev.conllu").exists() else None
+    dev = evaluate_ud(nlp, CORPUS / "dev.conllu") if (CORPUS / "dev.conllu").exists() else None
     result = {"variant": variant + ("+pos_from_tag" if pos_rules else ""), "lemmatizer": lemmatizer or "edit_tree", "model": str(model.relative_to(REPO)) if model.is_relative_to(REPO) else str(model), "gsd_test": scores, "heldout_dev": dev}
     RESULTS.mkdir(exist_ok=True)
     name = variant if not lemmatizer else f"{variant}.lemma-{lemmatizer}"
@@ -511,8 +512,11 @@ def main(argv: list[str] | None = None) -> int:
         for variant in VARIANTS:
             train(variant)
             evaluate(variant, corpora)
-        for kind in ("lookup", "edit_tree+lookup"):
-            evaluate("baseline", corpora, lemmatizer=kind)
+            for kind in ("lookup", "edit_tree+lookup"):
+                evaluate(variant, corpora, lemmatizer=kind)
+        from assemble import CHOSEN_LEMMATIZER, CHOSEN_VARIANT, assemble
+
+        assemble(TRAINING / CHOSEN_VARIANT / "model-best", lemmatizer=CHOSEN_LEMMATIZER, variant=CHOSEN_VARIANT)
     return 0
 
 
