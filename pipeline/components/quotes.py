@@ -146,6 +146,8 @@ class QuoteLexicon:
     texts: dict[str, str] = field(default_factory=dict)
 
     source_nouns: set[str] = field(default_factory=set)
+    #: form (lower case) -> every particle verb it is a form of ("gab": angeben, zugeben, ...)
+    particle_verbs: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt")
 
@@ -173,6 +175,9 @@ class QuoteLexicon:
                 forms |= {base}
             for form in forms:
                 lex.verbs.setdefault(form.lower(), (lemma, strength, particle))
+                if particle:  # "gab" is angeben, bekanntgeben, zugeben: all are tried
+                    lex.particle_verbs.setdefault(form.lower(), []).append(
+                        (lemma, strength, particle))
                 if particle:  # joined forms: mitteilte, mitgeteilt, mitzuteilen
                     lex.verbs.setdefault((particle + form).lower(), (lemma, strength, ""))
             if particle:
@@ -356,6 +361,11 @@ class _Ctx:
     mentions: list[tuple[int, int, str, int | None, str]]  # start, end, label, entity, canonical
 
 
+#: pronominal adverbs announcing a content clause ("darauf hinweisen, dass")
+CORRELATES = frozenset("darauf davon dazu daran darüber dafür davor damit dagegen darum "
+                       "daraufhin".split())
+
+
 def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None:
     """If token i is a reporting verb, the cue's token indices and its strength."""
     tok = ctx.doc[i]
@@ -372,18 +382,33 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
         return None
     lemma, strength, particle = entry
     cue = [i]
-    if particle and i > lo and ctx.doc[i - 1].lower_ == particle:  # "wie ... bekannt gab"
-        cue.insert(0, i - 1)
-    elif particle:  # "teilte ... mit": the particle later in the clause
-        j = i + 1
-        while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
-            low = ctx.doc[j].lower_
-            if low == particle or (low.startswith("dar") and low.endswith(particle)):
-                cue.append(j)
+    if particle:
+        for lemma, strength, particle in ctx.lex.particle_verbs.get(tok.lower_, [entry]):
+            if i > lo and ctx.doc[i - 1].lower_ == particle:  # "wie ... bekannt gab"
+                cue.insert(0, i - 1)
                 break
-            j += 1
+            # "teilte ... mit": the particle later in the clause
+            j = i + 1
+            while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
+                low = ctx.doc[j].lower_
+                if low == particle or (low.startswith("dar") and low.endswith(particle)):
+                    cue.append(j)
+                    break
+                j += 1
+            if len(cue) > 1:
+                break
         if len(cue) == 1:
             return None
+    # a correlate before the content clause belongs to the cue ("wies darauf hin, dass",
+    # "geht davon aus, dass", "warnte davor, ...")
+    j = i + 1
+    while j < min(hi, i + 8) and ctx.doc[j].text not in (",", ".", ":", ";") and \
+            not ctx.in_quote[j]:
+        if ctx.doc[j].lower_ in CORRELATES and j not in cue:
+            cue.append(j)
+            cue.sort()
+            break
+        j += 1
     # auxiliaries right before ("hat ... erklärt", "hatte erklärt")
     if i > lo and ctx.doc[i - 1].lower_ in ("hat", "hatte", "haben", "hatten", "habe", "hätte",
                                              "wurde", "wird", "ist", "war"):
