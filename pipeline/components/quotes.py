@@ -247,8 +247,14 @@ def is_subjunctive(token: Token, lexicon: QuoteLexicon | None = None) -> bool:
     if low in lex.konjunktiv:
         return True
     if token.i > 0 and token.text.islower() and low.endswith("e") and len(low) > 3 \
-            and low not in FUNCTION_E and token.doc[token.i - 1].lower_ in ("er", "sie", "es", "man"):
-        if token.pos_ in ("", "VERB", "AUX"):
+            and low not in FUNCTION_E and token.pos_ in ("", "VERB", "AUX") \
+            and token.morph.get("Tense") != ["Past"]:
+        if token.doc[token.i - 1].lower_ in ("er", "sie", "es", "man"):
+            return True
+        # "China übertreibe die Gefahr": a singular noun subject and a verb in -e
+        if token.pos_ and not low.endswith("te") and any(
+                c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") and
+                c.morph.get("Number") != ["Plur"] for c in token.children):
             return True
     return False
 
@@ -919,6 +925,43 @@ def _frame_after_content(ctx: _Ctx, lo: int, first: int, s: int, end: int, stren
     return not _has_subjunctive(ctx, s, end)
 
 
+MAIN_DEPS = ("ROOT", "root")
+WINDOW = 18
+
+
+def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
+    """The Konjunktiv verb of a sentence's main clause (a continuation of reported speech):
+    with a parse, the root or its auxiliary, copula or coordinated verb, anywhere in the
+    sentence; without one, a Konjunktiv form among the first 18 tokens."""
+    doc = ctx.doc
+    parsed = doc.has_annotation("DEP")
+    for t in range(s, e if parsed else min(e, s + 18)):
+        tok = doc[t]
+        if ctx.in_quote[t] or not is_subjunctive(tok, ctx.lex):
+            continue
+        if not parsed or t < s + WINDOW:
+            return t
+        head = tok.head if tok.dep_ in ("aux", "aux:pass", "cop") else tok
+        if head.dep_ == "conj":
+            head = head.head
+        if head.dep_ in MAIN_DEPS:
+            return t
+    return None
+
+
+def _segments(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
+    """A sentence split at semicolons outside quotation marks: each part can report its own
+    source ("Laut Polizei ist er 24; demnach wäre er ...")."""
+    doc = ctx.doc
+    out, start = [], lo
+    for t in range(lo, hi):
+        if doc[t].text == ";" and not ctx.in_quote[t] and t - start >= 3 and hi - t > 3:
+            out.append((start, t))
+            start = t + 1
+    out.append((start, hi))
+    return out
+
+
 def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     """Indirect speech in the sentence [lo, hi): a reporting verb with its content clause,
     or a source phrase; None if there is none."""
@@ -1213,23 +1256,24 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             in_marks[t] = True
     ctx.in_quote = in_marks
     head_blocks = {b for b, (_, _, label) in enumerate(ctx.blocks) if label in HEAD_LABELS}
-    by_sent: dict[int, _Found] = {}
+    by_sent: list[_Found] = []
     for k, (lo, hi) in enumerate(ctx.sents):
         if ctx.block_of[lo] in head_blocks:
             h = _headline(ctx, lo, hi)
             if h and not any(t in claimed for t in range(h.start, h.end)):
-                by_sent[k] = h
+                by_sent.append(h)
             continue
         if not indirect:
             continue
-        f = _indirect(ctx, lo, hi, claimed)
-        if f is None:
-            continue
-        lit = tuple((o, c + 1) for o, c, _ in open_marks if f.start <= o and c < f.end)
-        if lit:
-            f = f._replace(kind="mixed", literal=lit)
-        by_sent[k] = f
-        claimed |= set(range(f.start, f.end))
+        for seg_lo, seg_hi in _segments(ctx, lo, hi):
+            f = _indirect(ctx, seg_lo, seg_hi, claimed)
+            if f is None:
+                continue
+            lit = tuple((o, c + 1) for o, c, _ in open_marks if f.start <= o and c < f.end)
+            if lit:
+                f = f._replace(kind="mixed", literal=lit)
+            by_sent.append(f)
+            claimed |= set(range(f.start, f.end))
     # the rest of the quotation marks: whole-sentence quotes, phrases in a cue sentence
     for o, c, closed in open_marks:
         if o in claimed:
@@ -1252,7 +1296,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         else:
             continue
         claimed |= set(range(o, c + 1))
-    items = sorted(list(by_sent.values()) + found, key=lambda f: f.start)
+    items = sorted(by_sent + found, key=lambda f: f.start)
     # continuations: Konjunktiv sentences without a reporting clause after a quote
     if (continuations or reported) and indirect:
         covered = set()
@@ -1300,9 +1344,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             if e - s < 3 or any(in_marks[t] for t in range(s, e) if doc[t].text in ALL_MARKS and
                                 t == s):
                 continue
-            # the first finite verb of the sentence in Konjunktiv
-            head = next((t for t in range(s, min(e, s + 12)) if is_subjunctive(doc[t], lex)
-                         and not in_marks[t]), None)
+            head = _main_subjunctive(ctx, s, e)
             if head is None or doc[s].lower_ in ("wenn", "falls", "ob", "als"):
                 continue
             lit = tuple((o, c + 1) for o, c, _ in open_marks if s <= o and c < e)

@@ -111,6 +111,12 @@ def test_quotes_forms(nlp, text, expected):
      "Das Wetter war gut.",
      [("indirect", "die Zusammenarbeit habe hohe Priorität", "Kreml", "Der Kreml", "erklärte"),
       ("indirect", "Sie solle ausgebaut werden.", "Kreml", "Der Kreml", None)]),
+    # the Konjunktiv verb after a long first constituent
+    ("Der Gouverneur sagte, die Lage sei ernst. Beim letzten großen Hochwasser im Jahr 1999, "
+     "dessen Ausmaße geringer waren, seien 20.000 Soldaten im Einsatz gewesen.",
+     [("indirect", "die Lage sei ernst", "Gouverneur", "Der Gouverneur", "sagte"),
+      ("indirect", "Beim letzten großen Hochwasser im Jahr 1999, dessen Ausmaße geringer waren, "
+       "seien 20.000 Soldaten im Einsatz gewesen.", "Gouverneur", "Der Gouverneur", None)]),
     # a pronoun resolves to the person named before
     ("Kreml-Sprecher Dmitri Peskow sagte: „Das ist inakzeptabel.“\n\n"
      "Er sagte, man sei offen für Gespräche.",
@@ -295,3 +301,26 @@ def test_quotes_speaker_apposition(nlp, text, expected):
 ])
 def test_quotes_source_phrase_speaker(nlp, text, expected):
     assert rows(nlp, text) == expected
+
+
+@pytest.mark.parametrize("words,heads,deps,pos,morphs,i,expected", [
+    # a singular noun subject and a present-tense verb in -e: Konjunktiv I
+    (["China", "übertreibe", "die", "Gefahr", "."], [1, 1, 3, 1, 1],
+     ["nsubj", "ROOT", "det", "obj", "punct"], ["PROPN", "VERB", "DET", "NOUN", "PUNCT"],
+     ["Number=Sing", "", "", "", ""], 1, True),
+    # a past-tense form in -te is not
+    (["Die", "Regierung", "machte", "einen", "Vorschlag"], [1, 2, 2, 4, 2],
+     ["det", "nsubj", "ROOT", "det", "obj"], ["DET", "NOUN", "VERB", "DET", "NOUN"],
+     ["", "Number=Sing", "Mood=Ind|Tense=Past", "", ""], 2, False),
+    # a plural subject: "Die Staaten übertreiben" is indicative, "die Staaten" + -e is not a form
+    (["Die", "Staaten", "übertreiben", "die", "Gefahr"], [1, 2, 2, 4, 2],
+     ["det", "nsubj", "ROOT", "det", "obj"], ["DET", "NOUN", "VERB", "DET", "NOUN"],
+     ["", "Number=Plur", "", "", ""], 2, False),
+])
+def test_quotes_subjunctive_noun_subject(nlp, words, heads, deps, pos, morphs, i, expected):
+    from spacy.tokens import Doc
+
+    from pipeline.components.quotes import is_subjunctive
+
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, morphs=morphs)
+    assert is_subjunctive(doc[i]) is expected
