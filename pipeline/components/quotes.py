@@ -372,6 +372,22 @@ CORRELATES = frozenset("darauf davon dazu daran darüber dafür davor damit dage
                        "daraufhin".split())
 
 
+def _is_particle(ctx: _Ctx, j: int, hi: int) -> bool:
+    """A separated verb particle ends its clause ("teilte ... mit."); a preposition is followed
+    by its noun ("nahmen an der Feier teil")."""
+    doc = ctx.doc
+    if doc[j].dep_ == "compound:prt":
+        return True
+    k = j + 1
+    while k < hi and doc[k].is_space:
+        k += 1
+    if k >= hi:
+        return True
+    nxt = doc[k]
+    return nxt.is_punct or nxt.text in ALL_MARKS or nxt.lower_ in ("und", "oder", "sowie", "dass") \
+        or nxt.pos_ in ("VERB", "AUX") or nxt.lower_ in AUX_WORDS
+
+
 def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None:
     """If token i is a reporting verb, the cue's token indices and its strength."""
     tok = ctx.doc[i]
@@ -397,7 +413,8 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
             j = i + 1
             while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
                 low = ctx.doc[j].lower_
-                if low == particle or (low.startswith("dar") and low.endswith(particle)):
+                if (low == particle and _is_particle(ctx, j, hi)) or (
+                        low.startswith("dar") and low.endswith(particle)):
                     cue.append(j)
                     break
                 j += 1
@@ -1077,6 +1094,10 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     return None
 
 
+WEAK_REPORTED = True
+#: thought verbs that with an object are not reported thought ("fand einen Brief")
+NOT_REPORTED = frozenset({"finden", "zeigen", "wissen", "überzeugen", "denken", "schätzen",
+                          "rufen", "melden", "entscheiden", "berufen"})
 PASSIVE_AUX = frozenset("wird werden wurde wurden worden".split())
 #: subjects that are not sources ("Das beschloss ...", "Ihnen drohen ...")
 NOT_SOURCE = frozenset("das dies es ihnen ihm wikinews was".split())
@@ -1094,6 +1115,8 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
     if any(doc[t].text == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
         return False  # "(Wikinews berichtete)"
     lemma = ctx.lex.verbs.get(verb.lower_, (verb.lemma_,))[0]
+    if lemma in NOT_REPORTED:
+        return False
     if lemma == "sprechen" and not any(doc[t].lower_ in ("von", "über") for t in range(v + 1, hi)):
         return False  # "sprach mit seiner Frau", "sprach ein Gebet"
     if doc.has_annotation("DEP"):
@@ -1103,7 +1126,10 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
             return False
         if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in head.children):
             return False
-        return any(c.dep_ == "nsubj" and sp[0] <= c.i < sp[1] for c in head.children)
+        if any(c.dep_ == "nsubj" and sp[0] <= c.i < sp[1] for c in head.children):
+            return True
+        # a misparsed subject right before the verb at the start of the sentence
+        return sp[1] == cue[0] and all(doc[t].is_punct or doc[t].is_space for t in range(lo, sp[0]))
     return not any(doc[t].lower_ in PASSIVE_AUX for t in range(lo, hi))
 
 
@@ -1315,11 +1341,13 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             # "Die Gewerkschaft bezeichnet das als Irrweg.") can still be continued
             anchor = None
             for v, cue, strength in _sent_cues(ctx, lo, hi):
-                if strength == "speech":
+                if strength == "speech" or (strength == "weak" and WEAK_REPORTED):
                     sp = _speaker_for_verb(ctx, v, cue, lo, hi, (hi, hi))
                     if sp:
-                        anchor = _Found(lo, hi, "anchor", sp, tuple(cue), (),
-                                        inherited=_reported_ok(ctx, v, cue, sp, lo, hi))
+                        ok = _reported_ok(ctx, v, cue, sp, lo, hi)
+                        if strength == "weak" and not ok:
+                            continue
+                        anchor = _Found(lo, hi, "anchor", sp, tuple(cue), (), inherited=ok)
                         break
             if anchor is not None:
                 if reported and anchor.inherited:

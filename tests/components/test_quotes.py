@@ -263,6 +263,14 @@ def test_quotes_with_model_worked_example():
     ("Die Entscheidung wurde von der Opposition kritisiert.", []),
     ("Das beschloss das Gericht nach einer Anhörung.", []),
     ("Der Minister sprach mit seiner Frau.", []),
+    # a preposition is not a separated particle ("nahmen an der Feier teil" is not "annehmen")
+    ("Die Minister nahmen an der Feier teil.", []),
+    ("Die Frau rief die Polizei.", []),
+    # thought verbs with an object report too; not "finden"
+    ("Der Präsident vermutet einen Militärputsch.",
+     [("reported", "Der Präsident vermutet einen Militärputsch.", "Präsident", "Der Präsident",
+       None)]),
+    ("Die Polizei fand einen Abschiedsbrief.", []),
 ])
 def test_quotes_reported(nlp, text, expected):
     assert rows(nlp, text) == expected
