@@ -966,6 +966,20 @@ def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
     return None
 
 
+def _is_name(ctx: _Ctx, s: int, e: int) -> bool:
+    """A name in quotation marks, not a quotation: the newspaper „Financial Times“, the ship
+    „Hvalur 9“, the website „icelandreview.com“, the film „This Is It“ - up to six words, each
+    capitalised (or a number), or one proper noun or web address."""
+    doc = ctx.doc
+    words = [doc[t] for t in range(s, e) if not (doc[t].is_punct and doc[t].text in "-–'.")]
+    if not words or len(words) > 6:
+        return False
+    if len(words) == 1:
+        w = words[0]
+        return w.pos_ == "PROPN" or ("." in w.text.strip(".") and " " not in w.text) or w.like_url
+    return all(w.text[:1].isupper() or w.like_num for w in words)
+
+
 def _segments(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
     """A sentence split at semicolons outside quotation marks: each part can report its own
     source ("Laut Polizei ist er 24; demnach wäre er ...")."""
@@ -1109,8 +1123,7 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
     the main clause in the active voice, and its subject is a source."""
     doc = ctx.doc
     verb = doc[v]
-    if any(doc[t].lower_ in PASSIVE_AUX for t in cue) or doc[sp[0]].lower_ in NOT_SOURCE or \
-            doc[sp[1] - 1].lower_ in NOT_SOURCE:
+    if any(doc[t].lower_ in PASSIVE_AUX for t in cue) or doc[sp[1] - 1].lower_ in NOT_SOURCE:
         return False
     if any(doc[t].text == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
         return False  # "(Wikinews berichtete)"
@@ -1312,7 +1325,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         cues = [x for x in _sent_cues(ctx, lo, hi) if not (o <= x[0] <= c)]
         if whole and inner >= 2:
             found.append(_Found(o, c + 1, "direct", None, (), ((o, c + 1),), inherited=True))
-        elif cues and inner >= 1:
+        elif cues and inner >= 1 and not _is_name(ctx, o + 1, c):
             v, cue, _ = cues[0]
             speaker = _speaker_for_verb(ctx, v, cue, lo, hi, (o, c + 1))
             found.append(_Found(o, c + 1, "direct", speaker, tuple(cue), ((o, c + 1),)))

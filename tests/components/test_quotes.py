@@ -332,3 +332,18 @@ def test_quotes_subjunctive_noun_subject(nlp, words, heads, deps, pos, morphs, i
 
     doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos, morphs=morphs)
     assert is_subjunctive(doc[i]) is expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    # names in quotation marks are not quotations; a scare quote is
+    ("Das Magazin berichtete über die Firma „Tutogen Medical“.",
+     [("reported", "Das Magazin berichtete über die Firma „Tutogen Medical“.", "Magazin",
+       "Das Magazin", None)]),
+    ("Der Minister berichtete von der Website „icelandreview.com“.",
+     [("reported", "Der Minister berichtete von der Website „icelandreview.com“.", "Minister",
+       "Der Minister", None)]),
+    ("Er nannte die Entscheidung „völlig falsch“.",
+     [("direct", "„völlig falsch“", None, "Er", "nannte")]),
+])
+def test_quotes_names_in_marks(nlp, text, expected):
+    assert rows(nlp, text) == expected
