@@ -402,14 +402,13 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
         return None
     if tok.pos_ and tok.pos_ not in ("VERB", "AUX", "ADJ", "X", ""):
         return None
-    lemma, strength, particle = entry
+    strength = entry[1]
     cue = [i]
-    if particle:
-        for lemma, strength, particle in ctx.lex.particle_verbs.get(tok.lower_, [entry]):
-            if i > lo and ctx.doc[i - 1].lower_ == particle:  # "wie ... bekannt gab"
-                cue.insert(0, i - 1)
-                break
-            # "teilte ... mit": the particle later in the clause
+    # a particle verb when its particle is there ("rief ... auf" is aufrufen, not rufen)
+    for _, p_strength, particle in ctx.lex.particle_verbs.get(tok.lower_, ()):
+        if i > lo and ctx.doc[i - 1].lower_ == particle:  # "wie ... bekannt gab"
+            cue.insert(0, i - 1)
+        else:  # "teilte ... mit": the particle later in the clause
             j = i + 1
             while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
                 low = ctx.doc[j].lower_
@@ -418,10 +417,11 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
                     cue.append(j)
                     break
                 j += 1
-            if len(cue) > 1:
-                break
-        if len(cue) == 1:
-            return None
+        if len(cue) > 1:
+            strength = p_strength
+            break
+    if len(cue) == 1 and entry[2]:
+        return None
     # a correlate before the content clause belongs to the cue ("wies darauf hin, dass",
     # "geht davon aus, dass", "warnte davor, ...")
     j = i + 1
@@ -590,6 +590,13 @@ def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
         clause_start = max(lo, message[1])
     before = _np_before(ctx, first, clause_start) or _np_before_apposition(ctx, first,
                                                                            clause_start)
+    if before is None:  # "Die Politiker haben dazu aufgerufen": the subject before the auxiliary
+        a = first - 1
+        while a > clause_start and a > first - 4 and doc[a].text.islower() and \
+                doc[a].lower_ not in AUX_WORDS:
+            a -= 1
+        if a >= clause_start and doc[a].lower_ in AUX_WORDS:
+            before = _np_before(ctx, a, clause_start)
     after = _np_after(ctx, last + 1, hi if message[0] <= last else min(hi, message[0]))
     starts_clause = first == clause_start or all(
         doc[t].is_punct or doc[t].text in ALL_MARKS or doc[t].is_space
@@ -913,7 +920,10 @@ def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
     ("sagte Müller, der Bürgermeister von X") nor a relative clause ("Müller, der seit 2005
     im Amt ist")."""
     doc = ctx.doc
-    if all(_appos_token(ctx, doc[t]) for t in range(s, e)):
+    infinitive = any(doc[t].lower_ == "zu" and doc[t + 1].text.islower() and
+                     not _adj(doc[t + 1]) or doc[t].lower_ == "zu" and t + 2 == e
+                     for t in range(s, e - 1))  # "..., die Kontrollen zu verstärken"
+    if not infinitive and all(_appos_token(ctx, doc[t]) for t in range(s, e)):
         return False
     if doc[s].lower_ in REL_PRONOUNS and s + 1 < e:
         nxt = doc[s + 1]
@@ -1128,7 +1138,7 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
     if any(doc[t].text == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
         return False  # "(Wikinews berichtete)"
     lemma = ctx.lex.verbs.get(verb.lower_, (verb.lemma_,))[0]
-    if lemma in NOT_REPORTED:
+    if lemma in NOT_REPORTED and not any(t > v for t in cue):  # "rief ... auf" is aufrufen
         return False
     if lemma == "sprechen" and not any(doc[t].lower_ in ("von", "über") for t in range(v + 1, hi)):
         return False  # "sprach mit seiner Frau", "sprach ein Gebet"

@@ -81,6 +81,11 @@ def test_quotes_worked_example(nlp):
     ("Beobachter wiesen darauf hin, dass die Zahl der Angriffe abgenommen habe.",
      [("indirect", "dass die Zahl der Angriffe abgenommen habe", "Beobachter", "Beobachter",
        "wiesen darauf hin")]),
+    # a zu-infinitive is the content of a verb of demanding; the subject before the auxiliary
+    ("Die Politiker haben dazu aufgerufen, die Kontrollen zu verstärken.",
+     [("indirect", "die Kontrollen zu verstärken", "Politiker", "Die Politiker", "aufgerufen")]),
+    ("Der Minister deutete an, er werde zurücktreten.",
+     [("indirect", "er werde zurücktreten", "Minister", "Der Minister", "deutete an")]),
     ("Die Polizei teilte mit, dass zwei Menschen verletzt worden seien.",
      [("indirect", "dass zwei Menschen verletzt worden seien", "Polizei", "Die Polizei",
        "teilte mit")]),
@@ -265,6 +270,10 @@ def test_quotes_with_model_worked_example():
     ("Der Minister sprach mit seiner Frau.", []),
     # a preposition is not a separated particle ("nahmen an der Feier teil" is not "annehmen")
     ("Die Minister nahmen an der Feier teil.", []),
+    # "rief ... auf" is aufrufen (reported), "rief die Polizei" is not
+    ("Die Gewerkschaft rief zum Streik auf.",
+     [("reported", "Die Gewerkschaft rief zum Streik auf.", "Gewerkschaft", "Die Gewerkschaft",
+       None)]),
     ("Die Frau rief die Polizei.", []),
     # thought verbs with an object report too; not "finden"
     ("Der Präsident vermutet einen Militärputsch.",
