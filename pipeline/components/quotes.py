@@ -557,14 +557,38 @@ def _np_before_apposition(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
 
 def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                       message: tuple[int, int]) -> tuple[int, int] | None:
-    """The speaker of reporting verb ``v`` in clause ``[lo, hi)`` outside ``message``."""
+    """The speaker of reporting verb ``v`` in clause ``[lo, hi)`` outside ``message``: its
+    subject, or in the passive its agent ("von der Opposition kritisiert"), else None."""
+    doc = ctx.doc
+    if _passive(ctx, v, cue):
+        for t in range(lo, hi):
+            if doc[t].lower_ in ("von", "vom") and not (message[0] <= t < message[1]) and \
+                    t not in cue:
+                np = _np_after(ctx, t + 1, hi if t >= message[1] else min(hi, message[0]))
+                if np and np[0] == t + 1:
+                    return t, np[1]
+        return None
+    return _subject_for_verb(ctx, v, cue, lo, hi, message)
+
+
+def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
+    """"wurde kritisiert", "wird vorgeworfen": a werden auxiliary in the cue or, with a parse,
+    on the verb."""
+    doc = ctx.doc
+    if any(doc[t].lower_ in PASSIVE_AUX for t in cue):
+        return True
+    return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in doc[v].children)
+
+
+def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
+                      message: tuple[int, int]) -> tuple[int, int] | None:
     doc = ctx.doc
     # parser: the verb's subject
     if doc.has_annotation("DEP"):
         heads = [doc[c] for c in cue]
         for h in heads + [doc[v].head]:
             for child in h.children:
-                if child.dep_ in ("nsubj", "nsubj:pass", "sb") and lo <= child.i < hi \
+                if child.dep_ in ("nsubj", "sb") and lo <= child.i < hi \
                         and not (message[0] <= child.i < message[1]):
                     toks = [t.i for t in child.subtree if lo <= t.i < hi
                             and not (message[0] <= t.i < message[1])]
@@ -681,6 +705,8 @@ def _name_heuristic(ctx: _Ctx, s: int, e: int) -> str | None:
 def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
     """(canonical, entity) of a speaker NP at tokens [s, e)."""
     doc = ctx.doc
+    if e - s > 1 and doc[s].lower_ in ("von", "vom"):  # a passive agent: "von der Regierung"
+        s += 1
     text = doc[s:e].text
     if e - s > 2 and doc[s].text in ctx.lex.source_nouns:  # "Angaben (von|der) Polizei"
         s += 1

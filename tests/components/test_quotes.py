@@ -86,6 +86,11 @@ def test_quotes_worked_example(nlp):
      [("indirect", "die Kontrollen zu verstärken", "Politiker", "Die Politiker", "aufgerufen")]),
     ("Der Minister deutete an, er werde zurücktreten.",
      [("indirect", "er werde zurücktreten", "Minister", "Der Minister", "deutete an")]),
+    # passive: the subject is not the speaker, the "von" agent is
+    ("Dem Minister wurde vorgeworfen, er habe gelogen.",
+     [("indirect", "er habe gelogen", None, None, "wurde vorgeworfen")]),
+    ("Von der Regierung wurde erklärt, die Lage sei ernst.",
+     [("indirect", "die Lage sei ernst", "Regierung", "Von der Regierung", "wurde erklärt")]),
     ("Die Polizei teilte mit, dass zwei Menschen verletzt worden seien.",
      [("indirect", "dass zwei Menschen verletzt worden seien", "Polizei", "Die Polizei",
        "teilte mit")]),
