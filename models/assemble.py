@@ -43,7 +43,7 @@ if str(REPO) not in sys.path:
 DEFAULT_OUT = MODELS / "de_meldung"
 DEFAULT_NER = MODELS / "ner" / "output" / "model-best"
 #: The variant and lemmatizer chosen on the held-out GSD dev blocks (see README.md).
-CHOSEN_VARIANT = "baseline"
+CHOSEN_VARIANT = "silver_pretrain"
 CHOSEN_LEMMATIZER = "edit_tree+lookup"
 MAX_BYTES = 30 * 1024 * 1024
 
@@ -102,7 +102,7 @@ def assemble(
         add_sentence_rules(nlp)
     set_lemmatizer(nlp, lemmatizer)
     sources = list(SOURCES)
-    if variant == "silver":
+    if variant.startswith("silver"):
         sources += SILVER_SOURCES
     if lemmatizer != "edit_tree":
         sources.append(LOOKUP_SOURCE)
