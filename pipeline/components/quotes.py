@@ -1145,6 +1145,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
 
 
 WEAK_REPORTED = True
+#: a quote without reporting clause takes the speaker of one at most this many sentences before
+INHERIT_GAP = 3
 #: thought verbs that with an object are not reported thought ("fand einen Brief")
 NOT_REPORTED = frozenset({"finden", "zeigen", "wissen", "überzeugen", "denken", "schätzen",
                           "rufen", "melden", "entscheiden", "berufen"})
@@ -1290,7 +1292,7 @@ def _headline(ctx: _Ctx, lo: int, hi: int) -> _Found | None:
 
 
 def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool = True,
-                continuations: bool = True, max_gap: int = 2, reported: bool = True
+                continuations: bool = True, max_gap: int = 6, reported: bool = True
                 ) -> Iterator[Quote]:
     """Yield the quotations of a Doc in text order; leave the Doc alone.
 
@@ -1302,7 +1304,10 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         indirect: also find indirect and mixed speech (False: direct only).
         continuations: sentences with no reporting clause that continue the previous
             quote (Konjunktiv sentences, quotation-mark paragraphs) get its speaker.
-        max_gap: at most this many sentences between a quote and its continuation.
+        max_gap: at most this many sentences between a quote and its continuation; the
+            continuation takes the quote's speaker only within ``INHERIT_GAP`` sentences.
+        reported: also yield reported speech without a content clause ("Die Opposition
+            kritisierte die Entscheidung."): kind ``reported``, the whole sentence, no cue.
 
     Yields:
         :class:`Quote` records (character offsets, as in the quotes table).
@@ -1466,7 +1471,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
                 canonical, entity = prev.speaker, prev.speaker_entity
             sp = (canonical, entity, doc[s:e].text, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
         elif f.inherited and prev is not None and prev_k is not None and (
-                k - prev_k <= max_gap + 1):
+                k - prev_k <= INHERIT_GAP):
             sp = (prev.speaker, prev.speaker_entity, prev.speaker_text, prev.speaker_start,
                   prev.speaker_end)
         else:
@@ -1588,7 +1593,7 @@ def make_quotes_scorer() -> Callable:
     requires=["doc.sents"],
     assigns=["doc.spans"] + [f"span._.{n}" for n in SPAN_EXTENSIONS],
     default_config={"spans_key": "quotes", "overwrite": True, "indirect": True,
-                    "continuations": True, "max_gap": 2, "reported": True,
+                    "continuations": True, "max_gap": 6, "reported": True,
                     "scorer": {"@scorers": "meldung.quotes_scorer.v1"}},
     default_score_weights={"spans_quotes_f": 1.0, "spans_quotes_p": 0.0, "spans_quotes_r": 0.0},
 )
@@ -1605,7 +1610,7 @@ class QuoteTagger(Pipe):
 
     def __init__(self, nlp: Language, name: str = "meldung_quotes", *, spans_key: str = "quotes",
                  overwrite: bool = True, indirect: bool = True, continuations: bool = True,
-                 max_gap: int = 2, reported: bool = True,
+                 max_gap: int = 6, reported: bool = True,
                  scorer: Callable | None = quotes_score) -> None:
         self.nlp = nlp
         self.name = name

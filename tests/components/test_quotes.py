@@ -231,7 +231,7 @@ def test_quotes_to_disk_round_trip(nlp, tmp_path):
     other.add_pipe("sentencizer")
     other.add_pipe("meldung_quotes", config={"max_gap": 1})
     loaded = other.get_pipe("meldung_quotes").from_disk(tmp_path / "quotes")
-    assert loaded.max_gap == 2
+    assert loaded.max_gap == 6
     assert isinstance(loaded.lexicon, QuoteLexicon)
     assert loaded.lexicon.verbs == default_lexicon().verbs
     assert rows(other, "Die Lage sei ernst, sagte der Minister.") == \
