@@ -60,11 +60,15 @@ SILVER_SOURCES = [
 LOOKUP_SOURCE = {"name": "spacy-lookups-data 1.0.5, de_lemma_lookup", "url": "https://github.com/explosion/spacy-lookups-data", "license": "MIT (package)"}
 
 
-def relative_paths(config_path: Path) -> None:
-    """Write the [paths] of the saved config relative to the repository (no machine paths)."""
+def relative_paths(config_path: Path, *, lemmatizer: str = "edit_tree") -> None:
+    """Write the [paths] of the saved config relative to the repository (no machine paths),
+    and the edit tree's backoff as set up by ``set_lemmatizer`` (an attribute set at run
+    time does not reach the saved config)."""
     from thinc.api import Config
 
     config = Config().from_disk(config_path, interpolate=False)
+    if lemmatizer == "edit_tree+lookup" and "trainable_lemmatizer" in config["components"]:
+        config["components"]["trainable_lemmatizer"]["backoff"] = None
     for key, value in config["paths"].items():
         if isinstance(value, str) and value:
             path = Path(value)
@@ -130,7 +134,7 @@ def assemble(
     tmp = Path(tempfile.mkdtemp(prefix=".de_meldung.", dir=out.parent))
     try:
         nlp.to_disk(tmp)
-        relative_paths(tmp / "config.cfg")
+        relative_paths(tmp / "config.cfg", lemmatizer=lemmatizer)
         size = folder_size(tmp)
         if size > MAX_BYTES:
             raise SystemExit(f"assembled model is {size / 1e6:.1f} MB, over the 30 MB limit")
