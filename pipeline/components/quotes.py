@@ -400,8 +400,11 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
             entry = None  # a bare lemma match of a particle verb needs the particle
     if entry is None or (tok.text[:1].isupper() and i > lo and tok.pos_ not in ("VERB", "AUX")):
         return None
-    if tok.pos_ and tok.pos_ not in ("VERB", "AUX", "ADJ", "X", ""):
+    if tok.pos_ and tok.pos_ not in ("VERB", "AUX", "ADJ", "X", "") and not (
+            tok.pos_ in ("PUNCT", "SYM") and tok.is_alpha):  # a word tagged as punctuation
         return None
+    if i + 1 < hi and ctx.doc[i + 1].lower_ == "worden":
+        return None  # "sei festgelegt worden": a passive, not a report
     strength = entry[1]
     cue = [i]
     # a particle verb when its particle is there ("rief ... auf" is aufrufen, not rufen)
@@ -410,7 +413,13 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
             cue.insert(0, i - 1)
         else:  # "teilte ... mit": the particle later in the clause
             j = i + 1
-            while j < hi and not (ctx.doc[j].text in (",", ".", ":", ";") or ctx.in_quote[j]):
+            while j < hi and not (ctx.doc[j].text in (".", ":", ";") or ctx.in_quote[j]):
+                if ctx.doc[j].text == ",":  # "geht nach dem Treffen mit X, Joachim Rücker, davon aus"
+                    k = _apposition_end(ctx, j, lo, hi, frozenset(), list_ok=True)
+                    if k == j or k >= hi or ctx.doc[k].text != ",":
+                        break
+                    j = k + 1
+                    continue
                 low = ctx.doc[j].lower_
                 if (low == particle and _is_particle(ctx, j, hi)) or (
                         low.startswith("dar") and low.endswith(particle)):

@@ -91,6 +91,13 @@ def test_quotes_worked_example(nlp):
      [("indirect", "er habe gelogen", None, None, "wurde vorgeworfen")]),
     ("Von der Regierung wurde erklärt, die Lage sei ernst.",
      [("indirect", "die Lage sei ernst", "Regierung", "Von der Regierung", "wurde erklärt")]),
+    # the particle after an apposition between commas ("geht …, davon aus")
+    ("Der Minister geht nach einem Treffen mit dem Leiter, Joachim Rücker, davon aus, dass "
+     "die Lage ernst sei.",
+     [("indirect", "dass die Lage ernst sei", "Minister", "Der Minister", "geht aus")]),
+    # a participle before "worden" is a passive in the message, not a reporting verb
+    ("Die Quote sei festgelegt worden, so das Ministerium.",
+     [("indirect", "Die Quote sei festgelegt worden", "Ministerium", "das Ministerium", "so")]),
     ("Die Polizei teilte mit, dass zwei Menschen verletzt worden seien.",
      [("indirect", "dass zwei Menschen verletzt worden seien", "Polizei", "Die Polizei",
        "teilte mit")]),
