@@ -1063,6 +1063,7 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                 s += 1
             if s < end and doc[s].lower_ not in NOT_CONTENT and not ctx.in_quote[s - 1] and \
                     not _cue_at(ctx, s, s, end) and _is_clause(ctx, s, end) and \
+                    not (doc[s].lower_ in AUX_WORDS and _cue_at(ctx, end - 1, s, end)) and \
                     not _frame_after_content(ctx, lo, first, s, end, strength):
                 content_ok = doc[s].lower_ in CONTENT_START or doc[k].text == ":" or \
                     _has_subjunctive(ctx, s, end)
@@ -1087,6 +1088,14 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
         while p > lo and doc[p].is_space:
             p -= 1
         aux = None
+        if doc[p].text != "," and last + 1 >= end or doc[p].text != "," and \
+                doc[last + 1].text in (",", ";"):
+            # "CLAUSE, hatte Obama in Moskau gesagt.": the auxiliary after the comma
+            c = next((t for t in range(first - 1, max(lo, first - 25), -1)
+                      if doc[t].is_punct), None)
+            if c is not None and doc[c].text == "," and c + 1 < first and \
+                    doc[c + 1].lower_ in AUX_WORDS and doc[c + 1].lower_ not in PASSIVE_AUX:
+                p, aux = c, c + 1
         if p > lo and doc[p].text == "," and not ctx.in_quote[p - 1]:
             s = lo
             # "Er betonte, ... , sagte er" is A; here the content starts the sentence

@@ -98,6 +98,9 @@ def test_quotes_worked_example(nlp):
     # a participle before "worden" is a passive in the message, not a reporting verb
     ("Die Quote sei festgelegt worden, so das Ministerium.",
      [("indirect", "Die Quote sei festgelegt worden", "Ministerium", "das Ministerium", "so")]),
+    # the frame after the content with its auxiliary first ("…, hatte Obama … gesagt")
+    ("Es drohe ein Wettlauf, hatte Obama bei seinem Treffen in Moskau gesagt.",
+     [("indirect", "Es drohe ein Wettlauf", "Obama", "Obama", "hatte gesagt")]),
     ("Die Polizei teilte mit, dass zwei Menschen verletzt worden seien.",
      [("indirect", "dass zwei Menschen verletzt worden seien", "Polizei", "Die Polizei",
        "teilte mit")]),
