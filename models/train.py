@@ -454,17 +454,25 @@ def write_dev_conllu(corpora: Path) -> Path:
 
 def table(results: Path = RESULTS) -> str:
     """The ablation table (GSD test, gold tokens) from models/results/*.json, as Markdown."""
-    rows = ["| variant | lemmatizer | UPOS | XPOS | morph (all words) | morph (words with features) | lemma | UAS | LAS | sent F | words/s* | dev LAS |",
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    rows = ["| variant | lemmatizer | UPOS | XPOS | morph (all words) | morph (words with features) | lemma | UAS | LAS | sent F | dev UPOS | dev lemma | dev LAS |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     def pct(x):
         return "-" if x is None else f"{100 * x:.1f}"
-    for path in sorted(results.glob("*.json"), key=lambda p: (p.stat().st_mtime)):
+    order = list(VARIANTS)
+    lemma_order = ["edit_tree", "lookup", "edit_tree+lookup"]
+    found = []
+    for path in results.glob("*.json"):
         r = json.loads(path.read_text())
+        if "gsd_test" not in r:
+            continue
+        base = r["variant"].split("+")[0]
+        found.append(((order.index(base) if base in order else 99, r["variant"], lemma_order.index(r["lemmatizer"])), r))
+    for _, r in sorted(found, key=lambda x: x[0]):
         t, d = r["gsd_test"], r.get("heldout_dev") or {}
         rows.append(
             f"| {r['variant']} | {r['lemmatizer']} | {pct(t['upos'])} | {pct(t['xpos'])} | {pct(t['morph'])} | "
             f"{pct(t['morph_feats'])} | {pct(t['lemma'])} | {pct(t['uas'])} | {pct(t['las'])} | {pct(t['sent_f'])} | "
-            f"{t['words_per_second']} | {pct(d.get('las'))} |"
+            f"{pct(d.get('upos'))} | {pct(d.get('lemma'))} | {pct(d.get('las'))} |"
         )
     return "\n".join(rows)
 

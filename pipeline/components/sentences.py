@@ -22,6 +22,11 @@ Rules, strongest first:
    document together.
 4. No sentence starts after an abbreviation (``z.B.``, ``Dr.``, ``Mio.``) or an
    ordinal (``am 2. März``, ``der 3. Oktober``, ``2. Liga``) unless a newline follows.
+5. ``require_terminal`` (default on): inside a paragraph a sentence starts only
+   after sentence-final punctuation (``.``, ``!``, ``?``, ``:``, ``…``, possibly
+   followed by a closing quotation mark or bracket), so the parser cannot cut
+   ``Scholz | sagte, ...``. Text that ends sentences without punctuation needs
+   line breaks or layout spans (or ``require_terminal=false``).
 
 ``add_sentence_rules(nlp)`` puts it before the parser of any pipeline; the
 bundled model does not contain it, so that ``spacy.load("models/de_meldung")``
@@ -59,6 +64,9 @@ MONTHS = frozenset(
 #: Abbreviations after which a sentence may well end (``usw.`` closes lists).
 MAY_END_SENTENCE = frozenset({"usw.", "etc.", "u.ä.", "o.ä.", "u.Ä.", "o.Ä.", "u.a.m.", "ff."})
 ORDINAL = re.compile(r"^\d{1,3}\.$")
+#: Tokens after which a sentence may start (rule 5); closing marks count when they follow one.
+TERMINAL = frozenset({".", "!", "?", "…", "...", "?!", "!?", ":", "..", "!!", "??"})
+CLOSING = frozenset({"“", "”", '"', "«", "»", "‘", "’", "'", ")", "]"})
 
 
 class SentenceBoundary(NamedTuple):
@@ -135,6 +143,7 @@ def find_sentence_boundaries(
     *,
     spans_key: str = "layout",
     abbreviations: frozenset[str] = frozenset(ABBREVIATIONS),
+    require_terminal: bool = True,
 ) -> Iterator[SentenceBoundary]:
     """Yield the boundary decisions the rules can make, in text order; leave the Doc alone."""
     decided: dict[int, SentenceBoundary] = {}
@@ -145,6 +154,12 @@ def find_sentence_boundaries(
     def forbid(i: int, reason: str) -> None:
         if 0 < i < len(doc) and i not in decided:
             decided[i] = SentenceBoundary(i, False, reason)
+
+    # an agency signature "(afp/jm)" closing a paragraph is a sentence of its own
+    for start, end in find_signatures(doc):
+        decided.setdefault(start, SentenceBoundary(start, True, "signature"))
+        for i in range(start + 1, end):
+            forbid(i, "inside signature")
 
     # headline, dateline, subheading, signature: one sentence each
     if spans_key in doc.spans:
@@ -177,8 +192,60 @@ def find_sentence_boundaries(
             # "am 2. März", "der 3. Oktober", "die 2. Liga"; but "auf Platz 2. Die ..." may end
             if nxt.text in MONTHS or not nxt.text[:1].isupper() or not _ends_clause(doc, token.i):
                 forbid(nxt.i, "after ordinal")
+    if require_terminal:
+        for token in doc[1:]:
+            if token.is_space or token.i in decided:
+                continue
+            if not _after_terminal(doc, token.i):
+                forbid(token.i, "no terminal punctuation before")
     for i in sorted(decided):
         yield decided[i]
+
+
+SIGNATURE_PART = re.compile(r"^[a-zäöü]{1,8}$", re.IGNORECASE)
+
+
+def find_signatures(doc: Doc) -> Iterator[tuple[int, int]]:
+    """(start, end) of agency signatures such as ``(dpa/abc)`` or ``(afp)`` at a paragraph end."""
+    for token in doc:
+        if token.text != "(" or token.i == 0:
+            continue
+        j = token.i + 1
+        parts = []
+        while j < len(doc) and j - token.i <= 7 and doc[j].text != ")":
+            parts.append(doc[j].text)
+            j += 1
+        if j >= len(doc) or doc[j].text != ")" or not parts:
+            continue
+        words = [p for p in parts if p != "/"]
+        if not words or not all(SIGNATURE_PART.match(w) for w in words) or words[0].lower() not in AGENCIES:
+            continue
+        end = j + 1
+        rest = doc[end:]
+        if all(t.is_space for t in rest[:1]) and (len(rest) == 0 or "\n" in rest[0].text):
+            if _after_terminal(doc, token.i):
+                yield token.i, end
+
+
+#: Agency short names that open a signature ``(dpa/abc)``.
+AGENCIES = frozenset({"dpa", "afp", "ap", "reuters", "rtr", "kna", "epd", "sid", "dts", "apa", "sda", "ddp", "dapd", "ots", "red", "mit"})
+
+
+def _after_terminal(doc: Doc, i: int) -> bool:
+    """Whether the text before token ``i`` ends like a sentence (``.``, ``?``, ``.“``, ``.)``)."""
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    if j < 0:
+        return True
+    if doc[j].text in CLOSING:
+        j -= 1
+        while j >= 0 and doc[j].text in CLOSING:
+            j -= 1
+        if j < 0:
+            return True
+    text = doc[j].text
+    return text in TERMINAL or (len(text) > 1 and text.endswith(".")) or text[-1:] in "!?"
 
 
 def _ends_clause(doc: Doc, i: int) -> bool:
@@ -201,13 +268,16 @@ def _ends_clause(doc: Doc, i: int) -> bool:
     default_config={
         "spans_key": "layout",
         "overwrite": False,
+        "require_terminal": True,
         "scorer": {"@scorers": "spacy.senter_scorer.v1"},
     },
 )
 def make_sentences(
-    nlp: Language, name: str, spans_key: str, overwrite: bool, scorer: Callable | None
+    nlp: Language, name: str, spans_key: str, overwrite: bool, require_terminal: bool, scorer: Callable | None
 ) -> "SentenceRules":
-    return SentenceRules(nlp, name, spans_key=spans_key, overwrite=overwrite, scorer=scorer)
+    return SentenceRules(
+        nlp, name, spans_key=spans_key, overwrite=overwrite, require_terminal=require_terminal, scorer=scorer
+    )
 
 
 class SentenceRules(Pipe):
@@ -224,9 +294,11 @@ class SentenceRules(Pipe):
         *,
         spans_key: str = "layout",
         overwrite: bool = False,
+        require_terminal: bool = True,
         scorer: Callable | None = None,
     ) -> None:
         self.name = name
+        self.require_terminal = require_terminal
         self.spans_key = spans_key
         self.overwrite = overwrite
         self.scorer = scorer
@@ -236,7 +308,12 @@ class SentenceRules(Pipe):
         error_handler = self.get_error_handler()
         try:
             boundaries = list(
-                find_sentence_boundaries(doc, spans_key=self.spans_key, abbreviations=self.abbreviations)
+                find_sentence_boundaries(
+                    doc,
+                    spans_key=self.spans_key,
+                    abbreviations=self.abbreviations,
+                    require_terminal=self.require_terminal,
+                )
             )
             self.set_annotations(doc, boundaries)
             return doc

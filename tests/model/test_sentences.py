@@ -7,7 +7,7 @@ import spacy
 from spacy.tokens import Span
 
 import pipeline.components.sentences  # noqa: F401  (registers meldung_sentences)
-from pipeline.components.sentences import add_sentence_rules, find_quotations
+from pipeline.components.sentences import add_sentence_rules, find_quotations, find_sentence_boundaries
 from pipeline.components.tokenizer import customize_tokenizer
 
 
@@ -62,7 +62,8 @@ def test_sentences_unbalanced_quote_capped_at_paragraph(rules_nlp, text, word):
     doc = preset(rules_nlp, text)
     assert word in starts(doc)
     # the unclosed quotation constrains nothing
-    assert "Noch" not in forbidden(doc) and "Wir" not in forbidden(doc)
+    assert not any(b.reason == "inside quotation" for b in find_sentence_boundaries(doc))
+    assert "Noch" not in forbidden(doc)
 
 
 @pytest.mark.parametrize(
@@ -124,6 +125,31 @@ def test_sentences_layout_blocks(rules_nlp, text, layout, expected_starts):
     assert starts(doc) == expected_starts
     headline = doc.spans["layout"][0]
     assert all(t.is_sent_start is False for t in headline[1:])
+
+
+@pytest.mark.parametrize(
+    "text,not_starts,may_start",
+    [
+        ("Scholz sagte, er erwarte schwierige Gespräche. Frankreich sei gut.", ["sagte", "er"], ["Frankreich"]),
+        ("Er kam (spät). Dann ging er. „Gut.“ Sie blieb.", ["spät", ")"], ["Dann", "„", "Sie"]),
+    ],
+)
+def test_sentences_start_only_after_terminal_punctuation(rules_nlp, text, not_starts, may_start):
+    doc = preset(rules_nlp, text)
+    for word in not_starts:
+        assert word in forbidden(doc), word
+    for word in may_start:
+        assert word not in forbidden(doc), word
+
+
+@pytest.mark.parametrize(
+    "text,signature_start",
+    [("Mehr als 4000 Menschen wurden getötet. (afp/jm)", "("), ("Es kamen 14 Menschen ums Leben. (dpa/abc)\n", "(")],
+)
+def test_sentences_agency_signature_own_sentence(rules_nlp, text, signature_start):
+    doc = preset(rules_nlp, text)
+    assert starts(doc)[-1] == signature_start
+    assert forbidden(doc)[-3:] == [t.text for t in doc if not t.is_space][-3:]
 
 
 @pytest.mark.parametrize("text", ["Er sagte: „Wir gehen. Wir kommen wieder.“ Dann ging er."])
