@@ -1025,13 +1025,20 @@ def _is_name(ctx: _Ctx, s: int, e: int) -> bool:
     return all(w.text[:1].isupper() or w.like_num for w in words)
 
 
+COORD = frozenset({"und", "sowie", "aber", "doch", "oder"})
+
+
 def _segments(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
     """A sentence split at semicolons outside quotation marks: each part can report its own
     source ("Laut Polizei ist er 24; demnach wäre er ...")."""
     doc = ctx.doc
     out, start = [], lo
     for t in range(lo, hi):
-        if doc[t].text == ";" and not ctx.in_quote[t] and t - start >= 3 and hi - t > 3:
+        if ctx.in_quote[t] or t - start < 3 or hi - t <= 3:
+            continue
+        if doc[t].text == ";" or doc[t].text == "," and doc[t + 1].lower_ in COORD and any(
+                _cue_at(ctx, k, t + 1, hi) for k in range(t + 2, min(hi, t + 5))):
+            # "…, und gab an, die Polizei zu informieren": a second reporting clause
             out.append((start, t))
             start = t + 1
     out.append((start, hi))

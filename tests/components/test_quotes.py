@@ -101,6 +101,11 @@ def test_quotes_worked_example(nlp):
     # the frame after the content with its auxiliary first ("…, hatte Obama … gesagt")
     ("Es drohe ein Wettlauf, hatte Obama bei seinem Treffen in Moskau gesagt.",
      [("indirect", "Es drohe ein Wettlauf", "Obama", "Obama", "hatte gesagt")]),
+    # two reporting clauses in one sentence: two quotes
+    ("Die Anwältin bestätigte, dass ein Haftbefehl besteht, und gab an, die Polizei zu "
+     "informieren.",
+     [("indirect", "dass ein Haftbefehl besteht", "Anwältin", "Die Anwältin", "bestätigte"),
+      ("indirect", "die Polizei zu informieren", None, None, "gab an")]),
     ("Die Polizei teilte mit, dass zwei Menschen verletzt worden seien.",
      [("indirect", "dass zwei Menschen verletzt worden seien", "Polizei", "Die Polizei",
        "teilte mit")]),
