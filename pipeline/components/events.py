@@ -151,7 +151,7 @@ def _read_tsv(path: Path) -> list[list[str]]:
             if line.strip() and not line.startswith("#")]
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: it keys the per-form lemma cache
 class EventLexicon:
     """The taxonomy, trigger lexicon, lemma fallback and cue words of a data folder."""
 
@@ -280,14 +280,21 @@ def lemma_candidates(token: Token, lex: EventLexicon, *, noun: bool, particle: s
     >>> [c for c in lemma_candidates(German()("festgenommen")[0], default_lexicon(), noun=False) if c == "festnehmen"]
     ['festnehmen']
     """
-    low = token.lower_
     first = token.lemma_.lower() if token.lemma_ and token.lemma_ != token.text else None
+    return list(_candidates(token.lower_, first, lex, noun, particle))
+
+
+@lru_cache(maxsize=65536)
+def _candidates(low: str, first: str | None, lex: "EventLexicon", noun: bool,
+                particle: str | None) -> tuple[str, ...]:
+    """The work of :func:`lemma_candidates`, cached per word form (most of the
+    component's time went here, for the same few thousand forms again and again)."""
     out: list[str] = [first] if first else []
     if noun:
         parts = low.split("-")
         for word in {low, parts[-1]}:
             out.extend(sorted(_noun_guesses(word)))
-        return [c for c in dict.fromkeys(out) if c]
+        return tuple(c for c in dict.fromkeys(out) if c)
     guesses = set(_verb_guesses(low, lex))
     for p in lex.cue("particle"):
         if low.startswith(p) and len(low) > len(p) + 3:
@@ -298,7 +305,7 @@ def lemma_candidates(token: Token, lex: EventLexicon, *, noun: bool, particle: s
     out.extend(sorted(guesses, key=lambda g: (g != low, len(g))))
     if particle:
         out = [particle + c for c in out]
-    return [c for c in dict.fromkeys(out) if c]
+    return tuple(c for c in dict.fromkeys(out) if c)
 
 
 # -- sentence helpers
@@ -837,6 +844,12 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
             # "führten Gespräche", "verhängte Sanktionen", "ist zu einem Besuch eingetroffen"
             actors = [t for c in head.children if c.dep_ in SUBJ_DEPS and c.lower_ not in PRONOUNS
                       for t in _conjuncts(c)]
+        if not actors:
+            # the support verb misparsed as an adjective that keeps its subject:
+            # "Die EU verhängte(ADJA, amod) Sanktionen", with EU its nsubj
+            actors = [t for a in tok.children if a.dep_ == "amod" and _is_support_verb(a, ctx)
+                      for c in a.children if c.dep_ in SUBJ_DEPS and c.lower_ not in PRONOUNS
+                      for t in _conjuncts(c)]
         for c in tok.children:
             cases = {g.lower_ for g in c.children if g.dep_ == "case"}
             if c.pos_ not in NOUN_POS:
@@ -870,6 +883,11 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
                 targets = [np]
             break
     return actors, targets
+
+
+def _is_support_verb(tok: Token, ctx: _Context) -> bool:
+    """Whether the word can be a form of a support verb ("verhängte", "führten")."""
+    return bool(ctx.lex.cue("support_verb") & set(lemma_candidates(tok, ctx.lex, noun=False)))
 
 
 def _coordinated(doc: Doc, np: Token, sent: Span, ctx: _Context, trig: _Trigger) -> list[Token]:
