@@ -1,0 +1,159 @@
+"""Throughput and memory of meldung, measured side by side on one corpus.
+
+    python benchmarks/run.py                 # N = 1,000 and 10,000 reports; writes benchmarks/RESULTS.md
+    python benchmarks/run.py --sizes 200     # a quick look
+
+The corpus: the sample reports in corpus/ and, when present, the raw news texts in
+../shared/corpora/news (Wikinews, 10kGNAD; used here only to measure speed),
+repeated until N reports. Each measurement runs in its own process (so peak RSS is
+its own):
+  (a) spaCy tokenisation alone of the same texts (the ceiling),
+  (b) the model's nlp.pipe without meldung's components,
+  (c) the full `meldung run` (ingest + all components + writing Parquet),
+each as words per second per process; plus peak RSS of (c) at every N and the
+speedup of `--n-process 2` over 1 at the largest N.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NEWS = ROOT.parent / "shared" / "corpora" / "news"
+
+
+def base_texts() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from pipeline.ingest import iter_reports
+
+    texts = [r.text for r in iter_reports([str(ROOT / "corpus")]) if r.status == "ok"]
+    wikinews = NEWS / "wikinews-de" / "articles.jsonl.gz"
+    if wikinews.exists():
+        with gzip.open(wikinews, "rt", encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle if line.strip()]
+    gnad = NEWS / "10kGNAD" / "test.csv.gz"
+    if gnad.exists():
+        with gzip.open(gnad, "rt", encoding="utf-8") as handle:
+            texts += [row[1] for row in csv.reader(handle, delimiter=";", quotechar="'") if len(row) > 1]
+    return [t for t in texts if t.strip()]
+
+
+def write_corpus(folder: Path, n: int, texts: list[str]) -> Path:
+    path = folder / f"bench-{n}.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n):
+            handle.write(json.dumps({"id": f"b{i}", "text": texts[i % len(texts)],
+                                     "published": "2023-05-23"}, ensure_ascii=False) + "\n")
+    return path
+
+
+MEASURE = r"""
+import json, resource, sys, time
+mode, path, model = sys.argv[1], sys.argv[2], sys.argv[3]
+texts = [json.loads(l)["text"] for l in open(path, encoding="utf-8")]
+import spacy
+from pipeline.nlp import load_base
+nlp = spacy.blank("de") if mode == "tokenizer" else load_base(None if model == "-" else model)
+if mode == "tokenizer":
+    from pipeline.components.tokenizer import customize_tokenizer
+    customize_tokenizer(nlp)
+start = time.perf_counter(); words = 0
+if mode == "tokenizer":
+    for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+        words += len(doc)
+else:
+    for doc in nlp.pipe(texts, batch_size=64):
+        words += len(doc)
+seconds = time.perf_counter() - start
+print(json.dumps({"words": words, "seconds": seconds,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+RUN = r"""
+import json, resource, sys, time
+from pipeline.run import RunOptions, run
+path, out, n_process, model = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+start = time.perf_counter()
+summary = run([path], out, RunOptions(n_process=n_process, model=None if model == "-" else model, overwrite=True))
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"words": summary.words, "seconds": seconds, "rss_mb": rss / 1024,
+                  "docs": sum(summary.documents.values())}))
+"""
+
+
+def _child(code: str, *args: str) -> dict:
+    env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
+               PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr[-2000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--model", default="-", help="model name or folder (default: the bundled one)")
+    parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    args = parser.parse_args()
+    texts = base_texts()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for n in args.sizes:
+            path = write_corpus(tmp, n, texts)
+            tok = _child(MEASURE, "tokenizer", str(path), args.model)
+            model = _child(MEASURE, "model", str(path), args.model)
+            full = _child(RUN, str(path), str(tmp / f"out-{n}"), "1", args.model)
+            row = {"n": n, "words": full["words"],
+                   "tokenizer": tok["words"] / tok["seconds"], "model": model["words"] / model["seconds"],
+                   "full": full["words"] / full["seconds"], "rss_mb": full["rss_mb"]}
+            if n == max(args.sizes):
+                two = _child(RUN, str(path), str(tmp / f"out2-{n}"), "2", args.model)
+                row["speedup"] = full["seconds"] / two["seconds"]
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    report(rows, args)
+
+
+def report(rows: list[dict], args) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {date.today().isoformat()} with `python benchmarks/run.py` on {os.cpu_count()} cores "
+        f"({platform.processor() or platform.machine()}, Python {platform.python_version()}); "
+        f"model: {'bundled (models/de_meldung)' if args.model == '-' else args.model}. "
+        "Words per second per process (one process unless noted).",
+        "",
+        "| reports | words | (a) tokenizer | (b) model nlp.pipe | (c) full meldung run | (c) vs (b) | peak RSS (c) |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        overhead = (r["model"] / r["full"] - 1) * 100
+        lines.append(f"| {r['n']:,} | {r['words']:,} | {r['tokenizer']:,.0f} | {r['model']:,.0f} | "
+                     f"{r['full']:,.0f} | +{overhead:.0f}% time | {r['rss_mb']:,.0f} MB |")
+    big = rows[-1]
+    lines += ["", f"`--n-process 2` vs 1 at {big['n']:,} reports: {big.get('speedup', float('nan')):.2f}x."]
+    if len(rows) > 1:
+        growth = (rows[-1]["rss_mb"] / rows[0]["rss_mb"] - 1) * 100
+        lines.append(f"Peak RSS at {rows[-1]['n']:,} reports vs {rows[0]['n']:,}: {growth:+.0f}%.")
+    args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
