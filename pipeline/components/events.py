@@ -369,6 +369,10 @@ def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, par
     return None
 
 
+#: word classes that never trigger an event (with a tagger): skipped before the lemma lookup
+CLOSED_POS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "PART", "SYM", "INTJ"})
+
+
 class _Trigger(NamedTuple):
     token: Token
     entry: Entry
@@ -382,7 +386,7 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool) -> list[_Trigger
     found: list[_Trigger] = []
     verbs: list[tuple[Token, list[str], Token | None]] = []
     for tok in sent:
-        if tok.is_punct or not tok.is_alpha and "-" not in tok.text:
+        if tok.is_punct or not tok.is_alpha and "-" not in tok.text or tok.pos_ in CLOSED_POS:
             continue
         nounish = _is_nounish(tok, parsed)
         if nounish:

@@ -149,6 +149,16 @@ class QuoteLexicon:
     #: form (lower case) -> every particle verb it is a form of ("gab": angeben, zugeben, ...)
     particle_verbs: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
+    @property
+    def phrase_starts(self) -> frozenset[str]:
+        """First words of the source phrases, and "nach" ("nach Angaben"): a quick test
+        before the phrase lookup."""
+        key = (len(self.phrases), id(self.phrases))
+        if getattr(self, "_starts_key", None) != key:
+            self._starts = frozenset({p[0] for p in self.phrases} | {"nach"})
+            self._starts_key = key
+        return self._starts
+
     FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt")
 
     @classmethod
@@ -365,6 +375,10 @@ class _Ctx:
     blocks: list[tuple[int, int, str]]
     in_quote: list[bool]
     mentions: list[tuple[int, int, str, int | None, str]]  # start, end, label, entity, canonical
+    #: lower-case and original forms of every token, read once: ``doc[i]`` builds a Token
+    #: object on each access, which made the phrase scan a third of the component's time
+    lower: list[str] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
 
 
 #: pronominal adverbs announcing a content clause ("darauf hinweisen, dass")
@@ -805,7 +819,8 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     mentions = _mentions(doc)
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
         mentions = sorted(mentions + _pseudo_mentions(doc, lex))
-    return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions)
+    return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions,
+                [t.lower_ for t in doc], [t.text for t in doc])
 
 
 def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, int | None, str]]:
@@ -838,7 +853,10 @@ def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, i
 def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
     """A source phrase starting at token i: (its length, where the source is)."""
     doc = ctx.doc
-    if doc[i].lower_ == "nach":  # nach [det] [adj]* Angaben/Untersuchungen/...
+    low = ctx.lower
+    if low[i] not in ctx.lex.phrase_starts and ctx.text[i] not in ctx.lex.source_nouns:
+        return None
+    if low[i] == "nach":  # nach [det] [adj]* Angaben/Untersuchungen/...
         k = i + 1
         if k < hi and doc[k].lower_ in DETS:
             k += 1
@@ -852,7 +870,7 @@ def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
             i > 0 and doc[i - 1].lower_ in DETS:  # "ihrer Meinung nach"
         return 2, "possessive"
     for n in (4, 3, 2, 1):
-        key = tuple(t.lower_ for t in doc[i:min(i + n, hi)])
+        key = tuple(low[i:min(i + n, hi)])
         if len(key) == n and key in ctx.lex.phrases:
             return n, ctx.lex.phrases[key]
     return None
@@ -1507,7 +1525,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         end = doc[f.end - 1].idx + len(doc[f.end - 1])
         parts = tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in f.parts)
         literal = tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in f.literal)
-        q = Quote(start, end, doc.text[start:end], f.kind, *sp, cue,
+        q = Quote(start, end, doc[f.start:f.end].text, f.kind, *sp, cue,
                   cue_parts[0][0] if cue_parts else None, cue_parts[-1][1] if cue_parts else None,
                   parts, cue_parts, literal)
         yield q
