@@ -223,11 +223,15 @@ class _Core(NamedTuple):
     fraction: bool = False
 
 
-def _sent_end(doc: Doc, i: int) -> int:
-    """End (exclusive) of the sentence that token ``i`` is in."""
-    if doc.has_annotation("SENT_START"):
-        return doc[i].sent.end
-    return len(doc)
+def _sent_ends(doc: Doc) -> list[int]:
+    """For each token, the end (exclusive) of its sentence; read once per Doc, since
+    ``doc[i].sent`` walks the sentence for every token."""
+    if not doc.has_annotation("SENT_START"):
+        return [len(doc)] * len(doc)
+    ends = [len(doc)] * len(doc)
+    for sent in doc.sents:
+        ends[sent.start:sent.end] = [sent.end] * (sent.end - sent.start)
+    return ends
 
 
 def _read_core(doc: Doc, i: int, limit: int, lex: NumberLexicon) -> _Core | None:
@@ -419,9 +423,10 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
     """
     lex = lexicon or default_lexicon()
     n = len(doc)
+    sent_ends = _sent_ends(doc)
     i = 0
     while i < n:
-        limit = _sent_end(doc, i)
+        limit = sent_ends[i]
         core = _read_core(doc, i, limit, lex)
         if core is None or _excluded(doc, i, core, limit, lex):
             i += 1
