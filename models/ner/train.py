@@ -43,6 +43,10 @@ VARIANTS: dict[str, dict] = {
     "ge5_miss_char": dict(config="char.cfg", ge=5, extra=".miscmissing"),
     # pretrained tok2vec (spacy pretrain on CC BY-SA speeches + CC BY NER texts)
     "ge5_miss_pre": dict(config="base_pretrained.cfg", ge=5, extra=".miscmissing", pretrain=True),
+    # lexicon features (gazetteers, common nouns, roles) as static vectors: feature_vectors.py
+    "ge5_miss_feat": dict(config="base.cfg", ge=5, extra=".miscmissing", vectors=True, overrides={
+        "components.ner.model.tok2vec.embed.include_static_vectors": "true",
+    }),
 }
 # stage 2: continue a stage-1 model on GermEval dev-train only (lower learning rate)
 for _stage1 in ("ge5_full", "ge5_miss", "ge5_miss_pre", "ge5_miss_wide"):
@@ -106,6 +110,10 @@ def main(argv: list[str] | None = None) -> None:
         if not weights.exists():
             run([sys.executable, str(HERE / "pretrain.py"), "--shared", str(args.shared)])
         cmd += ["--paths.init_tok2vec", str(weights)]
+    if v.get("vectors"):
+        vectors = HERE / "vectors"
+        run([sys.executable, str(HERE / "feature_vectors.py"), "--out", str(vectors)])
+        cmd += ["--paths.vectors", str(vectors)]
     print("+", " ".join(cmd), flush=True)
     # exec, so that `timeout` and signals reach spacy train itself
     os.execv(sys.executable, cmd)
