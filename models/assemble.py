@@ -104,7 +104,13 @@ def assemble(
         from pipeline.components.sentences import add_sentence_rules
 
         add_sentence_rules(nlp)
-    set_lemmatizer(nlp, lemmatizer)
+    if "lemmatizer" not in nlp.pipe_names:  # a source that is an assembled model has it already
+        set_lemmatizer(nlp, lemmatizer)
+    if "ner" in nlp.pipe_names and ner is not None:  # re-assembling: the new NER replaces the old
+        nlp.remove_pipe("ner")
+    # an assembled model as the source keeps the name of the UD training output it came from
+    source_name = nlp.meta.get("meldung", {}).get("source") or (
+        str(source.relative_to(REPO)) if source.is_relative_to(REPO) else source.name)
     sources = list(SOURCES)
     if variant.startswith("silver"):
         sources += SILVER_SOURCES
@@ -127,7 +133,7 @@ def assemble(
             "license": "CC BY-SA 4.0",
             "sources": sources,
             "url": "models/README.md",
-            "meldung": {"ud_variant": variant, "lemmatizer": lemmatizer, "source": str(source.relative_to(REPO)) if source.is_relative_to(REPO) else source.name},
+            "meldung": {"ud_variant": variant, "lemmatizer": lemmatizer, "source": source_name},
         }
     )
     out = out.resolve()

@@ -85,12 +85,21 @@ def ud(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: J
 
 
 @app.command("ner")
-def ner(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False) -> None:
+def ner(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
+        rules: Annotated[bool, typer.Option(
+            "--rules/--no-rules",
+            help="The bundled model's gazetteer and entity filter, as `meldung run` uses them.")] = True,
+        ) -> None:
     """Named entities (PER/LOC/ORG/MISC, exact span, micro P/R/F1) against GermEval TSV or CoNLL.
 
     Example: meldung evaluate ner --data ../shared/corpora/ner/GermEval2014/NER-de-test.tsv
     """
-    scores = _task("ner", "evaluate_ner")(_load(model), data, limit=limit)
+    from ..nlp import add_entity_rules
+
+    nlp = _load(model)
+    if rules:
+        add_entity_rules(nlp)
+    scores = _task("ner", "evaluate_ner")(nlp, data, limit=limit)
     _print(f"NER evaluation on {data.name}", scores, as_json)
 
 

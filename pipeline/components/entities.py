@@ -526,6 +526,36 @@ def _subsequence(short: tuple, long: tuple) -> bool:
 # -- the resolver
 
 
+def consistent_labels(doc: Doc, ents: list[tuple[int, int, str]], lex: EntityLexicon
+                      ) -> list[tuple[int, int, str]]:
+    """One sense per document for names, and no role nouns as people.
+
+    A small NER model labels a bare surname by its context, so the same "Scholz" is PER
+    after "Bundeskanzler Olaf" and LOC in "Scholz sagte, ..."; a surname of a full PER
+    name in the document is that person wherever it stands (unless it is a known place
+    name). A PER mention made only of role nouns ("Regierungssprecher" before the name)
+    is no person.
+
+    >>> import spacy
+    >>> doc = spacy.blank("de")("Bundeskanzler Olaf Scholz kam . Scholz sagte , der Regierungssprecher ...")
+    >>> consistent_labels(doc, [(1, 3, "PER"), (5, 6, "LOC"), (9, 10, "PER")], default_lexicon())
+    [(1, 3, 'PER'), (5, 6, 'PER')]
+    """
+    def is_role_only(s: int, e: int) -> bool:
+        return all(lex.role_base(t.text) is not None for t in doc[s:e])
+
+    ents = [(s, e, lab) for s, e, lab in ents if not (lab == "PER" and is_role_only(s, e))]
+    surnames = {doc[e - 1].text for s, e, lab in ents if lab == "PER" and e - s > 1}
+    out = []
+    for s, e, lab in ents:
+        if lab != "PER" and e - s == 1 and lex.place(doc[s].text) is None:
+            word = doc[s].text
+            if word in surnames or (word.endswith("s") and word[:-1] in surnames):
+                lab = "PER"
+        out.append((s, e, lab))
+    return out
+
+
 def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms: bool = True,
                      dateline: bool = True) -> Resolution:
     """Mentions and entities of ``doc``; the Doc is left alone.
@@ -542,7 +572,8 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     """
     lex = lexicon or default_lexicon()
     label_map = {"PERSON": "PER", "GPE": "LOC", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
-    ents = [(e.start, e.end, label_map.get(e.label_, e.label_)) for e in doc.ents]
+    ents = consistent_labels(doc, [(e.start, e.end, label_map.get(e.label_, e.label_))
+                                   for e in doc.ents], lex)
     taken = [False] * len(doc)
     for s, e, _ in ents:
         for i in range(s, e):

@@ -49,7 +49,11 @@ def blank_de():
 
 @pytest.fixture(scope="session")
 def ner_model():
-    for path in MODEL_DIRS:
+    """The bundled pipeline when it has NER (what users get), else a trained NER folder."""
+    bundled = ROOT / "models" / "de_meldung"
+    for path in (bundled, *MODEL_DIRS):
         if (path / "config.cfg").exists():
-            return spacy.load(path)
+            nlp = spacy.load(path)
+            if "ner" in nlp.pipe_names:
+                return nlp
     pytest.skip("no trained NER model (run models/ner/train.py --variant best)")
