@@ -329,8 +329,14 @@ def test_events_parsed_worked_example(parsed_nlp):
 @pytest.mark.parametrize("text,expected", [
     ("Bei dem Angriff wurden 34 Soldaten von der syrischen Armee getötet.", ("kill", "Armee", "Soldaten")),
     ("Die Delegationen führten in Genf Gespräche über eine Waffenruhe.", ("negotiate", "Delegationen", None)),
-    ("Die EU verhängte Sanktionen gegen Russland.", ("sanction", "EU", "Russland")),
+    # with NER, "EU" is an organisation and the actor its canonical name
+    ("Die EU verhängte Sanktionen gegen Russland.", ("sanction", "Europäische Union", "Russland")),
     ("Das teilte ein Regierungssprecher am Dienstag mit.", ("statement", "Regierungssprecher", None)),
 ])
 def test_events_parsed_roles(parsed_nlp, text, expected):
-    assert expected in events(parsed_nlp, text, "type", "actor", "target")
+    """The actor's head word is there; with NER the actor may be the whole name
+    ("syrischen Armee" as an ORG entity)."""
+    type_, actor, target = expected
+    found = events(parsed_nlp, text, "type", "actor", "target")
+    assert any(t == type_ and a is not None and (actor == a or actor in a.split()) and tg == target
+               for t, a, tg in found), found
