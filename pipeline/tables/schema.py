@@ -141,7 +141,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "quotes": _cols(
         DOC_ID, SENT, START, END, TEXT,
-        ("kind", "string", "direct, indirect or mixed"),
+        ("kind", "string", "direct, indirect or mixed; reported: speech without a content clause"),
         ("speaker", "string", "canonical name of the speaker"),
         ("speaker_entity", "int", "entity id of the speaker in people/organisations"),
         ("speaker_text", "string", "the speaker as written"),
