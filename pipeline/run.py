@@ -7,6 +7,7 @@ per ``part_size`` documents, so memory stays flat however many documents come.
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,9 +62,31 @@ class RunSummary:
 Progress = Callable[[int, int, int], None]  # (documents done, words, documents failed)
 
 
+#: a single line break between two lines of text (not part of a blank line)
+_WRAPPED_LINE = re.compile(r"(?<=\S)[ \t]*\n(?=[ \t]*\S)")
+
+
+def unwrap_lines(text: str) -> str:
+    r"""``text`` with the line breaks of wrapped prose as spaces, same length.
+
+    Agency copy often arrives hard-wrapped ("... Emmanuel Macron\nkommen am Freitag
+    ..."); spaCy keeps each "\n" as a token, which the tagger and parser read as a
+    word (PROPN, the subject of the next sentence) and which then breaks coordination
+    and roles. Each such "\n" becomes one " ", so every character offset stays valid
+    in the original text; blank lines stay. Headlines, subheadings and signatures
+    keep their own sentences through the layout blocks, which are found on the
+    original text.
+
+    >>> unwrap_lines("Macron\nkommen am\nFreitag.\nNeu\n\nAb")
+    'Macron kommen am Freitag. Neu\n\nAb'
+    """
+    return _WRAPPED_LINE.sub(lambda m: m.group(0).replace("\n", " "), text)
+
+
 def make_doc(nlp: Language, report: Report) -> Doc:
-    """The report's text as a Doc carrying its metadata and layout blocks."""
-    doc = nlp.make_doc(report.text)
+    """The report's text as a Doc carrying its metadata and layout blocks (the text
+    as the model reads it: :func:`unwrap_lines`; offsets are those of ``report.text``)."""
+    doc = nlp.make_doc(unwrap_lines(report.text))
     doc._.doc_id = report.doc_id
     doc._.published = report.published.isoformat() if report.published else None
     doc._.dateline_place = report.dateline_place

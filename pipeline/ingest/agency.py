@@ -135,7 +135,8 @@ def parse_structure(text: str, *, find_headline: bool = True,
     is_headline = False
     if known_headline and first_line.strip() == known_headline.strip():
         is_headline = True
-    elif find_headline and _looks_like_headline(first_line, multi=len(paras) > 1):
+    elif find_headline and _looks_like_headline(first_line, multi=len(paras) > 1) and \
+            not _continues(text[first_line_end:first_end]):
         is_headline = True
     if is_headline:
         hl_end = first_start + len(first_line)
@@ -166,6 +167,14 @@ def _looks_like_headline(line: str, *, multi: bool) -> bool:
     if _DATELINE.match(line) and agency_code(_DATELINE.match(line).group("agency").split("/")[0]):
         return False
     return not line.endswith((".", ",", ";"))
+
+
+def _continues(rest_of_paragraph: str) -> bool:
+    """Whether the first line is the start of a wrapped sentence, not a headline: the
+    next line of the same paragraph goes on in lower case ("... Emmanuel Macron /
+    kommen am Freitag in Paris zusammen.")."""
+    nxt = rest_of_paragraph.lstrip("\r\n").lstrip(" \t")
+    return nxt[:1].islower()
 
 
 def _looks_like_subheading(chunk: str) -> bool:
