@@ -468,6 +468,9 @@ def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> list
             if not start <= tok.head.i < end and tok.dep_.split(":")[0] in ROLE_DEPS:
                 candidates.append(tok.head)
             for c in candidates:
+                between = doc[c.i + 1:start] if c.i < start else doc[end:c.i]
+                if any(t.lower_ in ("und", "oder", "sowie") for t in between):
+                    continue  # another person's role: "Armeechef X und RSF-Anführer Y"
                 if lexicon.role_base(c.text):
                     text = _role_text(doc, _adjectives_before(doc, c.i, _sentence_start(doc, c.i)),
                                       c.i, c.i, lexicon)

@@ -122,3 +122,10 @@ def test_worked_example_by_meldung_run(tmp_path):
     assert set(tables["people"]["canonical"]) == {"Olaf Scholz", "Emmanuel Macron", "Steffen Hebestreit"}
     assert set(tables["places"]["canonical"]) == {"Paris", "Frankreich", "Norditalien", "Ukraine"}
     assert list(tables["quotes"]["speaker"]) == ["Olaf Scholz", "Steffen Hebestreit"]
+
+
+def test_coordinated_people_keep_their_own_roles():
+    tables = pipeline.analyze(["Armeechef Abdel Fattah al-Burhan und RSF-Anführer Mohamed Hamdan Daglo "
+                               "kämpfen seit dem 15. April um die Macht."])
+    roles = {r.canonical: list(r.roles) for r in tables["people"].itertuples()}
+    assert roles.get("Mohamed Hamdan Daglo") == ["RSF-Anführer"]
