@@ -5,20 +5,10 @@ from datetime import date
 import pytest
 
 from pipeline.ingest.agency import parse_german_date, parse_structure
+from worked_example import DESIGN_TEXT
 
-WORKED_EXAMPLE = """Scholz und Macron treffen sich in Paris
-
-Berlin (dpa) - Bundeskanzler Olaf Scholz und der französische Präsident Emmanuel Macron
-kommen am Freitag in Paris zusammen. Das teilte ein Regierungssprecher am
-Dienstag mit.
-
-Neue Hilfen für die Ukraine
-
-Scholz sagte, er erwarte schwierige Gespräche. Frankreich sei „ein
-unverzichtbarer Partner“, sagte Regierungssprecher Steffen Hebestreit.
-Bei Überschwemmungen in Norditalien kamen am Montag mindestens 14 Menschen
-ums Leben, rund 36.000 wurden obdachlos. (dpa/abc)
-"""
+#: with a headline and a dateline, as an agency sends it
+WORKED_EXAMPLE = ("Scholz und Macron treffen sich in Paris\n\nBerlin (dpa) - " + DESIGN_TEXT)
 
 
 def blocks(text, **kw):
