@@ -29,7 +29,7 @@ DATA = {
     "dev": HERE / "corpus" / "germeval_devsplit.conll",
     "test": Path("../shared/corpora/ner/GermEval2014/NER-de-test.tsv"),
 }
-_OFF = {"remove_common_nouns": False, "remove_lowercase": False, "remove_nonalpha": False,
+_OFF = {"remove_common_nouns": False, "remove_lowercase": False, "remove_nonalpha": False, "remove_function_words": False,
         "remove_compounds": False, "trim_punct": False}
 #: row -> [(factory, config)]
 LAYERS = {

@@ -551,10 +551,13 @@ def consistent_labels(doc: Doc, ents: list[tuple[int, int, str]], lex: EntityLex
     surnames = {doc[e - 1].text for s, e, lab in ents if lab == "PER" and e - s > 1}
     out = []
     for s, e, lab in ents:
-        if lab != "PER" and e - s == 1 and lex.place(doc[s].text) is None:
-            word = doc[s].text
+        word = doc[s].text
+        if lab != "PER" and e - s == 1 and lex.place(word) is None:
             if word in surnames or (word.endswith("s") and word[:-1] in surnames):
                 lab = "PER"
+        elif lab == "PER" and e - s == 1 and word not in surnames and lex.place(word) is not None \
+                and lex.place(word).kind in ("city", "country", "region"):
+            lab = "LOC"  # "Gouverneur des Gebiets Cherson": a known place, no one's name here
         out.append((s, e, lab))
     return out
 

@@ -231,14 +231,21 @@ def _overlap(a: Span, b: Span) -> bool:
     assigns=["doc.ents"],
     requires=["doc.ents"],
     default_config={"remove_common_nouns": True, "remove_lowercase": True,
-                    "remove_nonalpha": True, "remove_compounds": True, "trim_punct": True},
+                    "remove_nonalpha": True, "remove_compounds": True, "trim_punct": True,
+                    "remove_function_words": True},
 )
 def make_entity_filter(nlp: Language, name: str, remove_common_nouns: bool,
                        remove_lowercase: bool, remove_nonalpha: bool,
-                       remove_compounds: bool, trim_punct: bool) -> "EntityFilter":
+                       remove_compounds: bool, trim_punct: bool,
+                       remove_function_words: bool) -> "EntityFilter":
     return EntityFilter(nlp, name, remove_common_nouns=remove_common_nouns,
                         remove_lowercase=remove_lowercase, remove_nonalpha=remove_nonalpha,
-                        remove_compounds=remove_compounds, trim_punct=trim_punct)
+                        remove_compounds=remove_compounds, trim_punct=trim_punct,
+                        remove_function_words=remove_function_words)
+
+
+#: word classes (from a tagger, when there is one) that a one-token name never has
+FUNCTION_POS = frozenset({"ADV", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "AUX", "PART", "NUM"})
 
 
 class EntityFilter(Pipe):
@@ -251,7 +258,7 @@ class EntityFilter(Pipe):
     def __init__(self, nlp: Language, name: str = "meldung_entity_filter", *,
                  remove_common_nouns: bool = True, remove_lowercase: bool = True,
                  remove_nonalpha: bool = True, remove_compounds: bool = True,
-                 trim_punct: bool = True) -> None:
+                 trim_punct: bool = True, remove_function_words: bool = True) -> None:
         self.nlp = nlp
         self.name = name
         self.remove_common_nouns = remove_common_nouns
@@ -259,6 +266,7 @@ class EntityFilter(Pipe):
         self.remove_nonalpha = remove_nonalpha
         self.remove_compounds = remove_compounds
         self.trim_punct = trim_punct
+        self.remove_function_words = remove_function_words
         self.nouns: set[str] = set()
         self.protected: set[str] = set()
         self._loaded = False
@@ -305,6 +313,8 @@ class EntityFilter(Pipe):
             return True
         if self.remove_lowercase and text[:1].islower():
             return True
+        if self.remove_function_words and ent[0].pos_ in FUNCTION_POS:
+            return True  # a capitalised adverb or article the model took for a name ("Mindestens 46 Tote")
         if self.remove_compounds and "-" in text.strip("-"):
             head = text.rsplit("-", 1)[1]
             if head[:1].isupper() and head in self.nouns:

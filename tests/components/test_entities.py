@@ -296,3 +296,22 @@ def test_link_people(names, expected):
 def test_link_person_id_stable():
     mapping = link_people(["Olaf Scholz", "Scholz"])
     assert person_id(mapping["Scholz"]) == person_id("Olaf Scholz") == person_id("olaf scholz")
+
+
+def test_entities_one_sense_per_document():
+    """NER labels the same name differently in two places; the document settles it."""
+    nlp = spacy.blank("de")
+    nlp.add_pipe("meldung_entities")
+    doc = make(nlp, "Der Gouverneur des Gebiets Cherson, Olexander Prokudin, sagte das. "
+                    "Prokudin ist seit 2022 im Amt.",
+               [("Cherson", "PER"), ("Olexander Prokudin", "PER"), ("Prokudin", "LOC")])
+    assert set(people(doc)) == {"Olexander Prokudin"}
+    assert people(doc)["Olexander Prokudin"]["n_mentions"] == 2
+    assert "Cherson" in places(doc)
+
+
+def test_entities_role_noun_alone_is_no_person():
+    nlp = spacy.blank("de")
+    nlp.add_pipe("meldung_entities")
+    doc = make(nlp, "Das teilte ein Regierungssprecher mit.", [("Regierungssprecher", "PER")])
+    assert people(doc) == {}
