@@ -146,13 +146,41 @@ def _docs(nlp: Language, chunk: list[Report]) -> list[Doc]:
 
 def _settle(chunk: list[Report], done: dict[str, Doc]) -> Iterator[tuple[Report, Doc | None]]:
     """Each report of a chunk with its Doc; a report sent to the pipeline whose Doc
-    did not come back failed in a component."""
+    did not come back failed in a component. So did one whose Doc came back after a
+    component's error handler caught an exception (the Doc then lacks that component's
+    work): it is reported as failed too, never half-annotated."""
     for report in chunk:
         doc = done.get(report.doc_id)
-        if doc is None and report.status == "ok":
+        failure = _FAILURES.pop(report.doc_id, None)
+        if (doc is None or failure is not None) and report.status == "ok":
             report.status, report.stage = "error", "nlp"
-            report.error = _FAILURES.pop(report.doc_id, "a pipeline component failed")
+            report.error = failure or "a pipeline component failed"
+            doc = None
         yield report, doc
+
+
+#: a report that makes every component load its data
+_WARM_UP_TEXT = "Berlin (dpa) - Bundeskanzler Olaf Scholz sagte am Montag, 14 Menschen seien gestorben."
+
+
+def warm_up(nlp: Language) -> None:
+    """Run the pipeline once outside any memory zone, so that components that load
+    their data on first use (lexicons, phrase matchers, strings they add) keep it:
+    what is added to the vocabulary inside ``nlp.memory_zone()`` is dropped when the
+    zone ends. Before this, the gazetteer's match keys vanished after the first
+    batch and it found nothing in every later one."""
+    if getattr(nlp, "_meldung_warm", False):
+        return
+    try:
+        doc = nlp.make_doc(_WARM_UP_TEXT)
+        doc._.doc_id = "warm-up"
+        for _, proc in nlp.pipeline:
+            doc = proc(doc)
+    except Exception:  # noqa: BLE001 - a broken pipeline shows on the real documents
+        return
+    finally:
+        _FAILURES.pop("warm-up", None)
+    nlp._meldung_warm = True
 
 
 def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
@@ -169,6 +197,7 @@ def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
     if n_process > 1:
         yield from _analyse_processes(nlp, reports, n_process=n_process, batch_size=batch_size)
         return
+    warm_up(nlp)
     for chunk in _chunks(reports, batch_size):
         with nlp.memory_zone():
             docs = _docs(nlp, chunk)

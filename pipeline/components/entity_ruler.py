@@ -78,7 +78,8 @@ def _genitive(name: str) -> str | None:
 
 def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[str],
                            nouns: set[str], roles: tuple[str, ...] = (),
-                           known: set[str] = frozenset()) -> Iterator[GazetteerMatch]:
+                           known: set[str] = frozenset(),
+                           keys: dict[int, str] | None = None) -> Iterator[GazetteerMatch]:
     """Yield gazetteer matches in text order, overlapping ones included.
 
     Phrase matches come from ``matcher`` (match ids are ``"LABEL|source"``);
@@ -90,7 +91,10 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     """
     strings = doc.vocab.strings
     for match_id, start, end in matcher(doc):
-        label, _, source = strings[match_id].partition("|")
+        # ``keys`` holds the match-id strings in Python: a key added to the string store
+        # inside ``nlp.memory_zone()`` is gone after it, and the lookup would fail
+        key = keys[match_id] if keys and match_id in keys else strings[match_id]
+        label, _, source = key.partition("|")
         yield GazetteerMatch(start, end, label, source)
     for i, tok in enumerate(doc[:-1]):
         if tok.text not in first_names:
@@ -127,8 +131,12 @@ def _surname_like(text: str, nouns: set[str]) -> bool:
 )
 def make_gazetteer(nlp: Language, name: str, overwrite: bool, use_first_names: bool,
                    use_roles: bool, labels: list[str]) -> "Gazetteer":
-    return Gazetteer(nlp, name, overwrite=overwrite, use_first_names=use_first_names,
-                     use_roles=use_roles, labels=labels)
+    gazetteer = Gazetteer(nlp, name, overwrite=overwrite, use_first_names=use_first_names,
+                          use_roles=use_roles, labels=labels)
+    # load the lists now, not on first use: a first use inside ``nlp.memory_zone()`` would
+    # build the phrase patterns from strings the zone drops when it ends
+    gazetteer.initialize()
+    return gazetteer
 
 
 class Gazetteer(Pipe):
@@ -157,6 +165,7 @@ class Gazetteer(Pipe):
     def set_lists(self, lists: dict[str, list[str]]) -> None:
         self.lists = {f: list(lists.get(f, [])) for f in FILES}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.keys: dict[int, str] = {}
         tokenizer = self.nlp.tokenizer
         for fname, label in LIST_LABELS.items():
             if label not in self.ent_labels:
@@ -165,6 +174,7 @@ class Gazetteer(Pipe):
             if label == "LOC":
                 forms |= {g for n in self.lists[fname] if (g := _genitive(n))}
             key = f"{label}|{fname.rsplit('.', 1)[0]}"
+            self.keys[self.nlp.vocab.strings.add(key)] = key
             self.matcher.add(key, [tokenizer(n) for n in sorted(forms)])
         self.first_names = set(self.lists["first_names.txt"]) if self.use_first_names else set()
         self.nouns = set(self.lists["common_nouns.txt"])
@@ -190,7 +200,7 @@ class Gazetteer(Pipe):
     def match(self, doc: Doc) -> Iterator[GazetteerMatch]:
         self._ensure()
         for m in find_gazetteer_matches(doc, self.matcher, self.first_names, self.nouns,
-                                        self.roles, self.known):
+                                        self.roles, self.known, self.keys):
             if m.label in self.ent_labels:
                 yield m
 

@@ -117,3 +117,18 @@ def test_coordinated_people_keep_their_own_roles():
                                "kämpfen seit dem 15. April um die Macht."])
     roles = {r.canonical: list(r.roles) for r in tables["people"].itertuples()}
     assert roles.get("Mohamed Hamdan Daglo") == ["RSF-Anführer"]
+
+
+def test_a_document_reads_the_same_whatever_came_before():
+    """Batches run in memory zones; nothing learnt in one may be lost in the next."""
+    from pipeline.api import _reports
+    from pipeline.ingest import ReadOptions
+    from pipeline.run import analyse
+
+    nlp = pipeline.load()
+    other = "Die Polizei in Hamburg nahm am Dienstag zwei Männer fest. (dpa)"
+    reports = list(_reports([other, other, DESIGN_TEXT], None, ReadOptions()))
+    after = [[(e.text, e.label_) for e in doc.ents] for _, doc in analyse(nlp, reports, batch_size=1)][-1]
+    alone = [[(e.text, e.label_) for e in doc.ents]
+             for _, doc in analyse(pipeline.load(), reports[-1:], batch_size=1)][0]
+    assert after == alone

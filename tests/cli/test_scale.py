@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from spacy.language import Language
+from spacy.pipeline import Pipe
 from typer.testing import CliRunner
 
 import pipeline
@@ -130,6 +131,39 @@ def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_pa
     errors = tables.errors
     assert errors["doc_id"].tolist() == ["b.txt"] and errors["stage"].tolist() == ["nlp"]
     assert "explodes_on_zwei" in errors["message"].iloc[0] and "boom" in errors["message"].iloc[0]
+
+
+class _CatchesItsOwnErrors(Pipe):
+    """Like meldung's components: an exception goes to the error handler and the Doc
+    comes back without this component's work."""
+
+    def __init__(self, nlp, name):
+        self.name = name
+
+    def __call__(self, doc):
+        try:
+            if "zwei" in doc.text:
+                raise RuntimeError("half done")
+            return doc
+        except Exception as err:
+            self.get_error_handler()(self.name, self, [doc], err)
+            return doc
+
+
+@Language.factory("catches_its_own_errors")
+def make_catches_its_own_errors(nlp, name):
+    return _CatchesItsOwnErrors(nlp, name)
+
+
+def test_scale_a_caught_component_error_is_an_error_row_too(write, tmp_path):
+    write("a.txt", "Eins ist gut.")
+    write("b.txt", "Hier steht zwei.")
+    nlp = pipeline.load("blank")
+    nlp.add_pipe("catches_its_own_errors")
+    summary = run([str(write.folder)], tmp_path / "out", RunOptions(), nlp=nlp)
+    assert summary.documents["ok"] == 1 and summary.failed == 1
+    errors = pipeline.read(tmp_path / "out").errors
+    assert errors["doc_id"].tolist() == ["b.txt"] and "half done" in errors["message"].iloc[0]
 
 
 def test_scale_people_linked_across_documents(tmp_path):

@@ -78,3 +78,14 @@ def test_gazetteer_package_lists_load_without_initialize(blank_de):
     blank_de.add_pipe("meldung_gazetteer")
     doc = blank_de("Frankreich und die Nato")
     assert ("Frankreich", "LOC") in [(e.text, e.label_) for e in doc.ents]
+
+
+def test_gazetteer_keeps_finding_names_across_memory_zones():
+    """Its data loads inside the first zone; the second zone must still see it."""
+    nlp = spacy.blank("de")
+    nlp.add_pipe("meldung_gazetteer")
+    for _ in range(2):
+        with nlp.memory_zone():
+            doc = nlp("Angela Merkel besuchte Berlin und die Ukraine.")
+            assert [(e.text, e.label_) for e in doc.ents] == [
+                ("Angela Merkel", "PER"), ("Berlin", "LOC"), ("Ukraine", "LOC")]
