@@ -119,20 +119,6 @@ def explodes_on_zwei(doc):
     return doc
 
 
-def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_path):
-    write("a.txt", "Eins ist gut.")
-    write("b.txt", "Hier steht zwei.")
-    write("c.txt", "Drei ist auch gut.")
-    nlp = pipeline.load("blank")
-    nlp.add_pipe("explodes_on_zwei")
-    summary = run([str(write.folder)], tmp_path / "out", RunOptions(), nlp=nlp)
-    assert summary.documents["ok"] == 2 and summary.failed == 1
-    tables = pipeline.read(tmp_path / "out")
-    errors = tables.errors
-    assert errors["doc_id"].tolist() == ["b.txt"] and errors["stage"].tolist() == ["nlp"]
-    assert "explodes_on_zwei" in errors["message"].iloc[0] and "boom" in errors["message"].iloc[0]
-
-
 class _CatchesItsOwnErrors(Pipe):
     """Like meldung's components: an exception goes to the error handler and the Doc
     comes back without this component's work."""
@@ -143,7 +129,7 @@ class _CatchesItsOwnErrors(Pipe):
     def __call__(self, doc):
         try:
             if "zwei" in doc.text:
-                raise RuntimeError("half done")
+                raise RuntimeError("boom")
             return doc
         except Exception as err:
             self.get_error_handler()(self.name, self, [doc], err)
@@ -155,15 +141,19 @@ def make_catches_its_own_errors(nlp, name):
     return _CatchesItsOwnErrors(nlp, name)
 
 
-def test_scale_a_caught_component_error_is_an_error_row_too(write, tmp_path):
+@pytest.mark.parametrize("component", ["explodes_on_zwei", "catches_its_own_errors"])
+def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_path, component):
     write("a.txt", "Eins ist gut.")
     write("b.txt", "Hier steht zwei.")
+    write("c.txt", "Drei ist auch gut.")
     nlp = pipeline.load("blank")
-    nlp.add_pipe("catches_its_own_errors")
+    nlp.add_pipe(component)
     summary = run([str(write.folder)], tmp_path / "out", RunOptions(), nlp=nlp)
-    assert summary.documents["ok"] == 1 and summary.failed == 1
-    errors = pipeline.read(tmp_path / "out").errors
-    assert errors["doc_id"].tolist() == ["b.txt"] and "half done" in errors["message"].iloc[0]
+    assert summary.documents["ok"] == 2 and summary.failed == 1
+    tables = pipeline.read(tmp_path / "out")
+    errors = tables.errors
+    assert errors["doc_id"].tolist() == ["b.txt"] and errors["stage"].tolist() == ["nlp"]
+    assert component in errors["message"].iloc[0] and "boom" in errors["message"].iloc[0]
 
 
 def test_scale_people_linked_across_documents(tmp_path):
