@@ -159,30 +159,6 @@ def _settle(chunk: list[Report], done: dict[str, Doc]) -> Iterator[tuple[Report,
         yield report, doc
 
 
-#: a report that makes every component load its data
-_WARM_UP_TEXT = "Berlin (dpa) - Bundeskanzler Olaf Scholz sagte am Montag, 14 Menschen seien gestorben."
-
-
-def warm_up(nlp: Language) -> None:
-    """Run the pipeline once outside any memory zone, so that components that load
-    their data on first use (lexicons, phrase matchers, strings they add) keep it:
-    what is added to the vocabulary inside ``nlp.memory_zone()`` is dropped when the
-    zone ends. Before this, the gazetteer's match keys vanished after the first
-    batch and it found nothing in every later one."""
-    if getattr(nlp, "_meldung_warm", False):
-        return
-    try:
-        doc = nlp.make_doc(_WARM_UP_TEXT)
-        doc._.doc_id = "warm-up"
-        for _, proc in nlp.pipeline:
-            doc = proc(doc)
-    except Exception:  # noqa: BLE001 - a broken pipeline shows on the real documents
-        return
-    finally:
-        _FAILURES.pop("warm-up", None)
-    nlp._meldung_warm = True
-
-
 def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
             batch_size: int = 64) -> Iterator[tuple[Report, Doc | None]]:
     """Each report with its analysed Doc (None for failed or empty reports), in order.
@@ -197,7 +173,6 @@ def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
     if n_process > 1:
         yield from _analyse_processes(nlp, reports, n_process=n_process, batch_size=batch_size)
         return
-    warm_up(nlp)
     for chunk in _chunks(reports, batch_size):
         with nlp.memory_zone():
             docs = _docs(nlp, chunk)

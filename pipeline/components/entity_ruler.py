@@ -78,8 +78,7 @@ def _genitive(name: str) -> str | None:
 
 def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[str],
                            nouns: set[str], roles: tuple[str, ...] = (),
-                           known: set[str] = frozenset(),
-                           keys: dict[int, str] | None = None) -> Iterator[GazetteerMatch]:
+                           known: set[str] = frozenset()) -> Iterator[GazetteerMatch]:
     """Yield gazetteer matches in text order, overlapping ones included.
 
     Phrase matches come from ``matcher`` (match ids are ``"LABEL|source"``);
@@ -91,10 +90,7 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     """
     strings = doc.vocab.strings
     for match_id, start, end in matcher(doc):
-        # ``keys`` holds the match-id strings in Python: a key added to the string store
-        # inside ``nlp.memory_zone()`` is gone after it, and the lookup would fail
-        key = keys[match_id] if keys and match_id in keys else strings[match_id]
-        label, _, source = key.partition("|")
+        label, _, source = strings[match_id].partition("|")
         yield GazetteerMatch(start, end, label, source)
     for i, tok in enumerate(doc[:-1]):
         if tok.text not in first_names:
@@ -165,7 +161,6 @@ class Gazetteer(Pipe):
     def set_lists(self, lists: dict[str, list[str]]) -> None:
         self.lists = {f: list(lists.get(f, [])) for f in FILES}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.keys: dict[int, str] = {}
         tokenizer = self.nlp.tokenizer
         for fname, label in LIST_LABELS.items():
             if label not in self.ent_labels:
@@ -174,7 +169,6 @@ class Gazetteer(Pipe):
             if label == "LOC":
                 forms |= {g for n in self.lists[fname] if (g := _genitive(n))}
             key = f"{label}|{fname.rsplit('.', 1)[0]}"
-            self.keys[self.nlp.vocab.strings.add(key)] = key
             self.matcher.add(key, [tokenizer(n) for n in sorted(forms)])
         self.first_names = set(self.lists["first_names.txt"]) if self.use_first_names else set()
         self.nouns = set(self.lists["common_nouns.txt"])
@@ -200,7 +194,7 @@ class Gazetteer(Pipe):
     def match(self, doc: Doc) -> Iterator[GazetteerMatch]:
         self._ensure()
         for m in find_gazetteer_matches(doc, self.matcher, self.first_names, self.nouns,
-                                        self.roles, self.known, self.keys):
+                                        self.roles, self.known):
             if m.label in self.ent_labels:
                 yield m
 
