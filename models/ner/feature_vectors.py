@@ -23,18 +23,13 @@ from pathlib import Path
 
 import numpy
 
+from pipeline.components.entity_ruler import _read_list as _lines  # the gazetteers' own reader
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "pipeline" / "data"
 
 #: one dimension per list, in this order
 FEATURES = ("first_name", "place", "country", "organisation", "common_noun", "role", "demonym")
-
-
-def _lines(path: Path) -> list[str]:
-    if not path.exists():
-        return []
-    return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()
-            if ln.strip() and not ln.startswith("#")]
 
 
 def _tsv_column(path: Path, col: int) -> list[str]:

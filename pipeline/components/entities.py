@@ -552,11 +552,12 @@ def consistent_labels(doc: Doc, ents: list[tuple[int, int, str]], lex: EntityLex
     out = []
     for s, e, lab in ents:
         word = doc[s].text
-        if lab != "PER" and e - s == 1 and lex.place(word) is None:
+        place = lex.place(word) if e - s == 1 else None
+        if lab != "PER" and e - s == 1 and place is None:
             if word in surnames or (word.endswith("s") and word[:-1] in surnames):
                 lab = "PER"
-        elif lab == "PER" and e - s == 1 and word not in surnames and lex.place(word) is not None \
-                and lex.place(word).kind in ("city", "country", "region"):
+        elif lab == "PER" and place is not None and word not in surnames \
+                and place.kind in ("city", "country", "region"):
             lab = "LOC"  # "Gouverneur des Gebiets Cherson": a known place, no one's name here
         out.append((s, e, lab))
     return out

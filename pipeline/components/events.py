@@ -873,10 +873,9 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
         return actors, targets
     # no parse: "Angriff der Armee auf die Stadt", "Treffen zwischen X und Y"
     start, _ = _clause_bounds(sent, tok.i)
-    support = ctx.lex.cue("support_verb")
     for k in range(tok.i - 1, start - 1, -1):  # "Die EU verhängte Sanktionen"
         v = doc[k]
-        if v.text[:1].islower() and v.is_alpha and support & set(lemma_candidates(v, ctx.lex, noun=False)):
+        if v.text[:1].islower() and v.is_alpha and _is_support_verb(v, ctx):
             np = _nearest_np(doc, range(k - 1, start - 1, -1), ctx, skip=trig, skip_pp=True)
             if np is None:
                 np = _nearest_np(doc, range(k + 1, tok.i), ctx, skip=trig, skip_pp=True)

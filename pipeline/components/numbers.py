@@ -226,11 +226,10 @@ class _Core(NamedTuple):
 def _sent_ends(doc: Doc) -> list[int]:
     """For each token, the end (exclusive) of its sentence; read once per Doc, since
     ``doc[i].sent`` walks the sentence for every token."""
-    if not doc.has_annotation("SENT_START"):
-        return [len(doc)] * len(doc)
     ends = [len(doc)] * len(doc)
-    for sent in doc.sents:
-        ends[sent.start:sent.end] = [sent.end] * (sent.end - sent.start)
+    if doc.has_annotation("SENT_START"):
+        for sent in doc.sents:
+            ends[sent.start:sent.end] = [sent.end] * (sent.end - sent.start)
     return ends
 
 

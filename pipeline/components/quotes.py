@@ -149,16 +149,6 @@ class QuoteLexicon:
     #: form (lower case) -> every particle verb it is a form of ("gab": angeben, zugeben, ...)
     particle_verbs: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
-    @property
-    def phrase_starts(self) -> frozenset[str]:
-        """First words of the source phrases, and "nach" ("nach Angaben"): a quick test
-        before the phrase lookup."""
-        key = (len(self.phrases), id(self.phrases))
-        if getattr(self, "_starts_key", None) != key:
-            self._starts = frozenset({p[0] for p in self.phrases} | {"nach"})
-            self._starts_key = key
-        return self._starts
-
     FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt")
 
     @classmethod
@@ -379,6 +369,9 @@ class _Ctx:
     #: object on each access, which made the phrase scan a third of the component's time
     lower: list[str] = field(default_factory=list)
     text: list[str] = field(default_factory=list)
+    #: first words of the source phrases, and "nach" ("nach Angaben"): a quick test
+    #: before the phrase lookup
+    phrase_starts: frozenset[str] = frozenset()
 
 
 #: pronominal adverbs announcing a content clause ("darauf hinweisen, dass")
@@ -820,7 +813,8 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
         mentions = sorted(mentions + _pseudo_mentions(doc, lex))
     return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions,
-                [t.lower_ for t in doc], [t.text for t in doc])
+                [t.lower_ for t in doc], [t.text for t in doc],
+                frozenset({p[0] for p in lex.phrases} | {"nach"}))
 
 
 def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, int | None, str]]:
@@ -854,7 +848,7 @@ def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
     """A source phrase starting at token i: (its length, where the source is)."""
     doc = ctx.doc
     low = ctx.lower
-    if low[i] not in ctx.lex.phrase_starts and ctx.text[i] not in ctx.lex.source_nouns:
+    if low[i] not in ctx.phrase_starts and ctx.text[i] not in ctx.lex.source_nouns:
         return None
     if low[i] == "nach":  # nach [det] [adj]* Angaben/Untersuchungen/...
         k = i + 1

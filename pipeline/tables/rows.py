@@ -177,8 +177,7 @@ def doc_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
     tables.update(resolved_entity_rows(doc) or entity_rows(tables["mentions"]))
     for table in ("numbers", "dates", "quotes", "events"):
         tables[table] = span_rows(doc, table, sents)
-    if doc.text != report.text:
-        as_written(tables, report.text)
+    as_written(tables, report.text)
     return tables
 
 
@@ -188,8 +187,8 @@ _TEXT_COLUMNS = [(t, "text", "start", "end") for t in ("mentions", "numbers", "d
 
 
 def as_written(tables: dict[str, list[dict]], text: str) -> None:
-    """Text columns as the document has them: the model read wrapped lines with a space
-    for each line break (``pipeline.run.unwrap_lines``), the offsets are the same."""
+    """Text columns as the document has them: the model may have read wrapped lines with
+    a space for each line break (``pipeline.run.unwrap_lines``); the offsets are the same."""
     for table, column, start, end in _TEXT_COLUMNS:
         for row in tables[table]:
             if row.get(column) is not None and row.get(start) is not None:
