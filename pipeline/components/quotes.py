@@ -149,7 +149,11 @@ class QuoteLexicon:
     #: form (lower case) -> every particle verb it is a form of ("gab": angeben, zugeben, ...)
     particle_verbs: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
-    FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt")
+    #: words that open a main clause without being its subject, time nouns among them
+    not_speakers: set[str] = field(default_factory=set)
+
+    FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt",
+             "not_speakers.txt")
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "QuoteLexicon":
@@ -187,6 +191,7 @@ class QuoteLexicon:
             lex.phrases[tuple(phrase.split())] = where.strip() or "after"
         lex.konjunktiv = {ln.strip().lower() for ln in rows("konjunktiv.txt")}
         lex.source_nouns = {ln.strip() for ln in rows("source_nouns.txt")}
+        lex.not_speakers = {ln.strip() for ln in rows("not_speakers.txt")}
         roles = [ln.strip() for ln in rows("roles.txt")]
         lex.roles = {r for r in roles if not r.startswith("-")}
         lex.role_suffixes = tuple(r[1:].lower() for r in roles if r.startswith("-"))
@@ -596,32 +601,133 @@ def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
     return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in doc[v].children)
 
 
+def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
+                    message: tuple[int, int]) -> tuple[int, int] | None:
+    """The subject the parser gives the cue verb (or its head), without a relative clause or
+    apposition after a comma, outside the message."""
+    doc = ctx.doc
+    if not doc.has_annotation("DEP"):
+        return None
+    heads = [doc[c] for c in cue]
+    for h in heads + [doc[v].head]:
+        for child in h.children:
+            if child.dep_ in ("nsubj", "sb") and lo <= child.i < hi \
+                    and not (message[0] <= child.i < message[1]):
+                toks = [t.i for t in child.subtree if lo <= t.i < hi
+                        and not (message[0] <= t.i < message[1])]
+                s, e = min(toks), max(toks) + 1
+                # stop at a relative clause or apposition comma
+                for t in range(child.i, e):
+                    if doc[t].text in (",", "(", "–") and t > child.i:
+                        e = t
+                        break
+                for t in range(child.i - 1, s - 1, -1):
+                    if doc[t].text in (",", "(", "–"):
+                        s = t + 1
+                        break
+                while s < e and (doc[s].is_punct or doc[s].text in ALL_MARKS):
+                    s += 1
+                if s < e and doc[child.i].lower_ != "es":
+                    return s, e
+    return None
+
+
+#: words before the finite verb that make the clause no main clause, or its Vorfeld no subject
+NOT_VORFELD = frozenset("den dem des einem einen ihm ihr ihnen mir uns euch wie als so wenn "
+                        "nachdem weil da dass ob obwohl während bevor seit was wer wo warum "
+                        "wann wieso weshalb".split())
+#: words after the finite verb before an inverted subject ("Am Montag sagte jedoch der Minister")
+MIDFIELD_SKIP = frozenset("jedoch aber auch bereits schon noch nun dann zudem außerdem "
+                          "allerdings ebenfalls erneut weiter sich nochmals indes".split())
+
+
+def _vorfeld(ctx: _Ctx, cue: list[int], lo: int, message: tuple[int, int]
+             ) -> tuple[int, int] | None:
+    """(start, finite verb) of a main clause whose finite verb is the cue or an auxiliary
+    before it: German puts exactly one constituent before it (V2), the "Vorfeld".
+
+    The parser is unreliable exactly there ("Brian Baptie von der britischen Erdbebenwarte
+    sagte": it makes "Baptie" the object; "Der amerikanische Präsident hat bereits sein
+    Veto angekündigt": the subject hangs on the auxiliary), while the word order is not.
+    None when the clause does not start before the cue (the quote comes first, "„…“, sagte
+    X") or is subordinate ("wie X mitteilte")."""
+    doc = ctx.doc
+    s = lo
+    while s < cue[0] and (doc[s].is_punct or doc[s].is_space or doc[s].text in ALL_MARKS):
+        s += 1
+    if message[0] <= s < message[1]:  # „…“, sagte X
+        s = message[1]
+        while s < cue[0] and (doc[s].is_punct or doc[s].is_space or doc[s].text in ALL_MARKS):
+            s += 1
+    if s < cue[0] and doc[s].lower_ in ("und", "aber", "doch", "denn", "sondern", "oder"):
+        s += 1
+    if s >= cue[0] or doc[s].lower_ in NOT_VORFELD or doc[s].pos_ == "SCONJ" or \
+            s < message[1] and message[0] < cue[0]:
+        return None
+    t = s
+    while t < cue[0]:
+        tok = doc[t]
+        if ctx.in_quote[t] or tok.text in (".", ";", ":"):
+            return None
+        if tok.text == "," and t + 1 < cue[0] and doc[t + 1].lower_ in REL_PRONOUNS:
+            k = next((k for k in range(t + 1, cue[0]) if doc[k].text == ","), None)
+            if k is None:
+                return None
+            t = k + 1  # a relative clause inside the Vorfeld has its own finite verb
+            continue
+        if tok.lower_ in AUX_WORDS and tok.pos_ in ("AUX", "VERB", ""):
+            break
+        if tok.pos_ in ("VERB", "AUX") and not set(tok.morph.get("VerbForm")) & {"Part", "Inf"}:
+            return None  # another finite verb: the cue is in a later clause
+        t += 1
+    return s, t
+
+
+def _vorfeld_is_speaker(ctx: _Ctx, s: int, f: int) -> bool:
+    """Whether the Vorfeld [s, f) is a noun phrase that can be the subject: not a
+    prepositional phrase, adverb, object pronoun or time expression."""
+    doc = ctx.doc
+    first = doc[s]
+    if f - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
+            first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and f - s == 1):
+        return first.lower_ in SUBJ_PRONOUNS and f - s == 1
+    nouns = [t for t in range(s, f) if doc[t].pos_ in ("NOUN", "PROPN", "X") or (
+        not doc[t].pos_ and _cap(doc[t]))]
+    if not nouns:
+        return f - s == 1 and first.lower_ in SUBJ_PRONOUNS
+    if all(doc[t].text in ctx.lex.not_speakers or doc[t].like_num for t in nouns):
+        return False
+    return not any(doc[t].pos_ in ("VERB", "AUX") and "Fin" in doc[t].morph.get("VerbForm")
+                   for t in range(s, f) if not ctx.in_quote[t])
+
+
+def _trim_speaker(doc: Doc, s: int, e: int) -> tuple[int, int]:
+    while e > s and (doc[e - 1].is_space or doc[e - 1].text in (",", "–", "-")):
+        e -= 1
+    return s, e
+
+
 def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                       message: tuple[int, int]) -> tuple[int, int] | None:
     doc = ctx.doc
-    # parser: the verb's subject
-    if doc.has_annotation("DEP"):
-        heads = [doc[c] for c in cue]
-        for h in heads + [doc[v].head]:
-            for child in h.children:
-                if child.dep_ in ("nsubj", "sb") and lo <= child.i < hi \
-                        and not (message[0] <= child.i < message[1]):
-                    toks = [t.i for t in child.subtree if lo <= t.i < hi
-                            and not (message[0] <= t.i < message[1])]
-                    s, e = min(toks), max(toks) + 1
-                    # stop at a relative clause or apposition comma
-                    for t in range(child.i, e):
-                        if doc[t].text in (",", "(", "–") and t > child.i:
-                            e = t
-                            break
-                    for t in range(child.i - 1, s - 1, -1):
-                        if doc[t].text in (",", "(", "–"):
-                            s = t + 1
-                            break
-                    while s < e and (doc[s].is_punct or doc[s].text in ALL_MARKS):
-                        s += 1
-                    if s < e and doc[child.i].lower_ != "es":
-                        return s, e
+    parsed = _parser_subject(ctx, v, cue, lo, hi, message)
+    vf = _vorfeld(ctx, cue, lo, message) if VORFELD else None
+    if vf is not None:
+        s, f = vf
+        if _vorfeld_is_speaker(ctx, s, f):
+            if parsed is None or parsed[0] < f:
+                # the noun phrase up to a comma; appositions are added with the others
+                e = next((t for t in range(s + 1, f) if doc[t].text in (",", "(", "–")), f)
+                return _trim_speaker(doc, s, e)
+        elif parsed is None or parsed[0] < f:
+            k = f + 1
+            while k < hi and doc[k].lower_ in MIDFIELD_SKIP or (k < hi and k in cue):
+                k += 1
+            after = _np_after(ctx, k, hi if message[0] <= k else min(hi, message[0]))
+            if after is not None:
+                return after
+    if parsed is not None:
+        return parsed
     first = cue[0]
     last = cue[-1] if len(cue) == 1 or doc[cue[-1]].i == v else v
     # inverted: nothing of the clause before the cue (sentence start, after the message)
@@ -644,6 +750,9 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     if starts_clause or before is None:
         return after or before
     return before
+
+
+VORFELD = True
 
 
 def _clause_end(doc: Doc, i: int, hi: int) -> int:
@@ -730,6 +839,11 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
             s += 1
         text = doc[s:e].text
     overlapping = [m for m in ctx.mentions if m[0] < e and m[1] > s]
+    # a place inside an attachment is not the speaker: "Die Sprecherin des Umweltamts von
+    # Bayern", "Der BBC-Korrespondent in Mexiko-Stadt" (a PER or ORG there still names who
+    # speaks: "ein Sprecher von Siemens")
+    head = next((t for t in range(s, e) if _cap(doc[t]) and doc[t].lower_ not in DETS), s)
+    overlapping = [m for m in overlapping if m[2] in ("PER", "ORG") or m[0] <= head < m[1]]
     if overlapping:
         order = {"PER": 0, "ORG": 1}
         m = min(overlapping, key=lambda m: (order.get(m[2], 2), m[0]))
@@ -1200,6 +1314,10 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
     verb = doc[v]
     if any(doc[t].lower_ in PASSIVE_AUX for t in cue) or doc[sp[1] - 1].lower_ in NOT_SOURCE:
         return False
+    first = next((t for t in range(lo, hi) if not (doc[t].is_punct or doc[t].is_space)), lo)
+    if doc[first].lower_ in NOT_SOURCE and first + 1 < hi and (
+            doc[first + 1].pos_ in ("VERB", "AUX") or first + 1 in cue):
+        return False  # "Das teilte ein Sprecher mit.": it reports the sentence before
     if any(doc[t].text == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
         return False  # "(Wikinews berichtete)"
     lemma = ctx.lex.verbs.get(verb.lower_, (verb.lemma_,))[0]

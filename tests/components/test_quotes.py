@@ -31,6 +31,15 @@ def nlp():
     return nlp
 
 
+@pytest.fixture(scope="module")
+def model_nlp():
+    """The bundled model with its parser and morphology, and the quotes component."""
+    nlp = pipeline.load(default_model())
+    if "meldung_quotes" not in nlp.pipe_names:
+        nlp.add_pipe("meldung_quotes")
+    return nlp
+
+
 def rows(nlp, text):
     """(kind, message, speaker, speaker_text, cue) per quote span, as the table reads them."""
     doc = nlp(text)
@@ -376,3 +385,31 @@ def test_quotes_subjunctive_noun_subject(nlp, words, heads, deps, pos, morphs, i
 ])
 def test_quotes_names_in_marks(nlp, text, expected):
     assert rows(nlp, text) == expected
+
+
+@pytest.mark.skipif(default_model() is None, reason="needs a trained pipeline (parser, morphology)")
+@pytest.mark.parametrize("text,speaker_text,speaker", [
+    # the whole constituent before the finite verb is the speaker, attachments and name
+    # included, even where the parser cuts it ("Nicolas Sarkozy" as an object)
+    ("Die Landrätin Anna Maier von der Kreisverwaltung Passau sagte, die Schulen blieben zu.",
+     "Die Landrätin Anna Maier von der Kreisverwaltung Passau", "Anna Maier"),
+    ("Der französische Staatspräsident Nicolas Sarkozy erklärte, Frankreich werde helfen.",
+     "Der französische Staatspräsident Nicolas Sarkozy", "Nicolas Sarkozy"),
+    # the finite verb is an auxiliary before the cue
+    ("Der Bürgermeister hat am Montag nach einer Sitzung erklärt, die Brücke werde gesperrt.",
+     "Der Bürgermeister", "Bürgermeister"),
+    # an adverb or time phrase before the verb: the subject follows the verb
+    ("Unterdessen verlangen die Grünen, dass der Minister zurücktritt.", "die Grünen", None),
+    ("Vergangene Woche sagte der Konzern, die Werke blieben offen.", "der Konzern", "Konzern"),
+    ("Zudem betonte die Ministerin, sie werde nicht zurücktreten.", "die Ministerin", None),
+    # a place inside an attachment is not who speaks
+    ("Die Sprecherin des Umweltamts von Bayern sagte, das Wasser sei sauber.",
+     "Die Sprecherin des Umweltamts von Bayern", "Sprecherin des Umweltamts von Bayern"),
+])
+def test_quotes_with_model_speaker_before_the_verb(model_nlp, text, speaker_text, speaker):
+    doc = model_nlp(text)
+    spans = list(doc.spans["quotes"])
+    assert len(spans) == 1
+    assert spans[0]._.quote_speaker_text == speaker_text
+    if speaker is not None:
+        assert spans[0]._.quote_speaker == speaker
