@@ -493,21 +493,51 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
             n += 1
         return n if n > m else k
 
+    def attached(k: int) -> int:
+        """k after up to three genitive or von attachments and a name the tagger missed."""
+        for _ in range(3):
+            low = doc[k].lower_ if k < hi else ""
+            name_end = _name_at(ctx, k, hi)
+            if name_end:  # "der zuständige Gewerkschaftsvorstand Uwe Foullong"
+                k = name_end
+                continue
+            if low in ("des", "der", "eines", "einer", "von", "vom"):
+                nxt = core(k + 1 if low in ("von", "vom") else k)
+                if nxt > k + 1:
+                    k = nxt
+                    continue
+            elif low.endswith("er") and _adj(doc[k]) and k + 1 < hi and _cap_noun(doc[k + 1]):
+                k = core(k)  # a genitive without article: "Meinung politischer Beobachter"
+                continue
+            break
+        return k
+
     k = core(j)
     if k == j:
         return None
-    for _ in range(3):
-        low = doc[k].lower_ if k < hi else ""
-        if low in ("des", "der", "eines", "einer", "von", "vom"):
-            nxt = core(k + 1 if low in ("von", "vom") else k)
-            if nxt > k + 1:
-                k = nxt
-                continue
-        elif low.endswith("er") and _adj(doc[k]) and k + 1 < hi and _cap_noun(doc[k + 1]):
-            k = core(k)  # a genitive without article: "Meinung politischer Beobachter"
-            continue
-        break
+    k = attached(k)
+    # coordination: "Angaben der New York Times und der Los Angeles Times"
+    if k + 1 < hi and doc[k].lower_ in ("und", "sowie") and not ctx.in_quote[k + 1]:
+        nxt = core(k + 1)
+        if nxt > k + 1:
+            k = attached(nxt)
+    # a place at the end of the frame: "teilte der USGS in Denver mit.", "ein Reporter aus Leeds."
+    if k + 1 < hi and doc[k].lower_ in ("in", "aus") and _name_at(ctx, k + 1, hi, ("LOC",)):
+        end = _name_at(ctx, k + 1, hi, ("LOC",))
+        after = end
+        if after < hi and doc[after].dep_ == "compound:prt":
+            after += 1
+        if after >= hi or doc[after].is_punct:
+            k = end
     return j, k
+
+
+def _name_at(ctx: _Ctx, k: int, hi: int, labels: tuple[str, ...] = ("PER", "ORG")) -> int:
+    """End of a named entity with one of ``labels`` starting at token k (within hi), else 0."""
+    for m in ctx.mentions:
+        if m[0] == k and m[2] in labels and m[1] <= hi:
+            return m[1]
+    return 0
 
 
 AUX_WORDS = frozenset("hat hatte hatten haben habe hätte hätten ist war waren sind sei wird wurde "
@@ -1027,7 +1057,8 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
             end = min(end, hi)
             if end < hi and doc[end].text not in (",",):
                 pass
-            out.append((cue, np, (i - 1, max(np[1], _frame_end(doc, np[1], hi)))))
+            e = _apposition_end(ctx, np[1], lo, hi, frozenset())  # ", so X, der Sprecher."
+            out.append((cue, np, (i - 1, max(e, _frame_end(doc, e, hi)))))
             i = np[1]
             continue
         if where == "after":

@@ -402,6 +402,14 @@ def test_quotes_names_in_marks(nlp, text, expected):
     ("Unterdessen verlangen die Grünen, dass der Minister zurücktritt.", "die Grünen", None),
     ("Vergangene Woche sagte der Konzern, die Werke blieben offen.", "der Konzern", "Konzern"),
     ("Zudem betonte die Ministerin, sie werde nicht zurücktreten.", "die Ministerin", None),
+    # after the verb: a name the tagger missed, a coordination, a place at the frame's end
+    ("„Wer Stellen abbaut, handelt falsch“, so der zuständige Gewerkschaftsvorstand Uwe Foullong.",
+     "der zuständige Gewerkschaftsvorstand Uwe Foullong", "Uwe Foullong"),
+    ("„Es war wie ein Güterzug“, beschreibt ein Reporter des Senders Sky News aus Leicestershire.",
+     "ein Reporter des Senders Sky News aus Leicestershire", None),
+    # ", so X, apposition." - the apposition is the speaker's, not part of the message
+    ("Der Angriff sei eine Strafe, so der Sprecher der Bewegung, Ehsanullah Ehsan.",
+     "der Sprecher der Bewegung, Ehsanullah Ehsan", None),
     # a place inside an attachment is not who speaks
     ("Die Sprecherin des Umweltamts von Bayern sagte, das Wasser sei sauber.",
      "Die Sprecherin des Umweltamts von Bayern", "Sprecherin des Umweltamts von Bayern"),
