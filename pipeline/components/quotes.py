@@ -616,7 +616,9 @@ def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
             if doc[t].lower_ in ("von", "vom") and not (message[0] <= t < message[1]) and \
                     t not in cue:
                 np = _np_after(ctx, t + 1, hi if t >= message[1] else min(hi, message[0]))
-                if np and np[0] == t + 1:
+                if np and np[0] == t + 1 and not doc[t + 1].like_num and not all(
+                        doc[k].text in ctx.lex.not_speakers or doc[k].like_num or
+                        doc[k].lower_ in DETS for k in range(*np)):  # "vom 11. August"
                     return t, np[1]
         return None
     return _subject_for_verb(ctx, v, cue, lo, hi, message)
@@ -721,6 +723,8 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, f: int) -> bool:
     if f - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
             first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and f - s == 1):
         return first.lower_ in SUBJ_PRONOUNS and f - s == 1
+    if first.lower_ == "der" and s + 1 < f and _adj(doc[s + 1]) and doc[s + 1].lower_.endswith("en"):
+        return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
     nouns = [t for t in range(s, f) if doc[t].pos_ in ("NOUN", "PROPN", "X") or (
         not doc[t].pos_ and _cap(doc[t]))]
     if not nouns:
@@ -1065,6 +1069,11 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
             np = _np_after(ctx, i + n, hi)
             if np is None and i + n < hi and doc[i + n].lower_ in ("von", "vom"):
                 np = _np_after(ctx, i + n + 1, hi)
+            if np is None and i + n < hi and doc[i + n].text in OPEN_CLOSE:  # laut „Reuters“
+                close = next((k for k in range(i + n + 1, min(hi, i + n + 8))
+                              if doc[k].text in OPEN_CLOSE[doc[i + n].text]), None)
+                if close is not None and close > i + n + 1:
+                    np = (i + n, close + 1)
             if np is None:
                 i += n
                 continue
@@ -1278,10 +1287,19 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                 if me > ms:
                     return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
         # C: "wie X mitteilte, CLAUSE" / "CLAUSE, wie X mitteilte."
-        w = next((t for t in range(first - 1, max(lo, first - 10) - 1, -1)
+        w = next((t for t in range(first - 1, max(lo, first - 16) - 1, -1)
                   if doc[t].lower_ == "wie"), None)
-        if w is not None and all(doc[t].text not in (",", ".") for t in range(w, first)):
-            np = _np_before(ctx, first, w + 1) or _np_after(ctx, w + 1, first)
+        wie_np = None
+        if w is not None and not all(doc[t].text not in (",", ".") for t in range(w, first)):
+            # "wie Alan Stern, Direktor des Missionsrats, betont": commas of an apposition
+            wie_np = _np_after(ctx, w + 1, first)
+            if wie_np is None or _apposition_end(ctx, wie_np[1], w + 1, first, frozenset(),
+                                                 list_ok=True) not in (first, first - 1):
+                w = None
+        elif w is not None and first - w > 10:
+            w = None
+        if w is not None:
+            np = wie_np or _np_before(ctx, first, w + 1) or _np_after(ctx, w + 1, first)
             cue_t = (w, *cue)
             if w == lo or (w > lo and doc[w - 1].text == "," and w - 1 > lo):
                 if w == lo:  # "Wie X mitteilte, CLAUSE"
@@ -1535,7 +1553,8 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             f = _indirect(ctx, seg_lo, seg_hi, claimed)
             if f is None:
                 continue
-            lit = tuple((o, c + 1) for o, c, _ in open_marks if f.start <= o and c < f.end)
+            lit = tuple((o, c + 1) for o, c, _ in open_marks if f.start <= o and c < f.end
+                        and not (f.speaker and f.speaker[0] <= o < f.speaker[1]))  # laut „AP“
             if lit:
                 f = f._replace(kind="mixed", literal=lit)
             by_sent.append(f)
