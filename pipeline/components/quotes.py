@@ -1188,7 +1188,14 @@ def _is_name(ctx: _Ctx, s: int, e: int) -> bool:
     if len(words) == 1:
         w = words[0]
         return w.pos_ == "PROPN" or ("." in w.text.strip(".") and " " not in w.text) or w.like_url
-    return all(w.text[:1].isupper() or w.like_num for w in words)
+    if not words[0].text[:1].isupper():
+        return False
+    return all(w.text[:1].isupper() or w.like_num or w.lower_ in NAME_PARTICLES for w in words)
+
+
+#: lower-case words inside quoted names ("Department of Vertebrate Zoology", "Biennale for
+#: Contemporary Art", "Ethiopian People's Revolutionary Democratic Front")
+NAME_PARTICLES = frozenset("of for the and in on at 's de la le du des del da di y et".split())
 
 
 COORD = frozenset({"und", "sowie", "aber", "doch", "oder"})
@@ -1554,7 +1561,8 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             if f is None:
                 continue
             lit = tuple((o, c + 1) for o, c, _ in open_marks if f.start <= o and c < f.end
-                        and not (f.speaker and f.speaker[0] <= o < f.speaker[1]))  # laut „AP“
+                        and not (f.speaker and f.speaker[0] <= o < f.speaker[1])  # laut „AP“
+                        and not _is_name(ctx, o + 1, c))
             if lit:
                 f = f._replace(kind="mixed", literal=lit)
             by_sent.append(f)

@@ -410,6 +410,8 @@ def test_quotes_names_in_marks(nlp, text, expected):
     # ", so X, apposition." - the apposition is the speaker's, not part of the message
     ("Der Angriff sei eine Strafe, so der Sprecher der Bewegung, Ehsanullah Ehsan.",
      "der Sprecher der Bewegung, Ehsanullah Ehsan", None),
+    # a source in quotation marks is the speaker, not a quotation
+    ("Laut „BBC News“ liefen hunderte Mönche um die Pagode.", "„BBC News“", None),
     # a place inside an attachment is not who speaks
     ("Die Sprecherin des Umweltamts von Bayern sagte, das Wasser sei sauber.",
      "Die Sprecherin des Umweltamts von Bayern", "Sprecherin des Umweltamts von Bayern"),
@@ -421,3 +423,13 @@ def test_quotes_with_model_speaker_before_the_verb(model_nlp, text, speaker_text
     assert spans[0]._.quote_speaker_text == speaker_text
     if speaker is not None:
         assert spans[0]._.quote_speaker == speaker
+
+
+def test_quotes_names_in_an_indirect_quote_are_no_literal_parts(nlp):
+    """A quoted name inside indirect speech ("die Organisation „Department of Vertebrate
+    Zoology“") does not make the quote mixed: only quoted words are literal."""
+    doc = nlp("Der Forscher sagte, das Institut „Department of Vertebrate Zoology“ habe "
+              "den Fund bestätigt.")
+    assert [s._.quote_kind for s in doc.spans["quotes"]] == ["indirect"]
+    doc = nlp("Der Forscher sagte, der Fund sei „eine Sensation“.")
+    assert [s._.quote_kind for s in doc.spans["quotes"]] == ["mixed"]
