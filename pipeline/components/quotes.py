@@ -425,7 +425,15 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
             cue.insert(0, i - 1)
         else:  # "teilte ... mit": the particle later in the clause
             j = i + 1
-            while j < hi and not (ctx.doc[j].text in (".", ":", ";") or ctx.in_quote[j]):
+            while j < hi and not ctx.doc[j].text in (".", ":", ";"):
+                if ctx.in_quote[j]:  # "wies alle Vorwürfe als „haltlos“ zurück"
+                    k = j
+                    while k < hi and ctx.in_quote[k]:
+                        k += 1
+                    if k - j > 8:
+                        break
+                    j = k
+                    continue
                 if ctx.doc[j].text == ",":  # "geht nach dem Treffen mit X, Joachim Rücker, davon aus"
                     k = _apposition_end(ctx, j, lo, hi, frozenset(), list_ok=True)
                     if k == j or k >= hi or ctx.doc[k].text != ",":

@@ -433,3 +433,12 @@ def test_quotes_names_in_an_indirect_quote_are_no_literal_parts(nlp):
     assert [s._.quote_kind for s in doc.spans["quotes"]] == ["indirect"]
     doc = nlp("Der Forscher sagte, der Fund sei „eine Sensation“.")
     assert [s._.quote_kind for s in doc.spans["quotes"]] == ["mixed"]
+
+
+def test_quotes_particle_after_a_quoted_word(model_nlp):
+    """"wies ... als „haltlos“ zurück" is zurückweisen: the particle after a short quotation
+    still belongs to the cue, and the quoted word is a direct quote of the subject."""
+    doc = model_nlp("Im Gespräch wies der Geschäftsführer alle Vorwürfe als „haltlos“ zurück.")
+    got = [(s._.quote_kind, s.text, s._.quote_speaker_text, s._.quote_cue)
+           for s in doc.spans["quotes"]]
+    assert got == [("direct", "„haltlos“", "der Geschäftsführer", "wies zurück")]
