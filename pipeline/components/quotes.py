@@ -733,6 +733,10 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, f: int) -> bool:
         return first.lower_ in SUBJ_PRONOUNS and f - s == 1
     if first.lower_ == "der" and s + 1 < f and _adj(doc[s + 1]) and doc[s + 1].lower_.endswith("en"):
         return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
+    if (first.like_num or first.pos_ == "NUM") and f < len(doc) and first.lower_ not in ("ein", "eine") \
+            and not (doc[f].morph.get("Number") == ["Plur"] or doc[f].lower_.endswith("n") or
+                     doc[f].lower_ == "sind"):
+        return False  # "Zwölf Todesopfer forderte ein Taifun": a plural object, singular verb
     nouns = [t for t in range(s, f) if doc[t].pos_ in ("NOUN", "PROPN", "X") or (
         not doc[t].pos_ and _cap(doc[t]))]
     if not nouns:
@@ -1134,10 +1138,16 @@ def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
                      for t in range(s, e - 1))  # "..., die Kontrollen zu verstärken"
     if not infinitive and all(_appos_token(ctx, doc[t]) for t in range(s, e)):
         return False
+    r = s + 1 if doc[s].pos_ == "ADP" and s + 1 < e else s  # "von dem nur ... gelten"
+    if doc[r].lower_ in REL_PRONOUNS and r + 1 < e:
+        nxt = doc[r + 1]
+        if doc[r].morph.get("PronType") == ["Rel"] or doc[r].lower_ in ("denen", "dessen"):
+            return False
+        if doc[r].pos_ and nxt.pos_ and not (nxt.pos_ in ("ADJ", "NOUN", "PROPN", "NUM", "DET", "X")
+                                             or _cap(nxt)):
+            return False  # "…, der am Sonntag …", "…, das sich …": a relative clause
     if doc[s].lower_ in REL_PRONOUNS and s + 1 < e:
         nxt = doc[s + 1]
-        if doc[s].morph.get("PronType") == ["Rel"]:
-            return False
         if not doc[s].pos_ and nxt.text.islower() and not _adj(nxt) and \
                 not is_subjunctive(nxt, ctx.lex):
             return False
