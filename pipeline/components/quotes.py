@@ -1370,6 +1370,13 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
 
 
 WEAK_REPORTED = True
+#: consecutive continuation sentences of one paragraph are one quote (as the Wikinews gold
+#: marks free indirect speech over several sentences)
+MERGE_CONTINUATIONS = True
+
+
+def _is_continuation(f: "_Found") -> bool:
+    return f.kind in ("indirect", "mixed") and f.inherited and not f.cue and f.speaker is None
 #: a quote without reporting clause takes the speaker of one at most this many sentences before
 INHERIT_GAP = 3
 #: thought verbs that with an object are not reported thought ("fand einen Brief")
@@ -1662,6 +1669,14 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
                 continue
             lit = tuple((o, c + 1) for o, c, _ in open_marks if s <= o and c < e)
             f = _Found(s, e, "mixed" if lit else "indirect", None, (), ((s, e),), lit, True)
+            if MERGE_CONTINUATIONS and extra and _is_continuation(extra[-1]) and \
+                    ctx.sent_of[extra[-1].end - 1] == k - 1 and \
+                    ctx.block_of[extra[-1].start] == ctx.block_of[s]:
+                # the next sentence of the same continued speech: one quote over both
+                prev_f = extra.pop()
+                lit = prev_f.literal + lit
+                f = _Found(prev_f.start, e, "mixed" if lit else "indirect", None, (),
+                           ((prev_f.start, e),), lit, True)
             extra.append(f)
             sent_items[k] = f
             last_k = k

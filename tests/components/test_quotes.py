@@ -145,6 +145,12 @@ def test_quotes_forms(nlp, text, expected):
      "Das Wetter war gut.",
      [("indirect", "die Zusammenarbeit habe hohe Priorität", "Kreml", "Der Kreml", "erklärte"),
       ("indirect", "Sie solle ausgebaut werden.", "Kreml", "Der Kreml", None)]),
+    # consecutive continuation sentences of a paragraph are one quote
+    ("Der Kreml erklärte, die Zusammenarbeit habe hohe Priorität. Sie solle ausgebaut werden. "
+     "Man sei zuversichtlich. Das Wetter war gut.",
+     [("indirect", "die Zusammenarbeit habe hohe Priorität", "Kreml", "Der Kreml", "erklärte"),
+      ("indirect", "Sie solle ausgebaut werden. Man sei zuversichtlich.", "Kreml", "Der Kreml",
+       None)]),
     # the Konjunktiv verb after a long first constituent
     ("Der Gouverneur sagte, die Lage sei ernst. Beim letzten großen Hochwasser im Jahr 1999, "
      "dessen Ausmaße geringer waren, seien 20.000 Soldaten im Einsatz gewesen.",
