@@ -1195,6 +1195,24 @@ def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
     return None
 
 
+def _reportative(ctx: _Ctx, s: int, e: int) -> int | None:
+    """The finite "soll"/"sollen" of a sentence's main clause: in agency copy it marks what
+    others report or plan ("Der Mann soll Gelder veruntreut haben", "Die Kürzungen sollen
+    vor allem die Verwaltung treffen") - in the indicative, so no Konjunktiv shows it."""
+    doc = ctx.doc
+    end = e
+    while end > s and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if end - s < 4:
+        return None
+    soll = next((t for t in range(s, end - 1) if doc[t].lower_ in ("soll", "sollen")
+                 and not ctx.in_quote[t]), None)
+    if soll is None or doc.has_annotation("DEP") and not (
+            doc[soll].dep_ in MAIN_DEPS or doc[soll].head.dep_ in MAIN_DEPS):
+        return None
+    return soll
+
+
 def _is_name(ctx: _Ctx, s: int, e: int) -> bool:
     """A name in quotation marks, not a quotation: the newspaper „Financial Times“, the ship
     „Hvalur 9“, the website „icelandreview.com“, the film „This Is It“ - up to six words, each
@@ -1373,6 +1391,8 @@ WEAK_REPORTED = True
 #: consecutive continuation sentences of one paragraph are one quote (as the Wikinews gold
 #: marks free indirect speech over several sentences)
 MERGE_CONTINUATIONS = True
+#: "soll ..." in the main clause continues reported speech like a Konjunktiv does
+REPORTATIVE = True
 
 
 def _is_continuation(f: "_Found") -> bool:
@@ -1665,6 +1685,8 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
                                 t == s):
                 continue
             head = _main_subjunctive(ctx, s, e)
+            if head is None and REPORTATIVE:
+                head = _reportative(ctx, s, e)
             if head is None or doc[s].lower_ in ("wenn", "falls", "ob", "als"):
                 continue
             lit = tuple((o, c + 1) for o, c, _ in open_marks if s <= o and c < e)

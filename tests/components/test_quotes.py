@@ -448,3 +448,13 @@ def test_quotes_particle_after_a_quoted_word(model_nlp):
     got = [(s._.quote_kind, s.text, s._.quote_speaker_text, s._.quote_cue)
            for s in doc.spans["quotes"]]
     assert got == [("direct", "„haltlos“", "der Geschäftsführer", "wies zurück")]
+
+
+def test_quotes_reportative_sollen_continues_the_speaker(model_nlp):
+    """"soll" in the main clause reports what others say, like a Konjunktiv: the sentence
+    continues the previous speaker's quote."""
+    doc = model_nlp("Die Polizei teilte mit, zwei Menschen seien verletzt worden. "
+                    "Der Fahrer soll zu schnell gefahren sein. Die Straße war nass.")
+    got = [(s._.quote_kind, s.text, s._.quote_speaker) for s in doc.spans["quotes"]]
+    assert got == [("indirect", "zwei Menschen seien verletzt worden", "Polizei"),
+                   ("indirect", "Der Fahrer soll zu schnell gefahren sein.", "Polizei")]
