@@ -728,6 +728,8 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, f: int) -> bool:
     prepositional phrase, adverb, object pronoun or time expression."""
     doc = ctx.doc
     first = doc[s]
+    if _particle_name(ctx, s, f):
+        return True
     if f - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
             first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and f - s == 1):
         return first.lower_ in SUBJ_PRONOUNS and f - s == 1
@@ -745,6 +747,19 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, f: int) -> bool:
         return False
     return not any(doc[t].pos_ in ("VERB", "AUX") and "Fin" in doc[t].morph.get("VerbForm")
                    for t in range(s, f) if not ctx.in_quote[t])
+
+
+def _particle_name(ctx: _Ctx, s: int, f: int) -> bool:
+    """"Von der Leyen", "Zu Guttenberg": a surname with its particle opening the sentence,
+    not a prepositional phrase ("Von der Regierung" has a common noun)."""
+    doc = ctx.doc
+    if doc[s].text not in ("Von", "Van", "Zu", "De") or f - s > 4 or f - s < 2:
+        return False
+    k = s + 1
+    if doc[k].lower_ in ("der", "den", "dem") and f - s > 2:
+        k += 1
+    return all(doc[t].pos_ == "PROPN" or any(m[0] <= t < m[1] and m[2] == "PER"
+                                             for m in ctx.mentions) for t in range(k, f))
 
 
 def _trim_speaker(doc: Doc, s: int, e: int) -> tuple[int, int]:
@@ -876,8 +891,8 @@ def _name_heuristic(ctx: _Ctx, s: int, e: int) -> str | None:
 def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
     """(canonical, entity) of a speaker NP at tokens [s, e)."""
     doc = ctx.doc
-    if e - s > 1 and doc[s].lower_ in ("von", "vom"):  # a passive agent: "von der Regierung"
-        s += 1
+    if e - s > 1 and doc[s].lower_ in ("von", "vom") and not _particle_name(ctx, s, e):
+        s += 1  # a passive agent: "von der Regierung"
     text = doc[s:e].text
     if e - s > 2 and doc[s].text in ctx.lex.source_nouns:  # "Angaben (von|der) Polizei"
         s += 1
@@ -1154,6 +1169,15 @@ def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
     return True
 
 
+def _has_verb(ctx: _Ctx, s: int, e: int) -> bool:
+    """Whether [s, e) has a verb (always True without a tagger): "Petra Pau,
+    PDS-Abgeordnete, spricht von ..." has none before the cue, so it is no content clause."""
+    doc = ctx.doc
+    if not doc.has_annotation("POS"):
+        return True
+    return any(doc[t].pos_ in ("VERB", "AUX") or doc[t].lower_ in AUX_WORDS for t in range(s, e))
+
+
 def _frame_after_content(ctx: _Ctx, lo: int, first: int, s: int, end: int, strength: str) -> bool:
     """"Die Lage sei ernst, sagte X, ..." - the verb is an inverted frame after its content,
     so what follows its next comma is not a content clause (unless dass/ob or Konjunktiv)."""
@@ -1319,7 +1343,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                 s += 1
             if p - s >= 3 and not any(t in claimed for t in range(s, p)) and (
                     strength == "speech" or _has_subjunctive(ctx, s, p)) and (
-                    _has_subjunctive(ctx, s, p) or doc[s].lower_ not in NOT_CONTENT):
+                    _has_subjunctive(ctx, s, p) or doc[s].lower_ not in NOT_CONTENT) and (
+                    _has_verb(ctx, s, p)):
                 fe = _frame_end(doc, last + 1, end)
                 if aux is not None:
                     cue = [aux, *cue]

@@ -418,6 +418,8 @@ def test_quotes_names_in_marks(nlp, text, expected):
      "der Sprecher der Bewegung, Ehsanullah Ehsan", None),
     # a source in quotation marks is the speaker, not a quotation
     ("Laut „BBC News“ liefen hunderte Mönche um die Pagode.", "„BBC News“", None),
+    # a name with its particle opens the sentence; a name and apposition are no content
+    ("Von der Leyen betonte, es gebe viele Frauen.", "Von der Leyen", None),
     # a place inside an attachment is not who speaks
     ("Die Sprecherin des Umweltamts von Bayern sagte, das Wasser sei sauber.",
      "Die Sprecherin des Umweltamts von Bayern", "Sprecherin des Umweltamts von Bayern"),
@@ -458,3 +460,11 @@ def test_quotes_reportative_sollen_continues_the_speaker(model_nlp):
     got = [(s._.quote_kind, s.text, s._.quote_speaker) for s in doc.spans["quotes"]]
     assert got == [("indirect", "zwei Menschen seien verletzt worden", "Polizei"),
                    ("indirect", "Der Fahrer soll zu schnell gefahren sein.", "Polizei")]
+
+
+def test_quotes_name_and_apposition_before_the_verb_is_no_content(model_nlp):
+    """"Petra Pau, PDS-Abgeordnete, spricht von ...": the name and its apposition before the
+    verb are the speaker of a reported sentence, not an indirect message."""
+    doc = model_nlp("Petra Pau, PDS-Bundestagsabgeordnete, spricht von einer Neudefinition.")
+    got = [(s._.quote_kind, s._.quote_speaker_text) for s in doc.spans["quotes"]]
+    assert got == [("reported", "Petra Pau, PDS-Bundestagsabgeordnete")]
