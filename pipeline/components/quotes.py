@@ -624,7 +624,8 @@ def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
             if doc[t].lower_ in ("von", "vom") and not (message[0] <= t < message[1]) and \
                     t not in cue:
                 np = _np_after(ctx, t + 1, hi if t >= message[1] else min(hi, message[0]))
-                if np and np[0] == t + 1 and not doc[t + 1].like_num and not all(
+                if np and np[0] == t + 1 and not doc[t + 1].like_num and \
+                        not doc[t + 1].text[:1].isdigit() and not all(
                         doc[k].text in ctx.lex.not_speakers or doc[k].like_num or
                         doc[k].lower_ in DETS for k in range(*np)):  # "vom 11. August"
                     return t, np[1]
