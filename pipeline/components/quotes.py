@@ -410,6 +410,8 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
         entry = ctx.lex.verbs.get(tok.lemma_.lower())
         if entry and entry[2]:
             entry = None  # a bare lemma match of a particle verb needs the particle
+        elif entry and entry[0].lower() != tok.lemma_.lower():
+            entry = None  # the lemma is another verb's form: "geriet" (geraten) is no "raten"
     if entry is None or (tok.text[:1].isupper() and i > lo and tok.pos_ not in ("VERB", "AUX")):
         return None
     if tok.pos_ and tok.pos_ not in ("VERB", "AUX", "ADJ", "X", "") and not (
@@ -1427,7 +1429,10 @@ def _is_continuation(f: "_Found") -> bool:
 INHERIT_GAP = 3
 #: thought verbs that with an object are not reported thought ("fand einen Brief")
 NOT_REPORTED = frozenset({"finden", "zeigen", "wissen", "überzeugen", "denken", "schätzen",
-                          "rufen", "melden", "entscheiden", "berufen"})
+                          "rufen", "melden", "entscheiden", "berufen", "annehmen"})
+#: objects that make "fordern" a count of victims, not a demand ("forderte zwölf Todesopfer")
+CASUALTY_NOUNS = frozenset({"Todesopfer", "Tote", "Toten", "Menschenleben", "Opfer", "Leben",
+                            "Verletzte", "Verletzten"})
 PASSIVE_AUX = frozenset("wird werden wurde wurden worden".split())
 #: subjects that are not sources ("Das beschloss ...", "Ihnen drohen ...")
 NOT_SOURCE = frozenset("das dies es ihnen ihm wikinews was".split())
@@ -1449,6 +1454,8 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
         return False  # "(Wikinews berichtete)"
     lemma = ctx.lex.verbs.get(verb.lower_, (verb.lemma_,))[0]
     if lemma in NOT_REPORTED and not any(t > v for t in cue):  # "rief ... auf" is aufrufen
+        return False
+    if lemma == "fordern" and any(doc[t].text in CASUALTY_NOUNS for t in range(lo, hi)):
         return False
     if lemma == "sprechen" and not any(doc[t].lower_ in ("von", "über") for t in range(v + 1, hi)):
         return False  # "sprach mit seiner Frau", "sprach ein Gebet"

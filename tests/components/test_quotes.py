@@ -315,6 +315,9 @@ def test_quotes_with_model_worked_example():
      [("reported", "Der Präsident vermutet einen Militärputsch.", "Präsident", "Der Präsident",
        None)]),
     ("Die Polizei fand einen Abschiedsbrief.", []),
+    # "fordern" counting victims is no demand; a lemma that is another verb's form is no cue
+    ("Das Erdbeben forderte zwölf Todesopfer.", []),
+    ("Die Krise nahm größere Ausmaße an.", []),
 ])
 def test_quotes_reported(nlp, text, expected):
     assert rows(nlp, text) == expected
@@ -468,3 +471,9 @@ def test_quotes_name_and_apposition_before_the_verb_is_no_content(model_nlp):
     doc = model_nlp("Petra Pau, PDS-Bundestagsabgeordnete, spricht von einer Neudefinition.")
     got = [(s._.quote_kind, s._.quote_speaker_text) for s in doc.spans["quotes"]]
     assert got == [("reported", "Petra Pau, PDS-Bundestagsabgeordnete")]
+
+
+def test_quotes_lemma_of_another_verb_is_no_cue(model_nlp):
+    """"geriet" has the lemma "geraten", which is also the participle of the cue "raten"."""
+    doc = model_nlp("In den Sog der Verluste geriet dann auch der US-Dollar.")
+    assert list(doc.spans["quotes"]) == []
