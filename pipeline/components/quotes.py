@@ -1429,7 +1429,7 @@ def _is_continuation(f: "_Found") -> bool:
 INHERIT_GAP = 3
 #: thought verbs that with an object are not reported thought ("fand einen Brief")
 NOT_REPORTED = frozenset({"finden", "zeigen", "wissen", "überzeugen", "denken", "schätzen",
-                          "rufen", "melden", "entscheiden", "berufen", "annehmen"})
+                          "rufen", "melden", "entscheiden", "berufen"})
 #: objects that make "fordern" a count of victims, not a demand ("forderte zwölf Todesopfer")
 CASUALTY_NOUNS = frozenset({"Todesopfer", "Tote", "Toten", "Menschenleben", "Opfer", "Leben",
                             "Verletzte", "Verletzten"})
@@ -1456,6 +1456,8 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
     if lemma in NOT_REPORTED and not any(t > v for t in cue):  # "rief ... auf" is aufrufen
         return False
     if lemma == "fordern" and any(doc[t].text in CASUALTY_NOUNS for t in range(lo, hi)):
+        return False
+    if lemma == "annehmen":  # without a content clause: accept, take on ("nahm Ausmaße an")
         return False
     if lemma == "sprechen" and not any(doc[t].lower_ in ("von", "über") for t in range(v + 1, hi)):
         return False  # "sprach mit seiner Frau", "sprach ein Gebet"
