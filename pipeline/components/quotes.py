@@ -659,6 +659,10 @@ def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                 toks = [t.i for t in child.subtree if lo <= t.i < hi
                         and not (message[0] <= t.i < message[1])]
                 s, e = min(toks), max(toks) + 1
+                if s < message[0] < e:  # the subtree reaches into the message
+                    e = message[0]
+                    while e > s and doc[e - 1].lower_ in PREPS | DETS:
+                        e -= 1  # "Vertreter der Verbände vor einem „…“"
                 # stop at a relative clause or apposition comma
                 for t in range(child.i, e):
                     if doc[t].text in (",", "(", "–") and t > child.i:
