@@ -152,8 +152,11 @@ class QuoteLexicon:
     #: words that open a main clause without being its subject, time nouns among them
     not_speakers: set[str] = field(default_factory=set)
 
+    #: nouns that report speech before a content clause ("vertritt die Ansicht, dass")
+    cue_nouns: set[str] = field(default_factory=set)
+
     FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt",
-             "not_speakers.txt")
+             "not_speakers.txt", "cue_nouns.txt")
 
     @classmethod
     def from_dir(cls, path: str | Path) -> "QuoteLexicon":
@@ -192,6 +195,7 @@ class QuoteLexicon:
         lex.konjunktiv = {ln.strip().lower() for ln in rows("konjunktiv.txt")}
         lex.source_nouns = {ln.strip() for ln in rows("source_nouns.txt")}
         lex.not_speakers = {ln.strip() for ln in rows("not_speakers.txt")}
+        lex.cue_nouns = {ln.strip() for ln in rows("cue_nouns.txt")}
         roles = [ln.strip() for ln in rows("roles.txt")]
         lex.roles = {r for r in roles if not r.startswith("-")}
         lex.role_suffixes = tuple(r[1:].lower() for r in roles if r.startswith("-"))
@@ -1150,6 +1154,41 @@ def _frame_end(doc: Doc, i: int, hi: int) -> int:
 REL_PRONOUNS = frozenset("der die das dem den denen deren dessen welcher welche welches".split())
 
 
+NOUN_CUES = True
+
+
+def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None":
+    """A cue noun right before a comma and a content clause (dass/ob, Konjunktiv or a
+    zu-infinitive): the message is the clause, the cue the clause's verb and the noun, the
+    speaker the verb's subject."""
+    doc = ctx.doc
+    for n in range(lo + 1, end - 2):
+        if doc[n].text not in ctx.lex.cue_nouns or ctx.in_quote[n]:
+            continue
+        c = n + 1  # "die Auffassung vertreten, ...": the clause's verb may follow the noun
+        while c < min(end, n + 3) and doc[c].pos_ in ("VERB", "AUX") and doc[c].text != ",":
+            c += 1
+        if c >= end - 1 or doc[c].text != ",":
+            continue
+        s = c + 1
+        if any(t in claimed for t in range(s, end)) or not _is_clause(ctx, s, end):
+            continue
+        infinitive = any(doc[t].lower_ == "zu" and doc[t + 1].text.islower()
+                         for t in range(s, end - 1))
+        if not (doc[s].lower_ in CONTENT_START or _has_subjunctive(ctx, s, end) or infinitive):
+            continue
+        v = next((t for t in range(n - 1, lo - 1, -1) if doc[t].pos_ in ("VERB", "AUX")
+                  and not ctx.in_quote[t]), None)
+        if v is None or any(doc[t].text in (",", ";", ":") for t in range(v, n)):
+            continue
+        cue = [v, n, *range(n + 1, c)]
+        speaker = _speaker_for_verb(ctx, v, cue, lo, c, (s, end))
+        ms, me = _trim(doc, s, end)
+        if me > ms:
+            return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
+    return None
+
+
 def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
     """Whether [s, e) after a reporting verb's comma can be its content: not an apposition
     ("sagte Müller, der Bürgermeister von X") nor a relative clause ("Müller, der seit 2005
@@ -1387,6 +1426,10 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                     ms, me = _trim(doc, lo, w - 1)
                     if me - ms >= 3:
                         return _Found(ms, me, "indirect", np, cue_t, ((ms, me),))
+    # A': "X vertrat die Ansicht, dass ...", "X erteilte den Befehl, ... zu helfen"
+    found = _noun_cue(ctx, lo, end, claimed) if NOUN_CUES else None
+    if found is not None:
+        return found
     # D: source phrases: laut X, nach Angaben X, X zufolge, so X, hieß es
     for cue, np, (fs, fe) in _find_sources(ctx, lo, end):
         if any(t in claimed for t in cue):

@@ -477,3 +477,18 @@ def test_quotes_lemma_of_another_verb_is_no_cue(model_nlp):
     """"geriet" has the lemma "geraten", which is also the participle of the cue "raten"."""
     doc = model_nlp("In den Sog der Verluste geriet dann auch der US-Dollar.")
     assert list(doc.spans["quotes"]) == []
+
+
+@pytest.mark.parametrize("text,message,speaker_text,cue", [
+    ("Hugo Chávez vertritt die Ansicht, dass die Produktion zu mehr Hunger führen wird.",
+     "dass die Produktion zu mehr Hunger führen wird", "Hugo Chávez", "vertritt Ansicht"),
+    ("Der Präsident erteilte der Luftwaffe den Befehl, Menschen aus der Gefahrenzone zu bringen.",
+     "Menschen aus der Gefahrenzone zu bringen", "Der Präsident", "erteilte Befehl"),
+    ("Der Geschäftsführer hatte immer die Auffassung vertreten, das Verfahren sei abgesprochen.",
+     "das Verfahren sei abgesprochen", "Der Geschäftsführer", "hatte Auffassung vertreten"),
+])
+def test_quotes_noun_cues(model_nlp, text, message, speaker_text, cue):
+    """A cue noun before a content clause reports speech (cue_nouns.txt)."""
+    doc = model_nlp(text)
+    got = [(s.text, s._.quote_speaker_text, s._.quote_cue) for s in doc.spans["quotes"]]
+    assert got == [(message, speaker_text, cue)]
