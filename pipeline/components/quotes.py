@@ -1574,8 +1574,12 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                 pre = [t for t in range(s_lo, o) if not (doc[t].is_punct or doc[t].is_space)
                        and not ctx.in_quote[t]]
                 if indirect and len(pre) >= 2 and doc[o - 1].text != ":":
+                    # every quoted part of the sentence is literal: "Die „unter Druck
+                    # stehenden Soldaten“ hätten „Zivilisten getötet“, so Murtha."
+                    lit = tuple((a, b + 1) for a, b, _ in quotes if pre[0] <= a and b <= c
+                                and not _is_name(ctx, a + 1, b))
                     found.append(_Found(pre[0], c + 1, "mixed", speaker, tuple(cue),
-                                        ((pre[0], c + 1),), ((o, c + 1),)))
+                                        ((pre[0], c + 1),), lit or ((o, c + 1),)))
                     for t in range(pre[0], frame_end):
                         ctx.in_quote[t] = True
                     used.add(n)
