@@ -224,7 +224,11 @@ DETS = frozenset("der die das den dem des ein eine einer eines einem einen sein 
                  "diesem diesen mehrere zwei drei viele einige andere beide".split())
 PREPS = frozenset("am an im in bei beim auf vor nach gegenüber mit von vom zu zum zur über für "
                   "aus während um seit laut unter zwischen durch gegen ohne wegen trotz neben "
-                  "hinter vorm ins ans aufs".split())
+                  "hinter vorm ins ans aufs anlässlich angesichts aufgrund gemäß seitens infolge "
+                  "bezüglich hinsichtlich entgegen dank statt anstatt bis ab innerhalb "
+                  "außerhalb".split())
+#: object pronouns: never a speaker, whatever the parse says ("charakterisierte ihn")
+OBJ_PRONOUNS = frozenset("ihn ihm ihnen sich mich mir dich dir uns euch".split())
 SUBJ_PRONOUNS = frozenset({"er", "sie", "es", "man", "wir", "ich", "ihr"})
 #: lower-case words that end a noun phrase although they are not prepositions
 NP_STOP = frozenset("und oder sowie aber doch jedoch auch noch bereits schon nun dann dazu "
@@ -659,7 +663,8 @@ def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     for h in heads + [doc[v].head]:
         for child in h.children:
             if child.dep_ in ("nsubj", "sb") and lo <= child.i < hi \
-                    and not (message[0] <= child.i < message[1]):
+                    and not (message[0] <= child.i < message[1]) \
+                    and child.lower_ not in OBJ_PRONOUNS:
                 toks = [t.i for t in child.subtree if lo <= t.i < hi
                         and not (message[0] <= t.i < message[1])]
                 s, e = min(toks), max(toks) + 1
