@@ -1478,7 +1478,7 @@ REPORTATIVE = True
 def _is_continuation(f: "_Found") -> bool:
     return f.kind in ("indirect", "mixed") and f.inherited and not f.cue and f.speaker is None
 #: a quote without reporting clause takes the speaker of one at most this many sentences before
-INHERIT_GAP = 3
+INHERIT_GAP = 2
 #: thought verbs that with an object are not reported thought ("fand einen Brief")
 NOT_REPORTED = frozenset({"finden", "zeigen", "wissen", "überzeugen", "denken", "schätzen",
                           "rufen", "melden", "entscheiden", "berufen"})
