@@ -509,6 +509,11 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
         n = m
         while n < hi and _cap_noun(doc[n], n == j) and not ctx.in_quote[n]:
             n += 1
+        if n > m and n + 2 < hi and doc[n].text in OPEN_CLOSE:  # der Sender „Silverbird“
+            close = next((t for t in range(n + 1, min(hi, n + 6))
+                          if doc[t].text in OPEN_CLOSE[doc[n].text]), None)
+            if close is not None and _is_name(ctx, n + 1, close):
+                n = close + 1
         return n if n > m else k
 
     def attached(k: int) -> int:
@@ -1140,6 +1145,7 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
                 np = _np_after(ctx, end + 1, hi)
                 if np:
                     end = np[1]
+                    np = (np[0] - 1, np[1])  # "hieß es aus Regierungskreisen": with "aus"
             if words[0] in ("hieß", "heißt") or words[-1] in ("hieß", "heißt"):
                 # "hieß es" is the cue when it is the frame of a clause
                 pass
@@ -1160,6 +1166,20 @@ REL_PRONOUNS = frozenset("der die das dem den denen deren dessen welcher welche 
 
 
 NOUN_CUES = True
+
+
+def _wie_span(ctx: _Ctx, s: int, e: int) -> tuple[int, int] | None:
+    """"Wie das Nachrichtenmagazin Der Spiegel in einem Vorabbericht berichtet": everything
+    between "wie" and the verb is the source when it holds no verb (as the gold marks it)."""
+    doc = ctx.doc
+    while e > s and doc[e - 1].lower_ in AUX_WORDS:
+        e -= 1
+    if e - s < 1 or e - s > 16 or not _cap(doc[s]) and doc[s].lower_ not in DETS:
+        return None
+    if any(doc[t].pos_ in ("VERB", "AUX") or doc[t].text in (".", ";", ":") or ctx.in_quote[t]
+           and doc[t].text not in ALL_MARKS for t in range(s, e)):
+        return None
+    return s, e
 
 
 def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None":
@@ -1418,7 +1438,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
         elif w is not None and first - w > 10:
             w = None
         if w is not None:
-            np = wie_np or _np_before(ctx, first, w + 1) or _np_after(ctx, w + 1, first)
+            np = wie_np or _wie_span(ctx, w + 1, first) or _np_before(ctx, first, w + 1) or \
+                _np_after(ctx, w + 1, first)
             cue_t = (w, *cue)
             if w == lo or (w > lo and doc[w - 1].text == "," and w - 1 > lo):
                 if w == lo:  # "Wie X mitteilte, CLAUSE"
@@ -1448,6 +1469,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                     fe < end and doc[fe].text == ","):
                 if np is None and doc[lo].lower_ in ("in", "im", "aus", "bei") and fs > lo + 1:
                     np = _np_after(ctx, lo + 1, fs)
+                    if np is not None:  # "In einer Erklärung heißt es": with its preposition
+                        np = (lo, np[1])
                 ms, me = _trim(doc, fe, end)
             else:
                 continue
