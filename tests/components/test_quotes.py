@@ -125,8 +125,9 @@ def test_quotes_worked_example(nlp):
      [("indirect", "ist die Lage ruhig", "Behörden", "Den Behörden", "zufolge")]),
     ("Die Lage sei ernst, so der Sprecher.",
      [("indirect", "Die Lage sei ernst", "Sprecher", "der Sprecher", "so")]),
+    # the speaker as written keeps its preposition, as the Wikinews gold marks it
     ("Die Gespräche seien gescheitert, hieß es aus Regierungskreisen.",
-     [("indirect", "Die Gespräche seien gescheitert", "Regierungskreisen", "Regierungskreisen",
+     [("indirect", "Die Gespräche seien gescheitert", "Regierungskreisen", "aus Regierungskreisen",
        "hieß es")]),
     # mixed: indirect with a literal part
     ("Er sagte, die Regierung habe „völlig versagt“.",
