@@ -265,7 +265,7 @@ def is_subjunctive(token: Token, lexicon: QuoteLexicon | None = None) -> bool:
         if token.doc[token.i - 1].lower_ in ("er", "sie", "es", "man"):
             return True
         # "China übertreibe die Gefahr": a singular noun subject and a verb in -e
-        if token.pos_ and not low.endswith("te") and any(
+        if token.pos_ and not low.endswith("te") and token.doc.has_annotation("DEP") and any(
                 c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") and
                 c.morph.get("Number") != ["Plur"] for c in token.children):
             return True
@@ -654,7 +654,10 @@ def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
     doc = ctx.doc
     if any(doc[t].lower_ in PASSIVE_AUX for t in cue):
         return True
-    return any(c.dep_ in ("aux:pass", "nsubj:pass") for c in doc[v].children)
+    # Token.children of a Doc without a parse can crash spaCy (a segfault seen with the blank
+    # pipeline, whose sentence starts are set without heads): ask only when there is one
+    return doc.has_annotation("DEP") and any(
+        c.dep_ in ("aux:pass", "nsubj:pass") for c in doc[v].children)
 
 
 def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,

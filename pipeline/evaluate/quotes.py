@@ -44,6 +44,14 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 
 PARTS = ("message", "speaker", "cue")
+#: rules of pipeline.components.quotes that ``--off`` can switch off (module switches)
+RULE_SWITCHES = {
+    "vorfeld": "VORFELD",  # speaker = the constituent before the finite verb
+    "merge": "MERGE_CONTINUATIONS",  # consecutive continuation sentences are one quote
+    "reportative": "REPORTATIVE",  # main-clause "soll" continues reported speech
+    "noun-cues": "NOUN_CUES",  # "vertrat die Ansicht, dass ..."
+    "weak-reported": "WEAK_REPORTED",  # thought verbs with an object are reported speech
+}
 KIND_TYPE = {"direct": "Direct", "indirect": "Indirect", "mixed": "Indirect", "reported": "Reported"}
 
 
@@ -282,8 +290,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-continuations", action="store_true", help="ablation")
     ap.add_argument("--no-reported", action="store_true",
                     help="ablation: no reported-speech rows (X kritisierte die Entscheidung.)")
+    ap.add_argument("--off", default="", metavar="RULES",
+                    help="ablation: comma-separated rules to switch off: " + ", ".join(RULE_SWITCHES))
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
+    from ..components import quotes as rules
+
+    for name in filter(None, args.off.split(",")):
+        if name not in RULE_SWITCHES:
+            ap.error(f"unknown rule {name!r}; known: {', '.join(RULE_SWITCHES)}")
+        setattr(rules, RULE_SWITCHES[name], False)
     nlp = load_pipeline(args.model)
     pipe = nlp.get_pipe("meldung_quotes")
     pipe.indirect = not args.no_indirect

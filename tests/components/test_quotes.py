@@ -493,3 +493,23 @@ def test_quotes_noun_cues(model_nlp, text, message, speaker_text, cue):
     doc = model_nlp(text)
     got = [(s.text, s._.quote_speaker_text, s._.quote_cue) for s in doc.spans["quotes"]]
     assert got == [(message, speaker_text, cue)]
+
+
+def test_quotes_blank_pipeline_never_walks_a_missing_parse(tmp_path):
+    """spaCy's Token.children can crash the interpreter (a segfault) on a Doc without a
+    parse, as for these two sentences in the blank pipeline; the component must only walk
+    the tree when there is one. Run in a subprocess so that a crash fails this test."""
+    import subprocess
+    import sys
+
+    text = ("Gestern fand die Eröffnung des ''neuen Klärwerks'' mit 5 MW in Kiel im Rahmen einer "
+            "Feier statt. So befasste sich auch der junge Ingenieur eines bayerischen "
+            "Pumpenherstellers mit den Pegelständen in Kiel, fand mit seinen Vorschlägen aber in "
+            "dem alten Unternehmen wenig Interesse.")
+    code = ("import sys, pipeline\n"
+            "nlp = pipeline.load('blank')\n"
+            "doc = nlp(sys.stdin.read())\n"
+            "print(len(doc.spans['quotes']))\n")
+    done = subprocess.run([sys.executable, "-c", code], input=text, text=True,
+                          capture_output=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
