@@ -747,30 +747,31 @@ def _vorfeld(ctx: _Ctx, cue: list[int], lo: int, message: tuple[int, int]
     return s, t
 
 
-def _vorfeld_is_speaker(ctx: _Ctx, s: int, f: int) -> bool:
-    """Whether the Vorfeld [s, f) is a noun phrase that can be the subject: not a
-    prepositional phrase, adverb, object pronoun or time expression."""
+def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
+    """Whether the Vorfeld's noun phrase [s, e) (the Vorfeld [s, f) up to its first comma:
+    a relative clause or apposition may follow) can be the subject of the finite verb f:
+    not a prepositional phrase, adverb, object pronoun, dative or time expression."""
     doc = ctx.doc
     first = doc[s]
-    if _particle_name(ctx, s, f):
+    if _particle_name(ctx, s, e):
         return True
-    if f - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
-            first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and f - s == 1):
-        return first.lower_ in SUBJ_PRONOUNS and f - s == 1
-    if first.lower_ == "der" and s + 1 < f and _adj(doc[s + 1]) and doc[s + 1].lower_.endswith("en"):
+    if e - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
+            first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and e - s == 1):
+        return first.lower_ in SUBJ_PRONOUNS and e - s == 1
+    if first.lower_ == "der" and s + 1 < e and _adj(doc[s + 1]) and doc[s + 1].lower_.endswith("en"):
         return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
     if (first.like_num or first.pos_ == "NUM") and f < len(doc) and first.lower_ not in ("ein", "eine") \
             and not (doc[f].morph.get("Number") == ["Plur"] or doc[f].lower_.endswith("n") or
                      doc[f].lower_ == "sind"):
         return False  # "Zwölf Todesopfer forderte ein Taifun": a plural object, singular verb
-    nouns = [t for t in range(s, f) if doc[t].pos_ in ("NOUN", "PROPN", "X") or (
+    nouns = [t for t in range(s, e) if doc[t].pos_ in ("NOUN", "PROPN", "X") or (
         not doc[t].pos_ and _cap(doc[t]))]
     if not nouns:
-        return f - s == 1 and first.lower_ in SUBJ_PRONOUNS
+        return e - s == 1 and first.lower_ in SUBJ_PRONOUNS
     if all(doc[t].text in ctx.lex.not_speakers or doc[t].like_num for t in nouns):
         return False
     return not any(doc[t].pos_ in ("VERB", "AUX") and "Fin" in doc[t].morph.get("VerbForm")
-                   for t in range(s, f) if not ctx.in_quote[t])
+                   for t in range(s, e) if not ctx.in_quote[t])
 
 
 def _particle_name(ctx: _Ctx, s: int, f: int) -> bool:
@@ -799,10 +800,10 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     vf = _vorfeld(ctx, cue, lo, message) if VORFELD else None
     if vf is not None:
         s, f = vf
-        if _vorfeld_is_speaker(ctx, s, f):
+        # the noun phrase up to a comma; appositions are added with the others
+        e = next((t for t in range(s + 1, f) if doc[t].text in (",", "(", "–")), f)
+        if _vorfeld_is_speaker(ctx, s, e, f):
             if parsed is None or parsed[0] < f:
-                # the noun phrase up to a comma; appositions are added with the others
-                e = next((t for t in range(s + 1, f) if doc[t].text in (",", "(", "–")), f)
                 return _trim_speaker(doc, s, e)
         elif parsed is None or parsed[0] < f:
             k = f + 1

@@ -405,6 +405,10 @@ def test_quotes_names_in_marks(nlp, text, expected):
      "Die Landrätin Anna Maier von der Kreisverwaltung Passau", "Anna Maier"),
     ("Der französische Staatspräsident Nicolas Sarkozy erklärte, Frankreich werde helfen.",
      "Der französische Staatspräsident Nicolas Sarkozy", "Nicolas Sarkozy"),
+    # a long relative clause inside the Vorfeld does not hide its noun phrase
+    ("Brian Baptie von der Erdbebenwarte, die die Stärke zunächst mit 5,1 angegeben und später "
+     "nach oben korrigiert hatte, sagte, dass solche Beben alle zehn Jahre vorkämen.",
+     "Brian Baptie von der Erdbebenwarte", "Brian Baptie"),
     # the finite verb is an auxiliary before the cue
     ("Der Bürgermeister hat am Montag nach einer Sitzung erklärt, die Brücke werde gesperrt.",
      "Der Bürgermeister", "Bürgermeister"),
