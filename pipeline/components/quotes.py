@@ -802,6 +802,9 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
         s, f = vf
         # the noun phrase up to a comma; appositions are added with the others
         e = next((t for t in range(s + 1, f) if doc[t].text in (",", "(", "–")), f)
+        if doc[s].lower_ == "aus" and any(ctx.lex.verbs.get(doc[c].lower_, ("",))[0] ==
+                                          "verlauten" for c in cue):
+            return _trim_speaker(doc, s, e)  # "Aus Militärkreisen verlautete, ..."
         if _vorfeld_is_speaker(ctx, s, e, f):
             if parsed is None or parsed[0] < f:
                 return _trim_speaker(doc, s, e)
@@ -916,8 +919,8 @@ def _name_heuristic(ctx: _Ctx, s: int, e: int) -> str | None:
 def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
     """(canonical, entity) of a speaker NP at tokens [s, e)."""
     doc = ctx.doc
-    if e - s > 1 and doc[s].lower_ in ("von", "vom") and not _particle_name(ctx, s, e):
-        s += 1  # a passive agent: "von der Regierung"
+    if e - s > 1 and doc[s].lower_ in PREPS and not _particle_name(ctx, s, e):
+        s += 1  # a passive agent "von der Regierung", a source "aus Regierungskreisen"
     text = doc[s:e].text
     if e - s > 2 and doc[s].text in ctx.lex.source_nouns:  # "Angaben (von|der) Polizei"
         s += 1

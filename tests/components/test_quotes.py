@@ -409,6 +409,9 @@ def test_quotes_names_in_marks(nlp, text, expected):
     ("Brian Baptie von der Erdbebenwarte, die die Stärke zunächst mit 5,1 angegeben und später "
      "nach oben korrigiert hatte, sagte, dass solche Beben alle zehn Jahre vorkämen.",
      "Brian Baptie von der Erdbebenwarte", "Brian Baptie"),
+    # "Aus X verlautete": the source phrase before the verb is the speaker
+    ("Aus Militärkreisen verlautete, der Angriff sei gescheitert.", "Aus Militärkreisen",
+     "Militärkreisen"),
     # the finite verb is an auxiliary before the cue
     ("Der Bürgermeister hat am Montag nach einer Sitzung erklärt, die Brücke werde gesperrt.",
      "Der Bürgermeister", "Bürgermeister"),
