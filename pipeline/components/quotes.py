@@ -1645,12 +1645,36 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                     used.add(n)
                     continue
             if doc[p].text == ":":
+                frame = _heisst_es_frame(ctx, s_lo, p)
+                if frame is not None:  # "In dem Schreiben heißt es wörtlich: „…“"
+                    found.append(_Found(o, c + 1, "direct", frame[1], tuple(frame[0]),
+                                        ((o, c + 1),)))
+                    used.add(n)
+                    continue
                 np = _np_before(ctx, p, s_lo)
                 if np and np[0] == s_lo or (np and all(doc[t].is_punct for t in range(s_lo, np[0]))):
                     found.append(_Found(o, c + 1, "direct", np, (), ((o, c + 1),)))
                     used.add(n)
                     continue
     return found
+
+
+def _heisst_es_frame(ctx: _Ctx, lo: int, hi: int
+                     ) -> tuple[list[int], tuple[int, int] | None] | None:
+    """(cue, source) of a frame "In X heißt es:" / "So heißt es in X:" / "hieß es aus X:"
+    before a colon, with the preposition in the source as the gold marks it; else None."""
+    doc = ctx.doc
+    k = next((t for t in range(lo, hi - 1) if doc[t].lower_ in ("heißt", "hieß")
+              and doc[t + 1].lower_ == "es"), None)
+    if k is None:
+        return None
+    cue = [k, k + 1]
+    for start in (k + 2, lo + 1 if doc[lo].lower_ == "so" else lo):
+        if start < hi and doc[start].lower_ in ("in", "im", "aus", "bei"):
+            np = _np_after(ctx, start + 1, hi)
+            if np is not None:
+                return cue, (start, np[1])
+    return cue, None
 
 
 def _headline(ctx: _Ctx, lo: int, hi: int) -> _Found | None:

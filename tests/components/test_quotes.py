@@ -520,3 +520,11 @@ def test_quotes_blank_pipeline_never_walks_a_missing_parse(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], input=text, text=True,
                           capture_output=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_quotes_heisst_es_frame_names_the_document(model_nlp):
+    """"In der Erklärung heißt es: „…“": the document is the source, with its preposition."""
+    doc = model_nlp("In der Erklärung heißt es: „Wir sind bereit.“")
+    got = [(s._.quote_kind, s._.quote_speaker_text, s._.quote_speaker, s._.quote_cue)
+           for s in doc.spans["quotes"]]
+    assert got == [("direct", "In der Erklärung", "Erklärung", "heißt es")]
