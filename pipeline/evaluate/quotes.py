@@ -44,6 +44,8 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 
 PARTS = ("message", "speaker", "cue")
+#: break equal-overlap ties by text order only (the scorer before 2026-12-03, for comparison)
+ORDER_TIES = False
 #: rules of pipeline.components.quotes that ``--off`` can switch off (module switches)
 RULE_SWITCHES = {
     "vorfeld": "VORFELD",  # speaker = the constituent before the finite verb
@@ -95,16 +97,22 @@ def gold(article: dict, *, top: bool) -> list[dict]:
 
 
 def align(pred: list[dict], gold_: list[dict]) -> list[tuple[int, int]]:
-    """One-to-one pairs (pred index, gold index) by maximum message overlap, greedy."""
+    """One-to-one pairs (pred index, gold index) by maximum message overlap, greedy.
+
+    Equal overlaps go to the pair whose messages match best (Jaccard): a quoted phrase
+    predicted inside a sentence overlaps the gold sentence quote and the gold phrase quote
+    nested in it by the same count, and belongs to the phrase. (Text order decided such
+    ties before; see docs/quotes.md for the figures under both.)"""
     cands = []
     for i, p in enumerate(pred):
         for j, g in enumerate(gold_):
             ov = len(p["message"] & g["message"])
             if ov:
-                cands.append((ov, -i, -j))
+                jaccard = ov / len(p["message"] | g["message"]) if ORDER_TIES is False else 0.0
+                cands.append((ov, jaccard, -i, -j))
     cands.sort(reverse=True)
     used_p, used_g, pairs = set(), set(), []
-    for ov, i, j in cands:
+    for ov, _, i, j in cands:
         i, j = -i, -j
         if i in used_p or j in used_g:
             continue
@@ -290,11 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-continuations", action="store_true", help="ablation")
     ap.add_argument("--no-reported", action="store_true",
                     help="ablation: no reported-speech rows (X kritisierte die Entscheidung.)")
+    ap.add_argument("--order-ties", action="store_true",
+                    help="align equal overlaps by text order (the earlier scorer), not by best match")
     ap.add_argument("--off", default="", metavar="RULES",
                     help="ablation: comma-separated rules to switch off: " + ", ".join(RULE_SWITCHES))
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = ap.parse_args(argv)
     from ..components import quotes as rules
+
+    global ORDER_TIES
+    ORDER_TIES = args.order_ties
 
     for name in filter(None, args.off.split(",")):
         if name not in RULE_SWITCHES:
