@@ -93,11 +93,13 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
         label, _, source = strings[match_id].partition("|")
         yield GazetteerMatch(start, end, label, source)
     for i, tok in enumerate(doc[:-1]):
-        if tok.text not in first_names:
+        if tok.text not in first_names and not (  # "Karl-Theodor", "Hans-Peter"
+                "-" in tok.text and all(p in first_names for p in tok.text.split("-"))):
             continue
         end = i + 1
         while end < len(doc) and end - i < 3 and _surname_like(doc[end].text, nouns):
             end += 1
+        end = _particle_surname_end(doc, end, nouns, known) or end  # "Ursula von der Leyen"
         if end > i + 1:
             yield GazetteerMatch(i, end, "PER", "first_names")
     if roles:
@@ -111,6 +113,24 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
                 end += 1
             if end > start:
                 yield GazetteerMatch(start, end, "PER", "roles")
+
+
+#: name particles between first name and surname ("Ursula von der Leyen", "Karl-Theodor zu
+#: Guttenberg", "Ludwig van Beethoven", "Mohammed bin Salman"), longest first
+NAME_PARTICLES = (("von", "der"), ("van", "der"), ("van", "den"), ("de", "la"), ("von",),
+                  ("van",), ("zu",), ("de",), ("di",), ("da",), ("dos",), ("bin",), ("ben",),
+                  ("al",), ("el",), ("le",), ("ter",))
+
+
+def _particle_surname_end(doc: Doc, k: int, nouns: set[str], known: set[str]) -> int:
+    """End of "particle(s) Surname" starting at token k, else 0; a known place or
+    organisation is no surname ("Anna von Berlin")."""
+    for particle in NAME_PARTICLES:
+        end = k + len(particle)
+        if end < len(doc) and tuple(t.text for t in doc[k:end]) == particle and \
+                _surname_like(doc[end].text, nouns) and doc[end].text not in known:
+            return end + 1
+    return 0
 
 
 def _surname_like(text: str, nouns: set[str]) -> bool:
@@ -279,7 +299,8 @@ class EntityFilter(Pipe):
                    nlp: Language | None = None, data_dir: str | Path | None = None) -> None:
         """Load common nouns and protected names from ``data_dir``."""
         d = Path(data_dir or DATA_DIR)
-        self.set_lists(_read_list(d / "common_nouns.txt"),
+        # role nouns are common nouns too ("Ministerin" as a one-token LOC is never a name)
+        self.set_lists(_read_list(d / "common_nouns.txt") + _read_list(d / "roles.txt"),
                        [n for f in LIST_LABELS for n in _read_list(d / f)])
 
     def set_lists(self, nouns: Iterable[str], protected: Iterable[str]) -> None:

@@ -12,8 +12,9 @@ LISTS = {
     "countries.txt": ["Deutschland", "Frankreich"],
     "cities.txt": ["Berlin", "Moskau"],
     "organisations.txt": ["Bundestag", "Nato", "Europäische Union"],
-    "first_names.txt": ["Olaf", "Angela"],
+    "first_names.txt": ["Olaf", "Angela", "Ursula", "Karl", "Theodor", "Anna"],
     "common_nouns.txt": ["Präsident", "Gruppe", "Regierung"],
+    "roles.txt": ["Ministerin"],
 }
 
 
@@ -34,6 +35,10 @@ def gazetteer_nlp(blank_de, tmp_path):
     ("Deutschlands Rolle in der Europäische Union", [("Deutschlands", "LOC"), ("Europäische Union", "ORG")]),
     ("Olaf Scholz sprach im Bundestag.", [("Olaf Scholz", "PER"), ("Bundestag", "ORG")]),
     ("Angela Präsident", []),
+    # name particles and hyphenated first names; a known place is no surname
+    ("Ursula von der Leyen reist ab.", [("Ursula von der Leyen", "PER")]),
+    ("Karl-Theodor zu Guttenberg trat zurück.", [("Karl-Theodor zu Guttenberg", "PER")]),
+    ("Anna von Berlin", [("Berlin", "LOC")]),
 ])
 def test_gazetteer_finds_names(gazetteer_nlp, text, expected):
     doc = gazetteer_nlp(text)
@@ -50,6 +55,7 @@ def test_gazetteer_keeps_model_entities(gazetteer_nlp):
 
 @pytest.mark.parametrize("words,ents,kept", [
     (["Der", "Präsident", "sprach"], ["O", "B-PER", "O"], []),
+    (["Die", "Ministerin", "sprach"], ["O", "B-LOC", "O"], []),  # a role noun
     (["die", "deutschen", "Truppen"], ["O", "B-LOC", "O"], []),
     (["Der", "Bundestag", "tagt"], ["O", "B-ORG", "O"], ["Bundestag"]),
     (["Die", "Regierung", "Merkel"], ["O", "B-ORG", "I-ORG"], ["Regierung Merkel"]),
@@ -69,7 +75,8 @@ def test_entity_ruler_to_disk_round_trip(gazetteer_nlp, tmp_path):
     nlp2 = spacy.load(tmp_path / "model")
     assert nlp2.pipe_names == ["meldung_gazetteer", "meldung_entity_filter"]
     assert nlp2.get_pipe("meldung_gazetteer").lists == gazetteer_nlp.get_pipe("meldung_gazetteer").lists
-    assert nlp2.get_pipe("meldung_entity_filter").nouns == {"Präsident", "Gruppe", "Regierung"}
+    assert nlp2.get_pipe("meldung_entity_filter").nouns == {"Präsident", "Gruppe", "Regierung",
+                                                            "Ministerin"}
     doc = nlp2("Olaf Scholz reist nach Moskau.")
     assert [(e.text, e.label_) for e in doc.ents] == [("Olaf Scholz", "PER"), ("Moskau", "LOC")]
 
