@@ -99,7 +99,10 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
         end = i + 1
         while end < len(doc) and end - i < 3 and _surname_like(doc[end].text, nouns):
             end += 1
-        end = _particle_surname_end(doc, end, nouns, known) or end  # "Ursula von der Leyen"
+        # "Ursula von der Leyen"; after a surname only "von X" ("Heinrich Gottlob von
+        # Miltitz"), as "Anna Maier von der Kreisverwaltung" is a name and an office
+        surname_seen = not all(t.text in first_names for t in doc[i + 1:end])
+        end = _particle_surname_end(doc, end, nouns, known, single_only=surname_seen) or end
         if end > i + 1:
             yield GazetteerMatch(i, end, "PER", "first_names")
     if roles:
@@ -122,15 +125,25 @@ NAME_PARTICLES = (("von", "der"), ("van", "der"), ("van", "den"), ("de", "la"), 
                   ("al",), ("el",), ("le",), ("ter",))
 
 
-def _particle_surname_end(doc: Doc, k: int, nouns: set[str], known: set[str]) -> int:
+def _particle_surname_end(doc: Doc, k: int, nouns: set[str], known: set[str],
+                          single_only: bool = False) -> int:
     """End of "particle(s) Surname" starting at token k, else 0; a known place or
-    organisation is no surname ("Anna von Berlin")."""
+    organisation is no surname ("Anna von Berlin"). ``single_only``: one-word particles."""
     for particle in NAME_PARTICLES:
+        if single_only and len(particle) > 1:
+            continue
         end = k + len(particle)
         if end < len(doc) and tuple(t.text for t in doc[k:end]) == particle and \
-                _surname_like(doc[end].text, nouns) and doc[end].text not in known:
+                _surname_like(doc[end].text, nouns) and doc[end].text not in known and \
+                not _noun_compound(doc[end].text, nouns):
             return end + 1
     return 0
+
+
+def _noun_compound(text: str, nouns: set[str]) -> bool:
+    """A compound ending in a common noun of five letters or more ("Kreisverwaltung"):
+    "Anna Maier von der Kreisverwaltung" is a name and an office, not one name."""
+    return any(text[k:].capitalize() in nouns for k in range(3, len(text) - 4))
 
 
 def _surname_like(text: str, nouns: set[str]) -> bool:

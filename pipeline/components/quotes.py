@@ -217,6 +217,22 @@ def default_lexicon() -> QuoteLexicon:
     return QuoteLexicon.from_dir(DATA_DIR)
 
 
+# -- rule switches (module constants; ``python -m pipeline.evaluate.quotes --off`` turns each
+#    off for the ablation table in docs/quotes.md)
+
+#: in a main clause the speaker is the constituent before the finite verb (V2 "Vorfeld")
+VORFELD = True
+#: consecutive continuation sentences of one paragraph are one quote (as the Wikinews gold
+#: marks free indirect speech over several sentences)
+MERGE_CONTINUATIONS = True
+#: "soll ..." in the main clause continues reported speech like a Konjunktiv does
+REPORTATIVE = True
+#: a cue noun before a content clause reports ("vertrat die Ansicht, dass ...")
+NOUN_CUES = True
+#: thought verbs with an object ("Der Präsident vermutet einen Putsch.") are reported speech
+WEAK_REPORTED = True
+
+
 # -- word classes (used when the pipeline has no tagger; with one, POS decides too)
 
 DETS = frozenset("der die das den dem des ein eine einer eines einem einen sein seine seiner "
@@ -810,7 +826,7 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                 return _trim_speaker(doc, s, e)
         elif parsed is None or parsed[0] < f:
             k = f + 1
-            while k < hi and doc[k].lower_ in MIDFIELD_SKIP or (k < hi and k in cue):
+            while k < hi and (doc[k].lower_ in MIDFIELD_SKIP or k in cue):
                 k += 1
             after = _np_after(ctx, k, hi if message[0] <= k else min(hi, message[0]))
             if after is not None:
@@ -840,8 +856,6 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
         return after or before
     return before
 
-
-VORFELD = True
 
 
 def _clause_end(doc: Doc, i: int, hi: int) -> int:
@@ -1172,8 +1186,6 @@ def _frame_end(doc: Doc, i: int, hi: int) -> int:
 REL_PRONOUNS = frozenset("der die das dem den denen deren dessen welcher welche welches".split())
 
 
-NOUN_CUES = True
-
 
 def _wie_span(ctx: _Ctx, s: int, e: int) -> tuple[int, int] | None:
     """"Wie das Nachrichtenmagazin Der Spiegel in einem Vorabbericht berichtet": everything
@@ -1497,12 +1509,6 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     return None
 
 
-WEAK_REPORTED = True
-#: consecutive continuation sentences of one paragraph are one quote (as the Wikinews gold
-#: marks free indirect speech over several sentences)
-MERGE_CONTINUATIONS = True
-#: "soll ..." in the main clause continues reported speech like a Konjunktiv does
-REPORTATIVE = True
 
 
 def _is_continuation(f: "_Found") -> bool:

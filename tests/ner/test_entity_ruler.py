@@ -39,6 +39,7 @@ def gazetteer_nlp(blank_de, tmp_path):
     ("Ursula von der Leyen reist ab.", [("Ursula von der Leyen", "PER")]),
     ("Karl-Theodor zu Guttenberg trat zurück.", [("Karl-Theodor zu Guttenberg", "PER")]),
     ("Anna von Berlin", [("Berlin", "LOC")]),
+    ("Anna Maier von der Kreisverwaltung", [("Anna Maier", "PER")]),  # a particle after a surname
 ])
 def test_gazetteer_finds_names(gazetteer_nlp, text, expected):
     doc = gazetteer_nlp(text)
