@@ -57,7 +57,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
-from spacy.attrs import IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START
+from spacy.attrs import IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -347,27 +347,29 @@ def _clause_bounds(sent: Span, i: int) -> tuple[int, int]:
     return start, end
 
 
-def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, parsed: bool) -> Token | None:
-    """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück")."""
+def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, parsed: bool,
+                        table: "_TokenTable | None" = None) -> Token | None:
+    """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück").
+    (``table``: the Doc's token attributes, when the caller has them.)"""
+    table = table or _TokenTable(doc)
     if parsed:
         for child in tok.children:
             if child.dep_ in PRT_DEPS or (child.tag_ == "PTKVZ" and child.lower_ in lex.cue("particle")):
                 return child
         # a particle the parser attached elsewhere (or tagged as a preposition): the
         # clause-final one, with no other full verb in between
-        found = _separated_particle(doc, tok, sent, lex, False) if tok.tag_.startswith("VV") else None
-        if found is not None and not any(t.tag_.startswith("VV") for t in doc[tok.i + 1:found.i]):
+        found = _separated_particle(doc, tok, sent, lex, False, table) if table.tag[tok.i].startswith("VV") else None
+        if found is not None and not any(t.startswith("VV") for t in table.tag[tok.i + 1:found.i]):
             return found
         return None
     particles = lex.cue("particle")
+    text, lower, punct = table.text, table.lower, table.punct
     for j in range(tok.i + 1, sent.end):
-        t = doc[j]
-        if t.text in (",", ";", ":") or (t.lower_ in ("und", "oder", "aber") and j > tok.i + 1 and doc[j - 1].lower_ not in particles):
+        if text[j] in (",", ";", ":") or (lower[j] in ("und", "oder", "aber") and j > tok.i + 1 and lower[j - 1] not in particles):
             return None
-        if t.lower_ in particles:
-            nxt = doc[j + 1] if j + 1 < sent.end else None
-            if nxt is None or nxt.is_punct or nxt.lower_ in ("und", "oder", "aber"):
-                return t
+        if lower[j] in particles:
+            if j + 1 >= sent.end or punct[j + 1] or lower[j + 1] in ("und", "oder", "aber"):
+                return doc[j]
     return None
 
 
@@ -391,13 +393,15 @@ class _TokenTable:
     def __init__(self, doc: Doc):
         self.doc = doc
         strings = doc.vocab.strings
-        cols = doc.to_array([ORTH, LOWER, LEMMA, POS, IS_PUNCT, IS_ALPHA, SENT_START]).T.tolist() \
-            if len(doc) else [[] for _ in range(7)]
-        orth, lower, lemma, pos, punct, alpha, sent_start = cols
+        cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START]).T.tolist() \
+            if len(doc) else [[] for _ in range(8)]
+        orth, lower, lemma, pos, tag, punct, alpha, sent_start = cols
         self.text = [strings[h] for h in orth]
         self.lower = [strings[h] for h in lower]
         self.lemma = [strings[h] for h in lemma]
         self.pos = [POS_NAMES[p] for p in pos]
+        self.tag = [strings[h] for h in tag]
+        self.punct = [p == 1 for p in punct]
         # is_sent_start: 1 True, -1 (as unsigned) False, 0 None
         starts = [None if v == 0 else v < 2 ** 63 for v in sent_start]
         self.skip = [p == 1 or alpha[i] != 1 and "-" not in self.text[i] or self.pos[i] in CLOSED_POS
@@ -437,7 +441,8 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
         if table.skip[i] or table.nounish[i]:
             continue
         tok = doc[i]
-        particle = _separated_particle(doc, tok, sent, lex, parsed) if table.text[i][:1].islower() or table.sent_start[i] else None
+        particle = _separated_particle(doc, tok, sent, lex, parsed, table) \
+            if table.text[i][:1].islower() or table.sent_start[i] else None
         cands = table.candidates(i, lex, False, particle.lower_ if particle else None)
         verbs.append((tok, cands, particle))
     # fixed phrases first: their words are no triggers of their own
