@@ -153,7 +153,87 @@ PATTERNS: list[tuple[str, str]] = [
     ("quantity", rf"(?=\b(?:[\w,]+\s+){{1,7}}(?:Jahr|Monat|Woche|Tag|Stunde|Minute))(?:\b(?P<pre>vor|nach|Vor|Nach|innerhalb von|binnen)\s+)?(?:\b(?P<approx>(?i:{_APPROX}))\s+)?\b(?P<n>(?i:{_NUMW}))\s+(?P<u>{_UNIT})(?:\s+(?P<post>später|zuvor|danach|davor|früher|lang|nach|vor)\b)?"),
     ("vague_duration", rf"\b(?:(?P<pre>seit|Seit)\s+)?(?P<u>Jahren|Jahrzehnten|Monaten|Wochen|Tagen|Stunden)\b(?=\s)|\b(?P<adv>jahrelang(?:e|en)?|monatelang(?:e|en)?|wochenlang(?:e|en)?|tagelang(?:e|en)?|stundenlang(?:e|en)?|jahrzehntelang(?:e|en)?)\b"),
 ]
-_COMPILED = [(name, re.compile(rx)) for name, rx in PATTERNS]
+
+
+def _first_chars(items, ignorecase: bool = False) -> tuple[set[tuple[str, bool]] | None, bool]:
+    """(character-class atoms, each with its IGNORECASE flag, one of which starts every
+    match; whether the items can match the empty string) of a parsed pattern; None for
+    "any character"."""
+    from re import _constants as c
+
+    atoms: set[tuple[str, bool]] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            got, nullable = {(re.escape(chr(av)), ignorecase)}, False
+        elif op is c.IN:
+            got, nullable = _class_atoms(av, ignorecase), False
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):  # zero width: look further
+            got, nullable = set(), True
+        elif op is c.BRANCH:
+            got, nullable = set(), False
+            for branch in av[1]:
+                sub, sub_nullable = _first_chars(branch, ignorecase)
+                if sub is None:
+                    return None, False
+                got |= sub
+                nullable = nullable or sub_nullable
+        elif op is c.SUBPATTERN:
+            got, nullable = _first_chars(av[3], ignorecase or bool(av[1] & c.SRE_FLAG_IGNORECASE))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            got, nullable = _first_chars(av[2], ignorecase)
+            nullable = nullable or av[0] == 0
+        else:
+            return None, False
+        if got is None:
+            return None, False
+        atoms |= got
+        if not nullable:
+            return atoms, False
+    return atoms, True
+
+
+def _class_atoms(items, ignorecase: bool) -> set[tuple[str, bool]] | None:
+    """The atoms of a character class (None when it is negated or not simple)."""
+    from re import _constants as c
+
+    named = {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_WORD: r"\w", c.CATEGORY_SPACE: r"\s"}
+    atoms: set[tuple[str, bool]] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            atoms.add((re.escape(chr(av)), ignorecase))
+        elif op is c.RANGE:
+            atoms.add((f"{re.escape(chr(av[0]))}-{re.escape(chr(av[1]))}", ignorecase))
+        elif op is c.CATEGORY and av in named:
+            atoms.add((named[av], ignorecase))
+        else:
+            return None
+    return atoms
+
+
+def _with_first_char_test(rx: str) -> str:
+    """``rx`` behind a lookahead for the characters its matches can start with.
+
+    Most patterns start with optional words ("Anfang", "Jahr", "vergangenen"), so
+    Python's ``re`` tries them at every position of the text; the lookahead lets it
+    skip the positions no match can start at (the scan became ~1.5x faster, with the
+    same matches: the lookahead only states what the pattern itself requires, and
+    case-insensitive parts are tested case-insensitively, as ``re`` folds them)."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(rx)
+        atoms, nullable = _first_chars(parsed, bool(parsed.state.flags & re.IGNORECASE))
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return rx
+    if atoms is None or nullable or not atoms:
+        return rx
+    exact = "".join(sorted(a for a, folded in atoms if not folded))
+    folded = "".join(sorted(a for a, folded in atoms if folded))
+    test = "|".join(([f"[{exact}]"] if exact else []) + ([f"(?i:[{folded}])"] if folded else []))
+    return f"(?={test})(?:{rx})"
+
+
+_COMPILED = [(name, re.compile(_with_first_char_test(rx))) for name, rx in PATTERNS]
 
 
 class DateMatch(NamedTuple):

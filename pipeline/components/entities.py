@@ -254,7 +254,7 @@ class EntityLexicon:
             if ending and not low.endswith(ending):
                 continue
             core = low[:len(low) - len(ending)] if ending else low
-            if core in self.role_set or any(core.endswith(r) for r in self.roles):
+            if core in self.role_set or core.endswith(self.roles):  # one C call for the whole tuple
                 return word[:len(word) - len(ending)] if ending else word
         return None
 
@@ -300,17 +300,21 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool]) -> list[t
     only at a sentence start before a capitalised noun ("Russische Truppen").
     """
     found = []
-    for tok in doc:
-        if taken[tok.i] or not tok.is_alpha and "-" not in tok.text:
+    texts = [t.text for t in doc]  # read once, and each word form looked up once
+    alpha = [t.is_alpha for t in doc]
+    codes: dict[str, str | None] = {}
+    for i, text in enumerate(texts):
+        if taken[i] or not alpha[i] and "-" not in text:
             continue
-        cc = lexicon.demonym(tok.text)
+        if text not in codes:
+            codes[text] = lexicon.demonym(text)
+        cc = codes[text]
         if cc is None or cc not in lexicon.countries:
             continue
-        if tok.text.rsplit("-", 1)[-1][:1].isupper():  # "US-amerikanische" is lower-case
-            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if not (_is_sentence_initial(doc, tok.i) and nxt is not None and nxt.text[:1].isupper()):
+        if text.rsplit("-", 1)[-1][:1].isupper():  # "US-amerikanische" is lower-case
+            if not (_is_sentence_initial(doc, i) and i + 1 < len(texts) and texts[i + 1][:1].isupper()):
                 continue
-        found.append((tok.i, cc))
+        found.append((i, cc))
     return found
 
 

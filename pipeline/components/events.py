@@ -57,7 +57,9 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
+from spacy.attrs import IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span, Token
@@ -345,27 +347,29 @@ def _clause_bounds(sent: Span, i: int) -> tuple[int, int]:
     return start, end
 
 
-def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, parsed: bool) -> Token | None:
-    """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück")."""
+def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, parsed: bool,
+                        table: "_TokenTable | None" = None) -> Token | None:
+    """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück").
+    (``table``: the Doc's token attributes, when the caller has them.)"""
+    table = table or _TokenTable(doc)
     if parsed:
         for child in tok.children:
             if child.dep_ in PRT_DEPS or (child.tag_ == "PTKVZ" and child.lower_ in lex.cue("particle")):
                 return child
         # a particle the parser attached elsewhere (or tagged as a preposition): the
         # clause-final one, with no other full verb in between
-        found = _separated_particle(doc, tok, sent, lex, False) if tok.tag_.startswith("VV") else None
-        if found is not None and not any(t.tag_.startswith("VV") for t in doc[tok.i + 1:found.i]):
+        found = _separated_particle(doc, tok, sent, lex, False, table) if table.tag[tok.i].startswith("VV") else None
+        if found is not None and not any(t.startswith("VV") for t in table.tag[tok.i + 1:found.i]):
             return found
         return None
     particles = lex.cue("particle")
+    text, lower, punct = table.text, table.lower, table.punct
     for j in range(tok.i + 1, sent.end):
-        t = doc[j]
-        if t.text in (",", ";", ":") or (t.lower_ in ("und", "oder", "aber") and j > tok.i + 1 and doc[j - 1].lower_ not in particles):
+        if text[j] in (",", ";", ":") or (lower[j] in ("und", "oder", "aber") and j > tok.i + 1 and lower[j - 1] not in particles):
             return None
-        if t.lower_ in particles:
-            nxt = doc[j + 1] if j + 1 < sent.end else None
-            if nxt is None or nxt.is_punct or nxt.lower_ in ("und", "oder", "aber"):
-                return t
+        if lower[j] in particles:
+            if j + 1 >= sent.end or punct[j + 1] or lower[j + 1] in ("und", "oder", "aber"):
+                return doc[j]
     return None
 
 
@@ -379,26 +383,73 @@ class _Trigger(NamedTuple):
     extra: tuple[Token, ...]  # particle or phrase words
 
 
-def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool) -> list[_Trigger]:
+class _TokenTable:
+    """The token attributes the rules read, one list per attribute, read once per Doc.
+
+    Reading them through a new Token object at every look (``for tok in sent`` per
+    sentence, ``tok.lower_`` per rule) was most of the trigger search; one
+    ``Doc.to_array`` and a string lookup per value is cheaper still than a Token each."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        strings = doc.vocab.strings
+        cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START]).T.tolist() \
+            if len(doc) else [[] for _ in range(8)]
+        orth, lower, lemma, pos, tag, punct, alpha, sent_start = cols
+        self.text = [strings[h] for h in orth]
+        self.lower = [strings[h] for h in lower]
+        self.lemma = [strings[h] for h in lemma]
+        self.pos = [POS_NAMES[p] for p in pos]
+        self.tag = [strings[h] for h in tag]
+        self.punct = [p == 1 for p in punct]
+        # is_sent_start: 1 True, -1 (as unsigned) False, 0 None
+        starts = [None if v == 0 else v < 2 ** 63 for v in sent_start]
+        self.skip = [p == 1 or alpha[i] != 1 and "-" not in self.text[i] or self.pos[i] in CLOSED_POS
+                     for i, p in enumerate(punct)]  # never a verb trigger (first test of _find_triggers)
+        self.sent_start = starts
+        self.sent_start_upper = [bool(st) and x[:1].isupper() for st, x in zip(starts, self.text)]
+        self.nounish = [self._nounish(i, starts[i]) for i in range(len(self.text))]
+
+    def _nounish(self, i: int, sent_start: bool | None) -> bool:
+        """:func:`_is_nounish` of token ``i``."""
+        text, pos = self.text[i], self.pos[i]
+        if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
+            return False
+        if pos and pos not in ("", "X"):
+            return pos in NOUN_POS
+        if sent_start or (i > 0 and self.text[i - 1] in ("„", "»", '"', "(", "-", "–", ":")):
+            return self.lower[i] not in FUNCTION_WORDS
+        return True
+
+    def candidates(self, i: int, lex: EventLexicon, noun: bool, particle: str | None = None) -> tuple[str, ...]:
+        """:func:`lemma_candidates` of token ``i``."""
+        lemma, text = self.lemma[i], self.text[i]
+        first = lemma.lower() if lemma and lemma != text else None
+        return _candidates(self.lower[i], first, lex, noun, particle)
+
+
+def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTable | None = None) -> list[_Trigger]:
     doc = sent.doc
-    words = {t.lower_ for t in sent} | {t.lemma_.lower() for t in sent if t.lemma_}
+    table = table or _TokenTable(doc)
+    lower, lemma = table.lower, table.lemma
+    span = range(sent.start, sent.end)
+    words = {lower[i] for i in span} | {lemma[i].lower() for i in span if lemma[i]}
     consumed: set[int] = set()
     found: list[_Trigger] = []
-    verbs: list[tuple[Token, list[str], Token | None]] = []
-    for tok in sent:
-        if tok.is_punct or not tok.is_alpha and "-" not in tok.text or tok.pos_ in CLOSED_POS:
+    verbs: list[tuple[Token, tuple[str, ...], Token | None]] = []
+    for i in span:
+        if table.skip[i] or table.nounish[i]:
             continue
-        nounish = _is_nounish(tok, parsed)
-        if nounish:
-            continue
-        particle = _separated_particle(doc, tok, sent, lex, parsed) if tok.text[:1].islower() or tok.is_sent_start else None
-        cands = lemma_candidates(tok, lex, noun=False, particle=particle.lower_ if particle else None)
+        tok = doc[i]
+        particle = _separated_particle(doc, tok, sent, lex, parsed, table) \
+            if table.text[i][:1].islower() or table.sent_start[i] else None
+        cands = table.candidates(i, lex, False, particle.lower_ if particle else None)
         verbs.append((tok, cands, particle))
     # fixed phrases first: their words are no triggers of their own
     for tok, cands, particle in verbs:
         for cand in cands:
             for entry in lex.phrases.get(cand, ()):
-                hits = _phrase_words(sent, entry.words, tok)
+                hits = _phrase_words(sent, entry.words, tok, lower)
                 if hits is not None and (not entry.context or entry.context & words):
                     found.append(_Trigger(tok, entry, tuple(hits)))
                     consumed.update(t.i for t in hits)
@@ -415,33 +466,40 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool) -> list[_Trigger
                 found.append(_Trigger(tok, entry, (particle,) if particle is not None else ()))
                 consumed.add(tok.i)
                 break
-    for tok in sent:
-        if tok.i in consumed or not _is_nounish(tok, parsed) and not (tok.is_sent_start and tok.text[:1].isupper()):
+    for i in span:
+        if i in consumed or not table.nounish[i] and not table.sent_start_upper[i]:
             continue
-        entry = _noun_entry(tok, lex, words)
+        entry = _noun_entry(doc[i], lex, words, table)
         if entry is not None:
-            found.append(_Trigger(tok, entry, ()))
+            found.append(_Trigger(doc[i], entry, ()))
     return sorted(found, key=lambda t: t.token.i)
 
 
-def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token) -> list[Token] | None:
+def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[str] | None = None) -> list[Token] | None:
+    """The phrase's fixed words nearest the verb in ``sent`` (``lower``: the Doc's lower-case
+    forms, when the caller has them)."""
+    doc = sent.doc
+    lower = lower or [t.lower_ for t in doc]
     hits = []
     for w in words:
-        match = [t for t in sent if t.lower_ == w and t.i != verb.i]
+        match = [i for i in range(sent.start, sent.end) if lower[i] == w and i != verb.i]
         if not match:
             return None
-        hits.append(min(match, key=lambda t: abs(t.i - verb.i)))
+        hits.append(doc[min(match, key=lambda i: abs(i - verb.i))])
     return hits
 
 
-def _noun_entry(tok: Token, lex: EventLexicon, words: set[str]) -> Entry | None:
-    cands = lemma_candidates(tok, lex, noun=True)
+def _noun_entry(tok: Token, lex: EventLexicon, words: set[str], table: _TokenTable | None = None) -> Entry | None:
+    table = table or _TokenTable(tok.doc)
+    i = tok.i
+    cands = table.candidates(i, lex, True)
     for cand in cands:
         entry = lex.lookup(cand, ("noun",), words)
         if entry is not None:
             return entry
-    if tok.lower_ in lex.not_compounds or tok.lemma_.lower() in lex.not_compounds or (
-            lex.not_compound_endings and tok.lower_.endswith(lex.not_compound_endings)):
+    low, lemma = table.lower[i], table.lemma[i]
+    if low in lex.not_compounds or lemma.lower() in lex.not_compounds or (
+            lex.not_compound_endings and low.endswith(lex.not_compound_endings)):
         return None
     for cand in cands:  # compounds: Sondergipfel, Parlamentswahl, Nato-Gipfel
         for k in range(3, len(cand) - 2):
@@ -492,6 +550,7 @@ class _Context:
         self.numbers = [s for s in doc.spans.get("numbers", [])] if "numbers" in doc.spans else []
         self.dates = [s for s in doc.spans.get("dates", [])] if "dates" in doc.spans else []
         self.quotes = [s for s in doc.spans.get("quotes", [])] if "quotes" in doc.spans else []
+        self.table = _TokenTable(doc)
         self.places = self._places()
         self.number_tokens = _number_tokens(doc)
         self.body_start = _body_start(doc)
@@ -504,33 +563,35 @@ class _Context:
                 out[m.start] = (m.end, _canonical(m))
         names = place_names()
         doc = self.doc
+        text = self.table.text
+        n = len(text)
         i = 0
-        while i < len(doc):
-            tok = doc[i]
+        while i < n:
             if i in out:
                 i = out[i][0]
                 continue
             if i in self.by_token:  # a PER/ORG mention
                 i += 1
                 continue
-            word = tok.text
+            word = text[i]
             base = word[:-1] if word.endswith("s") and word[:-1] in names else word
             best = None
             for cand in names.get(base, ()):
-                n = len(cand)
-                got = tuple(t.text for t in doc[i:i + n])
-                if n > 1 and got[:-1] == cand[:-1] and got[-1] in (cand[-1], cand[-1] + "s"):
-                    best = max(best or 0, n)
-                elif n == 1:
+                k = len(cand)
+                got = tuple(text[i:i + k])
+                if k > 1 and got[:-1] == cand[:-1] and got[-1] in (cand[-1], cand[-1] + "s"):
+                    best = max(best or 0, k)
+                elif k == 1:
                     best = max(best or 0, 1)
-            if not best and tok.lower_ in LOC_PREPS:
+            if not best and self.table.lower[i] in LOC_PREPS:
                 k = _name_after_preposition(doc, i)
                 if k is not None and k not in self.by_token and k not in out:
-                    out[k] = (k + 1, doc[k].text)
+                    out[k] = (k + 1, text[k])
                 i += 1
                 continue
             if best:
-                out[i] = (i + best, " ".join(t.text for t in doc[i:i + best]).rstrip("s") if base != word and best == 1 else " ".join(t.text for t in doc[i:i + best]))
+                name = " ".join(text[i:i + best])
+                out[i] = (i + best, name.rstrip("s") if base != word and best == 1 else name)
                 i += best
             else:
                 i += 1
@@ -574,9 +635,14 @@ def _name_after_preposition(doc: Doc, i: int) -> int | None:
     return found
 
 
-def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
-    """The words of the noun phrase headed by ``head`` (no articles, numbers, clauses, PPs)."""
+def _phrase_tokens(head: Token, parsed: bool, nums: set[int] | None = None) -> list[Token]:
+    """The words of the noun phrase headed by ``head`` (no articles, numbers, clauses, PPs).
+
+    ``nums``: the Doc's number tokens (:func:`_number_tokens`) when the caller has them
+    (``_Context.number_tokens``); recomputing them per phrase was a tenth of the component."""
     doc = head.doc
+    if nums is None:
+        nums = _number_tokens(doc)
     if parsed:
         keep = {head.i}
         stack = [head]
@@ -591,7 +657,6 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
                     keep.add(c.i)
                     stack.append(c)
         lo, hi = min(keep), max(keep)
-        nums = _number_tokens(doc)
         toks = [doc[i] for i in range(lo, hi + 1) if (i not in nums or i == head.i) and not doc[i].is_space]
         while toks and (toks[0].lower_ in ARTICLES or toks[0].pos_ in ("DET", "ADP", "NUM", "PUNCT", "ADV")):
             toks = toks[1:]
@@ -615,7 +680,6 @@ def _phrase_tokens(head: Token, parsed: bool) -> list[Token]:
     while hi + 1 < sent.end and doc[hi + 1].text[:1].isupper() and doc[hi + 1].is_alpha \
             and doc[hi + 1].lower_ not in FUNCTION_WORDS and doc[hi + 1].lower_ not in WEEKDAY_WORDS:
         hi += 1
-    nums = _number_tokens(doc)
     return [doc[i] for i in range(lo, hi + 1) if (i not in nums or i == head.i) and not doc[i].is_space]
 
 
@@ -691,7 +755,7 @@ def _role_text(head: Token, ctx: _Context) -> str | None:
     """Canonical name, name or phrase of the party headed by ``head``."""
     if head.like_num or head.pos_ == "NUM" or head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return None
-    toks = _phrase_tokens(head, ctx.parsed)
+    toks = _phrase_tokens(head, ctx.parsed, ctx.number_tokens)
     toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks})
     if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
         return _canonical(ctx.by_token[head.i])
@@ -989,7 +1053,7 @@ def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> 
     before = [s for s in nums if start <= s.start < trig.token.i]
     nearest = max(before, key=lambda s: s.start) if before else None
     for h in heads:
-        phrase = {t.i for t in _phrase_tokens(h, ctx.parsed)} | {h.i}
+        phrase = {t.i for t in _phrase_tokens(h, ctx.parsed, ctx.number_tokens)} | {h.i}
         for s in nums:
             attached = ctx.parsed and any(t.head.i in phrase for t in s) or s.end in phrase or (
                 s.end < sent.end and doc[s.end].i in phrase) or any(t.i == h.i for t in s)
@@ -1034,24 +1098,25 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
     return False
 
 
-def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon) -> list[tuple[int, int]]:
+def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon,
+                    table: _TokenTable | None = None) -> list[tuple[int, int]]:
     """Token ranges of reported speech in ``sent``: quotation marks, and the clause after
     "sagte," / before ", sagte" of a speech trigger."""
-    doc = sent.doc
+    text = (table or _TokenTable(sent.doc)).text
     out = []
     open_at = None
-    for t in sent:
-        if t.text in ("„", "»", "“") and open_at is None and t.text != "“":
-            open_at = t.i
-        elif t.text in ("“", "«", '"') and open_at is not None:
-            out.append((open_at, t.i))
+    for i in range(sent.start, sent.end):
+        if text[i] in ("„", "»", "“") and open_at is None and text[i] != "“":
+            open_at = i
+        elif text[i] in ("“", "«", '"') and open_at is not None:
+            out.append((open_at, i))
             open_at = None
     speech = lex.cue("speech")
+    commas = [i for i in range(sent.start, sent.end) if text[i] == ","]
     for trig in triggers:
         if trig.entry.type not in SPEECH_TYPES and trig.entry.lemma not in speech:
             continue
         tok = trig.token
-        commas = [t.i for t in sent if t.text == ","]
         after = [c for c in commas if c > tok.i]
         before = [c for c in commas if c < tok.i]
         if after and after[0] - tok.i <= 8 and not before:
@@ -1069,11 +1134,11 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
     tok = trig.token
     doc = sent.doc
     start, end = _clause_bounds(sent, tok.i)
-    clause = [doc[j] for j in range(start, end)]
-    lemmas = {t.lemma_.lower() for t in clause} | {lex.forms.get(t.lower_, t.lower_) for t in clause}
-    lowers = {t.lower_ for t in clause}
+    clause = ctx.table.lower[start:end]  # the clause's lower-case words
+    lemmas = {x.lower() for x in ctx.table.lemma[start:end]} | {lex.forms.get(x, x) for x in clause}
+    lowers = set(clause)
     verbal = trig.entry.kind != "noun"
-    perfect = any(t.lower_ in ("haben", "sein") for t in clause)
+    perfect = any(x in ("haben", "sein") for x in clause)
     modal_sollen = bool({"sollen", "soll", "sollte", "sollten"} & (lemmas | lowers))
     if modal_sollen and perfect:
         return "reported"
@@ -1086,15 +1151,15 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
         not ctx.parsed or "VerbForm=Inf" in str(tok.morph) or tok.tag_ in ("VVINF", "VVIZU"))
     if verbal and future_aux and is_inf and not _is_passive(tok, sent, ctx.parsed):
         return "planned"
-    if future_aux and not verbal and any(t.lower_ == "geben" for t in clause):
+    if future_aux and not verbal and "geben" in lowers:
         return "planned"
     published = ctx.doc._.published if Doc.has_extension("published") else None
     if date and published and date[:10] > str(published)[:10] and len(date) >= 7 and date[:4].isdigit():
-        if not any(t.lower_ in ("hatte", "hatten", "war", "waren") for t in clause) and not \
+        if not any(x in ("hatte", "hatten", "war", "waren") for x in clause) and not \
                 re.match(r"^(ge|.*t$)", tok.lower_) or "Tense=Pres" in str(tok.morph):
             return "planned"
     subj = lex.cue("subjunctive")
-    if any(t.lower_ in subj for t in clause) or "Mood=Sub" in str(tok.morph):
+    if any(x in subj for x in clause) or "Mood=Sub" in str(tok.morph):
         return "reported"
     if in_speech:
         return "reported"
@@ -1114,8 +1179,8 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
             continue
         if sent.start < ctx.body_start:
             sent = doc[ctx.body_start:sent.end]
-        triggers = _find_triggers(sent, lex, ctx.parsed)
-        speech = _content_ranges(sent, triggers, lex)
+        triggers = _find_triggers(sent, lex, ctx.parsed, ctx.table)
+        speech = _content_ranges(sent, triggers, lex, ctx.table)
         embedders = [t for t in triggers if t.entry.kind != "noun" and (
             t.entry.lemma in lex.cue("embedding"))]
         announcers = [t for t in triggers if t.entry.kind != "noun" and t.entry.lemma in lex.cue("announce")]
@@ -1143,7 +1208,7 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
             targets = [t for t in targets if _can_fill_role(t, own, ctx)]
             actor = _join(_role_text(t, ctx) for t in actors)
             target = _join(_role_text(t, ctx) for t in targets)
-            role_toks = {t.i for h in actors + targets for t in _phrase_tokens(h, ctx.parsed)}
+            role_toks = {t.i for h in actors + targets for t in _phrase_tokens(h, ctx.parsed, ctx.number_tokens)}
             place = _place(trig, sent, ctx, role_toks, trigger_toks)
             date = _date(trig, sent, ctx)
             heads = targets + actors if trig.entry.type in COUNT_TYPES else actors + targets

@@ -411,6 +411,28 @@ def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -
     return None
 
 
+#: words that start a vague quantity before "hundert", "tausend", ... ("mehrere Tausend")
+_VAGUE_HEADS = frozenset({"mehrere", "einige", "viele", "etliche", "millionen", "milliarden"})
+
+
+def _starts_checker(lex: NumberLexicon) -> Callable[[str, str], bool]:
+    """A test (text, lower-case form) -> False where :func:`_read_core` surely finds no
+    number: no digit, and no number word, scale, fraction or vague quantity. Most
+    tokens are such words; reading each through its Token in :func:`_read_core` was
+    most of the component's time. The answers are kept per word form."""
+    known: dict[str, bool] = {}
+
+    def may_start(text: str, low: str) -> bool:
+        got = known.get(text)
+        if got is None:
+            got = known[text] = (any(ch.isdigit() for ch in text) or low in lex.vague or low in lex.scales
+                                 or low in lex.fractions or low in _VAGUE_HEADS
+                                 or word_value(low, lex) is not None)
+        return got
+
+    return may_start
+
+
 def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[NumberMatch]:
     """Yield the number expressions of ``doc`` in text order; the Doc is left alone.
 
@@ -423,8 +445,13 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
     lex = lexicon or default_lexicon()
     n = len(doc)
     sent_ends = _sent_ends(doc)
+    may_start = _starts_checker(lex)
+    words = [(t.text, t.lower_) for t in doc]
     i = 0
     while i < n:
+        if not may_start(*words[i]):
+            i += 1
+            continue
         limit = sent_ends[i]
         core = _read_core(doc, i, limit, lex)
         if core is None or _excluded(doc, i, core, limit, lex):

@@ -41,9 +41,12 @@ from __future__ import annotations
 import re
 from typing import Callable, Iterator, NamedTuple
 
+import numpy
+from spacy.attrs import SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.pipeline import Pipe
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from .tokenizer import ABBREVIATIONS
 
@@ -77,8 +80,13 @@ class SentenceBoundary(NamedTuple):
     reason: str
 
 
-def _hard_breaks(doc: Doc, spans_key: str) -> dict[int, str]:
-    """Token indices that must start a sentence, with the reason."""
+def _hard_breaks(doc: Doc, spans_key: str, texts: list[str] | None = None,
+                 spaces: list[bool] | None = None) -> dict[int, str]:
+    """Token indices that must start a sentence, with the reason. (``texts`` and
+    ``spaces``, the tokens' text and is_space read once, spare a Token per look.)"""
+    texts = [t.text for t in doc] if texts is None else texts
+    spaces = [t.is_space for t in doc] if spaces is None else spaces
+    n = len(texts)
     breaks: dict[int, str] = {}
     layout = doc.spans[spans_key] if spans_key in doc.spans else []
     # With layout blocks, a single newline inside a paragraph is a hard wrap, not
@@ -88,24 +96,22 @@ def _hard_breaks(doc: Doc, spans_key: str) -> dict[int, str]:
     for span in layout:
         breaks.setdefault(span.start, f"layout:{span.label_}")
         end = span.end
-        while end < len(doc) and doc[end].is_space:
+        while end < n and spaces[end]:
             end += 1
-        if end < len(doc):
+        if end < n:
             breaks.setdefault(end, f"after:{span.label_}")
-    for token in doc:
-        if not token.is_space or "\n" not in token.text:
+    for i, text in enumerate(texts):
+        if not spaces[i] or "\n" not in text:
             continue
-        nxt = token.i + 1
-        while nxt < len(doc) and doc[nxt].is_space:
+        nxt = i + 1
+        while nxt < n and spaces[nxt]:
             nxt += 1
-        if nxt >= len(doc):
+        if nxt >= n:
             continue
-        blank = token.text.count("\n") >= 2 or any(
-            doc[j].text.count("\n") for j in range(token.i + 1, nxt)
-        )
+        blank = text.count("\n") >= 2 or any(texts[j].count("\n") for j in range(i + 1, nxt))
         if blank:
             breaks.setdefault(nxt, "blank line")
-        elif not wrapped and not doc[nxt].text[:1].islower():
+        elif not wrapped and not texts[nxt][:1].islower():
             breaks.setdefault(nxt, "newline")
     return breaks
 
@@ -122,15 +128,19 @@ def find_quotations(doc: Doc, start: int = 0, end: int | None = None) -> Iterato
 
     An opening mark without its closing mark in the range is skipped.
     """
-    end = len(doc) if end is None else end
+    return _quotations([t.text for t in doc], start, end)
+
+
+def _quotations(texts: list[str], start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """:func:`find_quotations` on the tokens' texts."""
+    end = len(texts) if end is None else end
     i = start
     while i < end:
-        mark = doc[i].text
-        closers = QUOTE_PAIRS.get(mark)
+        closers = QUOTE_PAIRS.get(texts[i])
         if closers is None:
             i += 1
             continue
-        close = next((j for j in range(i + 1, end) if doc[j].text in closers), None)
+        close = next((j for j in range(i + 1, end) if texts[j] in closers), None)
         if close is None:  # unbalanced: constrain nothing
             i += 1
             continue
@@ -145,18 +155,24 @@ def find_sentence_boundaries(
     abbreviations: frozenset[str] = frozenset(ABBREVIATIONS),
     require_terminal: bool = True,
 ) -> Iterator[SentenceBoundary]:
-    """Yield the boundary decisions the rules can make, in text order; leave the Doc alone."""
+    """Yield the boundary decisions the rules can make, in text order; leave the Doc alone.
+
+    The rules read each token's text and is_space many times: both are read once
+    into lists (a Token per look cost more than the rules themselves)."""
+    texts = [t.text for t in doc]
+    spaces = [t.is_space for t in doc]
+    n = len(texts)
     decided: dict[int, SentenceBoundary] = {}
-    hard = _hard_breaks(doc, spans_key)
+    hard = _hard_breaks(doc, spans_key, texts, spaces)
     for i, reason in hard.items():
         decided[i] = SentenceBoundary(i, True, reason)
 
     def forbid(i: int, reason: str) -> None:
-        if 0 < i < len(doc) and i not in decided:
+        if 0 < i < n and i not in decided:
             decided[i] = SentenceBoundary(i, False, reason)
 
     # an agency signature "(afp/jm)" closing a paragraph is a sentence of its own
-    for start, end in find_signatures(doc):
+    for start, end in _signatures(texts, spaces):
         decided.setdefault(start, SentenceBoundary(start, True, "signature"))
         for i in range(start + 1, end):
             forbid(i, "inside signature")
@@ -167,37 +183,37 @@ def find_sentence_boundaries(
             if span.label_ in ATOMIC_BLOCKS:
                 for i in range(span.start + 1, span.end):
                     forbid(i, f"inside:{span.label_}")
-    for seg_start, seg_end in _segments(len(doc), set(hard)):
-        for open_i, close_i in find_quotations(doc, seg_start, seg_end):
+    for seg_start, seg_end in _segments(n, set(hard)):
+        for open_i, close_i in _quotations(texts, seg_start, seg_end):
             for i in range(open_i + 1, close_i + 1):
                 forbid(i, "inside quotation")
             nxt = close_i + 1
-            if nxt < seg_end and (doc[nxt].text in {",", ";"} or doc[nxt].text[:1].islower()):
+            if nxt < seg_end and (texts[nxt] in {",", ";"} or texts[nxt][:1].islower()):
                 forbid(nxt, "after quotation")
     for i in hard:  # the white space before a hard break belongs to the sentence before it
         j = i - 1
-        while j > 0 and doc[j].is_space:
+        while j > 0 and spaces[j]:
             forbid(j, "white space")
             j -= 1
-    for token in doc[:-1]:
-        nxt = doc[token.i + 1]
-        if nxt.is_space:
+    for i in range(n - 1):
+        nxt = i + 1
+        if spaces[nxt]:
             continue
-        text = token.text
+        text = texts[i]
         if text in abbreviations:
-            if text in MAY_END_SENTENCE and nxt.text[:1].isupper():
+            if text in MAY_END_SENTENCE and texts[nxt][:1].isupper():
                 continue
-            forbid(nxt.i, "after abbreviation")
+            forbid(nxt, "after abbreviation")
         elif ORDINAL.match(text):
             # "am 2. März", "der 3. Oktober", "die 2. Liga"; but "auf Platz 2. Die ..." may end
-            if nxt.text in MONTHS or not nxt.text[:1].isupper() or not _ends_clause(doc, token.i):
-                forbid(nxt.i, "after ordinal")
+            if texts[nxt] in MONTHS or not texts[nxt][:1].isupper() or not _ends_clause_at(texts, i):
+                forbid(nxt, "after ordinal")
     if require_terminal:
-        for token in doc[1:]:
-            if token.is_space or token.i in decided:
+        for i in range(1, n):
+            if spaces[i] or i in decided:
                 continue
-            if not _after_terminal(doc, token.i):
-                forbid(token.i, "no terminal punctuation before")
+            if not _terminal_before(texts, spaces, i):
+                forbid(i, "no terminal punctuation before")
     for i in sorted(decided):
         yield decided[i]
 
@@ -207,58 +223,64 @@ SIGNATURE_PART = re.compile(r"^[a-zäöü]{1,8}$", re.IGNORECASE)
 
 def find_signatures(doc: Doc) -> Iterator[tuple[int, int]]:
     """(start, end) of agency signatures such as ``(dpa/abc)`` or ``(afp)`` at a paragraph end."""
-    for token in doc:
-        if token.text != "(" or token.i == 0:
+    return _signatures([t.text for t in doc], [t.is_space for t in doc])
+
+
+def _signatures(texts: list[str], spaces: list[bool]) -> Iterator[tuple[int, int]]:
+    """:func:`find_signatures` on the tokens' texts and is_space flags."""
+    n = len(texts)
+    for i, text in enumerate(texts):
+        if text != "(" or i == 0:
             continue
-        j = token.i + 1
+        j = i + 1
         parts = []
-        while j < len(doc) and j - token.i <= 7 and doc[j].text != ")":
-            parts.append(doc[j].text)
+        while j < n and j - i <= 7 and texts[j] != ")":
+            parts.append(texts[j])
             j += 1
-        if j >= len(doc) or doc[j].text != ")" or not parts:
+        if j >= n or texts[j] != ")" or not parts:
             continue
         words = [p for p in parts if p != "/"]
         if not words or not all(SIGNATURE_PART.match(w) for w in words) or words[0].lower() not in AGENCIES:
             continue
         end = j + 1
-        rest = doc[end:]
-        if all(t.is_space for t in rest[:1]) and (len(rest) == 0 or "\n" in rest[0].text):
-            if _after_terminal(doc, token.i):
-                yield token.i, end
+        if end == n or (spaces[end] and "\n" in texts[end]):
+            if _terminal_before(texts, spaces, i):
+                yield i, end
 
 
 #: Agency short names that open a signature ``(dpa/abc)``.
 AGENCIES = frozenset({"dpa", "afp", "ap", "reuters", "rtr", "kna", "epd", "sid", "dts", "apa", "sda", "ddp", "dapd", "ots", "red", "mit"})
 
 
-def _after_terminal(doc: Doc, i: int) -> bool:
+def _terminal_before(texts: list[str], spaces: list[bool], i: int) -> bool:
     """Whether the text before token ``i`` ends like a sentence (``.``, ``?``, ``.“``, ``.)``)."""
     j = i - 1
-    while j >= 0 and doc[j].is_space:
+    while j >= 0 and spaces[j]:
         j -= 1
     if j < 0:
         return True
-    if doc[j].text in CLOSING:
+    if texts[j] in CLOSING:
         j -= 1
-        while j >= 0 and doc[j].text in CLOSING:
+        while j >= 0 and texts[j] in CLOSING:
             j -= 1
         if j < 0:
             return True
-    text = doc[j].text
+    text = texts[j]
     return text in TERMINAL or (len(text) > 1 and text.endswith(".")) or text[-1:] in "!?"
 
 
-def _ends_clause(doc: Doc, i: int) -> bool:
+#: words before a number that make it an ordinal, not a sentence end (``am 2.``, ``der 3.``)
+_ORDINAL_CONTEXT = frozenset({
+    "am", "an", "vom", "zum", "bis", "seit", "ab", "den", "der", "dem", "des", "die", "das",
+    "im", "zur", "beim", "ihr", "ihre", "ihrem", "ihren", "seine", "seinem", "seinen", "sein",
+    "ihres", "seines", "jeden", "jedes", "jeder", "zu", "um", "in", "über", "für", "ins", ",",
+})
+
+
+def _ends_clause_at(texts: list[str], i: int) -> bool:
     """``… auf Platz 2. Die …``: a number ends a sentence when no determiner,
     preposition or article precedes it closely (``am 2.``, ``der 3.``)."""
-    prev = doc[i - 1] if i > 0 else None
-    if prev is None:
-        return False
-    return prev.lower_ not in {
-        "am", "an", "vom", "zum", "bis", "seit", "ab", "den", "der", "dem", "des", "die", "das",
-        "im", "zur", "beim", "ihr", "ihre", "ihrem", "ihren", "seine", "seinem", "seinen", "sein",
-        "ihres", "seines", "jeden", "jedes", "jeder", "zu", "um", "in", "über", "für", "ins", ",",
-    }
+    return i > 0 and texts[i - 1].lower() not in _ORDINAL_CONTEXT
 
 
 @Language.factory(
@@ -322,10 +344,22 @@ class SentenceRules(Pipe):
             return doc
 
     def set_annotations(self, doc: Doc, boundaries: list[SentenceBoundary]) -> None:
+        """Write the decisions in one ``Doc.from_array``: the ``Token.is_sent_start``
+        setter checks the whole Doc for a parse at every call, which made setting a
+        Doc's boundaries quadratic in its length. Same values, same error on a parsed Doc."""
+        if not boundaries:
+            return
+        values = doc.to_array([SENT_START]).astype(numpy.int64)  # 1 start, -1 not, 0 unknown
+        changed = False
         for b in boundaries:
-            token: Token = doc[b.i]
-            if self.overwrite or token.is_sent_start is None:
-                token.is_sent_start = b.is_start
+            if self.overwrite or values[b.i] == 0:
+                values[b.i] = 1 if b.is_start else -1
+                changed = True
+        if not changed:
+            return
+        if doc.has_annotation("DEP"):
+            raise ValueError(Errors.E043)
+        doc.from_array([SENT_START], values.astype(numpy.uint64))
 
     def to_disk(self, path, *, exclude=tuple()) -> None:  # config carries all settings
         return None

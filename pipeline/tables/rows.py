@@ -69,13 +69,19 @@ class SentenceIndex:
         return max(bisect_right(self.starts, token_i) - 1, 0)
 
 
-def _ext(span: Span, name: str):
-    return span._.get(name) if Span.has_extension(name) else None
+def _ext(span: Span, name: str, underscore=None):
+    """The extension value ``name`` of ``span`` (None when not registered); pass
+    ``underscore`` (``span._``) when reading several: each ``span._`` is a new object."""
+    if not Span.has_extension(name):
+        return None
+    return (underscore if underscore is not None else span._).get(name)
 
 
-def entity_key(span: Span) -> str:
-    """How mentions are grouped into entities when no resolver set ``mention_entity``."""
-    return f"{span.label_}:{_ext(span, 'mention_canonical') or span.text}"
+def entity_key(span: Span, canonical: str | None = None) -> str:
+    """How mentions are grouped into entities when no resolver set ``mention_entity``
+    (``canonical``: the span's ``mention_canonical`` when the caller read it already)."""
+    canonical = canonical if canonical is not None else _ext(span, "mention_canonical")
+    return f"{span.label_}:{canonical or span.text}"
 
 
 def mention_spans(doc: Doc) -> list[Span]:
@@ -90,14 +96,17 @@ def mentions_rows(doc: Doc, sents: SentenceIndex | None = None) -> list[dict]:
     sents = sents or SentenceIndex(doc)
     ids: dict[str, int] = {}
     rows = []
+    doc_id = doc._.doc_id
     for span in mention_spans(doc):
-        entity = _ext(span, "mention_entity")
+        underscore = span._
+        entity = _ext(span, "mention_entity", underscore)
+        canonical = _ext(span, "mention_canonical", underscore)
         if entity is None:
-            entity = ids.setdefault(entity_key(span), len(ids))
+            entity = ids.setdefault(entity_key(span, canonical), len(ids))
         rows.append({
-            "doc_id": doc._.doc_id, "sent": sents(span.start), "start": span.start_char,
+            "doc_id": doc_id, "sent": sents(span.start), "start": span.start_char,
             "end": span.end_char, "text": span.text, "label": span.label_, "entity": entity,
-            "canonical": _ext(span, "mention_canonical") or span.text,
+            "canonical": canonical or span.text,
         })
     return rows
 
@@ -154,13 +163,15 @@ def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None) -> list[
     if table not in doc.spans:
         return []
     sents = sents or SentenceIndex(doc)
-    extra = [c.name for c in schema.columns(table) if c.name not in SPAN_BASE]
+    extra = [(c.name, f"{SPAN_PREFIX[table]}_{c.name}") for c in schema.columns(table) if c.name not in SPAN_BASE]
+    doc_id = doc._.doc_id
     rows = []
     for span in doc.spans[table]:
-        row = {"doc_id": doc._.doc_id, "sent": sents(span.start), "start": span.start_char,
+        row = {"doc_id": doc_id, "sent": sents(span.start), "start": span.start_char,
                "end": span.end_char, "text": span.text}
-        for name in extra:
-            row[name] = _ext(span, f"{SPAN_PREFIX[table]}_{name}")
+        underscore = span._  # one per span: it was made anew for every column
+        for name, ext in extra:
+            row[name] = _ext(span, ext, underscore)
         rows.append(row)
     return rows
 

@@ -195,3 +195,26 @@ def test_sentences_parser_keeps_preset_boundaries(bundled_nlp, text, force_true,
         doc = proc(doc)
     assert doc[words.index(force_true)].is_sent_start is True
     assert doc[words.index(force_false)].is_sent_start is False
+
+
+def test_sentences_set_annotations_like_the_token_setter(rules_nlp):
+    """The decisions are written in one array, with the values (and the error on a
+    parsed Doc) that setting ``token.is_sent_start`` one by one gives."""
+    from spacy.tokens import Doc
+
+    from pipeline.components.sentences import SentenceBoundary, SentenceRules
+
+    text = "Er sagte: „Wir gehen. Wir kommen.“ Am 2. März kam Dr. Meier.\n\nNeu hier. (dpa/abc)\n"
+    pipe = rules_nlp.get_pipe("meldung_sentences")
+    by_token, at_once = rules_nlp.make_doc(text), rules_nlp.make_doc(text)
+    boundaries = list(find_sentence_boundaries(by_token, abbreviations=pipe.abbreviations))
+    for b in boundaries:
+        if by_token[b.i].is_sent_start is None:
+            by_token[b.i].is_sent_start = b.is_start
+    pipe.set_annotations(at_once, boundaries)
+    values = [t.is_sent_start for t in at_once]
+    assert values == [t.is_sent_start for t in by_token]
+    assert True in values[1:] and False in values and None in values
+    parsed = Doc(rules_nlp.vocab, words=["Er", "kam", "."], heads=[1, 1, 1], deps=["nsubj", "ROOT", "punct"])
+    with pytest.raises(ValueError):
+        SentenceRules(rules_nlp, overwrite=True).set_annotations(parsed, [SentenceBoundary(1, True, "test")])
