@@ -62,6 +62,8 @@ from spacy import util
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
+from spacy.attrs import LOWER, ORTH, POS
+from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
@@ -310,19 +312,21 @@ def _blocks(doc: Doc) -> list[tuple[int, int, str]]:
     return blocks
 
 
-def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None
-                         ) -> list[tuple[int, int, int, bool]]:
+def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None,
+                         texts: list[str] | None = None) -> list[tuple[int, int, int, bool]]:
     """Quotations in ``doc[start:end]`` as (open, close, depth, closed) token indices.
 
     Nested marks (»… „…“ …«, „… ‚…‘ …“) give depth 1, 2, ...; an opening mark that
     never closes in the range runs to its last non-space token (``closed`` False),
-    so a missing mark never swallows more than the block it is in.
+    so a missing mark never swallows more than the block it is in. ``texts``: the
+    token texts when the caller has read them already.
     """
     end = len(doc) if end is None else end
+    texts = texts if texts is not None else [t.text for t in doc]
     stack: list[tuple[str, int]] = []
     found = []
     for i in range(start, end):
-        text = doc[i].text
+        text = texts[i]
         if text not in ALL_MARKS:
             continue
         if stack and text in OPEN_CLOSE[stack[-1][0]]:
@@ -401,6 +405,8 @@ class _Ctx:
     #: first words of the source phrases, and "nach" ("nach Angaben"): a quick test
     #: before the phrase lookup
     phrase_starts: frozenset[str] = frozenset()
+    #: whether the tagger calls each token a verb or auxiliary (its lemma may be a cue)
+    verb_like: list[bool] = field(default_factory=list)
 
 
 #: pronominal adverbs announcing a content clause ("darauf hinweisen, dass")
@@ -426,10 +432,12 @@ def _is_particle(ctx: _Ctx, j: int, hi: int) -> bool:
 
 def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None:
     """If token i is a reporting verb, the cue's token indices and its strength."""
+    entry = ctx.lex.verbs.get(ctx.lower[i])
+    if entry is None and not ctx.verb_like[i]:
+        return None  # the common case, decided without building a Token
     tok = ctx.doc[i]
     if ctx.in_quote[i] or tok.is_punct:
         return None
-    entry = ctx.lex.verbs.get(tok.lower_)
     if entry is None and tok.lemma_ and tok.pos_ in ("VERB", "AUX"):
         entry = ctx.lex.verbs.get(tok.lemma_.lower())
         if entry and entry[2]:
@@ -1029,9 +1037,14 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     mentions = _mentions(doc)
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
         mentions = sorted(mentions + _pseudo_mentions(doc, lex))
+    # token strings and tags read once, from one array: Doc.__getitem__ builds a Token object
+    # on every access, which made a third of the component's time
+    table = doc.to_array([LOWER, ORTH, POS])
+    strings = doc.vocab.strings
     return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions,
-                [t.lower_ for t in doc], [t.text for t in doc],
-                frozenset({p[0] for p in lex.phrases} | {"nach"}))
+                [strings[int(x)] for x in table[:, 0]], [strings[int(x)] for x in table[:, 1]],
+                frozenset({p[0] for p in lex.phrases} | {"nach"}),
+                [int(x) in (VERB, AUX) for x in table[:, 2]])
 
 
 def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, int | None, str]]:
@@ -1207,7 +1220,7 @@ def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None
     speaker the verb's subject."""
     doc = ctx.doc
     for n in range(lo + 1, end - 2):
-        if doc[n].text not in ctx.lex.cue_nouns or ctx.in_quote[n]:
+        if ctx.text[n] not in ctx.lex.cue_nouns or ctx.in_quote[n]:
             continue
         c = n + 1  # "die Auffassung vertreten, ...": the clause's verb may follow the noun
         while c < min(end, n + 3) and doc[c].pos_ in ("VERB", "AUX") and doc[c].text != ",":
@@ -1354,12 +1367,11 @@ COORD = frozenset({"und", "sowie", "aber", "doch", "oder"})
 def _segments(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
     """A sentence split at semicolons outside quotation marks: each part can report its own
     source ("Laut Polizei ist er 24; demnach wäre er ...")."""
-    doc = ctx.doc
     out, start = [], lo
     for t in range(lo, hi):
         if ctx.in_quote[t] or t - start < 3 or hi - t <= 3:
             continue
-        if doc[t].text == ";" or doc[t].text == "," and doc[t + 1].lower_ in COORD and any(
+        if ctx.text[t] == ";" or ctx.text[t] == "," and ctx.lower[t + 1] in COORD and any(
                 _cue_at(ctx, k, t + 1, hi) for k in range(t + 2, min(hi, t + 5))):
             # "…, und gab an, die Polizei zu informieren": a second reporting clause
             out.append((start, t))
@@ -1726,7 +1738,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
     marks: list[tuple[int, int, bool]] = []
     all_marks: list[tuple[int, int, int, bool]] = []
     for s, e, _ in ctx.blocks:
-        q = find_quotation_marks(doc, s, e)
+        q = find_quotation_marks(doc, s, e, ctx.text)
         all_marks.extend(q)
         marks.extend((o, c, closed) for o, c, depth, closed in q if depth == 0)
     marks.sort()
