@@ -363,7 +363,14 @@ def _name_words(doc: Doc, start: int, end: int) -> list[str]:
     return " ".join(doc[start:end].text.split()).split(" ")
 
 
+#: one-word openings of a main clause: the next word is its finite verb (V2), never an
+#: adjective, whatever the tagger says ("Das kündigte Verteidigungsminister X an")
+V2_OPENERS = frozenset("das dies er sie es man wir ich dann nun so".split())
+
+
 def _is_adjective(tok: Token) -> bool:
+    if tok.i > 0 and tok.doc[tok.i - 1].is_sent_start and tok.doc[tok.i - 1].lower_ in V2_OPENERS:
+        return False
     if tok.pos_ in ("ADJ",) or tok.tag_ in ("ADJA",):
         return True
     if tok.pos_ or tok.tag_:

@@ -315,3 +315,15 @@ def test_entities_role_noun_alone_is_no_person():
     nlp.add_pipe("meldung_entities")
     doc = make(nlp, "Das teilte ein Regierungssprecher mit.", [("Regierungssprecher", "PER")])
     assert people(doc) == {}
+
+
+def test_entities_word_after_a_one_word_opening_is_the_verb_not_an_adjective(nlp):
+    """"Das kündigte Verteidigungsminister Boris Pistorius an": German puts the finite verb
+    second, so "kündigte" is no adjective of the role even where a tagger says ADJA."""
+    words = ["Das", "kündigte", "Verteidigungsminister", "Boris", "Pistorius", "an", "."]
+    doc = Doc(nlp.vocab, words=words, tags=["PDS", "ADJA", "NN", "NE", "NE", "PTKVZ", "$."],
+              pos=["PRON", "ADJ", "NOUN", "PROPN", "PROPN", "ADP", "PUNCT"],
+              sent_starts=[True, False, False, False, False, False, False])
+    doc.ents = [Span(doc, 3, 5, label="PER")]
+    doc = nlp.get_pipe("meldung_entities")(doc)
+    assert people(doc)["Boris Pistorius"]["roles"] == ["Verteidigungsminister"]
