@@ -99,11 +99,13 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
         end = i + 1
         while end < len(doc) and end - i < 3 and _surname_like(doc[end].text, nouns):
             end += 1
-        # "Ursula von der Leyen"; after a surname only "von X" ("Heinrich Gottlob von
-        # Miltitz"), as "Anna Maier von der Kreisverwaltung" is a name and an office
-        surname_seen = not all(t.text in first_names for t in doc[i + 1:end])
-        end = _particle_surname_end(doc, end, nouns, known, single_only=surname_seen) or end
-        if end > i + 1:
+        # "Ursula von der Leyen": a particle right after the first name(s) only ("Anna Maier
+        # von der Kreisverwaltung", "John Sifton von Human Rights Watch" are a name and an
+        # organisation), and not after an article ("eine Art von ...")
+        if all(t.text in first_names for t in doc[i + 1:end]) and tok.text not in known and \
+                not (i > 0 and doc[i - 1].lower_ in ARTICLES):
+            end = _particle_surname_end(doc, end, nouns, known, first_names) or end
+        if end > i + 1 and doc[i:end].text not in known:  # "Rio de Janeiro" is a city
             yield GazetteerMatch(i, end, "PER", "first_names")
     if roles:
         for i, tok in enumerate(doc[:-1]):
@@ -125,24 +127,31 @@ NAME_PARTICLES = (("von", "der"), ("van", "der"), ("van", "den"), ("de", "la"), 
                   ("al",), ("el",), ("le",), ("ter",))
 
 
+#: articles before a capitalised word that make it a noun, not a first name ("eine Art von")
+ARTICLES = frozenset("ein eine einer einen einem eines der die das den dem des diese dieser "
+                     "dieses jede jeder jedes".split())
+#: endings of abstract and institution nouns, never of a surname after a particle
+#: ("Robert Kelly von der Universität")
+NOUN_ENDINGS = ("ität", "schaft", "heit", "keit", "tion", "ung", "amt", "ium", "behörde")
+
+
 def _particle_surname_end(doc: Doc, k: int, nouns: set[str], known: set[str],
-                          single_only: bool = False) -> int:
-    """End of "particle(s) Surname" starting at token k, else 0; a known place or
-    organisation is no surname ("Anna von Berlin"). ``single_only``: one-word particles."""
+                          first_names: set[str] = frozenset()) -> int:
+    """End of "particle(s) Surname" starting at token k, else 0; a place or organisation
+    (``known``: "Anna von Berlin"), a first name ("Roman von Markus") or a compound of a
+    common noun is no surname."""
     for particle in NAME_PARTICLES:
-        if single_only and len(particle) > 1:
-            continue
         end = k + len(particle)
         if end < len(doc) and tuple(t.text for t in doc[k:end]) == particle and \
                 _surname_like(doc[end].text, nouns) and doc[end].text not in known and \
+                doc[end].text not in first_names and not doc[end].text.endswith(NOUN_ENDINGS) and \
                 not _noun_compound(doc[end].text, nouns):
             return end + 1
     return 0
 
 
 def _noun_compound(text: str, nouns: set[str]) -> bool:
-    """A compound ending in a common noun of five letters or more ("Kreisverwaltung"):
-    "Anna Maier von der Kreisverwaltung" is a name and an office, not one name."""
+    """A compound ending in a common noun of five letters or more ("Kreisverwaltung")."""
     return any(text[k:].capitalize() in nouns for k in range(3, len(text) - 4))
 
 

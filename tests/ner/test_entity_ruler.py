@@ -40,6 +40,7 @@ def gazetteer_nlp(blank_de, tmp_path):
     ("Karl-Theodor zu Guttenberg trat zurück.", [("Karl-Theodor zu Guttenberg", "PER")]),
     ("Anna von Berlin", [("Berlin", "LOC")]),
     ("Anna Maier von der Kreisverwaltung", [("Anna Maier", "PER")]),  # a particle after a surname
+    ("Das ist eine Anna von Olaf.", []),  # after an article, and a first name as "surname"
 ])
 def test_gazetteer_finds_names(gazetteer_nlp, text, expected):
     doc = gazetteer_nlp(text)
