@@ -59,10 +59,10 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
+from spacy.attrs import LOWER, ORTH, POS
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
-from spacy.attrs import LOWER, ORTH, POS
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
@@ -569,8 +569,8 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
         if nxt > k + 1:
             k = attached(nxt)
     # a place at the end of the frame: "teilte der USGS in Denver mit.", "ein Reporter aus Leeds."
-    if k + 1 < hi and doc[k].lower_ in ("in", "aus") and _name_at(ctx, k + 1, hi, ("LOC",)):
-        end = _name_at(ctx, k + 1, hi, ("LOC",))
+    end = _name_at(ctx, k + 1, hi, ("LOC",)) if k + 1 < hi and doc[k].lower_ in ("in", "aus") else 0
+    if end:
         after = end
         if after < hi and doc[after].dep_ == "compound:prt":
             after += 1
@@ -863,7 +863,6 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     if starts_clause or before is None:
         return after or before
     return before
-
 
 
 def _clause_end(doc: Doc, i: int, hi: int) -> int:
@@ -1175,11 +1174,9 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
         else:  # "hieß es (aus Regierungskreisen)", "demnach"
             np = None
             end = i + n
-            if end < hi and doc[end].lower_ in ("aus", "von", "vom", "bei", "in"):
-                np = _np_after(ctx, end + 1, hi)
-                if np:
-                    end = np[1]
-                    np = (np[0] - 1, np[1])  # "hieß es aus Regierungskreisen": with "aus"
+            np = _prepositional_source(ctx, end, hi, ("aus", "von", "vom", "bei", "in"))
+            if np:  # "hieß es aus Regierungskreisen": with "aus"
+                end = np[1]
             if words[0] in ("hieß", "heißt") or words[-1] in ("hieß", "heißt"):
                 # "hieß es" is the cue when it is the frame of a clause
                 pass
@@ -1197,7 +1194,6 @@ def _frame_end(doc: Doc, i: int, hi: int) -> int:
 
 
 REL_PRONOUNS = frozenset("der die das dem den denen deren dessen welcher welche welches".split())
-
 
 
 def _wie_span(ctx: _Ctx, s: int, e: int) -> tuple[int, int] | None:
@@ -1498,10 +1494,8 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
                 ms, me = _trim(doc, lo, fs - 1)
             elif fs == lo or all(doc[t].is_punct for t in range(lo, fs)) or (
                     fe < end and doc[fe].text == ","):
-                if np is None and doc[lo].lower_ in ("in", "im", "aus", "bei") and fs > lo + 1:
-                    np = _np_after(ctx, lo + 1, fs)
-                    if np is not None:  # "In einer Erklärung heißt es": with its preposition
-                        np = (lo, np[1])
+                if np is None and fs > lo + 1:  # "In einer Erklärung heißt es"
+                    np = _prepositional_source(ctx, lo, fs)
                 ms, me = _trim(doc, fe, end)
             else:
                 continue
@@ -1521,10 +1515,11 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     return None
 
 
-
-
 def _is_continuation(f: "_Found") -> bool:
+    """A cue-less continuation sentence found after its quote (no speaker of its own)."""
     return f.kind in ("indirect", "mixed") and f.inherited and not f.cue and f.speaker is None
+
+
 #: a quote without reporting clause takes the speaker of one at most this many sentences before
 INHERIT_GAP = 2
 #: thought verbs that with an object are not reported thought ("fand einen Brief")
@@ -1688,11 +1683,24 @@ def _heisst_es_frame(ctx: _Ctx, lo: int, hi: int
         return None
     cue = [k, k + 1]
     for start in (k + 2, lo + 1 if doc[lo].lower_ == "so" else lo):
-        if start < hi and doc[start].lower_ in ("in", "im", "aus", "bei"):
-            np = _np_after(ctx, start + 1, hi)
-            if np is not None:
-                return cue, (start, np[1])
+        source = _prepositional_source(ctx, start, hi)
+        if source is not None:
+            return cue, source
     return cue, None
+
+
+#: prepositions that introduce the source of "heißt es" ("In der Erklärung heißt es")
+SOURCE_PREPS = ("in", "im", "aus", "bei")
+
+
+def _prepositional_source(ctx: _Ctx, p: int, hi: int, preps: tuple[str, ...] = SOURCE_PREPS
+                          ) -> tuple[int, int] | None:
+    """The source "preposition + noun phrase" at token p ("aus Regierungskreisen", "In einer
+    Erklärung"), preposition included as the Wikinews gold marks it; None if there is none."""
+    if p >= hi or ctx.lower[p] not in preps:
+        return None
+    np = _np_after(ctx, p + 1, hi)
+    return (p, np[1]) if np is not None else None
 
 
 def _headline(ctx: _Ctx, lo: int, hi: int) -> _Found | None:

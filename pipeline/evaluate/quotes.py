@@ -44,8 +44,6 @@ from typing import Iterable, Iterator
 from spacy.language import Language
 
 PARTS = ("message", "speaker", "cue")
-#: break equal-overlap ties by text order only (the scorer before 2026-12-03, for comparison)
-ORDER_TIES = False
 #: rules of pipeline.components.quotes that ``--off`` can switch off (module switches)
 RULE_SWITCHES = {
     "vorfeld": "VORFELD",  # speaker = the constituent before the finite verb
@@ -96,19 +94,20 @@ def gold(article: dict, *, top: bool) -> list[dict]:
     return out
 
 
-def align(pred: list[dict], gold_: list[dict]) -> list[tuple[int, int]]:
+def align(pred: list[dict], gold_: list[dict], *, order_ties: bool = False
+          ) -> list[tuple[int, int]]:
     """One-to-one pairs (pred index, gold index) by maximum message overlap, greedy.
 
     Equal overlaps go to the pair whose messages match best (Jaccard): a quoted phrase
     predicted inside a sentence overlaps the gold sentence quote and the gold phrase quote
-    nested in it by the same count, and belongs to the phrase. (Text order decided such
-    ties before; see docs/quotes.md for the figures under both.)"""
+    nested in it by the same count, and belongs to the phrase. ``order_ties``: text order
+    decides ties instead (the scorer before 2026-12-03; docs/quotes.md has both figures)."""
     cands = []
     for i, p in enumerate(pred):
         for j, g in enumerate(gold_):
             ov = len(p["message"] & g["message"])
             if ov:
-                jaccard = ov / len(p["message"] | g["message"]) if ORDER_TIES is False else 0.0
+                jaccard = 0.0 if order_ties else ov / len(p["message"] | g["message"])
                 cands.append((ov, jaccard, -i, -j))
     cands.sort(reverse=True)
     used_p, used_g, pairs = set(), set(), []
@@ -144,8 +143,9 @@ class _Counts:
         return out
 
 
-def score_article(pred: list[dict], gold_: list[dict], counts: dict[str, _Counts]) -> None:
-    pairs = align(pred, gold_)
+def score_article(pred: list[dict], gold_: list[dict], counts: dict[str, _Counts], *,
+                  order_ties: bool = False) -> None:
+    pairs = align(pred, gold_, order_ties=order_ties)
     pg = dict(pairs)
     types = {g["type"] for g in gold_} | {p["type"] for p in pred}
     for part in PARTS:
@@ -163,7 +163,7 @@ def score_article(pred: list[dict], gold_: list[dict], counts: dict[str, _Counts
 
 
 def evaluate_quotes(nlp: Language, path: str | Path, *, limit: int | None = None,
-                    top: bool = False) -> dict:
+                    top: bool = False, order_ties: bool = False) -> dict:
     """Token-overlap P/R/F1 of message, speaker and cue, overall and per gold type.
 
     Returns ``{"all": {part: {p, r, f, ...}}, "Direct": {...}, ..., "n_articles",
@@ -190,7 +190,7 @@ def evaluate_quotes(nlp: Language, path: str | Path, *, limit: int | None = None
                 for a, b in q.literal:
                     pred.append({"message": tmap.ids([(a, b)]), "speaker": speaker, "cue": cue,
                                  "type": "Direct"})
-        score_article(pred, gold(article, top=top), counts)
+        score_article(pred, gold(article, top=top), counts, order_ties=order_ties)
     n = counts.pop("_n").c["message"]
     out = {name: c.scores() for name, c in counts.items()}
     out.update(n_articles=len(articles), n_aligned=n[0], n_pred=n[1], n_gold=n[2],
@@ -306,9 +306,6 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from ..components import quotes as rules
 
-    global ORDER_TIES
-    ORDER_TIES = args.order_ties
-
     for name in filter(None, args.off.split(",")):
         if name not in RULE_SWITCHES:
             ap.error(f"unknown rule {name!r}; known: {', '.join(RULE_SWITCHES)}")
@@ -320,7 +317,8 @@ def main(argv: list[str] | None = None) -> int:
     pipe.reported = not args.no_reported
     result = {"model": args.model or "default"}
     if args.data:
-        result["wikinews"] = evaluate_quotes(nlp, args.data, limit=args.limit, top=args.top)
+        result["wikinews"] = evaluate_quotes(nlp, args.data, limit=args.limit, top=args.top,
+                                             order_ties=args.order_ties)
     if args.rw:
         result["redewiedergabe"] = evaluate_rw(nlp, args.rw, limit=args.limit,
                                                prefix=args.rw_prefix)

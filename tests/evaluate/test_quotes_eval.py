@@ -31,3 +31,10 @@ def test_score_article_counts_tokens_of_aligned_parts():
     assert (got["message"]["p"], got["message"]["r"]) == (0.8, 1.0)
     assert (got["speaker"]["p"], got["speaker"]["r"]) == (0.5, 1.0)
     assert got["cue"]["f"] == 1.0
+
+
+def test_align_order_ties_keeps_the_earlier_scorer():
+    """``order_ties`` gives an equal overlap to the first gold quotation in text order."""
+    sentence = quote(range(0, 20))
+    phrase = quote(range(10, 14), type_="Direct")
+    assert align([quote(range(10, 14))], [sentence, phrase], order_ties=True) == [(0, 0)]
