@@ -157,6 +157,10 @@ class QuoteLexicon:
     #: nouns that report speech before a content clause ("vertritt die Ansicht, dass")
     cue_nouns: set[str] = field(default_factory=set)
 
+    #: first words of the source phrases, and "nach" ("nach Angaben"): a quick test before
+    #: the phrase lookup
+    phrase_starts: frozenset[str] = frozenset()
+
     FILES = ("cue_verbs.tsv", "cue_phrases.tsv", "konjunktiv.txt", "roles.txt", "source_nouns.txt",
              "not_speakers.txt", "cue_nouns.txt")
 
@@ -194,6 +198,7 @@ class QuoteLexicon:
         for line in rows("cue_phrases.tsv"):
             phrase, _, where = line.partition("\t")
             lex.phrases[tuple(phrase.split())] = where.strip() or "after"
+        lex.phrase_starts = frozenset({p[0] for p in lex.phrases} | {"nach"})
         lex.konjunktiv = {ln.strip().lower() for ln in rows("konjunktiv.txt")}
         lex.source_nouns = {ln.strip() for ln in rows("source_nouns.txt")}
         lex.not_speakers = {ln.strip() for ln in rows("not_speakers.txt")}
@@ -1042,7 +1047,7 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     strings = doc.vocab.strings
     return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions,
                 [strings[int(x)] for x in table[:, 0]], [strings[int(x)] for x in table[:, 1]],
-                frozenset({p[0] for p in lex.phrases} | {"nach"}),
+                lex.phrase_starts,
                 [int(x) in (VERB, AUX) for x in table[:, 2]])
 
 
@@ -1349,12 +1354,12 @@ def _is_name(ctx: _Ctx, s: int, e: int) -> bool:
         return w.pos_ == "PROPN" or ("." in w.text.strip(".") and " " not in w.text) or w.like_url
     if not words[0].text[:1].isupper():
         return False
-    return all(w.text[:1].isupper() or w.like_num or w.lower_ in NAME_PARTICLES for w in words)
+    return all(w.text[:1].isupper() or w.like_num or w.lower_ in QUOTED_NAME_SMALL_WORDS for w in words)
 
 
 #: lower-case words inside quoted names ("Department of Vertebrate Zoology", "Biennale for
 #: Contemporary Art", "Ethiopian People's Revolutionary Democratic Front")
-NAME_PARTICLES = frozenset("of for the and in on at 's de la le du des del da di y et".split())
+QUOTED_NAME_SMALL_WORDS = frozenset("of for the and in on at 's de la le du des del da di y et".split())
 
 
 COORD = frozenset({"und", "sowie", "aber", "doch", "oder"})
