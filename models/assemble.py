@@ -15,9 +15,10 @@ Steps:
    ``pipeline.nlp`` adds it with ``add_sentence_rules``);
 4. set up the lemmatizer (``edit_tree``, ``lookup`` or ``edit_tree+lookup``:
    spacy-lookups-data's German table where the edit tree has no answer);
-5. if ``models/ner/output/model-best`` exists, source its ``ner`` component
-   (which has its own embedded tok2vec, so it does not listen to ours):
-   ``nlp.add_pipe("ner", source=ner_nlp)``;
+5. a joint source (``configs/joint.cfg``: its ``ner`` listens to the shared tok2vec)
+   keeps its own ``ner``; otherwise, if ``models/ner/output/model-best`` exists,
+   source its ``ner`` component (which has its own embedded tok2vec, so it does not
+   listen to ours): ``nlp.add_pipe("ner", source=ner_nlp)``;
 6. write ``models/de_meldung`` (to a temporary folder first, then swap) and
    check that it stays at most 30 MB.
 
@@ -77,6 +78,11 @@ def relative_paths(config_path: Path, *, lemmatizer: str = "edit_tree") -> None:
     config.to_disk(config_path)
 
 
+def listens_to_shared_tok2vec(pipe) -> bool:
+    """Whether a component reads a shared tok2vec (a listener) rather than embedding its own."""
+    return any(node.name.startswith("tok2vec-listener") for node in pipe.model.walk())
+
+
 def folder_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -106,20 +112,26 @@ def assemble(
         add_sentence_rules(nlp)
     if "lemmatizer" not in nlp.pipe_names:  # a source that is an assembled model has it already
         set_lemmatizer(nlp, lemmatizer)
-    if "ner" in nlp.pipe_names and ner is not None:  # re-assembling: the new NER replaces the old
+    joint = "ner" in nlp.pipe_names and listens_to_shared_tok2vec(nlp.get_pipe("ner"))
+    if joint:  # trained with the UD pipes on one tok2vec (configs/joint.cfg): it stays
+        ner = None
+    elif "ner" in nlp.pipe_names and ner is not None:  # re-assembling: the new NER replaces the old
         nlp.remove_pipe("ner")
     # an assembled model as the source keeps the name of the UD training output it came from
     source_name = nlp.meta.get("meldung", {}).get("source") or (
         str(source.relative_to(REPO)) if source.is_relative_to(REPO) else source.name)
     sources = list(SOURCES)
-    if variant.startswith("silver"):
+    if variant.startswith(("silver", "joint")):
         sources += SILVER_SOURCES
+    if joint:
+        sources.append({"name": "NER sets of models/ner (GermEval 2014 dev, CC BY/CC0 sets)", "url": "models/ner/README.md",
+                        "license": "CC BY 4.0 / CC0"})
     if lemmatizer != "edit_tree":
         sources.append(LOOKUP_SOURCE)
     if ner is not None and (ner / "config.cfg").exists():
         ner_nlp = spacy.load(ner)
         ner_pipe = ner_nlp.get_pipe("ner")
-        if any(node.name.startswith("tok2vec-listener") for node in ner_pipe.model.walk()):
+        if listens_to_shared_tok2vec(ner_pipe):
             raise SystemExit(f"{ner}: its ner listens to a shared tok2vec; it must embed its own")
         nlp.add_pipe("ner", source=ner_nlp)
         sources.append({"name": "meldung NER (see models/ner)", "url": "models/ner", "license": "see models/ner"})

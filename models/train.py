@@ -39,6 +39,7 @@ import os
 import random
 import re
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -90,6 +91,19 @@ VARIANTS: dict[str, dict] = {
         "config": "ud.cfg",
         "train": "train_silver.spacy",
         "overrides": {"paths.init_tok2vec": str(TRAINING / "pretrain_tok2vec" / "model-last.bin")},
+    },
+    # one tok2vec for the UD pipes and NER, trained on the UD data (as silver) plus the NER data of
+    # models/ner (as its "best" variant); early stopping on UD dev blocks + NER dev split together
+    "joint": {"config": "joint.cfg", "train": "joint/train", "dev": "joint/dev", "overrides": {}},
+    # the same with de_core_news_sm's parser size (hidden 64, 2 maxout pieces): about a third of the work
+    "joint_small": {
+        "config": "joint.cfg",
+        "train": "joint/train",
+        "dev": "joint/dev",
+        "overrides": {
+            "components.parser.model.hidden_width": 64,
+            "components.parser.model.maxout_pieces": 2,
+        },
     },
 }
 
@@ -191,7 +205,12 @@ def legal_sentences(corpora: Path) -> list[str]:
 
 
 def germeval_sentences(corpora: Path) -> list[list[str]]:
-    """Token lists of the GermEval 2014 dev sentences (CC BY 4.0)."""
+    """Token lists of the GermEval 2014 dev sentences (CC BY 4.0) that NER trains on.
+
+    Every 10th sentence (index % 10 == 9) is the NER dev split (``models/ner/convert.py``), on
+    which NER choices are made; it stays out of the silver and pretraining text as well, so the
+    joint model never sees those sentences in training, not even without their labels.
+    """
     sentences, current = [], []
     for line in (corpora / GERMEVAL_DEV).read_text(encoding="utf8").splitlines():
         if line.startswith("#"):
@@ -206,7 +225,7 @@ def germeval_sentences(corpora: Path) -> list[list[str]]:
             current.append(parts[1])
     if current:
         sentences.append(current)
-    return sentences
+    return [s for i, s in enumerate(sentences) if i % 10 != 9]
 
 
 # --------------------------------------------------------------------------- silver
@@ -348,6 +367,39 @@ def pretrain(corpora: Path, *, max_epochs: int = 2) -> Path:
 # --------------------------------------------------------------------------- train / evaluate
 
 
+NER_CORPUS = MODELS / "ner" / "corpus"
+#: NER sets as in models/ner's chosen variant: GermEval train x5, the other sets with possible MISC missing
+NER_SETS = ["germeval_train.spacy"] * 5 + [
+    f"{name}.miscmissing.spacy" for name in ("europeana", "hipe", "mobie", "uner_pud", "smartdata")
+]
+
+
+def joint_corpus(out: Path = CORPUS / "joint") -> tuple[Path, Path]:
+    """Folders of symlinks for the joint model: train = UD gold x3 + HanTa silver + NER sets; dev =
+    the UD dev blocks + the NER dev split. A Doc without a layer's annotation (NER sentences have no
+    tags or heads, UD sentences no entities) gives that layer no loss and no score, so each pipe
+    learns from its own data while the shared tok2vec learns from all of it."""
+    if not (NER_CORPUS / "germeval_train.spacy").exists():
+        subprocess.run([sys.executable, str(MODELS / "ner" / "convert.py"), "--shared", str(corpora_dir().parent),
+                        "--out", str(NER_CORPUS)], check=True)
+    if not (CORPUS / "train_silver.spacy").exists():
+        raise SystemExit("run `python models/train.py convert` and `python models/train.py silver` first")
+    train_dir, dev_dir = out / "train", out / "dev"
+    if (dev_dir / "ner_dev.spacy").exists():  # made already (two variants may train side by side)
+        return train_dir, dev_dir
+    for folder in (train_dir, dev_dir):
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+    (train_dir / "ud_silver.spacy").symlink_to(CORPUS / "train_silver.spacy")  # gold x2 + silver
+    (train_dir / "ud_gold.spacy").symlink_to(CORPUS / "train.spacy")  # gold a third time
+    for i, name in enumerate(NER_SETS):
+        (train_dir / f"ner_{i}_{name}").symlink_to(NER_CORPUS / name)
+    (dev_dir / "ud_dev.spacy").symlink_to(CORPUS / "dev.spacy")
+    (dev_dir / "ner_dev.spacy").symlink_to(NER_CORPUS / "germeval_devsplit.spacy")
+    return train_dir, dev_dir
+
+
 def train(variant: str, *, overrides: dict | None = None, output: Path | None = None) -> Path:
     from spacy.cli.train import train as spacy_train
 
@@ -355,9 +407,11 @@ def train(variant: str, *, overrides: dict | None = None, output: Path | None = 
 
     spec = VARIANTS[variant]
     output = output or TRAINING / variant
+    if spec["config"] == "joint.cfg":
+        joint_corpus()
     settings = {
         "paths.train": str(CORPUS / spec["train"]),
-        "paths.dev": str(CORPUS / "dev.spacy"),
+        "paths.dev": str(CORPUS / spec.get("dev", "dev.spacy")),
         "system.seed": SEED,
         **spec["overrides"],
         **(overrides or {}),
@@ -408,7 +462,8 @@ def set_lemmatizer(nlp, kind: str) -> None:
         nlp.get_pipe("trainable_lemmatizer").backoff = None
     else:
         raise ValueError(kind)
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup", "overwrite": False})
+    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup", "overwrite": False},
+                              before="ner" if "ner" in nlp.pipe_names else None)
     lemmatizer.initialize(lookups=load_lookups("de", ["lemma_lookup"]))
 
 
