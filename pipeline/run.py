@@ -1,15 +1,18 @@
 """A whole run: inputs -> reports -> Docs -> rows -> table part files.
 
 Data flows one way and streams: reports are read lazily, analysed in batches by
-``nlp.pipe`` (``n_process`` processes), turned into rows, and written as one part
+``nlp.pipe`` (in ``n_process`` forked workers), turned into rows, and written as one part
 per ``part_size`` documents, so memory stays flat however many documents come.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -159,20 +162,17 @@ def _settle(chunk: list[Report], done: dict[str, Doc]) -> Iterator[tuple[Report,
         yield report, doc
 
 
-def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
+def analyse(nlp: Language, reports: Iterable[Report], *,
             batch_size: int = 64) -> Iterator[tuple[Report, Doc | None]]:
     """Each report with its analysed Doc (None for failed or empty reports), in order.
 
     A document on which a component raises is reported with status ``error`` and
-    stage ``nlp``; the other documents go on. In one process, documents go through
-    the pipeline a batch at a time inside ``nlp.memory_zone()`` (so the string store
+    stage ``nlp``; the other documents go on. Documents go through the pipeline a
+    batch at a time inside ``nlp.memory_zone()`` (so the string store
     does not grow with the run; a Doc is valid until the next one is asked for), and
     a batch that raises is redone document by document.
     """
     _set_error_handler(nlp)
-    if n_process > 1:
-        yield from _analyse_processes(nlp, reports, n_process=n_process, batch_size=batch_size)
-        return
     for chunk in _chunks(reports, batch_size):
         with nlp.memory_zone():
             docs = _docs(nlp, chunk)
@@ -188,27 +188,98 @@ def analyse(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
             yield from _settle(chunk, done)
 
 
-def _analyse_processes(nlp: Language, reports: Iterable[Report], *, n_process: int,
-                       batch_size: int) -> Iterator[tuple[Report, Doc | None]]:
-    """Like :func:`analyse`, with spaCy's ``n_process`` over one stream (order kept)."""
-    pending: dict[str, Report] = {}
-    order: list[str] = []
+#: the pipeline a forked worker of :func:`_rows_from_pool` inherits (set only while a pool runs)
+_POOL_NLP: Language | None = None
 
-    def feed() -> Iterator[Doc]:
-        for report in reports:
-            order.append(report.doc_id)
-            pending[report.doc_id] = report
-            yield from _docs(nlp, [report])
+Analysed = tuple[Report, dict[str, list[dict]], int]  # a report, its rows per table, its words
 
-    def drain_until(doc_id: str | None) -> Iterator[tuple[Report, Doc | None]]:
-        while order and order[0] != doc_id:
-            yield from _settle([pending.pop(order.pop(0))], {})
 
-    for doc in nlp.pipe(feed(), batch_size=batch_size, n_process=n_process):
-        yield from drain_until(doc._.doc_id)
-        order.pop(0)
-        yield pending.pop(doc._.doc_id), doc
-    yield from drain_until(None)
+def analysed_rows(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
+                  batch_size: int = 64) -> Iterator[Analysed]:
+    """Each report with its checked rows and word count, in input order.
+
+    With ``n_process`` > 1 the work goes to forked worker processes a batch at a time,
+    and each worker builds the rows itself: only reports and rows travel back, never
+    Docs. (spaCy's own ``nlp.pipe(n_process=...)`` sends every Doc to a worker and
+    back as bytes and left the rows to the parent; on two cores the parent was the
+    bottleneck.)
+    """
+    if n_process <= 1:
+        for report, doc in analyse(nlp, reports, batch_size=batch_size):
+            yield report, checked_rows(report, doc), len(doc) if doc is not None else 0
+        return
+    yield from _rows_from_pool(nlp, reports, n_process=n_process, batch_size=batch_size)
+
+
+def _pool_work(chunk: list[Report]) -> list[Analysed]:
+    """In a worker: one batch of reports through the inherited pipeline, rows included."""
+    assert _POOL_NLP is not None, "the pool's pipeline was not set before forking"
+    return [(report, checked_rows(report, doc), len(doc) if doc is not None else 0)
+            for report, doc in analyse(_POOL_NLP, chunk, batch_size=max(len(chunk), 1))]
+
+
+def _rows_from_pool(nlp: Language, reports: Iterable[Report], *, n_process: int,
+                    batch_size: int) -> Iterator[Analysed]:
+    """:func:`analysed_rows` over ``n_process`` forked workers that share the loaded model.
+
+    At most two batches per worker are in flight, so memory stays flat. A worker that
+    dies (a crash inside compiled code) breaks the pool: the batches in flight are
+    redone one at a time in pools of their own, a batch that kills its worker again
+    document by document, and the document that does is recorded as failed (stage
+    ``nlp``); the run goes on.
+    """
+    global _POOL_NLP
+    context = multiprocessing.get_context("fork")  # workers inherit the model: no reload
+    _set_error_handler(nlp)
+    _POOL_NLP = nlp
+    pool = ProcessPoolExecutor(n_process, mp_context=context)
+    window: deque[tuple[list[Report], Future]] = deque()
+    try:
+        for chunk in _chunks(reports, batch_size):
+            window.append((chunk, pool.submit(_pool_work, chunk)))
+            while len(window) >= 2 * n_process:
+                results, pool = _collect(window, pool, n_process, context)
+                yield from results
+        while window:
+            results, pool = _collect(window, pool, n_process, context)
+            yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)
+        _POOL_NLP = None
+
+
+def _collect(window: deque, pool: ProcessPoolExecutor, n_process: int,
+             context) -> tuple[list[Analysed], ProcessPoolExecutor]:
+    """The results of the oldest batch in flight (and the pool to go on with)."""
+    chunk, future = window.popleft()
+    try:
+        return future.result(), pool
+    except BrokenProcessPool:
+        pass
+    pending = [chunk] + [c for c, _ in window]
+    window.clear()
+    pool.shutdown(cancel_futures=True)
+    results: list[Analysed] = []
+    for item in pending:
+        results += _redo_alone(item, context)
+    return results, ProcessPoolExecutor(n_process, mp_context=context)
+
+
+def _redo_alone(chunk: list[Report], context) -> list[Analysed]:
+    """A batch redone in a pool of its own; if a worker dies again, each document alone,
+    and the one that kills its worker is an error row."""
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        try:
+            return pool.submit(_pool_work, chunk).result()
+        except BrokenProcessPool:
+            pass
+    if len(chunk) > 1:
+        return [row for report in chunk for row in _redo_alone([report], context)]
+    report = chunk[0]
+    if report.status == "ok":
+        report.status, report.stage = "error", "nlp"
+        report.error = "the worker process analysing this document died"
+    return [(report, checked_rows(report, None), 0)]
 
 
 def _fail(report: Report, stage: str, err: Exception) -> None:
@@ -284,12 +355,13 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     reports = _unique(iter_reports(inputs, options.read), writer.done, summary, options.published)
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
     doc_ids: list[str] = []
-    for report, doc in analyse(nlp, reports, n_process=options.n_process, batch_size=options.batch_size):
-        for table, rows in checked_rows(report, doc).items():
+    for report, doc_tables, words in analysed_rows(nlp, reports, n_process=options.n_process,
+                                                   batch_size=options.batch_size):
+        for table, rows in doc_tables.items():
             tables[table].extend(rows)
         doc_ids.append(report.doc_id)
         summary.documents[report.status] += 1
-        summary.words += len(doc) if doc is not None else 0
+        summary.words += words
         if progress:
             progress(sum(summary.documents.values()), summary.words, summary.failed)
         if len(doc_ids) >= options.part_size:

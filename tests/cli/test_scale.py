@@ -169,3 +169,41 @@ def test_scale_people_linked_across_documents(tmp_path):
     assert link_people_parts(writer) == 1
     people = pipeline.read(tmp_path / "out").people.set_index("canonical")["person_id"]
     assert people["Erdogan"] == people["Recep Tayyip Erdogan"] != people["Putin"]
+
+
+@pytest.mark.parametrize("component", ["explodes_on_zwei", "catches_its_own_errors"])
+def test_scale_component_crash_in_a_worker_process_is_an_error_row(write, tmp_path, component):
+    for i in range(6):
+        write(f"{i}.txt", f"Bericht {i} ist gut.")
+    write("z.txt", "Hier steht zwei.")
+    nlp = pipeline.load("blank")
+    nlp.add_pipe(component)
+    summary = run([str(write.folder)], tmp_path / "out", RunOptions(n_process=2, batch_size=2), nlp=nlp)
+    assert summary.documents["ok"] == 6 and summary.failed == 1
+    errors = pipeline.read(tmp_path / "out").errors
+    assert errors["doc_id"].tolist() == ["z.txt"] and "boom" in errors["message"].iloc[0]
+
+
+@Language.component("dies_on_sterben")
+def dies_on_sterben(doc):
+    """A crash no Python code can catch, like a segfault in compiled code."""
+    if "sterben" in doc.text and os.getpid() != MAIN_PID:
+        os._exit(1)
+    return doc
+
+
+MAIN_PID = os.getpid()
+
+
+def test_scale_a_worker_that_dies_costs_only_its_document(write, tmp_path):
+    for i in range(9):
+        write(f"{i}.txt", f"Bericht {i} ist gut.")
+    write("4s.txt", "Hier muss ein Prozess sterben.")  # in the middle of a batch
+    nlp = pipeline.load("blank")
+    nlp.add_pipe("dies_on_sterben")
+    summary = run([str(write.folder)], tmp_path / "out", RunOptions(n_process=2, batch_size=3), nlp=nlp)
+    assert summary.documents["ok"] == 9 and summary.failed == 1
+    tables = pipeline.read(tmp_path / "out")
+    assert tables.errors["doc_id"].tolist() == ["4s.txt"]
+    assert "died" in tables.errors["message"].iloc[0]
+    assert sorted(tables.documents["doc_id"]) == sorted([f"{i}.txt" for i in range(9)] + ["4s.txt"])
