@@ -66,12 +66,14 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 import srsly
 from dateutil.relativedelta import relativedelta
 from spacy import util
+from spacy.attrs import LOWER, MORPH, TAG
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from . import _tokens
 from . import numbers as _numbers
 
 __all__ = [
@@ -235,6 +237,43 @@ def _with_first_char_test(rx: str) -> str:
 
 _COMPILED = [(name, re.compile(_with_first_char_test(rx))) for name, rx in PATTERNS]
 
+#: month names and abbreviations of ``_MON``: each alternative contains one of these
+_MONTH_GATE = ("Jan", "Jän", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+#: per pattern (same order as PATTERNS): strings one of which every match contains, or None.
+#: A text without any of them is not scanned with that pattern: ``str.__contains__`` is
+#: far cheaper than a regex scan, and these patterns cannot match there (their required
+#: month, weekday, unit or "Uhr" is case-sensitive in the pattern). Checked against a
+#: full scan in tests/components/test_dates_gates.py.
+_GATES: list[tuple[str, ...] | None] = [
+    None,  # numeric
+    None,  # iso
+    _MONTH_GATE,  # day_range: the lookahead requires a month
+    _MONTH_GATE,  # day_range ("Nacht vom 3. auf den 4. März")
+    _MONTH_GATE,  # day_month
+    _MONTH_GATE,  # month
+    ("Frühjahr", "Frühling", "Sommer", "Herbst", "Winter"),  # season
+    None,  # year_tail
+    ("Chr",),  # bc_range: "v. Chr." or "vor Christus" in the lookahead
+    None,  # year
+    None,  # decade
+    ("Jahrhundert",),  # century
+    ("Uhr",),  # time
+    ("Mitternacht",),  # midnight
+    None,  # today
+    None,  # now
+    ("Tag", "Vorjahr"),  # same_day
+    None,  # vague_ref
+    ("Vortag", "Vorabend", "Folgetag", "Tag"),  # vortag
+    ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonnabend", "Sonntag"),  # weekday
+    None,  # weekday_set
+    None,  # set
+    ("Woche", "Monat", "Jahr"),  # relative_unit: the unit group is case-sensitive
+    ("Jahresende", "Jahresbeginn", "Jahresanfang", "Jahresmitte", "Monatsende", "Monatsanfang"),  # year_end
+    ("Jahr", "Monat", "Woche", "Tag", "Stunde", "Minute"),  # quantity: the lookahead's unit
+    None,  # vague_duration
+]
+assert len(_GATES) == len(_COMPILED)
+
 
 class DateMatch(NamedTuple):
     """A time expression: character offsets into ``doc.text`` and its normalisation."""
@@ -302,26 +341,48 @@ def sentence_tense(sent: Span, lexicon: DateLexicon | None = None) -> str | None
     Uses the morphology (``Tense``) of finite verbs when the pipeline has it,
     else the past forms, perfect auxiliaries and future cues of the lexicon.
     """
-    lex = lexicon or default_lexicon()
-    doc = sent.doc
-    if doc.has_annotation("MORPH"):
-        tenses = set()
-        for tok in sent:
-            if "Fin" in tok.morph.get("VerbForm") or tok.tag_ in ("VVFIN", "VAFIN", "VMFIN"):
-                tenses.update(tok.morph.get("Tense"))
-        if "Past" in tenses:
-            return "past"
-        if tenses:
-            # perfect: "hat ... angegriffen" (present auxiliary + participle) is past
-            if any(t.tag_ == "VVPP" for t in sent) and any(t.lower_ in lex.auxiliaries for t in sent):
+    return _TenseTable(sent.doc).tense(sent.start, sent.end, lexicon or default_lexicon())
+
+
+_PARTICIPLE_RX = re.compile(r"ge[a-zäöüß]{2,}(t|en)|[a-zäöüß]+(ge)[a-zäöüß]+(t|en)")
+
+
+class _TenseTable:
+    """The lower-case forms, tags and morphology keys :func:`sentence_tense` reads,
+    once per Doc: it looked at every token of a sentence up to five times, each
+    time through a new Token object (and ``tok.morph`` through a new analysis)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.has_morph = doc.has_annotation("MORPH")
+        self.lower = _tokens.strings(doc, LOWER)
+        self.tag = _tokens.strings(doc, TAG)
+        self.morph = doc.to_array(MORPH).tolist() if len(doc) else []
+
+    def tense(self, start: int, end: int, lex: DateLexicon) -> str | None:
+        """:func:`sentence_tense` of the tokens ``start:end``."""
+        lower, tag = self.lower[start:end], self.tag[start:end]
+        if self.has_morph:
+            doc, tenses = self.doc, set()
+            for key, t in zip(self.morph[start:end], tag):
+                if "Fin" in _tokens.morph_get(doc, key, "VerbForm") or t in ("VVFIN", "VAFIN", "VMFIN"):
+                    tenses.update(_tokens.morph_get(doc, key, "Tense"))
+            if "Past" in tenses:
                 return "past"
-            if any(t.lower_ in ("wird", "werden") for t in sent) or "Pres" in tenses:
-                return "future"
-    words = [t.lower_ for t in sent]
+            if tenses:
+                # perfect: "hat ... angegriffen" (present auxiliary + participle) is past
+                if any(t == "VVPP" for t in tag) and any(w in lex.auxiliaries for w in lower):
+                    return "past"
+                if any(w in ("wird", "werden") for w in lower) or "Pres" in tenses:
+                    return "future"
+        return _lexical_tense(lower, lex)
+
+
+def _lexical_tense(words: list[str], lex: DateLexicon) -> str | None:
+    """The tense from word forms alone (a pipeline without morphology)."""
     if any(w in lex.past_forms for w in words):
         return "past"
-    if any(w in lex.auxiliaries for w in words) and any(
-            re.fullmatch(r"ge[a-zäöüß]{2,}(t|en)|[a-zäöüß]+(ge)[a-zäöüß]+(t|en)", w) for w in words):
+    if any(w in lex.auxiliaries for w in words) and any(_PARTICIPLE_RX.fullmatch(w) for w in words):
         return "past"
     if any(w in lex.future_cues for w in words):
         return "future"
@@ -424,7 +485,9 @@ def _shift(ref: date, n: float, unit: str, sign: int) -> date | None:
 
 def _candidates(text: str) -> list[_Cand]:
     cands = []
-    for name, rx in _COMPILED:
+    for (name, rx), gate in zip(_COMPILED, _GATES):
+        if gate is not None and not any(word in text for word in gate):
+            continue  # cannot match: skip the scan (most of the component's time)
         for m in rx.finditer(text):
             if m.end() > m.start():
                 cands.append(_Cand(name, m.start(), m.end(), {k: v for k, v in m.groupdict().items()}))
@@ -503,15 +566,18 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     ref: date | None = anchor  # the discourse reference date
     ref_prec = "D"
     tense_cache: dict[int, str | None] = {}
-    sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    sents = [doc[s:e] for s, e in _tokens.sentence_bounds(doc)] if doc.has_annotation("SENT_START") else [doc[:]]
     sent_starts = [s.start_char for s in sents]
     cands = _candidates(text)
+    tenses: list[_TenseTable] = []  # built at the first tense asked for
 
     def tense_at(pos: int) -> str | None:
         import bisect
         k = max(bisect.bisect_right(sent_starts, pos) - 1, 0)
         if k not in tense_cache:
-            tense_cache[k] = sentence_tense(sents[k], lex)
+            if not tenses:
+                tenses.append(_TenseTable(doc))
+            tense_cache[k] = tenses[0].tense(sents[k].start, sents[k].end, lex)
         return tense_cache[k]
 
     headings = _heading_lines(text)

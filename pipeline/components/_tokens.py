@@ -1,0 +1,73 @@
+"""Token attributes read per Doc as plain lists, for the rule components' hot loops.
+
+``doc[i]``, ``for tok in doc`` and ``span`` iteration build a new ``Token`` object at
+every look, and ``tok.lower_`` / ``tok.tag_`` then decode the string from the
+StringStore again. The rules look at the same few attributes of every token many
+times, so the components read them once per Doc with ``Doc.to_array`` and map the
+hashes to strings through a cache shared by all Docs (a hash always names the same
+string, so the cache can never give a different answer than the StringStore).
+"""
+
+from __future__ import annotations
+
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, MorphAnalysis
+
+#: hash -> string, filled from the StringStores the Docs come with; bounded by the
+#: number of distinct word forms, lemmas and tags seen (cleared past _MAX_STRINGS)
+_STRINGS: dict[int, str] = {}
+_MAX_STRINGS = 2_000_000
+#: MORPH hash -> {field: values}, for the few fields the rules ask for
+_MORPH: dict[tuple[int, str], list[str]] = {}
+
+
+def strings(doc: Doc, attr: int) -> list[str]:
+    """The string values of ``attr`` (ORTH, LOWER, LEMMA, TAG, ...) of every token:
+    ``[tok.lower_ for tok in doc]`` without a Token or a string decoding per token."""
+    if not len(doc):
+        return []
+    return hash_strings(doc, doc.to_array(attr).tolist())
+
+
+def hash_strings(doc: Doc, hashes: list[int]) -> list[str]:
+    """The strings of ``hashes`` (from ``doc``'s StringStore), through the shared cache."""
+    try:
+        return list(map(_STRINGS.__getitem__, hashes))
+    except KeyError:
+        if len(_STRINGS) > _MAX_STRINGS:
+            _STRINGS.clear()
+        store = doc.vocab.strings
+        for h in hashes:
+            if h not in _STRINGS:
+                _STRINGS[h] = store[h]
+        return list(map(_STRINGS.__getitem__, hashes))
+
+
+def morph_get(doc: Doc, key: int, field: str) -> list[str]:
+    """``tok.morph.get(field)`` for a token whose MORPH hash is ``key``, cached per
+    (analysis, field): the analysis behind a hash never changes."""
+    got = _MORPH.get((key, field))
+    if got is None:
+        got = _MORPH[(key, field)] = MorphAnalysis.from_id(doc.vocab, key).get(field)
+    return got
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, as ``doc.sents`` gives them (which requires the
+    SENT_START annotation), without building a Span per sentence. A Doc with a
+    ``sents`` user hook gets the hook's sentences."""
+    if "sents" in doc.user_hooks:
+        return [(s.start, s.end) for s in doc.sents]
+    if not doc.has_annotation("SENT_START"):
+        list(doc.sents)  # raises spaCy's own error (E030)
+    n = len(doc)
+    values = doc.to_array(SENT_START).tolist() if n else []
+    starts = [i for i in range(1, n) if values[i] == 1]
+    bounds = []
+    start = 0
+    for i in starts:
+        bounds.append((start, i))
+        start = i
+    if start != n:
+        bounds.append((start, n))
+    return bounds
