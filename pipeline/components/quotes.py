@@ -59,13 +59,16 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
-from spacy.attrs import LOWER, ORTH, POS
+from spacy.attrs import LOWER, MORPH, ORTH, POS
 from spacy.language import Language
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
+
+from . import _tokens
 
 __all__ = [
     "DATA_DIR", "Quote", "QuoteLexicon", "QuoteTagger", "find_quotes", "find_quotation_marks",
@@ -412,6 +415,29 @@ class _Ctx:
     phrase_starts: frozenset[str] = frozenset()
     #: whether the tagger calls each token a verb or auxiliary (its lemma may be a cue)
     verb_like: list[bool] = field(default_factory=list)
+    #: coarse POS and MORPH key of every token (see lower/text), for :func:`_subjunctive`
+    pos: list[str] = field(default_factory=list)
+    morph: list[int] = field(default_factory=list)
+
+
+def _subjunctive(ctx: _Ctx, t: int) -> bool:
+    """:func:`is_subjunctive` of token ``t``, read from the context's token lists: the
+    component asks it for most tokens of every candidate sentence, and the Token and
+    MorphAnalysis objects built for each question cost more than the test itself."""
+    lex, low, key = ctx.lex, ctx.lower[t], ctx.morph[t]
+    if _tokens.morph_get(ctx.doc, key, "Mood") == ["Sub"]:
+        return True
+    if low in lex.konjunktiv:
+        return True
+    pos = ctx.pos[t]
+    if t > 0 and ctx.text[t].islower() and low.endswith("e") and len(low) > 3 \
+            and low not in FUNCTION_E and pos in ("", "VERB", "AUX") \
+            and _tokens.morph_get(ctx.doc, key, "Tense") != ["Past"]:
+        if ctx.lower[t - 1] in ("er", "sie", "es", "man"):
+            return True
+        # the rare rest (a look at the subject) as is_subjunctive has it
+        return is_subjunctive(ctx.doc[t], lex)
+    return False
 
 
 #: pronominal adverbs announcing a content clause ("darauf hinweisen, dass")
@@ -887,7 +913,7 @@ def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
 
 
 def _has_subjunctive(ctx: _Ctx, s: int, e: int) -> bool:
-    return any(not ctx.in_quote[t] and is_subjunctive(ctx.doc[t], ctx.lex) for t in range(s, e))
+    return any(not ctx.in_quote[t] and _subjunctive(ctx, t) for t in range(s, e))
 
 
 # -- speaker resolution
@@ -1043,12 +1069,12 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
         mentions = sorted(mentions + _pseudo_mentions(doc, lex))
     # token strings and tags read once, from one array: Doc.__getitem__ builds a Token object
     # on every access, which made a third of the component's time
-    table = doc.to_array([LOWER, ORTH, POS])
-    strings = doc.vocab.strings
+    table = doc.to_array([LOWER, ORTH, POS, MORPH])
+    pos = table[:, 2].tolist()
     return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions,
-                [strings[int(x)] for x in table[:, 0]], [strings[int(x)] for x in table[:, 1]],
+                _tokens.hash_strings(doc, table[:, 0].tolist()), _tokens.hash_strings(doc, table[:, 1].tolist()),
                 lex.phrase_starts,
-                [int(x) in (VERB, AUX) for x in table[:, 2]])
+                [x in (VERB, AUX) for x in pos], [POS_NAMES[x] for x in pos], table[:, 3].tolist())
 
 
 def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, int | None, str]]:
@@ -1268,7 +1294,7 @@ def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
     if doc[s].lower_ in REL_PRONOUNS and s + 1 < e:
         nxt = doc[s + 1]
         if not doc[s].pos_ and nxt.text.islower() and not _adj(nxt) and \
-                not is_subjunctive(nxt, ctx.lex):
+                not _subjunctive(ctx, s + 1):
             return False
     return True
 
@@ -1311,7 +1337,7 @@ def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
     parsed = doc.has_annotation("DEP")
     for t in range(s, e if parsed else min(e, s + 18)):
         tok = doc[t]
-        if ctx.in_quote[t] or not is_subjunctive(tok, ctx.lex):
+        if ctx.in_quote[t] or not _subjunctive(ctx, t):
             continue
         if not parsed or t < s + WINDOW:
             return t
@@ -1804,7 +1830,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             v, cue, _ = cues[0]
             speaker = _speaker_for_verb(ctx, v, cue, lo, hi, (o, c + 1))
             found.append(_Found(o, c + 1, "direct", speaker, tuple(cue), ((o, c + 1),)))
-        elif inner >= 6 and any(doc[t].pos_ in ("VERB", "AUX") or is_subjunctive(doc[t], lex)
+        elif inner >= 6 and any(doc[t].pos_ in ("VERB", "AUX") or _subjunctive(ctx, t)
                                 for t in range(o + 1, c)):
             found.append(_Found(o, c + 1, "direct", None, (), ((o, c + 1),), inherited=True))
         else:
