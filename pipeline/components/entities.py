@@ -57,10 +57,13 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from spacy import util
+from spacy.attrs import IS_ALPHA, ORTH
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
+
+from . import _tokens
 
 __all__ = [
     "DATA_DIR", "DATA_FILES", "Place", "Mention", "EntityRecord", "Resolution", "EntityLexicon",
@@ -300,8 +303,9 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool]) -> list[t
     only at a sentence start before a capitalised noun ("Russische Truppen").
     """
     found = []
-    texts = [t.text for t in doc]  # read once, and each word form looked up once
-    alpha = [t.is_alpha for t in doc]
+    # read once as lists (no Token per word, see _tokens.py), and each word form looked up once
+    texts = _tokens.strings(doc, ORTH)
+    alpha = [v == 1 for v in doc.to_array(IS_ALPHA).tolist()] if len(doc) else []
     codes: dict[str, str | None] = {}
     for i, text in enumerate(texts):
         if taken[i] or not alpha[i] and "-" not in text:

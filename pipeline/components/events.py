@@ -65,6 +65,8 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
+from . import _tokens
+
 __all__ = [
     "DATA_DIR", "EventMatch", "EventLexicon", "EventTagger", "find_events", "make_events",
     "SPAN_EXTENSIONS", "MODALITIES", "lemma_candidates",
@@ -392,15 +394,15 @@ class _TokenTable:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        strings = doc.vocab.strings
         cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START]).T.tolist() \
             if len(doc) else [[] for _ in range(8)]
         orth, lower, lemma, pos, tag, punct, alpha, sent_start = cols
-        self.text = [strings[h] for h in orth]
-        self.lower = [strings[h] for h in lower]
-        self.lemma = [strings[h] for h in lemma]
+        # hash -> string through the shared cache: the StringStore decodes a new str per look
+        self.text = _tokens.hash_strings(doc, orth)
+        self.lower = _tokens.hash_strings(doc, lower)
+        self.lemma = _tokens.hash_strings(doc, lemma)
         self.pos = [POS_NAMES[p] for p in pos]
-        self.tag = [strings[h] for h in tag]
+        self.tag = _tokens.hash_strings(doc, tag)
         self.punct = [p == 1 for p in punct]
         # is_sent_start: 1 True, -1 (as unsigned) False, 0 None
         starts = [None if v == 0 else v < 2 ** 63 for v in sent_start]

@@ -55,12 +55,15 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 from text_to_num import text2num
+
+from . import _tokens
 
 __all__ = [
     "DATA_DIR", "NumberMatch", "NumberLexicon", "NumberTagger", "find_numbers",
@@ -446,7 +449,8 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
     n = len(doc)
     sent_ends = _sent_ends(doc)
     may_start = _starts_checker(lex)
-    words = [(t.text, t.lower_) for t in doc]
+    # read once as lists, not through a Token per word (see _tokens.py)
+    words = list(zip(_tokens.strings(doc, ORTH), _tokens.strings(doc, LOWER)))
     i = 0
     while i < n:
         if not may_start(*words[i]):

@@ -42,12 +42,13 @@ import re
 from typing import Callable, Iterator, NamedTuple
 
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.errors import Errors
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc
 
+from . import _tokens
 from .tokenizer import ABBREVIATIONS
 
 #: Layout labels whose blocks are one sentence each (never split inside).
@@ -159,8 +160,9 @@ def find_sentence_boundaries(
 
     The rules read each token's text and is_space many times: both are read once
     into lists (a Token per look cost more than the rules themselves)."""
-    texts = [t.text for t in doc]
-    spaces = [t.is_space for t in doc]
+    # lists, not Tokens: see pipeline/components/_tokens.py
+    texts = _tokens.strings(doc, ORTH)
+    spaces = [v == 1 for v in doc.to_array(IS_SPACE).tolist()] if len(doc) else []
     n = len(texts)
     decided: dict[int, SentenceBoundary] = {}
     hard = _hard_breaks(doc, spans_key, texts, spaces)
