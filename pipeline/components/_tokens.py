@@ -16,7 +16,7 @@ from spacy.tokens import Doc, MorphAnalysis
 #: hash -> string, filled from the StringStores the Docs come with; bounded by the
 #: number of distinct word forms, lemmas and tags seen (cleared past _MAX_STRINGS)
 _STRINGS: dict[int, str] = {}
-_MAX_STRINGS = 2_000_000
+_MAX_STRINGS = 200_000  # a few tens of MB at most: memory stays flat over a long run
 #: MORPH hash -> {field: values}, for the few fields the rules ask for
 _MORPH: dict[tuple[int, str], list[str]] = {}
 
