@@ -44,7 +44,7 @@ if str(REPO) not in sys.path:
 DEFAULT_OUT = MODELS / "de_meldung"
 DEFAULT_NER = MODELS / "ner" / "output" / "model-best"
 #: The variant and lemmatizer chosen on the held-out GSD dev blocks (see README.md).
-CHOSEN_VARIANT = "silver_pretrain"
+CHOSEN_VARIANT = "joint_small_ud_lemma"
 CHOSEN_LEMMATIZER = "edit_tree+lookup"
 MAX_BYTES = 30 * 1024 * 1024
 

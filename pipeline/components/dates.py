@@ -66,7 +66,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 import srsly
 from dateutil.relativedelta import relativedelta
 from spacy import util
-from spacy.attrs import LOWER, MORPH, TAG
+from spacy.attrs import LEMMA, LOWER, MORPH, TAG
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -357,6 +357,7 @@ class _TenseTable:
         self.has_morph = doc.has_annotation("MORPH")
         self.lower = _tokens.strings(doc, LOWER)
         self.tag = _tokens.strings(doc, TAG)
+        self.lemma = [x.lower() for x in _tokens.strings(doc, LEMMA)]
         self.morph = doc.to_array(MORPH).tolist() if len(doc) else []
 
     def tense(self, start: int, end: int, lex: DateLexicon) -> str | None:
@@ -364,8 +365,12 @@ class _TenseTable:
         lower, tag = self.lower[start:end], self.tag[start:end]
         if self.has_morph:
             doc, tenses = self.doc, set()
-            for key, t in zip(self.morph[start:end], tag):
-                if "Fin" in _tokens.morph_get(doc, key, "VerbForm") or t in ("VVFIN", "VAFIN", "VMFIN"):
+            for key, t, word, lemma in zip(self.morph[start:end], tag, lower, self.lemma[start:end]):
+                if t in ("VVFIN", "VAFIN", "VMFIN") and word == lemma:
+                    # a finite verb spelt like its infinitive is present tense ("kommen ... zusammen"):
+                    # no German past form is; the morphologizer once said Tense=Past for it
+                    tenses.add("Pres")
+                elif "Fin" in _tokens.morph_get(doc, key, "VerbForm") or t in ("VVFIN", "VAFIN", "VMFIN"):
                     tenses.update(_tokens.morph_get(doc, key, "Tense"))
             if "Past" in tenses:
                 return "past"

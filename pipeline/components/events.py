@@ -418,7 +418,9 @@ class _TokenTable:
         if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
             return False
         if pos and pos not in ("", "X"):
-            return pos in NOUN_POS
+            # the STTS tagger is the better judge of nouns (tags 94%, UPOS 92% on GSD test): the
+            # morphologizer gave "Gespräche" in "führten in Genf Gespräche über ..." ADV, the tagger NN
+            return pos in NOUN_POS or self.tag[i] in ("NN", "NE")
         if sent_start or (i > 0 and self.text[i - 1] in ("„", "»", '"', "(", "-", "–", ":")):
             return self.lower[i] not in FUNCTION_WORDS
         return True
@@ -928,6 +930,13 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
             actors = [t for a in tok.children if a.dep_ == "amod" and _is_support_verb(a, ctx)
                       for c in a.children if c.dep_ in SUBJ_DEPS and c.lower_ not in PRONOUNS
                       for t in _conjuncts(c)]
+        if not actors and tok.dep_ in ("flat", "appos", "nmod") and head.pos_ in NOUN_POS:
+            # the object misparsed as part of the name before it: "Die Delegationen führten in
+            # Genf Gespräche" with Gespräche flat under Genf; the support verb is the root
+            root = sent.root
+            if root.i < tok.i and root.pos_ in ("VERB", "AUX") and _is_support_verb(root, ctx):
+                actors = [t for c in root.children if c.dep_ in SUBJ_DEPS and c.lower_ not in PRONOUNS
+                          for t in _conjuncts(c)]
         for c in tok.children:
             cases = {g.lower_ for g in c.children if g.dep_ == "case"}
             if c.pos_ not in NOUN_POS:

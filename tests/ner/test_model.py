@@ -68,7 +68,11 @@ def test_model_labels(ner_model):
     assert set(ner_model.get_pipe("ner").labels) == {"PER", "LOC", "ORG", "MISC"}
 
 
-def test_model_ner_has_own_tok2vec(ner_model):
-    """The ner component must not listen to a shared tok2vec (assemble sources it alone)."""
+def test_model_ner_reads_a_tok2vec_of_its_own_pipeline(ner_model):
+    """A ner that listens (the joint model: one tok2vec for all pipes) must listen to a tok2vec
+    that runs before it in the same pipeline; otherwise it embeds its own (models/ner)."""
     cfg = ner_model.config["components"]["ner"]["model"]["tok2vec"]
-    assert "Listener" not in cfg["@architectures"]
+    if "Listener" in cfg["@architectures"]:
+        names = ner_model.pipe_names
+        assert "tok2vec" in names and names.index("tok2vec") < names.index("ner")
+        assert "ner" in ner_model.get_pipe("tok2vec").listening_components
