@@ -55,7 +55,7 @@ def test_training_smoke_config_trains(tiny_corpus, tmp_path, steps):
     assert all(t.tag_ for t in doc) and all(t.dep_ for t in doc)
 
 
-@pytest.mark.parametrize("variant", ["baseline", "silver", "pretrain", "wide", "long", "silver_pretrain"])
+@pytest.mark.parametrize("variant", ["baseline", "silver", "pretrain", "wide", "long", "silver_pretrain", "joint_small"])
 def test_training_variants_resolve(variant):
     """Every ablation variant's overrides fit the config."""
     sys.path.insert(0, str(REPO / "models"))
@@ -66,5 +66,75 @@ def test_training_variants_resolve(variant):
     import pipeline.components.tokenizer  # noqa: F401
 
     overrides = {k: v for k, v in VARIANTS[variant]["overrides"].items() if not k.startswith("paths.")}
-    config = load_config(CONFIG, overrides=overrides, interpolate=True)
+    config = load_config(REPO / "models/configs" / VARIANTS[variant]["config"], overrides=overrides, interpolate=True)
     assert config["components"]["tok2vec"]["model"]["encode"]["width"] >= 96
+
+
+GERMEVAL_DEV = CORPORA / "ner/GermEval2014/NER-de-dev.tsv"
+JOINT_CONFIG = REPO / "models/configs/joint.cfg"
+
+
+@pytest.fixture(scope="module")
+def tiny_joint_corpus(tiny_corpus, tmp_path_factory):
+    """The UD sentences plus 12 GermEval sentences with entities only (no tags, no heads)."""
+    if not GERMEVAL_DEV.exists():
+        pytest.skip(f"GermEval 2014 not found at {GERMEVAL_DEV}")
+    from itertools import islice
+
+    from spacy.tokens import Doc
+
+    from pipeline.evaluate.ner import read_gold
+
+    vocab = spacy.blank("de").vocab
+    ner_docs = [Doc(vocab, words=words, ents=[t if t != "O" else "O" for t in tags])
+                for words, tags in islice(read_gold(GERMEVAL_DEV), 12)]
+    out = tmp_path_factory.mktemp("joint")
+    for name in ("train", "dev"):
+        (out / name).mkdir()
+        (out / name / "ud.spacy").symlink_to(tiny_corpus / f"{name}.spacy")
+    DocBin(docs=ner_docs[:9]).to_disk(out / "train" / "ner.spacy")
+    DocBin(docs=ner_docs[9:]).to_disk(out / "dev" / "ner.spacy")
+    return out
+
+
+SMOKE = {
+    "training.max_steps": 4,
+    "training.eval_frequency": 2,
+    "training.batcher.size.start": 200,
+    "training.batcher.size.stop": 200,
+}
+
+
+def test_training_smoke_joint_config_trains_one_tok2vec_for_all(tiny_joint_corpus, tmp_path):
+    """configs/joint.cfg: the NER listens to the tok2vec the UD pipes share; UD Docs without
+    entities and NER Docs without tags or heads train side by side. Then a stage-2 config
+    (every pipe sourced but a fresh lemmatizer, models/train.py stage2_config) trains on."""
+    from spacy.cli.train import train
+
+    import pipeline.components.tokenizer  # noqa: F401
+
+    sys.path.insert(0, str(REPO / "models"))
+    from train import stage2_config
+
+    overrides = {
+        "paths.train": str(tiny_joint_corpus / "train"),
+        "paths.dev": str(tiny_joint_corpus / "dev"),
+        **SMOKE,
+        "components.trainable_lemmatizer.min_tree_freq": 1,
+        "components.parser.min_action_freq": 1,
+    }
+    train(JOINT_CONFIG, tmp_path / "stage1", overrides=overrides, use_gpu=-1)
+    nlp = spacy.load(tmp_path / "stage1" / "model-last")
+    assert "ner" in nlp.get_pipe("tok2vec").listening_components
+    doc = nlp("Angela Merkel besuchte am Montag Paris.")
+    assert all(t.tag_ for t in doc) and all(t.dep_ for t in doc)
+
+    config = stage2_config(JOINT_CONFIG, tmp_path / "stage1" / "model-last", tmp_path / "stage2",
+                           fresh=["trainable_lemmatizer"])
+    overrides.pop("components.parser.min_action_freq")
+    train(config, tmp_path / "stage2", use_gpu=-1, overrides={
+        **overrides, "training.frozen_components": ["tok2vec", "tagger", "morphologizer", "parser", "ner"],
+        "training.annotating_components": ["tok2vec"]})
+    nlp2 = spacy.load(tmp_path / "stage2" / "model-last")
+    assert nlp2.pipe_names == nlp.pipe_names
+    assert "trainable_lemmatizer" in nlp2.get_pipe("tok2vec").listening_components
