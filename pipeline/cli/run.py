@@ -56,6 +56,9 @@ def run(
         "Default: the bundled model in models/de_meldung.")] = None,
     n_process: Annotated[int, typer.Option(min=1, help="Processes for the NLP pipeline.")] = 1,
     batch_size: Annotated[int, typer.Option(min=1, help="Documents per nlp.pipe batch.")] = 64,
+    batch_chars: Annotated[int, typer.Option(
+        min=1, help="Characters of text per nlp.pipe batch at most (keeps peak memory flat "
+        "when long and short reports mix; one longer report is a batch alone).")] = 60_000,
     part_size: Annotated[int, typer.Option(
         min=1, help="Documents per written part file (the unit --resume keeps).")] = 500,
     resume: Annotated[bool, typer.Option(
@@ -104,7 +107,7 @@ def run(
                     agency=agency_field, url=url_field)
     options = RunOptions(
         fmt=fmt.value, model=model, published=published.date() if published else None,
-        n_process=n_process, batch_size=batch_size, part_size=part_size, resume=resume,
+        n_process=n_process, batch_size=batch_size, batch_chars=batch_chars, part_size=part_size, resume=resume,
         overwrite=overwrite, read=ReadOptions(fields=fields, max_chars=max_chars, max_bytes=max_bytes),
     )
     if scheduler:

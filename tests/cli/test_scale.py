@@ -207,3 +207,31 @@ def test_scale_a_worker_that_dies_costs_only_its_document(write, tmp_path):
     assert tables.errors["doc_id"].tolist() == ["4s.txt"]
     assert "died" in tables.errors["message"].iloc[0]
     assert sorted(tables.documents["doc_id"]) == sorted([f"{i}.txt" for i in range(9)] + ["4s.txt"])
+
+
+def _report(doc_id: str, text: str):
+    from pipeline.ingest import Report
+
+    return Report(doc_id=doc_id, source="test", text=text)
+
+
+def test_scale_batches_are_capped_by_documents_and_by_characters():
+    from pipeline.run import _chunks
+
+    reports = [_report(str(i), "x" * n) for i, n in enumerate([10, 10, 10, 50, 10, 10])]
+    sizes = [[r.doc_id for r in chunk] for chunk in _chunks(reports, size=3, max_chars=30)]
+    # three short ones fill a batch; the long one goes alone; the rest follow
+    assert sizes == [["0", "1", "2"], ["3"], ["4", "5"]]
+    assert [len(c) for c in _chunks(reports, size=2, max_chars=10_000)] == [2, 2, 2]
+
+
+def test_scale_batch_boundaries_do_not_change_the_tables(corpus_dir, tmp_path):
+    """The bundled model's results for a report do not depend on what else is in its batch."""
+    if not (Path(pipeline.nlp.BUNDLED_MODEL) / "config.cfg").exists():
+        pytest.skip("models/de_meldung has not been built")
+    inputs = [str(corpus_dir / "jsonl"), str(corpus_dir / "txt")]
+    wide, narrow = tmp_path / "wide", tmp_path / "narrow"
+    nlp = pipeline.load()
+    run(inputs, wide, RunOptions(batch_size=64, batch_chars=1_000_000), nlp=nlp)
+    run(inputs, narrow, RunOptions(batch_size=3, batch_chars=1_500), nlp=nlp)
+    assert_same_tables(wide, narrow)
