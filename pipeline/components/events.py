@@ -55,9 +55,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
+import numpy
 import srsly
 from spacy import util
-from spacy.attrs import IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -353,25 +354,32 @@ def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, par
                         table: "_TokenTable | None" = None) -> Token | None:
     """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück").
     (``table``: the Doc's token attributes, when the caller has them.)"""
-    table = table or _TokenTable(doc)
+    j = _particle_at(tok.i, sent.end, lex, parsed, table or _TokenTable(doc))
+    return doc[j] if j is not None else None
+
+
+def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: "_TokenTable") -> int | None:
+    """:func:`_separated_particle` of token ``i`` as a token index: the trigger search asks
+    it for every verb, and a Token per child and per look was most of its time."""
     if parsed:
-        for child in tok.children:
-            if child.dep_ in PRT_DEPS or (child.tag_ == "PTKVZ" and child.lower_ in lex.cue("particle")):
-                return child
+        particles = lex.cue("particle")
+        for c in table.children(i):
+            if table.dep[c] in PRT_DEPS or (table.tag[c] == "PTKVZ" and table.lower[c] in particles):
+                return c
         # a particle the parser attached elsewhere (or tagged as a preposition): the
         # clause-final one, with no other full verb in between
-        found = _separated_particle(doc, tok, sent, lex, False, table) if table.tag[tok.i].startswith("VV") else None
-        if found is not None and not any(t.startswith("VV") for t in table.tag[tok.i + 1:found.i]):
+        found = _particle_at(i, sent_end, lex, False, table) if table.tag[i].startswith("VV") else None
+        if found is not None and not any(t.startswith("VV") for t in table.tag[i + 1:found]):
             return found
         return None
     particles = lex.cue("particle")
     text, lower, punct = table.text, table.lower, table.punct
-    for j in range(tok.i + 1, sent.end):
-        if text[j] in (",", ";", ":") or (lower[j] in ("und", "oder", "aber") and j > tok.i + 1 and lower[j - 1] not in particles):
+    for j in range(i + 1, sent_end):
+        if text[j] in (",", ";", ":") or (lower[j] in ("und", "oder", "aber") and j > i + 1 and lower[j - 1] not in particles):
             return None
         if lower[j] in particles:
-            if j + 1 >= sent.end or punct[j + 1] or lower[j + 1] in ("und", "oder", "aber"):
-                return doc[j]
+            if j + 1 >= sent_end or punct[j + 1] or lower[j + 1] in ("und", "oder", "aber"):
+                return j
     return None
 
 
@@ -394,23 +402,43 @@ class _TokenTable:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START]).T.tolist() \
-            if len(doc) else [[] for _ in range(8)]
-        orth, lower, lemma, pos, tag, punct, alpha, sent_start = cols
+        cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
+                             HEAD]).T if len(doc) else numpy.zeros((10, 0), dtype="uint64")
+        # the flags are compared in numpy, the rest read as lists
+        orth, lower, lemma, pos, tag, dep = (cols[k].tolist() for k in (0, 1, 2, 3, 4, 8))
+        punct, alpha = (cols[5] == 1).tolist(), (cols[6] == 1).tolist()
+        sent_start, head = cols[7].tolist(), cols[9].tolist()
         # hash -> string through the shared cache: the StringStore decodes a new str per look
         self.text = _tokens.hash_strings(doc, orth)
         self.lower = _tokens.hash_strings(doc, lower)
         self.lemma = _tokens.hash_strings(doc, lemma)
-        self.pos = [POS_NAMES[p] for p in pos]
+        self.pos = list(map(POS_NAMES.__getitem__, pos))
         self.tag = _tokens.hash_strings(doc, tag)
-        self.punct = [p == 1 for p in punct]
+        self.dep = _tokens.hash_strings(doc, dep)
+        self._head = head  # relative offsets as unsigned 64-bit numbers: see children
+        self._children: dict[int, list[int]] | None = None
+        self.punct = punct
+        self.alpha = alpha
         # is_sent_start: 1 True, -1 (as unsigned) False, 0 None
         starts = [None if v == 0 else v < 2 ** 63 for v in sent_start]
-        self.skip = [p == 1 or alpha[i] != 1 and "-" not in self.text[i] or self.pos[i] in CLOSED_POS
-                     for i, p in enumerate(punct)]  # never a verb trigger (first test of _find_triggers)
+        self.skip = [p or not a and "-" not in x or ps in CLOSED_POS
+                     for p, a, x, ps in zip(punct, alpha, self.text, self.pos)]  # never a verb trigger
         self.sent_start = starts
         self.sent_start_upper = [bool(st) and x[:1].isupper() for st, x in zip(starts, self.text)]
-        self.nounish = [self._nounish(i, starts[i]) for i in range(len(self.text))]
+        # only a capitalised word can be nounish: the method call for the rest was the table's
+        # biggest cost
+        self.nounish = [x[:1].isupper() and self._nounish(i, starts[i]) for i, x in enumerate(self.text)]
+
+    def children(self, i: int) -> list[int]:
+        """``[c.i for c in doc[i].children]`` (all built on first use, a list only for the
+        tokens that have children: fewer objects for the garbage collector to visit)."""
+        if self._children is None:
+            kids: dict[int, list[int]] = {}
+            for j, rel in enumerate(self._head):
+                if rel:  # the root is its own head
+                    kids.setdefault(j + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), []).append(j)
+            self._children = kids
+        return self._children.get(i, [])
 
     def _nounish(self, i: int, sent_start: bool | None) -> bool:
         """:func:`_is_nounish` of token ``i``."""
@@ -437,46 +465,84 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     table = table or _TokenTable(doc)
     lower, lemma = table.lower, table.lemma
     span = range(sent.start, sent.end)
-    words = {lower[i] for i in span} | {lemma[i].lower() for i in span if lemma[i]}
+    words = set(lower[sent.start:sent.end])
+    words.update([x.lower() for x in lemma[sent.start:sent.end] if x])
     consumed: set[int] = set()
     found: list[_Trigger] = []
-    verbs: list[tuple[Token, tuple[str, ...], Token | None]] = []
+    # (index, candidates, particle index) of every possible verb; Tokens only for the hits
+    verbs: list[tuple[int, tuple[str, ...], int | None]] = []
+    skip, nounish, text, sent_start = table.skip, table.nounish, table.text, table.sent_start
     for i in span:
-        if table.skip[i] or table.nounish[i]:
+        if skip[i] or nounish[i]:
             continue
-        tok = doc[i]
-        particle = _separated_particle(doc, tok, sent, lex, parsed, table) \
-            if table.text[i][:1].islower() or table.sent_start[i] else None
-        cands = table.candidates(i, lex, False, particle.lower_ if particle else None)
-        verbs.append((tok, cands, particle))
+        particle = _particle_at(i, sent.end, lex, parsed, table) \
+            if text[i][:1].islower() or sent_start[i] else None
+        verbs.append((i, _verb_keys(table, i, lex, lower[particle] if particle is not None else None),
+                      particle))
     # fixed phrases first: their words are no triggers of their own
-    for tok, cands, particle in verbs:
-        for cand in cands:
-            for entry in lex.phrases.get(cand, ()):
-                hits = _phrase_words(sent, entry.words, tok, lower)
+    for i, (phrase_keys, first_phrase_keys, _), particle in verbs:
+        # a verb already taken as the word of an earlier phrase tries its first candidate
+        # only (the loop stops after it)
+        for cand in (first_phrase_keys if i in consumed else phrase_keys):
+            for entry in lex.phrases[cand]:
+                hits = _phrase_words(sent, entry.words, doc[i], lower)
                 if hits is not None and (not entry.context or entry.context & words):
-                    found.append(_Trigger(tok, entry, tuple(hits)))
+                    found.append(_Trigger(doc[i], entry, tuple(hits)))
                     consumed.update(t.i for t in hits)
-                    consumed.add(tok.i)
+                    consumed.add(i)
                     break
-            if tok.i in consumed:
+            if i in consumed:
                 break
-    for tok, cands, particle in verbs:
-        if tok.i in consumed:
+    for i, (_, _, verb_keys), particle in verbs:
+        if i in consumed:
             continue
-        for cand in cands:
+        for cand in verb_keys:
             entry = lex.lookup(cand, ("verb", "adj"), words)
             if entry is not None:
-                found.append(_Trigger(tok, entry, (particle,) if particle is not None else ()))
-                consumed.add(tok.i)
+                found.append(_Trigger(doc[i], entry, (doc[particle],) if particle is not None else ()))
+                consumed.add(i)
                 break
+    sent_start_upper, text, lemma = table.sent_start_upper, table.text, table.lemma
+    noun_keys = lex.__dict__.get("_noun_keys") or {}
     for i in span:
-        if i in consumed or not table.nounish[i] and not table.sent_start_upper[i]:
+        if i in consumed or not nounish[i] and not sent_start_upper[i]:
             continue
-        entry = _noun_entry(doc[i], lex, words, table)
-        if entry is not None:
-            found.append(_Trigger(doc[i], entry, ()))
+        # _noun_entry_at, its cache read in line: few nouns have keys, and two calls for an
+        # empty answer cost more than the answer
+        keys = noun_keys.get((lower[i], lemma[i], text[i]))
+        if keys is None:
+            keys = _noun_keys(lower[i], lemma[i], text[i], lex)
+            noun_keys = lex.__dict__["_noun_keys"]
+        for key in keys:
+            entry = lex.lookup(key, ("noun",), words)
+            if entry is not None:
+                found.append(_Trigger(doc[i], entry, ()))
+                break
     return sorted(found, key=lambda t: t.token.i)
+
+
+def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | None
+               ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The lemma candidates of token ``i`` (as a verb) that have phrase entries, those of
+    its first candidate only, and those with verb or adjective entries; cached per lexicon
+    and form: most candidates of most words have no entry at all, and looking each up
+    again in every sentence was a fifth of the trigger search."""
+    cache = lex.__dict__.get("_verb_keys")
+    if cache is None or len(cache) > _MAX_CACHED:
+        cache = lex.__dict__["_verb_keys"] = {}
+    key = (table.lower[i], table.lemma[i], table.text[i], particle)
+    got = cache.get(key)
+    if got is None:
+        cands = table.candidates(i, lex, False, particle)
+        got = cache[key] = (tuple(c for c in cands if lex.phrases.get(c)),
+                            tuple(c for c in cands[:1] if lex.phrases.get(c)),
+                            tuple(c for c in cands if any(e.kind in ("verb", "adj")
+                                                          for e in lex.entries.get(c, ()))))
+    return got
+
+
+#: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat)
+_MAX_CACHED = 200_000
 
 
 def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[str] | None = None) -> list[Token] | None:
@@ -494,25 +560,57 @@ def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[s
 
 
 def _noun_entry(tok: Token, lex: EventLexicon, words: set[str], table: _TokenTable | None = None) -> Entry | None:
-    table = table or _TokenTable(tok.doc)
-    i = tok.i
-    cands = table.candidates(i, lex, True)
-    for cand in cands:
-        entry = lex.lookup(cand, ("noun",), words)
+    return _noun_entry_at(tok.i, lex, words, table or _TokenTable(tok.doc))
+
+
+def _noun_entry_at(i: int, lex: EventLexicon, words: set[str], table: _TokenTable) -> Entry | None:
+    """The noun entry of token ``i``: its lemma candidates, then the tails of compounds
+    (Sondergipfel, Parlamentswahl, Nato-Gipfel), the first whose context fits ``words``."""
+    keys = _noun_keys(table.lower[i], table.lemma[i], table.text[i], lex)
+    for key in keys:
+        entry = lex.lookup(key, ("noun",), words)
         if entry is not None:
             return entry
-    low, lemma = table.lower[i], table.lemma[i]
-    if low in lex.not_compounds or lemma.lower() in lex.not_compounds or (
-            lex.not_compound_endings and low.endswith(lex.not_compound_endings)):
-        return None
-    for cand in cands:  # compounds: Sondergipfel, Parlamentswahl, Nato-Gipfel
-        for k in range(3, len(cand) - 2):
-            tail = cand[k:]
-            if tail in lex.noun_keys and cand[:k] not in lex.not_compounds:
-                entry = lex.lookup(tail, ("noun",), words)
-                if entry is not None:
-                    return entry
     return None
+
+
+def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str, ...]:
+    """The lexicon keys with noun entries that :func:`_noun_entry_at` tries for a word, in
+    order, cached per lexicon and form: the compound search tried every tail of every
+    candidate of every capitalised word of every sentence again."""
+    cache = lex.__dict__.get("_noun_keys")
+    if cache is None or len(cache) > _MAX_CACHED:
+        cache = lex.__dict__["_noun_keys"] = {}
+    key = (low, lemma, text)
+    got = cache.get(key)
+    if got is not None:
+        return got
+    first = lemma.lower() if lemma and lemma != text else None
+    cands = _candidates(low, first, lex, True, None)
+    keys = [c for c in cands if c in lex.noun_keys]
+    if not (low in lex.not_compounds or lemma.lower() in lex.not_compounds or (
+            lex.not_compound_endings and low.endswith(lex.not_compound_endings))):
+        tails = _noun_tails(lex)
+        for cand in cands:  # compounds: every tail of 3+ letters after a head of 3+ letters
+            for tail in tails.get(cand[-3:], ()):  # longest first, as cand[k:] for k = 3, 4, ...
+                if len(cand) - len(tail) >= 3 and cand.endswith(tail) \
+                        and cand[:-len(tail)] not in lex.not_compounds:
+                    keys.append(tail)
+    got = cache[key] = tuple(keys)
+    return got
+
+
+def _noun_tails(lex: EventLexicon) -> dict[str, list[str]]:
+    """Noun keys of 3+ letters by their last three letters, longest first: a compound's
+    tail ends like the compound, so only these few need a look."""
+    tails = lex.__dict__.get("_noun_tails")
+    if tails is None:
+        tails = {}
+        for k in sorted(lex.noun_keys, key=len, reverse=True):
+            if len(k) >= 3:
+                tails.setdefault(k[-3:], []).append(k)
+        lex.__dict__["_noun_tails"] = tails
+    return tails
 
 
 # -- roles
@@ -588,7 +686,7 @@ class _Context:
                 elif k == 1:
                     best = max(best or 0, 1)
             if not best and self.table.lower[i] in LOC_PREPS:
-                k = _name_after_preposition(doc, i)
+                k = _name_after_preposition(doc, i, self.table)
                 if k is not None and k not in self.by_token and k not in out:
                     out[k] = (k + 1, text[k])
                 i += 1
@@ -621,19 +719,22 @@ def _ends_in_noun(word: str, nouns: frozenset[str]) -> bool:
     return False
 
 
-def _name_after_preposition(doc: Doc, i: int) -> int | None:
+def _name_after_preposition(doc: Doc, i: int, table: _TokenTable | None = None) -> int | None:
     """Token index of a proper name after the locative preposition at ``i``
-    ("in Paris", "in der kanadischen Provinz Quebec"), else None."""
+    ("in Paris", "in der kanadischen Provinz Quebec"), else None. (``table``: the Doc's
+    token attributes, when the caller has them: it is asked at every preposition.)"""
+    table = table or _TokenTable(doc)
+    text, lower, alpha, pos = table.text, table.lower, table.alpha, table.pos
     nouns = common_nouns()
+    n = len(text)
     j = i + 1
-    while j < len(doc) and j <= i + 3 and (doc[j].lower_ in ARTICLES or doc[j].text[:1].islower()) \
-            and doc[j].is_alpha:
+    while j < n and j <= i + 3 and (lower[j] in ARTICLES or text[j][:1].islower()) and alpha[j]:
         j += 1
     found = None
-    while j < len(doc) and doc[j].text[:1].isupper() and doc[j].is_alpha:
-        tok = doc[j]
-        if tok.lower_ not in WEEKDAY_WORDS and tok.text not in nouns and not _ends_in_noun(tok.text, nouns) and (
-                tok.pos_ in ("PROPN", "NOUN", "X", "")) and tok.lower_ not in FUNCTION_WORDS:
+    while j < n and text[j][:1].isupper() and alpha[j]:
+        word = text[j]
+        if lower[j] not in WEEKDAY_WORDS and word not in nouns and not _ends_in_noun(word, nouns) and (
+                pos[j] in ("PROPN", "NOUN", "X", "")) and lower[j] not in FUNCTION_WORDS:
             found = j
         j += 1
     return found
