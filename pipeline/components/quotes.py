@@ -418,6 +418,14 @@ class _Ctx:
     #: coarse POS and MORPH key of every token (see lower/text), for :func:`_subjunctive`
     pos: list[str] = field(default_factory=list)
     morph: list[int] = field(default_factory=list)
+    #: tokens that pass :func:`_cue_at`'s first test (a reporting verb's form, or tagged a
+    #: verb): the cue search asks every token of a sentence, most several times
+    may_cue: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.may_cue and self.lower:
+            verbs = self.lex.verbs
+            self.may_cue = [v or low in verbs for low, v in zip(self.lower, self.verb_like)]
 
 
 def _subjunctive(ctx: _Ctx, t: int) -> bool:
@@ -535,7 +543,10 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
 
 def _sent_cues(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, list[int], str]]:
     out = []
+    may_cue = ctx.may_cue
     for i in range(lo, hi):
+        if not may_cue[i]:
+            continue  # _cue_at would say None at once
         hit = _cue_at(ctx, i, lo, hi)
         if hit:
             out.append((i, hit[0], hit[1]))
@@ -1336,11 +1347,11 @@ def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
     doc = ctx.doc
     parsed = doc.has_annotation("DEP")
     for t in range(s, e if parsed else min(e, s + 18)):
-        tok = doc[t]
         if ctx.in_quote[t] or not _subjunctive(ctx, t):
             continue
         if not parsed or t < s + WINDOW:
             return t
+        tok = doc[t]  # only now: a Token per word asked was a tenth of the component
         head = tok.head if tok.dep_ in ("aux", "aux:pass", "cop") else tok
         if head.dep_ == "conj":
             head = head.head
@@ -1359,7 +1370,7 @@ def _reportative(ctx: _Ctx, s: int, e: int) -> int | None:
         end -= 1
     if end - s < 4:
         return None
-    soll = next((t for t in range(s, end - 1) if doc[t].lower_ in ("soll", "sollen")
+    soll = next((t for t in range(s, end - 1) if ctx.lower[t] in ("soll", "sollen")
                  and not ctx.in_quote[t]), None)
     if soll is None or doc.has_annotation("DEP") and not (
             doc[soll].dep_ in MAIN_DEPS or doc[soll].head.dep_ in MAIN_DEPS):
@@ -1830,7 +1841,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             v, cue, _ = cues[0]
             speaker = _speaker_for_verb(ctx, v, cue, lo, hi, (o, c + 1))
             found.append(_Found(o, c + 1, "direct", speaker, tuple(cue), ((o, c + 1),)))
-        elif inner >= 6 and any(doc[t].pos_ in ("VERB", "AUX") or _subjunctive(ctx, t)
+        elif inner >= 6 and any(ctx.pos[t] in ("VERB", "AUX") or _subjunctive(ctx, t)
                                 for t in range(o + 1, c)):
             found.append(_Found(o, c + 1, "direct", None, (), ((o, c + 1),), inherited=True))
         else:
@@ -1883,8 +1894,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
                 s += 1
             while e > s and doc[e - 1].is_space:
                 e -= 1
-            if e - s < 3 or any(in_marks[t] for t in range(s, e) if doc[t].text in ALL_MARKS and
-                                t == s):
+            if e - s < 3 or in_marks[s] and ctx.text[s] in ALL_MARKS:  # a quote begins the sentence
                 continue
             head = _main_subjunctive(ctx, s, e)
             if head is None and REPORTATIVE:
