@@ -297,7 +297,9 @@ def _candidates(low: str, first: str | None, lex: "EventLexicon", noun: bool,
     out: list[str] = [first] if first else []
     if noun:
         parts = low.split("-")
-        for word in {low, parts[-1]}:
+        # the whole form first, then its last part; a set here iterated in an order that
+        # changed with Python's string hash seed from run to run ("nato-gipfel", "gipfel")
+        for word in dict.fromkeys((low, parts[-1])):
             out.extend(sorted(_noun_guesses(word)))
         return tuple(c for c in dict.fromkeys(out) if c)
     guesses = set(_verb_guesses(low, lex))

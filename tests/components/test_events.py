@@ -4,6 +4,7 @@ where a trained model folder exists, the parsed pipeline."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -247,6 +248,19 @@ def test_events_lemma_fallback(form, noun, lemma):
 
     tok = German()(form)[0]
     assert lemma in lemma_candidates(tok, default_lexicon(), noun=noun)
+
+
+def test_events_hyphenated_noun_candidates_whole_form_first_in_every_process():
+    """The order decides which lexicon entry wins; it must not follow the string hash seed."""
+    import subprocess
+    import sys
+
+    code = ("from spacy.lang.de import German; from pipeline.components.events import lemma_candidates, "
+            "default_lexicon; print(lemma_candidates(German()('Nato-Gipfel')[0], default_lexicon(), noun=True))")
+    outputs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in (1, 2, 3, 4)}
+    assert len(outputs) == 1
+    assert outputs.pop().strip() == "['nato-gipfel', 'gipfel']"
 
 
 def test_events_compound_nouns(nlp):
