@@ -3,6 +3,7 @@
     python models/assemble.py                      # the chosen UD variant, NER if trained
     python models/assemble.py --variant silver --lemmatizer edit_tree+lookup
     python models/assemble.py --no-ner
+    python models/assemble.py --source models/de_meldung   # re-assemble the bundled model (e.g. to add pos_from_tag)
 
 Steps:
 
@@ -15,6 +16,9 @@ Steps:
    ``pipeline.nlp`` adds it with ``add_sentence_rules``);
 4. set up the lemmatizer (``edit_tree``, ``lookup`` or ``edit_tree+lookup``:
    spacy-lookups-data's German table where the edit tree has no answer);
+   unless ``--no-pos-rules``, add ``pos_from_tag`` after the morphologizer: spaCy's
+   attribute ruler setting UPOS from the STTS tags that decide it in the GSD dev
+   training blocks (``train.tag_to_pos_map``; the tagger is the more accurate of the two);
 5. a joint source (``configs/joint.cfg``: its ``ner`` listens to the shared tok2vec)
    keeps its own ``ner``; otherwise, if ``models/ner/output/model-best`` exists,
    source its ``ner`` component (which has its own embedded tok2vec, so it does not
@@ -95,6 +99,7 @@ def assemble(
     ner: Path | None = DEFAULT_NER,
     variant: str = CHOSEN_VARIANT,
     sentences: bool = False,
+    pos_rules: bool = True,
 ) -> Path:
     import spacy
 
@@ -102,7 +107,7 @@ def assemble(
     from pipeline.components.tokenizer import customize_tokenizer
 
     sys.path.insert(0, str(MODELS))
-    from train import set_lemmatizer
+    from train import POS_FROM_TAG_PURITY, add_pos_rules, set_lemmatizer, tag_to_pos_map
 
     nlp = spacy.load(source)
     customize_tokenizer(nlp)
@@ -112,6 +117,8 @@ def assemble(
         add_sentence_rules(nlp)
     if "lemmatizer" not in nlp.pipe_names:  # a source that is an assembled model has it already
         set_lemmatizer(nlp, lemmatizer)
+    if pos_rules and "pos_from_tag" not in nlp.pipe_names and "morphologizer" in nlp.pipe_names:
+        add_pos_rules(nlp, tag_to_pos_map())  # UPOS from the STTS tag where the tag decides it
     joint = "ner" in nlp.pipe_names and listens_to_shared_tok2vec(nlp.get_pipe("ner"))
     if joint:  # trained with the UD pipes on one tok2vec (configs/joint.cfg): it stays
         ner = None
@@ -140,12 +147,14 @@ def assemble(
             "name": "meldung",
             "version": "0.1.0",
             "description": "meldung's German pipeline: tokenizer rules for agency copy, rule-based sentence "
-            "boundaries, STTS tagger, UD morphology, UD dependency parser, lemmatizer"
+            "boundaries, STTS tagger, UD morphology (UPOS from the STTS tag where it decides it), "
+            "UD dependency parser, lemmatizer"
             + (", NER" if "ner" in nlp.pipe_names else ""),
             "license": "CC BY-SA 4.0",
             "sources": sources,
             "url": "models/README.md",
-            "meldung": {"ud_variant": variant, "lemmatizer": lemmatizer, "source": source_name},
+            "meldung": {"ud_variant": variant, "lemmatizer": lemmatizer, "source": source_name,
+                        "pos_from_tag_purity": POS_FROM_TAG_PURITY if "pos_from_tag" in nlp.pipe_names else None},
         }
     )
     out = out.resolve()
@@ -175,10 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ner", type=Path, default=DEFAULT_NER, help="NER pipeline folder whose 'ner' is sourced, if it exists")
     parser.add_argument("--no-ner", action="store_true", help="do not add NER")
     parser.add_argument("--sentences", action="store_true", help="put meldung_sentences into the model (then loading needs meldung)")
+    parser.add_argument("--no-pos-rules", action="store_true",
+                        help="no attribute ruler setting UPOS from STTS tags that decide it (pos_from_tag)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
     source = args.source or MODELS / "training" / args.variant / "model-best"
-    assemble(source, args.out, lemmatizer=args.lemmatizer, ner=None if args.no_ner else args.ner, variant=args.variant, sentences=args.sentences)
+    assemble(source, args.out, lemmatizer=args.lemmatizer, ner=None if args.no_ner else args.ner, variant=args.variant, sentences=args.sentences,
+             pos_rules=not args.no_pos_rules)
     return 0
 
 

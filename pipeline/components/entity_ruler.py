@@ -360,8 +360,11 @@ class EntityFilter(Pipe):
             return True
         if self.remove_lowercase and text[:1].islower():
             return True
-        if self.remove_function_words and ent[0].pos_ in FUNCTION_POS:
-            return True  # a capitalised adverb or article the model took for a name ("Mindestens 46 Tote")
+        if self.remove_function_words and ent[0].pos_ in FUNCTION_POS and not any(c.isupper() for c in text[1:]):
+            # a capitalised adverb or article the model took for a name ("Mindestens 46 Tote");
+            # a capital inside the word is a name's, whatever the tagger says ("Die PiS kam":
+            # PiS tagged as a personal pronoun)
+            return True
         if self.remove_compounds and "-" in text.strip("-"):
             head = text.rsplit("-", 1)[1]
             if head[:1].isupper() and head in self.nouns:

@@ -57,3 +57,19 @@ def test_bundled_model_via_pipeline_nlp(text):
     doc = nlp(text)
     assert len(list(doc.sents)) == 1
     assert "Bürger:innen" in [t.text for t in doc]
+
+
+def test_bundled_model_upos_follows_a_deciding_stts_tag():
+    """pos_from_tag: where the STTS tag decides the UPOS (ADJD -> ADJ, APPR -> ADP), the
+    tagger's answer wins over the morphologizer's; tags that do not decide it (PIS: PRON or
+    DET) keep the morphologizer's."""
+    import spacy
+
+    nlp = spacy.load(BUNDLED)
+    ruler = nlp.get_pipe("pos_from_tag")
+    decided = {p["patterns"][0][0]["TAG"]: p["attrs"]["POS"] for p in ruler.patterns}
+    assert decided["ADJD"] == "ADJ" and decided["APPR"] == "ADP" and "PIS" not in decided
+    doc = nlp("Die Lage ist schlecht, sagte er als Sprecher der Regierung.")
+    for token in doc:
+        if token.tag_ in decided:
+            assert token.pos_ == decided[token.tag_], (token.text, token.tag_, token.pos_)

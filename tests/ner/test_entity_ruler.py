@@ -72,6 +72,17 @@ def test_entity_filter_removes_common_nouns(gazetteer_nlp, words, ents, kept):
     assert [e.text for e in doc.ents] == kept
 
 
+@pytest.mark.parametrize("words,pos,ents,kept", [
+    (["Mindestens", "46", "Tote"], ["ADV", "NUM", "NOUN"], ["B-ORG", "O", "O"], []),  # an adverb taken for a name
+    (["Die", "PiS", "kam"], ["DET", "PRON", "VERB"], ["O", "B-ORG", "O"], ["PiS"]),  # mistagged as a pronoun
+    (["Die", "AfD", "kam"], ["DET", "DET", "VERB"], ["O", "B-ORG", "O"], ["AfD"]),
+])
+def test_entity_filter_drops_function_words_but_not_names_with_inner_capitals(gazetteer_nlp, words, pos, ents, kept):
+    doc = Doc(gazetteer_nlp.vocab, words=words, pos=pos, ents=ents)
+    doc = gazetteer_nlp.get_pipe("meldung_entity_filter")(doc)
+    assert [e.text for e in doc.ents] == kept
+
+
 def test_entity_ruler_to_disk_round_trip(gazetteer_nlp, tmp_path):
     gazetteer_nlp.to_disk(tmp_path / "model")
     nlp2 = spacy.load(tmp_path / "model")
