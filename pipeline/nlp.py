@@ -15,7 +15,7 @@ from spacy.language import Language
 
 # importing the component modules registers their factories (also done by the
 # spacy_factories entry points when meldung is installed)
-from .components import dates, entities, events, numbers, quotes  # noqa: F401
+from .components import dates, entities, events, numbers, pos_from_tag, quotes  # noqa: F401
 from .components.sentences import add_sentence_rules
 from .components.tokenizer import customize_tokenizer
 
@@ -70,6 +70,7 @@ def load(model: str | None = None) -> Language:
     """
     nlp = load_base(model)
     customize_tokenizer(nlp)
+    speed_up_pos_rules(nlp)
     add_sentence_rules(nlp)
     add_lemma_check(nlp)
     add_entity_rules(nlp)
@@ -77,6 +78,21 @@ def load(model: str | None = None) -> Language:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
     return nlp
+
+
+def speed_up_pos_rules(nlp: Language) -> None:
+    """Put ``meldung_pos_from_tag`` in the place of the bundled model's ``pos_from_tag``
+    attribute ruler: the same UPOS from the same rules, twenty times faster
+    (``pipeline/components/pos_from_tag.py``). A ruler with other rules stays."""
+    from spacy.pipeline import AttributeRuler
+
+    from .components.pos_from_tag import tag_to_pos_mapping
+
+    if "pos_from_tag" not in nlp.pipe_names or not isinstance(nlp.get_pipe("pos_from_tag"), AttributeRuler):
+        return
+    mapping = tag_to_pos_mapping(nlp.get_pipe("pos_from_tag"))
+    if mapping:
+        nlp.replace_pipe("pos_from_tag", "meldung_pos_from_tag", config={"mapping": mapping})
 
 
 def add_lemma_check(nlp: Language) -> None:
