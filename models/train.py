@@ -556,6 +556,53 @@ def tag_to_pos_map(corpora: Path | None = None, *, purity: float = POS_FROM_TAG_
     return mapping
 
 
+#: thresholds of :func:`morph_conventions`, chosen on the held-out GSD dev blocks (dev morph:
+#: none 74.86, 0.95/0.02 81.92, 0.90/0.05 81.92, 0.98/0.01 82.00)
+MORPH_ALWAYS, MORPH_NEVER = 0.98, 0.01
+MORPH_CONVENTIONS = REPO / "pipeline" / "data" / "morph" / "gsd_conventions.json"
+
+
+def morph_conventions(corpora: Path | None = None, *, always: float = MORPH_ALWAYS, never: float = MORPH_NEVER,
+                      min_count: int = 20) -> dict[str, dict]:
+    """Per STTS tag, GSD's morphology conventions in the GSD dev training blocks: the
+    features it always gives (``add``: in at least ``always`` of the tag's tokens, e.g.
+    ``VerbForm=Fin`` on VVFIN) and the features it gives at all (``keep``: more than ``never``;
+    e.g. no ``Tense`` on VVPP, no ``Degree`` on ADV). The model learned other conventions
+    from the rest of its training data (see pipeline/components/morph_conventions.py)."""
+    from collections import Counter, defaultdict
+
+    from pipeline.evaluate.ud import read_conllu
+
+    tokens: Counter = Counter()
+    features: dict[str, Counter] = defaultdict(Counter)
+    for i, sentence in enumerate(read_conllu(corpora_dir(str(corpora) if corpora else None) / GSD_DEV)):
+        if is_heldout(i):
+            continue
+        for line in sentence.lines:
+            fields = line.split("\t")
+            if len(fields) > 5 and fields[0].isdigit():
+                tokens[fields[4]] += 1
+                if fields[5] != "_":
+                    for feature in fields[5].split("|"):
+                        features[fields[4]][tuple(feature.split("=", 1))] += 1
+    table = {}
+    for tag, n in sorted(tokens.items()):
+        if n < min_count:
+            continue
+        keys: Counter = Counter()
+        for (key, _), count in features[tag].items():
+            keys[key] += count
+        table[tag] = {"add": {k: v for (k, v), c in sorted(features[tag].items()) if c / n >= always},
+                      "keep": sorted(k for k, c in keys.items() if c / n > never)}
+    return table
+
+
+def write_morph_conventions(corpora: Path | None = None, out: Path = MORPH_CONVENTIONS) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(morph_conventions(corpora), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return out
+
+
 def add_pos_rules(nlp, mapping: dict[str, str]) -> None:
     """An attribute_ruler after the morphologizer: UPOS from the STTS tag where the tag decides it."""
     ruler = nlp.add_pipe("attribute_ruler", name="pos_from_tag", after="morphologizer")
@@ -612,6 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("train", "evaluate", "lemmas", "posrules"):
         p = sub.add_parser(name)
         p.add_argument("variant", choices=sorted(VARIANTS))
+    sub.add_parser("conventions", help="write pipeline/data/morph/gsd_conventions.json from GSD dev")
     sub.add_parser("all")
     sub.add_parser("table")
     args = parser.parse_args(argv)
@@ -633,6 +681,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "lemmas":
         for kind in ("lookup", "edit_tree+lookup"):
             evaluate(args.variant, corpora, lemmatizer=kind)
+    elif args.command == "conventions":
+        print(write_morph_conventions(corpora))
     elif args.command == "table":
         print(table())
     elif args.command == "all":

@@ -76,19 +76,19 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.
 
 @app.command("ud")
 def ud(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
-       lemma_check: Annotated[bool, typer.Option(
-           "--lemma-check/--no-lemma-check",
-           help="The bundled model's lemma check after its lemmatizers, as `meldung run` uses it.")] = True,
+       rules: Annotated[bool, typer.Option(
+           "--rules/--no-rules",
+           help="The bundled model's morphology conventions and lemma check, as `meldung run` uses them.")] = True,
        ) -> None:
     """Tagging, morphology, lemmas and parse against a UD CoNLL-U file (gold tokens).
 
     Example: meldung evaluate ud --data ../shared/corpora/ud/UD_German-GSD/de_gsd-ud-test.conllu
     """
-    from ..nlp import add_lemma_check
+    from ..nlp import add_token_rules
 
     nlp = _load(model)
-    if lemma_check:
-        add_lemma_check(nlp)
+    if rules:
+        add_token_rules(nlp)
     scores = _task("ud", "evaluate_ud")(nlp, data, limit=limit)
     _print(f"UD evaluation on {data.name}", scores, as_json)
 

@@ -256,17 +256,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="score only the first N sentences")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-sentence-rules", action="store_true", help="do not add meldung_sentences before the parser")
-    parser.add_argument("--no-lemma-check", action="store_true", help="do not add meldung_lemma_check after the lemmatizer")
+    parser.add_argument("--no-rules", action="store_true",
+                        help="do not add meldung's morphology conventions and lemma check (the bundled model's token rules)")
     args = parser.parse_args(argv)
 
     from pipeline.components.sentences import add_sentence_rules
-    from pipeline.nlp import add_lemma_check, load_base
+    from pipeline.nlp import add_token_rules, load_base
 
     nlp = load_base(args.model)
     if not args.no_sentence_rules:
         add_sentence_rules(nlp)
-    if not args.no_lemma_check:
-        add_lemma_check(nlp)
+    if not args.no_rules:
+        add_token_rules(nlp)
     scores = evaluate_ud(nlp, args.data, limit=args.limit)
     if args.json:
         print(json.dumps(scores, indent=2))
