@@ -532,22 +532,29 @@ def set_lemmatizer(nlp, kind: str) -> None:
 POS_FROM_TAG_PURITY = 0.87
 
 
+def gsd_training_tokens(corpora: Path | None = None):
+    """(UPOS, STTS tag, FEATS) of every word of the GSD dev training blocks (the held-out
+    blocks left out), from the CoNLL-U file in ``corpora``."""
+    from pipeline.evaluate.ud import read_conllu
+
+    for i, sentence in enumerate(read_conllu(corpora_dir(str(corpora) if corpora else None) / GSD_DEV)):
+        if is_heldout(i):
+            continue
+        for line in sentence.lines:
+            fields = line.split("\t")
+            if len(fields) > 5 and fields[0].isdigit():
+                yield fields[3], fields[4], fields[5]
+
+
 def tag_to_pos_map(corpora: Path | None = None, *, purity: float = POS_FROM_TAG_PURITY,
                    min_count: int = 20) -> dict[str, str]:
     """STTS tags whose UPOS is the same in at least ``purity`` of the gold GSD dev training
     blocks' tokens (the held-out blocks not counted), with their UPOS."""
     from collections import Counter, defaultdict
 
-    from pipeline.evaluate.ud import read_conllu
-
     counts: dict[str, Counter] = defaultdict(Counter)
-    for i, sentence in enumerate(read_conllu(corpora_dir(str(corpora) if corpora else None) / GSD_DEV)):
-        if is_heldout(i):
-            continue
-        for line in sentence.lines:
-            fields = line.split("\t")
-            if len(fields) > 4 and fields[0].isdigit():
-                counts[fields[4]][fields[3]] += 1
+    for upos, tag, _ in gsd_training_tokens(corpora):
+        counts[tag][upos] += 1
     mapping = {}
     for tag, c in counts.items():
         pos, n = c.most_common(1)[0]
@@ -571,20 +578,13 @@ def morph_conventions(corpora: Path | None = None, *, always: float = MORPH_ALWA
     from the rest of its training data (see pipeline/components/morph_conventions.py)."""
     from collections import Counter, defaultdict
 
-    from pipeline.evaluate.ud import read_conllu
-
     tokens: Counter = Counter()
     features: dict[str, Counter] = defaultdict(Counter)
-    for i, sentence in enumerate(read_conllu(corpora_dir(str(corpora) if corpora else None) / GSD_DEV)):
-        if is_heldout(i):
-            continue
-        for line in sentence.lines:
-            fields = line.split("\t")
-            if len(fields) > 5 and fields[0].isdigit():
-                tokens[fields[4]] += 1
-                if fields[5] != "_":
-                    for feature in fields[5].split("|"):
-                        features[fields[4]][tuple(feature.split("=", 1))] += 1
+    for _, tag, feats in gsd_training_tokens(corpora):
+        tokens[tag] += 1
+        if feats != "_":
+            for feature in feats.split("|"):
+                features[tag][tuple(feature.split("=", 1))] += 1
     table = {}
     for tag, n in sorted(tokens.items()):
         if n < min_count:
