@@ -21,6 +21,20 @@ _MAX_STRINGS = 200_000  # a few tens of MB at most: memory stays flat over a lon
 _MORPH: dict[tuple[int, str], list[str]] = {}
 
 
+#: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat)
+MAX_FORMS = 200_000
+
+
+def form_cache(owner: object, name: str, limit: int = MAX_FORMS) -> dict:
+    """A dict kept on ``owner`` (a lexicon) as attribute ``name``, for answers per word form
+    that depend only on that lexicon; emptied once it holds more than ``limit`` entries,
+    and gone with the lexicon."""
+    cache = owner.__dict__.get(name)
+    if cache is None or len(cache) > limit:
+        cache = owner.__dict__[name] = {}
+    return cache
+
+
 def strings(doc: Doc, attr: int) -> list[str]:
     """The string values of ``attr`` (ORTH, LOWER, LEMMA, TAG, ...) of every token:
     ``[tok.lower_ for tok in doc]`` without a Token or a string decoding per token."""

@@ -352,17 +352,10 @@ def _clause_bounds(sent: Span, i: int) -> tuple[int, int]:
     return start, end
 
 
-def _separated_particle(doc: Doc, tok: Token, sent: Span, lex: EventLexicon, parsed: bool,
-                        table: "_TokenTable | None" = None) -> Token | None:
-    """The separated particle of a finite verb ("kommen ... zusammen", "wies ... zurück").
-    (``table``: the Doc's token attributes, when the caller has them.)"""
-    j = _particle_at(tok.i, sent.end, lex, parsed, table or _TokenTable(doc))
-    return doc[j] if j is not None else None
-
-
 def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: "_TokenTable") -> int | None:
-    """:func:`_separated_particle` of token ``i`` as a token index: the trigger search asks
-    it for every verb, and a Token per child and per look was most of its time."""
+    """The index of the separated particle of the finite verb at ``i`` ("kommen ...
+    zusammen", "wies ... zurück"), read from ``table``: the trigger search asks it for every
+    verb, and a Token per child and per look was most of its time."""
     if parsed:
         particles = lex.cue("particle")
         for c in table.children(i):
@@ -504,22 +497,13 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
                 found.append(_Trigger(doc[i], entry, (doc[particle],) if particle is not None else ()))
                 consumed.add(i)
                 break
-    sent_start_upper, text, lemma = table.sent_start_upper, table.text, table.lemma
-    noun_keys = lex.__dict__.get("_noun_keys") or {}
+    sent_start_upper = table.sent_start_upper
     for i in span:
         if i in consumed or not nounish[i] and not sent_start_upper[i]:
             continue
-        # _noun_entry_at, its cache read in line: few nouns have keys, and two calls for an
-        # empty answer cost more than the answer
-        keys = noun_keys.get((lower[i], lemma[i], text[i]))
-        if keys is None:
-            keys = _noun_keys(lower[i], lemma[i], text[i], lex)
-            noun_keys = lex.__dict__["_noun_keys"]
-        for key in keys:
-            entry = lex.lookup(key, ("noun",), words)
-            if entry is not None:
-                found.append(_Trigger(doc[i], entry, ()))
-                break
+        entry = _noun_entry_at(i, lex, words, table)
+        if entry is not None:
+            found.append(_Trigger(doc[i], entry, ()))
     return sorted(found, key=lambda t: t.token.i)
 
 
@@ -529,9 +513,7 @@ def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | No
     its first candidate only, and those with verb or adjective entries; cached per lexicon
     and form: most candidates of most words have no entry at all, and looking each up
     again in every sentence was a fifth of the trigger search."""
-    cache = lex.__dict__.get("_verb_keys")
-    if cache is None or len(cache) > _MAX_CACHED:
-        cache = lex.__dict__["_verb_keys"] = {}
+    cache = _tokens.form_cache(lex, "_verb_keys")
     key = (table.lower[i], table.lemma[i], table.text[i], particle)
     got = cache.get(key)
     if got is None:
@@ -541,10 +523,6 @@ def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | No
                             tuple(c for c in cands if any(e.kind in ("verb", "adj")
                                                           for e in lex.entries.get(c, ()))))
     return got
-
-
-#: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat)
-_MAX_CACHED = 200_000
 
 
 def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[str] | None = None) -> list[Token] | None:
@@ -559,10 +537,6 @@ def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[s
             return None
         hits.append(doc[min(match, key=lambda i: abs(i - verb.i))])
     return hits
-
-
-def _noun_entry(tok: Token, lex: EventLexicon, words: set[str], table: _TokenTable | None = None) -> Entry | None:
-    return _noun_entry_at(tok.i, lex, words, table or _TokenTable(tok.doc))
 
 
 def _noun_entry_at(i: int, lex: EventLexicon, words: set[str], table: _TokenTable) -> Entry | None:
@@ -580,9 +554,7 @@ def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str,
     """The lexicon keys with noun entries that :func:`_noun_entry_at` tries for a word, in
     order, cached per lexicon and form: the compound search tried every tail of every
     candidate of every capitalised word of every sentence again."""
-    cache = lex.__dict__.get("_noun_keys")
-    if cache is None or len(cache) > _MAX_CACHED:
-        cache = lex.__dict__["_noun_keys"] = {}
+    cache = _tokens.form_cache(lex, "_noun_keys")
     key = (low, lemma, text)
     got = cache.get(key)
     if got is not None:

@@ -418,26 +418,15 @@ def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -
 _VAGUE_HEADS = frozenset({"mehrere", "einige", "viele", "etliche", "millionen", "milliarden"})
 
 
-#: id(lexicon) -> (lexicon, {word form: may start a number}), for :func:`_starts_checker`
-_KNOWN: dict[int, tuple["NumberLexicon", dict[str, bool]]] = {}
-_MAX_KNOWN = 200_000
-
-
 def _starts_checker(lex: NumberLexicon) -> Callable[[str, str], bool]:
     """A test (text, lower-case form) -> False where :func:`_read_core` surely finds no
     number: no digit, and no number word, scale, fraction or vague quantity. Most
     tokens are such words; reading each through its Token in :func:`_read_core` was
-    most of the component's time. The answers are kept per word form and lexicon, over
-    all Docs (emptied past ``_MAX_KNOWN`` forms, so memory stays flat): a new dict per Doc
-    learnt the same common words again in every report. (A lexicon is not changed once
-    loaded; one that were would need a new NumberLexicon object.)"""
-    known = _KNOWN.get(id(lex))
-    if known is None or known[0] is not lex or len(known[1]) > _MAX_KNOWN:
-        known = _KNOWN[id(lex)] = (lex, {})
-        if len(_KNOWN) > 8:  # lexicons loaded again and again (tests): keep the newest
-            for key in list(_KNOWN)[:-1]:
-                del _KNOWN[key]
-    known = known[1]
+    most of the component's time. The answers are kept per word form on the lexicon, over
+    all Docs (:func:`_tokens.form_cache`, so memory stays flat): a new dict per Doc learnt
+    the same common words again in every report. (A lexicon is not changed once loaded; one
+    that were would need a new NumberLexicon object.)"""
+    known = _tokens.form_cache(lex, "_may_start")
 
     def may_start(text: str, low: str) -> bool:
         got = known.get(text)
