@@ -51,9 +51,8 @@ def hash_strings(doc: Doc, hashes: list[int]) -> list[str]:
         if len(_STRINGS) > _MAX_STRINGS:
             _STRINGS.clear()
         store = doc.vocab.strings
-        for h in hashes:
-            if h not in _STRINGS:
-                _STRINGS[h] = store[h]
+        for h in set(hashes).difference(_STRINGS):  # filling order does not matter
+            _STRINGS[h] = store[h]
         return list(map(_STRINGS.__getitem__, hashes))
 
 

@@ -28,6 +28,8 @@ from spacy.tokens import Doc, MorphAnalysis
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "data" / "morph" / "gsd_conventions.json"
 TABLE_FILE = "gsd_conventions.json"
+#: (tag, morph) pairs cached before the cache is emptied (a long run meets a few thousand)
+_MAX_PAIRS = 100_000
 
 
 class MorphConventions:
@@ -44,21 +46,25 @@ class MorphConventions:
         if not len(doc) or not self.table:
             return doc
         array = doc.to_array([TAG, MORPH])
-        new = array[:, 1].copy()
-        for i, (tag, morph) in enumerate(array.tolist()):
-            new[i] = self._converted(tag, morph)
-        if (new != array[:, 1]).any():
-            doc.from_array([MORPH], numpy.ascontiguousarray(new))
+        morphs = array[:, 1].tolist()
+        new = self._converted(list(zip(array[:, 0].tolist(), morphs)))
+        if new != morphs:
+            doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
         return doc
 
-    def _converted(self, tag: int, morph: int) -> int:
-        """The MORPH key of ``morph`` in the conventions of ``tag`` (cached: a Doc has few
-        distinct pairs, and the keys are stable hashes)."""
-        key = (tag, morph)
-        got = self._cache.get(key)
-        if got is None:
-            got = self._cache[key] = self._convert(tag, morph)
-        return got
+    def _converted(self, pairs: list[tuple[int, int]]) -> list[int]:
+        """The MORPH key of each (tag, morph) pair in the conventions of its tag, through a
+        cache (a Doc has few distinct pairs, and the keys are stable hashes): one dict
+        lookup per token instead of a method call."""
+        cache = self._cache
+        try:
+            return list(map(cache.__getitem__, pairs))
+        except KeyError:
+            if len(cache) > _MAX_PAIRS:
+                cache.clear()
+            for tag, morph in set(pairs).difference(cache):  # filling order does not matter
+                cache[(tag, morph)] = self._convert(tag, morph)
+            return list(map(cache.__getitem__, pairs))
 
     def _convert(self, tag: int, morph: int) -> int:
         rules = self.table.get(self.nlp.vocab.strings[tag]) if tag else None

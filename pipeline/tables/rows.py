@@ -17,6 +17,7 @@ from typing import Iterable
 
 from spacy.tokens import Doc, Span
 
+from ..components._tokens import sentence_bounds
 from ..ingest.report import Report
 from . import schema
 
@@ -63,7 +64,8 @@ class SentenceIndex:
     """Sentence number of a token, in O(log n), for docs with or without sentences."""
 
     def __init__(self, doc: Doc):
-        self.starts = [s.start for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+        # sentence_bounds reads SENT_START as one array: doc.sents built a Token per token
+        self.starts = [start for start, _ in sentence_bounds(doc)] if doc.has_annotation("SENT_START") else [0]
 
     def __call__(self, token_i: int) -> int:
         return max(bisect_right(self.starts, token_i) - 1, 0)
@@ -164,6 +166,8 @@ def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None) -> list[
         return []
     sents = sents or SentenceIndex(doc)
     extra = [(c.name, f"{SPAN_PREFIX[table]}_{c.name}") for c in schema.columns(table) if c.name not in SPAN_BASE]
+    missing = [name for name, ext in extra if not Span.has_extension(ext)]
+    extra = [(name, ext) for name, ext in extra if Span.has_extension(ext)]
     doc_id = doc._.doc_id
     rows = []
     for span in doc.spans[table]:
@@ -171,7 +175,9 @@ def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None) -> list[
                "end": span.end_char, "text": span.text}
         underscore = span._  # one per span: it was made anew for every column
         for name, ext in extra:
-            row[name] = _ext(span, ext, underscore)
+            row[name] = underscore.get(ext)
+        for name in missing:
+            row[name] = None
         rows.append(row)
     return rows
 

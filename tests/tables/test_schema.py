@@ -62,3 +62,21 @@ def test_schema_missing_values_are_null_not_empty_strings():
 def test_schema_unknown_table_names_the_known_ones():
     with pytest.raises(KeyError, match="documents"):
         schema.columns("quote")
+
+
+def test_schema_coerce_converts_to_the_column_type():
+    from datetime import date, datetime
+
+    def col(table, name):
+        return next(c for c in schema.columns(table) if c.name == name)
+
+    assert schema.coerce(col("numbers", "value"), 3) == 3.0
+    assert type(schema.coerce(col("numbers", "value"), 3)) is float
+    assert schema.coerce(col("mentions", "sent"), True) == 1 and type(schema.coerce(col("mentions", "sent"), True)) is int
+    assert schema.coerce(col("mentions", "sent"), "") is None
+    assert schema.coerce(col("mentions", "text"), "") == ""
+    assert schema.coerce(col("documents", "published"), "2023-05-23T10:00") == date(2023, 5, 23)
+    assert schema.coerce(col("documents", "published"), datetime(2023, 5, 23, 10)) == datetime(2023, 5, 23, 10)
+    assert schema.coerce(col("people", "roles"), ("Kanzler", 2)) == ["Kanzler", "2"]
+    with pytest.raises(schema.RowError, match="sent"):
+        schema.coerce(col("mentions", "sent"), "drei")
