@@ -235,3 +235,26 @@ def test_scale_batch_boundaries_do_not_change_the_tables(corpus_dir, tmp_path):
     run(inputs, wide, RunOptions(batch_size=64, batch_chars=1_000_000), nlp=nlp)
     run(inputs, narrow, RunOptions(batch_size=3, batch_chars=1_500), nlp=nlp)
     assert_same_tables(wide, narrow)
+
+
+def test_scale_memory_zones_span_batches_and_keep_the_string_store_flat(corpus_dir):
+    """A memory zone per batch or one over many batches: the same analyses, and the
+    string store is where it started once the zones are left."""
+    from pipeline.ingest import iter_reports
+    from pipeline.run import analyse
+
+    if not (Path(pipeline.nlp.BUNDLED_MODEL) / "config.cfg").exists():
+        pytest.skip("models/de_meldung has not been built")
+    reports = list(iter_reports([str(corpus_dir / "jsonl"), str(corpus_dir / "txt")]))
+    nlp = pipeline.load()
+
+    def analyses(zone_chars):
+        return [[(t.text, t.lemma_, t.tag_, t.dep_, t.ent_type_) for t in doc] if doc is not None else None
+                for _, doc in analyse(nlp, reports, batch_size=2, zone_chars=zone_chars)]
+
+    one_zone = analyses(10**9)  # the components load their data at first use, for good
+    strings = len(nlp.vocab.strings)
+    assert analyses(1) == one_zone
+    novel = _report("novel", "Der Quorxbauer Vlindemann quorxte am Montag in Zwibbelstadt. (dpa)")
+    list(analyse(nlp, [novel]))
+    assert len(nlp.vocab.strings) == strings
