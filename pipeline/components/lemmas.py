@@ -38,7 +38,7 @@ from spacy.attrs import LEMMA, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ._tokens import form_cache, strings
+from ._tokens import strings
 
 #: STTS tags of the open word classes the check looks at
 OPEN_TAGS = frozenset({"NN", "NE", "ADJA", "ADJD", "ADV", "VVFIN", "VVINF", "VVIZU", "VVPP", "VVIMP",
@@ -79,7 +79,6 @@ class LemmaCheck:
         nouns are capitalised values that are their own lemma (``Wahlen`` -> ``Wahl``
         makes *Wahlen* no noun head)."""
         self._table = table
-        self.__dict__.pop("_checked", None)  # answers of the table before
         values = set(table.values())
         self._lemmas = frozenset(v.lower() for v in values)
         self._nouns = frozenset(v.lower() for v in values if v[:1].isupper() and table.get(v) == v)
@@ -91,15 +90,11 @@ class LemmaCheck:
         words = strings(doc, ORTH)
         lemmas = strings(doc, LEMMA)
         starts = doc.to_array(SENT_START).tolist()
-        checked = form_cache(self, "_checked")  # the answer depends on these four only
         for i, tag in enumerate(tags):
             if tag not in OPEN_TAGS or not lemmas[i]:
                 continue
             first = i == 0 or starts[i] == 1 or words[i - 1] in OPENERS
-            key = (words[i], lemmas[i], tag, first)
-            better = checked.get(key)
-            if better is None:
-                better = checked[key] = self.lemma(*key)
+            better = self.lemma(words[i], lemmas[i], tag, first)
             if better != lemmas[i]:
                 doc[i].lemma_ = better
         return doc
