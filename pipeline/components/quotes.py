@@ -51,15 +51,18 @@ morphologizer, and always the word list ``konjunktiv.txt`` plus "er/sie/es/man
 from __future__ import annotations
 
 import json
+import operator
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 import srsly
 from spacy import util
-from spacy.attrs import LOWER, MORPH, ORTH, POS
+from spacy.attrs import DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS, SPACY
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -371,29 +374,30 @@ def _is_mark(doc: Doc, i: int) -> bool:
 
 # -- helpers on tokens
 
-def _cap(tok: Token) -> bool:
-    return tok.text[:1].isupper() and not tok.is_punct
+def _cap(ctx: _Ctx, t: int) -> bool:
+    """Token t is capitalised and no punctuation."""
+    return ctx.text[t][:1].isupper() and not ctx.punct[t]
 
 
-def _np_token(tok: Token) -> bool:
-    """Could be part of a noun phrase naming a speaker."""
-    if tok.is_punct or tok.is_space or tok.text in ALL_MARKS:
+def _np_token(ctx: _Ctx, t: int) -> bool:
+    """Could token t be part of a noun phrase naming a speaker."""
+    if ctx.punct[t] or ctx.space[t] or ctx.text[t] in ALL_MARKS:
         return False
-    low = tok.lower_
-    if tok.pos_:
-        if tok.pos_ in ("PROPN", "NOUN", "X"):
+    low, pos = ctx.lower[t], ctx.pos[t]
+    if pos:
+        if pos in ("PROPN", "NOUN", "X"):
             return True
-        if tok.pos_ in ("DET", "ADJ", "NUM"):
+        if pos in ("DET", "ADJ", "NUM"):
             return low not in PREPS
-        if tok.pos_ == "PRON":
+        if pos == "PRON":
             return low in SUBJ_PRONOUNS
-        if tok.pos_ in ("ADP", "VERB", "AUX", "ADV", "CCONJ", "SCONJ", "PART", "PUNCT"):
+        if pos in ("ADP", "VERB", "AUX", "ADV", "CCONJ", "SCONJ", "PART", "PUNCT"):
             return False
     if low in PREPS or low in NP_STOP or low in AUX_WORDS:
         return False
-    if _cap(tok) or low in DETS or low in SUBJ_PRONOUNS:
+    if _cap(ctx, t) or low in DETS or low in SUBJ_PRONOUNS:
         return True
-    return tok.text.islower() and re.search(r"(e|en|er|es|em|ische[nmrs]?)$", low) is not None
+    return ctx.text[t].islower() and re.search(r"(e|en|er|es|em|ische[nmrs]?)$", low) is not None
 
 
 @dataclass
@@ -406,32 +410,76 @@ class _Ctx:
     blocks: list[tuple[int, int, str]]
     in_quote: list[bool]
     mentions: list[tuple[int, int, str, int | None, str]]  # start, end, label, entity, canonical
-    #: lower-case and original forms of every token, read once: ``doc[i]`` builds a Token
-    #: object on each access, which made the phrase scan a third of the component's time
-    lower: list[str] = field(default_factory=list)
-    text: list[str] = field(default_factory=list)
-    #: first words of the source phrases, and "nach" ("nach Angaben"): a quick test
-    #: before the phrase lookup
-    phrase_starts: frozenset[str] = frozenset()
-    #: whether the tagger calls each token a verb or auxiliary (its lemma may be a cue)
-    verb_like: list[bool] = field(default_factory=list)
-    #: coarse POS and MORPH key of every token (see lower/text), for :func:`_subjunctive`
+    #: per-token attributes, read once per Doc (see :func:`_context`): ``doc[i]`` builds a
+    #: Token object on each access and ``tok.lower_`` decodes the string again, which made
+    #: most of the component's time. ``lower``/``text``: the forms; ``pos``: coarse POS names;
+    #: ``morph``: MORPH keys (for :func:`_subjunctive`); ``verb_like``: tagged a verb or
+    #: auxiliary (its lemma may be a cue); ``ws``: a space follows (for :meth:`span_text`)
+    lower: Sequence[str] = ()
+    text: Sequence[str] = ()
     pos: list[str] = field(default_factory=list)
     morph: list[int] = field(default_factory=list)
-    #: tokens that pass :func:`_cue_at`'s first test (a reporting verb's form, or tagged a
-    #: verb): the cue search asks every token of a sentence, most several times
-    may_cue: list[bool] = field(default_factory=list)
+    verb_like: list[bool] = field(default_factory=list)
+    punct: list[int] = field(default_factory=list)
+    space: list[int] = field(default_factory=list)
+    like_num: list[int] = field(default_factory=list)
+    idx: list[int] = field(default_factory=list)
+    ws: list[int] = field(default_factory=list)
+    #: DEP and LEMMA hashes, decoded by :meth:`dep` and :meth:`lemma` for the few tokens asked
+    dep_ids: list[int] = field(default_factory=list)
+    lemma_ids: list[int] = field(default_factory=list)
+    #: token indices, ascending, of the tokens that pass :func:`_cue_at`'s first test (a
+    #: reporting verb's form, or tagged a verb), that can start a source phrase
+    #: (:func:`_phrase_at`'s first test), and of the commas and semicolons
+    #: (:func:`_segments`): the scans jump from one to the next
+    cue_starts: list[int] = field(default_factory=list)
+    phrase_starts_at: list[int] = field(default_factory=list)
+    separators: list[int] = field(default_factory=list)
+    #: :func:`_subjunctive` of each token once asked (None: not yet)
+    subjunctive: list[bool | None] = field(default_factory=list)
+    _string: str | None = None
 
-    def __post_init__(self) -> None:
-        if not self.may_cue and self.lower:
-            verbs = self.lex.verbs
-            self.may_cue = [v or low in verbs for low, v in zip(self.lower, self.verb_like)]
+    def dep(self, i: int) -> str:
+        """``doc[i].dep_``."""
+        return self.doc.vocab.strings[self.dep_ids[i]]
+
+    def lemma(self, i: int) -> str:
+        """``doc[i].lemma_``."""
+        return self.doc.vocab.strings[self.lemma_ids[i]]
+
+    def span_text(self, s: int, e: int) -> str:
+        """``doc[s:e].text`` without building the Span and its Tokens: a slice of the text
+        joined once (``Doc.text`` joins every token again at each call)."""
+        if e <= s:
+            return ""
+        if self._string is None:
+            self._string = "".join([t + " " if w else t for t, w in zip(self.text, self.ws)])
+        return self._string[self.idx[s]:self.idx[e - 1] + len(self.text[e - 1])]
+
+
+def _blank(ctx: _Ctx, s: int, e: int) -> bool:
+    """Whether tokens [s, e) are all punctuation or space (True when there are none)."""
+    punct, space = ctx.punct, ctx.space
+    return all(punct[t] or space[t] for t in range(s, e))
+
+
+def _chars(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
+    """Character offsets of tokens [s, e) (s < e): ``(doc[s:e].start_char, .end_char)``."""
+    return ctx.idx[s], ctx.idx[e - 1] + len(ctx.text[e - 1])
 
 
 def _subjunctive(ctx: _Ctx, t: int) -> bool:
     """:func:`is_subjunctive` of token ``t``, read from the context's token lists: the
     component asks it for most tokens of every candidate sentence, and the Token and
-    MorphAnalysis objects built for each question cost more than the test itself."""
+    MorphAnalysis objects built for each question cost more than the test itself. Each
+    token's answer is kept: the rules ask again for every cue of a sentence."""
+    known = ctx.subjunctive[t]
+    if known is None:
+        known = ctx.subjunctive[t] = _subjunctive_at(ctx, t)
+    return known
+
+
+def _subjunctive_at(ctx: _Ctx, t: int) -> bool:
     lex, low, key = ctx.lex, ctx.lower[t], ctx.morph[t]
     if _tokens.morph_get(ctx.doc, key, "Mood") == ["Sub"]:
         return True
@@ -456,69 +504,91 @@ CORRELATES = frozenset("darauf davon dazu daran darüber dafür davor damit dage
 def _is_particle(ctx: _Ctx, j: int, hi: int) -> bool:
     """A separated verb particle ends its clause ("teilte ... mit."); a preposition is followed
     by its noun ("nahmen an der Feier teil")."""
-    doc = ctx.doc
-    if doc[j].dep_ == "compound:prt":
+    if ctx.dep(j) == "compound:prt":
         return True
     k = j + 1
-    while k < hi and doc[k].is_space:
+    while k < hi and ctx.space[k]:
         k += 1
     if k >= hi:
         return True
-    nxt = doc[k]
-    return nxt.is_punct or nxt.text in ALL_MARKS or nxt.lower_ in ("und", "oder", "sowie", "dass") \
-        or nxt.pos_ in ("VERB", "AUX") or nxt.lower_ in AUX_WORDS
+    low = ctx.lower[k]
+    return ctx.punct[k] or ctx.text[k] in ALL_MARKS or low in ("und", "oder", "sowie", "dass") \
+        or ctx.pos[k] in ("VERB", "AUX") or low in AUX_WORDS
+
+
+def _cue_entry(ctx: _Ctx, i: int, lo: int) -> tuple[str, str, str] | None:
+    """The lexicon entry (lemma, strength, particle) of token i when it can be a reporting
+    verb: its form, else (tagged a verb) its lemma; None when it is none."""
+    entry = ctx.lex.verbs.get(ctx.lower[i])
+    if entry is None and not ctx.verb_like[i]:
+        return None  # the common case
+    if ctx.in_quote[i] or ctx.punct[i]:
+        return None
+    pos, lemma = ctx.pos[i], ctx.lemma(i)
+    if entry is None and lemma and pos in ("VERB", "AUX"):
+        entry = ctx.lex.verbs.get(lemma.lower())
+        if entry and entry[2]:
+            entry = None  # a bare lemma match of a particle verb needs the particle
+        elif entry and entry[0].lower() != lemma.lower():
+            entry = None  # the lemma is another verb's form: "geriet" (geraten) is no "raten"
+    if entry is None or (ctx.text[i][:1].isupper() and i > lo and pos not in ("VERB", "AUX")):
+        return None
+    if pos and pos not in ("VERB", "AUX", "ADJ", "X", "") and not (
+            pos in ("PUNCT", "SYM") and ctx.doc[i].is_alpha):  # a word tagged as punctuation
+        return None
+    return entry
+
+
+def _particle_later(ctx: _Ctx, i: int, lo: int, hi: int, particle: str) -> int | None:
+    """The separated particle of verb i later in its clause ("teilte ... mit"), else None."""
+    text, lower, in_quote = ctx.text, ctx.lower, ctx.in_quote
+    j = i + 1
+    while j < hi and text[j] not in (".", ":", ";"):
+        if in_quote[j]:  # "wies alle Vorwürfe als „haltlos“ zurück"
+            k = j
+            while k < hi and in_quote[k]:
+                k += 1
+            if k - j > 8:
+                return None
+            j = k
+            continue
+        if text[j] == ",":  # "geht nach dem Treffen mit X, Joachim Rücker, davon aus"
+            k = _apposition_end(ctx, j, lo, hi, frozenset(), list_ok=True)
+            if k == j or k >= hi or text[k] != ",":
+                return None
+            j = k + 1
+            continue
+        low = lower[j]
+        if (low == particle and _is_particle(ctx, j, hi)) or (
+                low.startswith("dar") and low.endswith(particle)):
+            return j
+        j += 1
+    return None
+
+
+#: auxiliaries right before a reporting verb that belong to its cue ("hat erklärt")
+CUE_AUX = frozenset(("hat", "hatte", "haben", "hatten", "habe", "hätte", "wurde", "wird", "ist",
+                     "war"))
 
 
 def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None:
     """If token i is a reporting verb, the cue's token indices and its strength."""
-    entry = ctx.lex.verbs.get(ctx.lower[i])
-    if entry is None and not ctx.verb_like[i]:
-        return None  # the common case, decided without building a Token
-    tok = ctx.doc[i]
-    if ctx.in_quote[i] or tok.is_punct:
+    entry = _cue_entry(ctx, i, lo)
+    if entry is None:
         return None
-    if entry is None and tok.lemma_ and tok.pos_ in ("VERB", "AUX"):
-        entry = ctx.lex.verbs.get(tok.lemma_.lower())
-        if entry and entry[2]:
-            entry = None  # a bare lemma match of a particle verb needs the particle
-        elif entry and entry[0].lower() != tok.lemma_.lower():
-            entry = None  # the lemma is another verb's form: "geriet" (geraten) is no "raten"
-    if entry is None or (tok.text[:1].isupper() and i > lo and tok.pos_ not in ("VERB", "AUX")):
-        return None
-    if tok.pos_ and tok.pos_ not in ("VERB", "AUX", "ADJ", "X", "") and not (
-            tok.pos_ in ("PUNCT", "SYM") and tok.is_alpha):  # a word tagged as punctuation
-        return None
-    if i + 1 < hi and ctx.doc[i + 1].lower_ == "worden":
+    lower = ctx.lower
+    if i + 1 < hi and lower[i + 1] == "worden":
         return None  # "sei festgelegt worden": a passive, not a report
     strength = entry[1]
     cue = [i]
     # a particle verb when its particle is there ("rief ... auf" is aufrufen, not rufen)
-    for _, p_strength, particle in ctx.lex.particle_verbs.get(tok.lower_, ()):
-        if i > lo and ctx.doc[i - 1].lower_ == particle:  # "wie ... bekannt gab"
+    for _, p_strength, particle in ctx.lex.particle_verbs.get(lower[i], ()):
+        if i > lo and lower[i - 1] == particle:  # "wie ... bekannt gab"
             cue.insert(0, i - 1)
         else:  # "teilte ... mit": the particle later in the clause
-            j = i + 1
-            while j < hi and not ctx.doc[j].text in (".", ":", ";"):
-                if ctx.in_quote[j]:  # "wies alle Vorwürfe als „haltlos“ zurück"
-                    k = j
-                    while k < hi and ctx.in_quote[k]:
-                        k += 1
-                    if k - j > 8:
-                        break
-                    j = k
-                    continue
-                if ctx.doc[j].text == ",":  # "geht nach dem Treffen mit X, Joachim Rücker, davon aus"
-                    k = _apposition_end(ctx, j, lo, hi, frozenset(), list_ok=True)
-                    if k == j or k >= hi or ctx.doc[k].text != ",":
-                        break
-                    j = k + 1
-                    continue
-                low = ctx.doc[j].lower_
-                if (low == particle and _is_particle(ctx, j, hi)) or (
-                        low.startswith("dar") and low.endswith(particle)):
-                    cue.append(j)
-                    break
-                j += 1
+            j = _particle_later(ctx, i, lo, hi, particle)
+            if j is not None:
+                cue.append(j)
         if len(cue) > 1:
             strength = p_strength
             break
@@ -527,26 +597,23 @@ def _cue_at(ctx: _Ctx, i: int, lo: int, hi: int) -> tuple[list[int], str] | None
     # a correlate before the content clause belongs to the cue ("wies darauf hin, dass",
     # "geht davon aus, dass", "warnte davor, ...")
     j = i + 1
-    while j < min(hi, i + 8) and ctx.doc[j].text not in (",", ".", ":", ";") and \
+    while j < min(hi, i + 8) and ctx.text[j] not in (",", ".", ":", ";") and \
             not ctx.in_quote[j]:
-        if ctx.doc[j].lower_ in CORRELATES and j not in cue:
+        if lower[j] in CORRELATES and j not in cue:
             cue.append(j)
             cue.sort()
             break
         j += 1
-    # auxiliaries right before ("hat ... erklärt", "hatte erklärt")
-    if i > lo and ctx.doc[i - 1].lower_ in ("hat", "hatte", "haben", "hatten", "habe", "hätte",
-                                             "wurde", "wird", "ist", "war"):
+    if i > lo and lower[i - 1] in CUE_AUX:
         cue.insert(0, i - 1)
     return cue, strength
 
 
 def _sent_cues(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, list[int], str]]:
+    """(verb, cue tokens, strength) of each reporting verb in [lo, hi)."""
     out = []
-    may_cue = ctx.may_cue
-    for i in range(lo, hi):
-        if not may_cue[i]:
-            continue  # _cue_at would say None at once
+    starts = ctx.cue_starts  # _cue_at says None at once for the other tokens
+    for i in starts[bisect_left(starts, lo):bisect_left(starts, hi)]:
         hit = _cue_at(ctx, i, lo, hi)
         if hit:
             out.append((i, hit[0], hit[1]))
@@ -558,26 +625,26 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
     [article] [adjectives] Name-or-Noun+ and up to two genitive/von attachments
     ("der Sprecher des Weißen Hauses", "Sprecher von Human Rights Watch")."""
     doc = ctx.doc
-    while j < hi and doc[j].is_space:
+    while j < hi and ctx.space[j]:
         j += 1
     if j >= hi:
         return None
-    if doc[j].lower_ in SUBJ_PRONOUNS and doc[j].lower_ != "es":
+    if ctx.lower[j] in SUBJ_PRONOUNS and ctx.lower[j] != "es":
         return j, j + 1
 
     def core(k: int) -> int:
         """End of [det] [adj]* Cap+ from k, or k when there is none."""
         m = k
-        if m < hi and doc[m].lower_ in DETS and not _cap_noun(doc[m], m == j):
+        if m < hi and ctx.lower[m] in DETS and not _cap_noun(ctx, m, m == j):
             m += 1
-        while m < hi and _adj(doc[m]):
+        while m < hi and _adj(ctx, m):
             m += 1
         n = m
-        while n < hi and _cap_noun(doc[n], n == j) and not ctx.in_quote[n]:
+        while n < hi and _cap_noun(ctx, n, n == j) and not ctx.in_quote[n]:
             n += 1
-        if n > m and n + 2 < hi and doc[n].text in OPEN_CLOSE:  # der Sender „Silverbird“
+        if n > m and n + 2 < hi and ctx.text[n] in OPEN_CLOSE:  # der Sender „Silverbird“
             close = next((t for t in range(n + 1, min(hi, n + 6))
-                          if doc[t].text in OPEN_CLOSE[doc[n].text]), None)
+                          if ctx.text[t] in OPEN_CLOSE[ctx.text[n]]), None)
             if close is not None and _is_name(ctx, n + 1, close):
                 n = close + 1
         return n if n > m else k
@@ -585,7 +652,7 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
     def attached(k: int) -> int:
         """k after up to three genitive or von attachments and a name the tagger missed."""
         for _ in range(3):
-            low = doc[k].lower_ if k < hi else ""
+            low = ctx.lower[k] if k < hi else ""
             name_end = _name_at(ctx, k, hi)
             if name_end:  # "der zuständige Gewerkschaftsvorstand Uwe Foullong"
                 k = name_end
@@ -595,7 +662,7 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
                 if nxt > k + 1:
                     k = nxt
                     continue
-            elif low.endswith("er") and _adj(doc[k]) and k + 1 < hi and _cap_noun(doc[k + 1]):
+            elif low.endswith("er") and _adj(ctx, k) and k + 1 < hi and _cap_noun(ctx, k + 1):
                 k = core(k)  # a genitive without article: "Meinung politischer Beobachter"
                 continue
             break
@@ -606,17 +673,17 @@ def _np_after(ctx: _Ctx, j: int, hi: int) -> tuple[int, int] | None:
         return None
     k = attached(k)
     # coordination: "Angaben der New York Times und der Los Angeles Times"
-    if k + 1 < hi and doc[k].lower_ in ("und", "sowie") and not ctx.in_quote[k + 1]:
+    if k + 1 < hi and ctx.lower[k] in ("und", "sowie") and not ctx.in_quote[k + 1]:
         nxt = core(k + 1)
         if nxt > k + 1:
             k = attached(nxt)
     # a place at the end of the frame: "teilte der USGS in Denver mit.", "ein Reporter aus Leeds."
-    end = _name_at(ctx, k + 1, hi, ("LOC",)) if k + 1 < hi and doc[k].lower_ in ("in", "aus") else 0
+    end = _name_at(ctx, k + 1, hi, ("LOC",)) if k + 1 < hi and ctx.lower[k] in ("in", "aus") else 0
     if end:
         after = end
-        if after < hi and doc[after].dep_ == "compound:prt":
+        if after < hi and ctx.dep(after) == "compound:prt":
             after += 1
-        if after >= hi or doc[after].is_punct:
+        if after >= hi or ctx.punct[after]:
             k = end
     return j, k
 
@@ -634,33 +701,34 @@ AUX_WORDS = frozenset("hat hatte hatten haben habe hätte hätten ist war waren 
                       "will wollte darf durfte".split())
 
 
-def _cap_noun(tok: Token, first: bool = False) -> bool:
-    """A capitalised word that can be (part of) a noun or name."""
-    if not _cap(tok) or tok.text in ALL_MARKS:
+def _cap_noun(ctx: _Ctx, t: int, first: bool = False) -> bool:
+    """Token t is a capitalised word that can be (part of) a noun or name."""
+    if not _cap(ctx, t) or ctx.text[t] in ALL_MARKS:
         return False
-    if tok.pos_:
-        return tok.pos_ in ("PROPN", "NOUN", "X", "ADJ", "NUM") or (first and tok.pos_ == "DET") \
-            or (tok.pos_ == "DET" and tok.lower_ not in DETS)  # "The Jakarta Post"
-    return tok.lower_ not in PREPS and tok.lower_ not in NP_STOP and tok.lower_ not in AUX_WORDS
+    low, pos = ctx.lower[t], ctx.pos[t]
+    if pos:
+        return pos in ("PROPN", "NOUN", "X", "ADJ", "NUM") or (first and pos == "DET") \
+            or (pos == "DET" and low not in DETS)  # "The Jakarta Post"
+    return low not in PREPS and low not in NP_STOP and low not in AUX_WORDS
 
 
-def _adj(tok: Token) -> bool:
-    """A lower-case attributive adjective ("französische", "ehemaligen")."""
-    if not tok.text.islower() or tok.lower_ in AUX_WORDS or tok.lower_ in NP_STOP or \
-            tok.lower_ in PREPS:
+def _adj(ctx: _Ctx, t: int) -> bool:
+    """Token t is a lower-case attributive adjective ("französische", "ehemaligen")."""
+    low = ctx.lower[t]
+    if not ctx.text[t].islower() or low in AUX_WORDS or low in NP_STOP or low in PREPS:
         return False
-    if tok.pos_:
-        return tok.pos_ == "ADJ"
-    return re.search(r"(e|en|er|es|em)$", tok.lower_) is not None and len(tok) > 3
+    if ctx.pos[t]:
+        return ctx.pos[t] == "ADJ"
+    return re.search(r"(e|en|er|es|em)$", low) is not None and len(ctx.text[t]) > 3
 
 
 def _np_before(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
     """The noun phrase right before token v, when it starts its clause ("Scholz sagte")."""
     doc = ctx.doc
     k = v
-    while k > lo and _np_token(doc[k - 1]) and not ctx.in_quote[k - 1]:
+    while k > lo and _np_token(ctx, k - 1) and not ctx.in_quote[k - 1]:
         k -= 1
-        if doc[k].lower_ in SUBJ_PRONOUNS and k < v - 1:
+        if ctx.lower[k] in SUBJ_PRONOUNS and k < v - 1:
             k += 1
             break
     if k == v:
@@ -674,7 +742,7 @@ def _np_before(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
                 or prev.lower_ in AUX_WORDS or prev.text in ALL_MARKS):
             return None
     span = (k, v)
-    if not any(_cap(doc[t]) or doc[t].lower_ in SUBJ_PRONOUNS for t in range(*span)):
+    if not any(_cap(ctx, t) or ctx.lower[t] in SUBJ_PRONOUNS for t in range(*span)):
         return None
     return span
 
@@ -684,13 +752,13 @@ def _np_before_apposition(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
     "Kristina Schröder (CDU) sagte": the NP before an apposition or parenthesis."""
     doc = ctx.doc
     p = v - 1
-    if p <= lo or doc[p].text not in (",", ")"):
+    if p <= lo or ctx.text[p] not in (",", ")"):
         return None
-    opener = "," if doc[p].text == "," else "("
+    opener = "," if ctx.text[p] == "," else "("
     k = p - 1
-    while k > lo and k > p - 10 and doc[k].text != opener and _appos_token(ctx, doc[k]):
+    while k > lo and k > p - 10 and ctx.text[k] != opener and _appos_token(ctx, k):
         k -= 1
-    if k <= lo or doc[k].text != opener or k == p - 1:
+    if k <= lo or ctx.text[k] != opener or k == p - 1:
         return None
     return _np_before(ctx, k, lo)  # the apposition is added by _apposition
 
@@ -702,13 +770,13 @@ def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     doc = ctx.doc
     if _passive(ctx, v, cue):
         for t in range(lo, hi):
-            if doc[t].lower_ in ("von", "vom") and not (message[0] <= t < message[1]) and \
+            if ctx.lower[t] in ("von", "vom") and not (message[0] <= t < message[1]) and \
                     t not in cue:
                 np = _np_after(ctx, t + 1, hi if t >= message[1] else min(hi, message[0]))
                 if np and np[0] == t + 1 and not doc[t + 1].like_num and \
-                        not doc[t + 1].text[:1].isdigit() and not all(
-                        doc[k].text in ctx.lex.not_speakers or doc[k].like_num or
-                        doc[k].lower_ in DETS for k in range(*np)):  # "vom 11. August"
+                        not ctx.text[t + 1][:1].isdigit() and not all(
+                        ctx.text[k] in ctx.lex.not_speakers or doc[k].like_num or
+                        ctx.lower[k] in DETS for k in range(*np)):  # "vom 11. August"
                     return t, np[1]
         return None
     return _subject_for_verb(ctx, v, cue, lo, hi, message)
@@ -718,7 +786,7 @@ def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
     """"wurde kritisiert", "wird vorgeworfen": a werden auxiliary in the cue or, with a parse,
     on the verb."""
     doc = ctx.doc
-    if any(doc[t].lower_ in PASSIVE_AUX for t in cue):
+    if any(ctx.lower[t] in PASSIVE_AUX for t in cue):
         return True
     # Token.children of a Doc without a parse can crash spaCy (a segfault seen with the blank
     # pipeline, whose sentence starts are set without heads): ask only when there is one
@@ -744,20 +812,20 @@ def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                 s, e = min(toks), max(toks) + 1
                 if s < message[0] < e:  # the subtree reaches into the message
                     e = message[0]
-                    while e > s and doc[e - 1].lower_ in PREPS | DETS:
+                    while e > s and ctx.lower[e - 1] in PREPS | DETS:
                         e -= 1  # "Vertreter der Verbände vor einem „…“"
                 # stop at a relative clause or apposition comma
                 for t in range(child.i, e):
-                    if doc[t].text in (",", "(", "–") and t > child.i:
+                    if ctx.text[t] in (",", "(", "–") and t > child.i:
                         e = t
                         break
                 for t in range(child.i - 1, s - 1, -1):
-                    if doc[t].text in (",", "(", "–"):
+                    if ctx.text[t] in (",", "(", "–"):
                         s = t + 1
                         break
-                while s < e and (doc[s].is_punct or doc[s].text in ALL_MARKS):
+                while s < e and (ctx.punct[s] or ctx.text[s] in ALL_MARKS):
                     s += 1
-                if s < e and doc[child.i].lower_ != "es":
+                if s < e and ctx.lower[child.i] != "es":
                     return s, e
     return None
 
@@ -783,15 +851,15 @@ def _vorfeld(ctx: _Ctx, cue: list[int], lo: int, message: tuple[int, int]
     X") or is subordinate ("wie X mitteilte")."""
     doc = ctx.doc
     s = lo
-    while s < cue[0] and (doc[s].is_punct or doc[s].is_space or doc[s].text in ALL_MARKS):
+    while s < cue[0] and (ctx.punct[s] or ctx.space[s] or ctx.text[s] in ALL_MARKS):
         s += 1
     if message[0] <= s < message[1]:  # „…“, sagte X
         s = message[1]
-        while s < cue[0] and (doc[s].is_punct or doc[s].is_space or doc[s].text in ALL_MARKS):
+        while s < cue[0] and (ctx.punct[s] or ctx.space[s] or ctx.text[s] in ALL_MARKS):
             s += 1
-    if s < cue[0] and doc[s].lower_ in ("und", "aber", "doch", "denn", "sondern", "oder"):
+    if s < cue[0] and ctx.lower[s] in ("und", "aber", "doch", "denn", "sondern", "oder"):
         s += 1
-    if s >= cue[0] or doc[s].lower_ in NOT_VORFELD or doc[s].pos_ == "SCONJ" or \
+    if s >= cue[0] or ctx.lower[s] in NOT_VORFELD or ctx.pos[s] == "SCONJ" or \
             s < message[1] and message[0] < cue[0]:
         return None
     t = s
@@ -799,8 +867,8 @@ def _vorfeld(ctx: _Ctx, cue: list[int], lo: int, message: tuple[int, int]
         tok = doc[t]
         if ctx.in_quote[t] or tok.text in (".", ";", ":"):
             return None
-        if tok.text == "," and t + 1 < cue[0] and doc[t + 1].lower_ in REL_PRONOUNS:
-            k = next((k for k in range(t + 1, cue[0]) if doc[k].text == ","), None)
+        if tok.text == "," and t + 1 < cue[0] and ctx.lower[t + 1] in REL_PRONOUNS:
+            k = next((k for k in range(t + 1, cue[0]) if ctx.text[k] == ","), None)
             if k is None:
                 return None
             t = k + 1  # a relative clause inside the Vorfeld has its own finite verb
@@ -824,19 +892,19 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
     if e - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
             first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and e - s == 1):
         return first.lower_ in SUBJ_PRONOUNS and e - s == 1
-    if first.lower_ == "der" and s + 1 < e and _adj(doc[s + 1]) and doc[s + 1].lower_.endswith("en"):
+    if first.lower_ == "der" and s + 1 < e and _adj(ctx, s + 1) and ctx.lower[s + 1].endswith("en"):
         return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
     if (first.like_num or first.pos_ == "NUM") and f < len(doc) and first.lower_ not in ("ein", "eine") \
-            and not (doc[f].morph.get("Number") == ["Plur"] or doc[f].lower_.endswith("n") or
-                     doc[f].lower_ == "sind"):
+            and not (doc[f].morph.get("Number") == ["Plur"] or ctx.lower[f].endswith("n") or
+                     ctx.lower[f] == "sind"):
         return False  # "Zwölf Todesopfer forderte ein Taifun": a plural object, singular verb
-    nouns = [t for t in range(s, e) if doc[t].pos_ in ("NOUN", "PROPN", "X") or (
-        not doc[t].pos_ and _cap(doc[t]))]
+    nouns = [t for t in range(s, e) if ctx.pos[t] in ("NOUN", "PROPN", "X") or (
+        not ctx.pos[t] and _cap(ctx, t))]
     if not nouns:
         return e - s == 1 and first.lower_ in SUBJ_PRONOUNS
-    if all(doc[t].text in ctx.lex.not_speakers or doc[t].like_num for t in nouns):
+    if all(ctx.text[t] in ctx.lex.not_speakers or doc[t].like_num for t in nouns):
         return False
-    return not any(doc[t].pos_ in ("VERB", "AUX") and "Fin" in doc[t].morph.get("VerbForm")
+    return not any(ctx.pos[t] in ("VERB", "AUX") and "Fin" in doc[t].morph.get("VerbForm")
                    for t in range(s, e) if not ctx.in_quote[t])
 
 
@@ -844,17 +912,17 @@ def _particle_name(ctx: _Ctx, s: int, f: int) -> bool:
     """"Von der Leyen", "Zu Guttenberg": a surname with its particle opening the sentence,
     not a prepositional phrase ("Von der Regierung" has a common noun)."""
     doc = ctx.doc
-    if doc[s].text not in ("Von", "Van", "Zu", "De") or f - s > 4 or f - s < 2:
+    if ctx.text[s] not in ("Von", "Van", "Zu", "De") or f - s > 4 or f - s < 2:
         return False
     k = s + 1
-    if doc[k].lower_ in ("der", "den", "dem") and f - s > 2:
+    if ctx.lower[k] in ("der", "den", "dem") and f - s > 2:
         k += 1
-    return all(doc[t].pos_ == "PROPN" or any(m[0] <= t < m[1] and m[2] == "PER"
+    return all(ctx.pos[t] == "PROPN" or any(m[0] <= t < m[1] and m[2] == "PER"
                                              for m in ctx.mentions) for t in range(k, f))
 
 
-def _trim_speaker(doc: Doc, s: int, e: int) -> tuple[int, int]:
-    while e > s and (doc[e - 1].is_space or doc[e - 1].text in (",", "–", "-")):
+def _trim_speaker(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
+    while e > s and (ctx.space[e - 1] or ctx.text[e - 1] in (",", "–", "-")):
         e -= 1
     return s, e
 
@@ -867,16 +935,16 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     if vf is not None:
         s, f = vf
         # the noun phrase up to a comma; appositions are added with the others
-        e = next((t for t in range(s + 1, f) if doc[t].text in (",", "(", "–")), f)
-        if doc[s].lower_ == "aus" and any(ctx.lex.verbs.get(doc[c].lower_, ("",))[0] ==
+        e = next((t for t in range(s + 1, f) if ctx.text[t] in (",", "(", "–")), f)
+        if ctx.lower[s] == "aus" and any(ctx.lex.verbs.get(ctx.lower[c], ("",))[0] ==
                                           "verlauten" for c in cue):
-            return _trim_speaker(doc, s, e)  # "Aus Militärkreisen verlautete, ..."
+            return _trim_speaker(ctx, s, e)  # "Aus Militärkreisen verlautete, ..."
         if _vorfeld_is_speaker(ctx, s, e, f):
             if parsed is None or parsed[0] < f:
-                return _trim_speaker(doc, s, e)
+                return _trim_speaker(ctx, s, e)
         elif parsed is None or parsed[0] < f:
             k = f + 1
-            while k < hi and (doc[k].lower_ in MIDFIELD_SKIP or k in cue):
+            while k < hi and (ctx.lower[k] in MIDFIELD_SKIP or k in cue):
                 k += 1
             after = _np_after(ctx, k, hi if message[0] <= k else min(hi, message[0]))
             if after is not None:
@@ -893,31 +961,31 @@ def _subject_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
                                                                            clause_start)
     if before is None:  # "Die Politiker haben dazu aufgerufen": the subject before the auxiliary
         a = first - 1
-        while a > clause_start and a > first - 4 and doc[a].text.islower() and \
-                doc[a].lower_ not in AUX_WORDS:
+        while a > clause_start and a > first - 4 and ctx.text[a].islower() and \
+                ctx.lower[a] not in AUX_WORDS:
             a -= 1
-        if a >= clause_start and doc[a].lower_ in AUX_WORDS:
+        if a >= clause_start and ctx.lower[a] in AUX_WORDS:
             before = _np_before(ctx, a, clause_start)
     after = _np_after(ctx, last + 1, hi if message[0] <= last else min(hi, message[0]))
     starts_clause = first == clause_start or all(
-        doc[t].is_punct or doc[t].text in ALL_MARKS or doc[t].is_space
+        ctx.punct[t] or ctx.text[t] in ALL_MARKS or ctx.space[t]
         for t in range(clause_start, first))
     if starts_clause or before is None:
         return after or before
     return before
 
 
-def _clause_end(doc: Doc, i: int, hi: int) -> int:
+def _clause_end(ctx: _Ctx, i: int, hi: int) -> int:
     """End (exclusive) of the clause running from i: the next comma, colon, ..."""
-    while i < hi and doc[i].text not in (",", ";", ":", "(", "–") and doc[i].text not in ALL_MARKS:
+    while i < hi and ctx.text[i] not in (",", ";", ":", "(", "–") and ctx.text[i] not in ALL_MARKS:
         i += 1
     return i
 
 
-def _trim(doc: Doc, s: int, e: int) -> tuple[int, int]:
-    while s < e and (doc[s].is_space or doc[s].text in (",", ";", ":", "–", "-")):
+def _trim(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
+    while s < e and (ctx.space[s] or ctx.text[s] in (",", ";", ":", "–", "-")):
         s += 1
-    while e > s and (doc[e - 1].is_space or doc[e - 1].text in (",", ";", ":", "–", "-", ".", "!",
+    while e > s and (ctx.space[e - 1] or ctx.text[e - 1] in (",", ";", ":", "–", "-", ".", "!",
                                                                  "?")):
         e -= 1
     return s, e
@@ -929,19 +997,26 @@ def _has_subjunctive(ctx: _Ctx, s: int, e: int) -> bool:
 
 # -- speaker resolution
 
-def _mentions(doc: Doc) -> list[tuple[int, int, str, int | None, str]]:
+def _mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
+    """(start, end, label, entity, canonical) of the mentions, else of the entities."""
+    doc = ctx.doc
     if "mentions" in doc.spans:
         spans = list(doc.spans["mentions"])
     else:
         spans = list(doc.ents)
+    has_canonical = Span.has_extension("mention_canonical")
+    has_entity = Span.has_extension("mention_entity")
     ids: dict[str, int] = {}
     out = []
     for span in spans:
-        canonical = span._.get("mention_canonical") if Span.has_extension("mention_canonical") else None
-        entity = span._.get("mention_entity") if Span.has_extension("mention_entity") else None
+        x = span._
+        canonical = x.mention_canonical if has_canonical else None
+        entity = x.mention_entity if has_entity else None
+        start, end, label = span.start, span.end, span.label_
+        name = canonical or ctx.span_text(start, end)
         if entity is None:  # as pipeline.tables.rows numbers entities without a resolver
-            entity = ids.setdefault(f"{span.label_}:{canonical or span.text}", len(ids))
-        out.append((span.start, span.end, span.label_, entity, canonical or span.text))
+            entity = ids.setdefault(f"{label}:{name}", len(ids))
+        out.append((start, end, label, entity, name))
     return out
 
 
@@ -949,7 +1024,7 @@ def _strip_roles(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
     """The name part of a speaker NP: articles, adjectives and role nouns removed."""
     doc = ctx.doc
     # a genitive or "von" attachment names an organisation, not a person: keep whole
-    while s < e and (doc[s].lower_ in DETS or not _cap(doc[s]) or ctx.lex.is_role(doc[s].text)):
+    while s < e and (ctx.lower[s] in DETS or not _cap(ctx, s) or ctx.lex.is_role(ctx.text[s])):
         s += 1
     return s, e
 
@@ -960,20 +1035,18 @@ def _name_heuristic(ctx: _Ctx, s: int, e: int) -> str | None:
     ns, ne = _strip_roles(ctx, s, e)
     if ns >= ne:
         return None
-    name = [t.text for t in doc[ns:ne]]
-    if any(t.lower_ in DETS for t in doc[ns:ne]):
+    name = ctx.text[ns:ne]
+    if any(low in DETS for low in ctx.lower[ns:ne]):
         return None
     surname = name[-1]
     best = name
-    for t in doc:
-        if t.i >= s:
-            break
-        if t.text == surname:
-            k = t.i
-            while k > 0 and _cap(doc[k - 1]) and not ctx.lex.is_role(doc[k - 1].text) \
-                    and doc[k - 1].lower_ not in DETS and not doc[k - 1].is_sent_start:
+    for t in range(s):
+        if ctx.text[t] == surname:
+            k = t
+            while k > 0 and _cap(ctx, k - 1) and not ctx.lex.is_role(ctx.text[k - 1]) \
+                    and ctx.lower[k - 1] not in DETS and not doc[k - 1].is_sent_start:
                 k -= 1
-            run = [x.text for x in doc[k:t.i + 1]]
+            run = ctx.text[k:t + 1]
             if len(run) > len(best) and len(run) <= 4:
                 best = run
     return " ".join(best)
@@ -982,19 +1055,19 @@ def _name_heuristic(ctx: _Ctx, s: int, e: int) -> str | None:
 def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
     """(canonical, entity) of a speaker NP at tokens [s, e)."""
     doc = ctx.doc
-    if e - s > 1 and doc[s].lower_ in PREPS and not _particle_name(ctx, s, e):
+    if e - s > 1 and ctx.lower[s] in PREPS and not _particle_name(ctx, s, e):
         s += 1  # a passive agent "von der Regierung", a source "aus Regierungskreisen"
-    text = doc[s:e].text
-    if e - s > 2 and doc[s].text in ctx.lex.source_nouns:  # "Angaben (von|der) Polizei"
+    text = ctx.span_text(s, e)
+    if e - s > 2 and ctx.text[s] in ctx.lex.source_nouns:  # "Angaben (von|der) Polizei"
         s += 1
-        if doc[s].lower_ in ("von", "vom"):
+        if ctx.lower[s] in ("von", "vom"):
             s += 1
-        text = doc[s:e].text
+        text = ctx.span_text(s, e)
     overlapping = [m for m in ctx.mentions if m[0] < e and m[1] > s]
     # a place inside an attachment is not the speaker: "Die Sprecherin des Umweltamts von
     # Bayern", "Der BBC-Korrespondent in Mexiko-Stadt" (a PER or ORG there still names who
     # speaks: "ein Sprecher von Siemens")
-    head = next((t for t in range(s, e) if _cap(doc[t]) and doc[t].lower_ not in DETS), s)
+    head = next((t for t in range(s, e) if _cap(ctx, t) and ctx.lower[t] not in DETS), s)
     overlapping = [m for m in overlapping if m[2] in ("PER", "ORG") or m[0] <= head < m[1]]
     if overlapping:
         order = {"PER": 0, "ORG": 1}
@@ -1007,9 +1080,9 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
         return m[4], m[3]
     low = text.lower()
     is_pron = e - s == 1 and low in SUBJ_PRONOUNS
-    desc = not is_pron and doc[s].lower_ in DETS and all(
-        not _cap(t) or ctx.lex.is_role(t.text) for t in doc[s + 1:e])
-    role_words = {t.text for t in doc[s:e] if ctx.lex.is_role(t.text)}
+    desc = not is_pron and ctx.lower[s] in DETS and all(
+        not _cap(ctx, t) or ctx.lex.is_role(ctx.text[t]) for t in range(s + 1, e))
+    role_words = {w for w in ctx.text[s:e] if ctx.lex.is_role(w)}
     if is_pron or (desc and role_words):
         plural = False
         if low == "sie":
@@ -1027,16 +1100,16 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
         if earlier:
             m = earlier[-1]
             return m[4], m[3]
-        return (None, None) if is_pron else (_article_stripped(doc, s, e), None)
+        return (None, None) if is_pron else (_article_stripped(ctx, s, e), None)
     if not ctx.mentions:
-        return _name_heuristic(ctx, s, e) or _article_stripped(doc, s, e), None
-    return _article_stripped(doc, s, e), None
+        return _name_heuristic(ctx, s, e) or _article_stripped(ctx, s, e), None
+    return _article_stripped(ctx, s, e), None
 
 
-def _article_stripped(doc: Doc, s: int, e: int) -> str:
-    if e - s > 1 and doc[s].lower_ in DETS:
+def _article_stripped(ctx: _Ctx, s: int, e: int) -> str:
+    if e - s > 1 and ctx.lower[s] in DETS:
         s += 1
-    return doc[s:e].text
+    return ctx.span_text(s, e)
 
 
 # -- finding
@@ -1056,61 +1129,97 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     blocks = _blocks(doc)
     block_of = [0] * len(doc)
     for b, (s, e, _) in enumerate(blocks):
-        for i in range(s, e):
-            block_of[i] = b
+        block_of[s:e] = [b] * (e - s)
     if doc.has_annotation("SENT_START"):
-        sents = [(s.start, s.end) for s in doc.sents]
+        sents = _tokens.sentence_bounds(doc)
     else:
         sents = [(s, e) for s, e, _ in blocks]
-    # sentences never cross blocks
+    # sentences never cross blocks: cut them where the block changes
+    changes = [i for i in range(1, len(doc)) if block_of[i] != block_of[i - 1]]
     split = []
     for s, e in sents:
         cut = s
-        for i in range(s + 1, e):
-            if block_of[i] != block_of[i - 1]:
-                split.append((cut, i))
-                cut = i
+        for i in changes[bisect_right(changes, s):bisect_left(changes, e)]:
+            split.append((cut, i))
+            cut = i
         split.append((cut, e))
     sent_of = [0] * len(doc)
     for k, (s, e) in enumerate(split):
-        for i in range(s, e):
-            sent_of[i] = k
-    mentions = _mentions(doc)
+        sent_of[s:e] = [k] * (e - s)
+    ctx = _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), [])
+    _read_tokens(ctx)
+    mentions = _mentions(ctx)
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
-        mentions = sorted(mentions + _pseudo_mentions(doc, lex))
-    # token strings and tags read once, from one array: Doc.__getitem__ builds a Token object
-    # on every access, which made a third of the component's time
-    table = doc.to_array([LOWER, ORTH, POS, MORPH])
-    pos = table[:, 2].tolist()
-    return _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), mentions,
-                _tokens.hash_strings(doc, table[:, 0].tolist()), _tokens.hash_strings(doc, table[:, 1].tolist()),
-                lex.phrase_starts,
-                [x in (VERB, AUX) for x in pos], [POS_NAMES[x] for x in pos], table[:, 3].tolist())
+        mentions = sorted(mentions + _pseudo_mentions(ctx))
+    ctx.mentions = mentions
+    return ctx
 
 
-def _pseudo_mentions(doc: Doc, lex: QuoteLexicon) -> list[tuple[int, int, str, int | None, str]]:
+def _read_tokens(ctx: _Ctx) -> None:
+    """Fill the context's per-token lists from one ``Doc.to_array`` (one pass per attribute
+    in C, not a Token per look)."""
+    doc, n = ctx.doc, len(ctx.doc)
+    table = doc.to_array([ORTH, POS, MORPH, IS_PUNCT, IS_SPACE, LIKE_NUM, IDX, SPACY, DEP, LEMMA])
+    pos = table[:, 1]
+    verb_like = (pos == VERB) | (pos == AUX)
+    ctx.verb_like = verb_like.tolist()
+    # the flags stay 0/1 ints: they are only ever tested for truth
+    orth, pos, ctx.morph, ctx.punct, ctx.space, ctx.like_num, ctx.idx, ctx.ws, ctx.dep_ids, \
+        ctx.lemma_ids = table.T.tolist()
+    ctx.pos = list(map(POS_NAMES.__getitem__, pos))
+    ctx.text, ctx.lower, cue_form, phrase_start, separator = zip(*_form_rows(doc, ctx.lex, orth))
+    ctx.cue_starts = list(compress(range(n), map(operator.or_, ctx.verb_like, cue_form)))
+    ctx.phrase_starts_at = list(compress(range(n), phrase_start))
+    ctx.separators = list(compress(range(n), separator))
+    ctx.subjunctive = [None] * n
+
+
+def _form_rows(doc: Doc, lex: QuoteLexicon, orths: list[int]
+               ) -> list[tuple[str, str, bool, bool, bool]]:
+    """(text, lower, can be a cue by its form, can start a source phrase, is a comma or
+    semicolon) of the word form of every token. The row depends only on the form (the
+    lexeme) and the lexicon, and most forms recur in every document: the rows are kept per
+    lexicon (bounded, see :func:`_tokens.form_cache`), keyed by the form's ORTH hash."""
+    cache = _tokens.form_cache(lex, "_quote_form_rows")
+    try:
+        return list(map(cache.__getitem__, orths))
+    except KeyError:
+        vocab = doc.vocab
+        for h in orths:
+            if h not in cache:
+                lexeme = vocab[h]
+                text, low = lexeme.orth_, lexeme.lower_
+                cache[h] = (text, low, low in lex.verbs,
+                            low in lex.phrase_starts or text in lex.source_nouns,
+                            text in (",", ";"))
+        return list(map(cache.__getitem__, orths))
+
+
+def _pseudo_mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
     """Person names without NER: capitalised words after a role noun ("Bundeskanzler Olaf
     Scholz"), and later mentions of the same surname ("Scholz"). Entity ids stay None."""
     out = []
     names: dict[str, str] = {}
+    is_role, text, lower = ctx.lex.is_role, ctx.text, ctx.lower
+    n = len(text)
     i = 0
-    while i < len(doc):
-        if lex.is_role(doc[i].text) and _cap(doc[i]):
+    while i < n:
+        if _cap(ctx, i) and is_role(text[i]):
             k = i + 1
-            while k < len(doc) and k - i <= 3 and _cap(doc[k]) and not lex.is_role(doc[k].text) \
-                    and doc[k].lower_ not in DETS and doc[k].lower_ not in PREPS \
-                    and doc[k].lower_ not in NP_STOP and doc[k].text not in ALL_MARKS:
+            while k < n and k - i <= 3 and _cap(ctx, k) and not is_role(text[k]) \
+                    and lower[k] not in DETS and lower[k] not in PREPS \
+                    and lower[k] not in NP_STOP and text[k] not in ALL_MARKS:
                 k += 1
             if k > i + 1:
-                out.append((i + 1, k, "PER", None, doc[i + 1:k].text))
-                names.setdefault(doc[k - 1].text, doc[i + 1:k].text)
+                out.append((i + 1, k, "PER", None, ctx.span_text(i + 1, k)))
+                names.setdefault(text[k - 1], ctx.span_text(i + 1, k))
                 i = k
                 continue
         i += 1
     taken = {t for s, e, *_ in out for t in range(s, e)}
-    for tok in doc:
-        if tok.i not in taken and tok.text in names:
-            out.append((tok.i, tok.i + 1, "PER", None, names[tok.text]))
+    for t, word in enumerate(text):
+        if t not in taken and word in names:
+            out.append((t, t + 1, "PER", None, names[word]))
     out.sort()
     return out
 
@@ -1119,20 +1228,20 @@ def _phrase_at(ctx: _Ctx, i: int, hi: int) -> tuple[int, str] | None:
     """A source phrase starting at token i: (its length, where the source is)."""
     doc = ctx.doc
     low = ctx.lower
-    if low[i] not in ctx.phrase_starts and ctx.text[i] not in ctx.lex.source_nouns:
+    if low[i] not in ctx.lex.phrase_starts and ctx.text[i] not in ctx.lex.source_nouns:
         return None
     if low[i] == "nach":  # nach [det] [adj]* Angaben/Untersuchungen/...
         k = i + 1
-        if k < hi and doc[k].lower_ in DETS:
+        if k < hi and ctx.lower[k] in DETS:
             k += 1
-        while k < hi and _adj(doc[k]):
+        while k < hi and _adj(ctx, k):
             k += 1
-        if k < hi and (doc[k].text in ctx.lex.source_nouns or (
-                "-" in doc[k].text or doc[k].text[:1].isupper()) and doc[k].lower_.endswith(
+        if k < hi and (ctx.text[k] in ctx.lex.source_nouns or (
+                "-" in ctx.text[k] or ctx.text[k][:1].isupper()) and ctx.lower[k].endswith(
                 ("angaben", "berichten", "informationen", "schätzungen", "aussagen"))):
             return 1, "nach"
-    if doc[i].text in ctx.lex.source_nouns and i + 1 < hi and doc[i + 1].lower_ == "nach" and \
-            i > 0 and doc[i - 1].lower_ in DETS:  # "ihrer Meinung nach"
+    if ctx.text[i] in ctx.lex.source_nouns and i + 1 < hi and ctx.lower[i + 1] == "nach" and \
+            i > 0 and ctx.lower[i - 1] in DETS:  # "ihrer Meinung nach"
         return 2, "possessive"
     for n in (4, 3, 2, 1):
         key = tuple(low[i:min(i + n, hi)])
@@ -1146,10 +1255,15 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
     """Source phrases in a sentence: (cue tokens, speaker NP, frame range to cut from the message)."""
     doc = ctx.doc
     out = []
+    starts = ctx.phrase_starts_at
     i = lo
     while i < hi:
         if ctx.in_quote[i]:
             i += 1
+            continue
+        k = bisect_left(starts, i)
+        if k == len(starts) or starts[k] != i:  # _phrase_at would say None: on to the next start
+            i = starts[k] if k < len(starts) else hi
             continue
         hit = _phrase_at(ctx, i, hi)
         if hit is None:
@@ -1173,42 +1287,42 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
             continue
         if words == ["so"]:
             # ", so der Sprecher." / ", so Müller weiter." - only as a frame after a comma
-            if not (i > lo and doc[i - 1].text == ","):
+            if not (i > lo and ctx.text[i - 1] == ","):
                 i += 1
                 continue
             np = _np_after(ctx, i + 1, hi)
             if np is None:
                 i += 1
                 continue
-            end = _clause_end(doc, np[1], hi)
+            end = _clause_end(ctx, np[1], hi)
             end = min(end, hi)
-            if end < hi and doc[end].text not in (",",):
+            if end < hi and ctx.text[end] not in (",",):
                 pass
             e = _apposition_end(ctx, np[1], lo, hi, frozenset())  # ", so X, der Sprecher."
-            out.append((cue, np, (i - 1, max(e, _frame_end(doc, e, hi)))))
+            out.append((cue, np, (i - 1, max(e, _frame_end(ctx, e, hi)))))
             i = np[1]
             continue
         if where == "after":
             np = _np_after(ctx, i + n, hi)
-            if np is None and i + n < hi and doc[i + n].lower_ in ("von", "vom"):
+            if np is None and i + n < hi and ctx.lower[i + n] in ("von", "vom"):
                 np = _np_after(ctx, i + n + 1, hi)
-            if np is None and i + n < hi and doc[i + n].text in OPEN_CLOSE:  # laut „Reuters“
+            if np is None and i + n < hi and ctx.text[i + n] in OPEN_CLOSE:  # laut „Reuters“
                 close = next((k for k in range(i + n + 1, min(hi, i + n + 8))
-                              if doc[k].text in OPEN_CLOSE[doc[i + n].text]), None)
+                              if ctx.text[k] in OPEN_CLOSE[ctx.text[i + n]]), None)
                 if close is not None and close > i + n + 1:
                     np = (i + n, close + 1)
             if np is None:
                 i += n
                 continue
-            if words[0] == "laut" and i > lo and doc[i - 1].text[:1].islower() and \
-                    doc[i - 1].pos_ == "AUX":
+            if words[0] == "laut" and i > lo and ctx.text[i - 1][:1].islower() and \
+                    ctx.pos[i - 1] == "AUX":
                 pass
             frame = (i, _apposition_end(ctx, np[1], lo, hi, frozenset(), list_ok=True))
             out.append((cue, np, frame))
             i = np[1]
         elif where == "before":  # "X zufolge"
             k = i
-            while k > lo and _np_token(doc[k - 1]) and doc[k - 1].lower_ not in SUBJ_PRONOUNS:
+            while k > lo and _np_token(ctx, k - 1) and ctx.lower[k - 1] not in SUBJ_PRONOUNS:
                 k -= 1
             np = (k, i) if k < i else None
             out.append((cue, np, (k, i + n)))
@@ -1227,10 +1341,10 @@ def _find_sources(ctx: _Ctx, lo: int, hi: int) -> list[tuple[list[int], tuple[in
     return out
 
 
-def _frame_end(doc: Doc, i: int, hi: int) -> int:
+def _frame_end(ctx: _Ctx, i: int, hi: int) -> int:
     """End of a reporting frame after the speaker: up to the next comma or the sentence end."""
     k = i
-    while k < hi and doc[k].text not in (",", ";", ":") and doc[k].text not in ALL_MARKS:
+    while k < hi and ctx.text[k] not in (",", ";", ":") and ctx.text[k] not in ALL_MARKS:
         k += 1
     return k
 
@@ -1242,12 +1356,12 @@ def _wie_span(ctx: _Ctx, s: int, e: int) -> tuple[int, int] | None:
     """"Wie das Nachrichtenmagazin Der Spiegel in einem Vorabbericht berichtet": everything
     between "wie" and the verb is the source when it holds no verb (as the gold marks it)."""
     doc = ctx.doc
-    while e > s and doc[e - 1].lower_ in AUX_WORDS:
+    while e > s and ctx.lower[e - 1] in AUX_WORDS:
         e -= 1
-    if e - s < 1 or e - s > 16 or not _cap(doc[s]) and doc[s].lower_ not in DETS:
+    if e - s < 1 or e - s > 16 or not _cap(ctx, s) and ctx.lower[s] not in DETS:
         return None
-    if any(doc[t].pos_ in ("VERB", "AUX") or doc[t].text in (".", ";", ":") or ctx.in_quote[t]
-           and doc[t].text not in ALL_MARKS for t in range(s, e)):
+    if any(ctx.pos[t] in ("VERB", "AUX") or ctx.text[t] in (".", ";", ":") or ctx.in_quote[t]
+           and ctx.text[t] not in ALL_MARKS for t in range(s, e)):
         return None
     return s, e
 
@@ -1261,24 +1375,24 @@ def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None
         if ctx.text[n] not in ctx.lex.cue_nouns or ctx.in_quote[n]:
             continue
         c = n + 1  # "die Auffassung vertreten, ...": the clause's verb may follow the noun
-        while c < min(end, n + 3) and doc[c].pos_ in ("VERB", "AUX") and doc[c].text != ",":
+        while c < min(end, n + 3) and ctx.pos[c] in ("VERB", "AUX") and ctx.text[c] != ",":
             c += 1
-        if c >= end - 1 or doc[c].text != ",":
+        if c >= end - 1 or ctx.text[c] != ",":
             continue
         s = c + 1
         if any(t in claimed for t in range(s, end)) or not _is_clause(ctx, s, end):
             continue
-        infinitive = any(doc[t].lower_ == "zu" and doc[t + 1].text.islower()
+        infinitive = any(ctx.lower[t] == "zu" and ctx.text[t + 1].islower()
                          for t in range(s, end - 1))
-        if not (doc[s].lower_ in CONTENT_START or _has_subjunctive(ctx, s, end) or infinitive):
+        if not (ctx.lower[s] in CONTENT_START or _has_subjunctive(ctx, s, end) or infinitive):
             continue
-        v = next((t for t in range(n - 1, lo - 1, -1) if doc[t].pos_ in ("VERB", "AUX")
+        v = next((t for t in range(n - 1, lo - 1, -1) if ctx.pos[t] in ("VERB", "AUX")
                   and not ctx.in_quote[t]), None)
-        if v is None or any(doc[t].text in (",", ";", ":") for t in range(v, n)):
+        if v is None or any(ctx.text[t] in (",", ";", ":") for t in range(v, n)):
             continue
         cue = [v, n, *range(n + 1, c)]
         speaker = _speaker_for_verb(ctx, v, cue, lo, c, (s, end))
-        ms, me = _trim(doc, s, end)
+        ms, me = _trim(ctx, s, end)
         if me > ms:
             return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
     return None
@@ -1289,23 +1403,24 @@ def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
     ("sagte Müller, der Bürgermeister von X") nor a relative clause ("Müller, der seit 2005
     im Amt ist")."""
     doc = ctx.doc
-    infinitive = any(doc[t].lower_ == "zu" and doc[t + 1].text.islower() and
-                     not _adj(doc[t + 1]) or doc[t].lower_ == "zu" and t + 2 == e
+    infinitive = any(ctx.lower[t] == "zu" and ctx.text[t + 1].islower() and
+                     not _adj(ctx, t + 1) or ctx.lower[t] == "zu" and t + 2 == e
                      for t in range(s, e - 1))  # "..., die Kontrollen zu verstärken"
-    if not infinitive and all(_appos_token(ctx, doc[t]) for t in range(s, e)):
+    if not infinitive and all(_appos_token(ctx, t) for t in range(s, e)):
         return False
-    r = s + 1 if doc[s].pos_ == "ADP" and s + 1 < e else s  # "von dem nur ... gelten"
-    if doc[r].lower_ in REL_PRONOUNS and r + 1 < e:
-        nxt = doc[r + 1]
-        if doc[r].morph.get("PronType") == ["Rel"] or doc[r].lower_ in ("denen", "dessen"):
+    r = s + 1 if ctx.pos[s] == "ADP" and s + 1 < e else s  # "von dem nur ... gelten"
+    if ctx.lower[r] in REL_PRONOUNS and r + 1 < e:
+        nxt = r + 1
+        if _tokens.morph_get(doc, ctx.morph[r], "PronType") == ["Rel"] or \
+                ctx.lower[r] in ("denen", "dessen"):
             return False
-        if doc[r].pos_ and nxt.pos_ and not (nxt.pos_ in ("ADJ", "NOUN", "PROPN", "NUM", "DET", "X")
-                                             or _cap(nxt)):
+        if ctx.pos[r] and ctx.pos[nxt] and not (
+                ctx.pos[nxt] in ("ADJ", "NOUN", "PROPN", "NUM", "DET", "X") or _cap(ctx, nxt)):
             return False  # "…, der am Sonntag …", "…, das sich …": a relative clause
-    if doc[s].lower_ in REL_PRONOUNS and s + 1 < e:
-        nxt = doc[s + 1]
-        if not doc[s].pos_ and nxt.text.islower() and not _adj(nxt) and \
-                not _subjunctive(ctx, s + 1):
+    if ctx.lower[s] in REL_PRONOUNS and s + 1 < e:
+        nxt = s + 1
+        if not ctx.pos[s] and ctx.text[nxt].islower() and not _adj(ctx, nxt) and \
+                not _subjunctive(ctx, nxt):
             return False
     return True
 
@@ -1316,7 +1431,7 @@ def _has_verb(ctx: _Ctx, s: int, e: int) -> bool:
     doc = ctx.doc
     if not doc.has_annotation("POS"):
         return True
-    return any(doc[t].pos_ in ("VERB", "AUX") or doc[t].lower_ in AUX_WORDS for t in range(s, e))
+    return any(ctx.pos[t] in ("VERB", "AUX") or ctx.lower[t] in AUX_WORDS for t in range(s, e))
 
 
 def _frame_after_content(ctx: _Ctx, lo: int, first: int, s: int, end: int, strength: str) -> bool:
@@ -1324,12 +1439,12 @@ def _frame_after_content(ctx: _Ctx, lo: int, first: int, s: int, end: int, stren
     so what follows its next comma is not a content clause (unless dass/ob or Konjunktiv)."""
     doc = ctx.doc
     p = first - 1
-    while p > lo and doc[p].is_space:
+    while p > lo and ctx.space[p]:
         p -= 1
-    if p <= lo or doc[p].text != "," or doc[s].lower_ in CONTENT_START:
+    if p <= lo or ctx.text[p] != "," or ctx.lower[s] in CONTENT_START:
         return False
     b = lo
-    while b < p and (doc[b].is_punct or doc[b].is_space):
+    while b < p and (ctx.punct[b] or ctx.space[b]):
         b += 1
     if p - b < 3 or not _has_subjunctive(ctx, b, p):
         return False
@@ -1366,14 +1481,14 @@ def _reportative(ctx: _Ctx, s: int, e: int) -> int | None:
     vor allem die Verwaltung treffen") - in the indicative, so no Konjunktiv shows it."""
     doc = ctx.doc
     end = e
-    while end > s and (doc[end - 1].is_punct or doc[end - 1].is_space):
+    while end > s and (ctx.punct[end - 1] or ctx.space[end - 1]):
         end -= 1
     if end - s < 4:
         return None
     soll = next((t for t in range(s, end - 1) if ctx.lower[t] in ("soll", "sollen")
                  and not ctx.in_quote[t]), None)
     if soll is None or doc.has_annotation("DEP") and not (
-            doc[soll].dep_ in MAIN_DEPS or doc[soll].head.dep_ in MAIN_DEPS):
+            ctx.dep(soll) in MAIN_DEPS or doc[soll].head.dep_ in MAIN_DEPS):
         return None
     return soll
 
@@ -1383,7 +1498,7 @@ def _is_name(ctx: _Ctx, s: int, e: int) -> bool:
     „Hvalur 9“, the website „icelandreview.com“, the film „This Is It“ - up to six words, each
     capitalised (or a number), or one proper noun or web address."""
     doc = ctx.doc
-    words = [doc[t] for t in range(s, e) if not (doc[t].is_punct and doc[t].text in "-–'.")]
+    words = [doc[t] for t in range(s, e) if not (ctx.punct[t] and ctx.text[t] in "-–'.")]
     if not words or len(words) > 6:
         return False
     if len(words) == 1:
@@ -1406,7 +1521,8 @@ def _segments(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
     """A sentence split at semicolons outside quotation marks: each part can report its own
     source ("Laut Polizei ist er 24; demnach wäre er ...")."""
     out, start = [], lo
-    for t in range(lo, hi):
+    seps = ctx.separators  # only a comma or semicolon splits
+    for t in seps[bisect_left(seps, lo):bisect_left(seps, hi)]:
         if ctx.in_quote[t] or t - start < 3 or hi - t <= 3:
             continue
         if ctx.text[t] == ";" or ctx.text[t] == "," and ctx.lower[t + 1] in COORD and any(
@@ -1418,17 +1534,26 @@ def _segments(ctx: _Ctx, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+def _has_free(claimed: set[int], s: int, e: int, n: int) -> bool:
+    """Whether at least n of the tokens [s, e) are not claimed."""
+    for t in range(s, e):
+        if t not in claimed:
+            n -= 1
+            if not n:
+                return True
+    return False
+
+
 def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     """Indirect speech in the sentence [lo, hi): a reporting verb with its content clause,
     or a source phrase; None if there is none."""
     doc = ctx.doc
     end = hi
-    while end > lo and (doc[end - 1].is_space or doc[end - 1].text in (".", "!", "?")):
+    while end > lo and (ctx.space[end - 1] or ctx.text[end - 1] in (".", "!", "?")):
         end -= 1
     if end <= lo:
         return None
-    free = [t for t in range(lo, end) if t not in claimed]
-    if len(free) < 3:
+    if not _has_free(claimed, lo, end, 3):
         return None
     cues = _sent_cues(ctx, lo, end)
     for v, cue, strength in cues:
@@ -1436,27 +1561,27 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
             continue
         first, last = cue[0], cue[-1]
         # A: "X sagte (am Montag), CLAUSE" - content after the next comma or colon
-        k = _clause_end(doc, last + 1, end)
-        if k < end and doc[k].text in (",", ":") and k - last <= 14:
+        k = _clause_end(ctx, last + 1, end)
+        if k < end and ctx.text[k] in (",", ":") and k - last <= 14:
             s = k + 1
-            while s < end and doc[s].is_space:
+            while s < end and ctx.space[s]:
                 s += 1
-            if s < end and doc[s].lower_ not in NOT_CONTENT and not ctx.in_quote[s - 1] and \
+            if s < end and ctx.lower[s] not in NOT_CONTENT and not ctx.in_quote[s - 1] and \
                     not _cue_at(ctx, s, s, end) and _is_clause(ctx, s, end) and \
-                    not (doc[s].lower_ in AUX_WORDS and _cue_at(ctx, end - 1, s, end)) and \
+                    not (ctx.lower[s] in AUX_WORDS and _cue_at(ctx, end - 1, s, end)) and \
                     not _frame_after_content(ctx, lo, first, s, end, strength):
-                content_ok = doc[s].lower_ in CONTENT_START or doc[k].text == ":" or \
+                content_ok = ctx.lower[s] in CONTENT_START or ctx.text[k] == ":" or \
                     _has_subjunctive(ctx, s, end)
                 if strength == "speech" and not content_ok:
-                    content_ok = doc[s].lower_ not in ("welche", "welcher", "was", "wo")
+                    content_ok = ctx.lower[s] not in ("welche", "welcher", "was", "wo")
                 if content_ok and not any(t in claimed for t in range(s, end)):
                     speaker = _speaker_for_verb(ctx, v, cue, lo, k, (s, end))
                     w = next((t for t in range(first - 1, max(lo, first - 10) - 1, -1)
-                              if doc[t].lower_ == "wie"), None)
-                    if w is not None and (w == lo or doc[w - 1].text == ",") and all(
-                            doc[t].text not in (",", ".") for t in range(w, first)):
+                              if ctx.lower[t] == "wie"), None)
+                    if w is not None and (w == lo or ctx.text[w - 1] == ",") and all(
+                            ctx.text[t] not in (",", ".") for t in range(w, first)):
                         cue = [w, *cue]  # "Wie die Polizei mitteilte, ..." (the gold's cue)
-                    ms, me = _trim(doc, s, end)
+                    ms, me = _trim(ctx, s, end)
                     if me > ms:
                         return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
     for v, cue, strength in cues:
@@ -1465,40 +1590,40 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
         first, last = cue[0], cue[-1]
         # B: "CLAUSE, sagte X." / "CLAUSE, teilte X mit." - verb right after a comma
         p = first - 1
-        while p > lo and doc[p].is_space:
+        while p > lo and ctx.space[p]:
             p -= 1
         aux = None
-        if doc[p].text != "," and last + 1 >= end or doc[p].text != "," and \
-                doc[last + 1].text in (",", ";"):
+        if ctx.text[p] != "," and last + 1 >= end or ctx.text[p] != "," and \
+                ctx.text[last + 1] in (",", ";"):
             # "CLAUSE, hatte Obama in Moskau gesagt.": the auxiliary after the comma
             c = next((t for t in range(first - 1, max(lo, first - 25), -1)
-                      if doc[t].is_punct), None)
-            if c is not None and doc[c].text == "," and c + 1 < first and \
-                    doc[c + 1].lower_ in AUX_WORDS and doc[c + 1].lower_ not in PASSIVE_AUX:
+                      if ctx.punct[t]), None)
+            if c is not None and ctx.text[c] == "," and c + 1 < first and \
+                    ctx.lower[c + 1] in AUX_WORDS and ctx.lower[c + 1] not in PASSIVE_AUX:
                 p, aux = c, c + 1
-        if p > lo and doc[p].text == "," and not ctx.in_quote[p - 1]:
+        if p > lo and ctx.text[p] == "," and not ctx.in_quote[p - 1]:
             s = lo
             # "Er betonte, ... , sagte er" is A; here the content starts the sentence
-            while s < p and (doc[s].is_punct or doc[s].is_space):
+            while s < p and (ctx.punct[s] or ctx.space[s]):
                 s += 1
             if p - s >= 3 and not any(t in claimed for t in range(s, p)) and (
                     strength == "speech" or _has_subjunctive(ctx, s, p)) and (
-                    _has_subjunctive(ctx, s, p) or doc[s].lower_ not in NOT_CONTENT) and (
+                    _has_subjunctive(ctx, s, p) or ctx.lower[s] not in NOT_CONTENT) and (
                     _has_verb(ctx, s, p)):
-                fe = _frame_end(doc, last + 1, end)
+                fe = _frame_end(ctx, last + 1, end)
                 if aux is not None:
                     cue = [aux, *cue]
                     speaker = _np_after(ctx, aux + 1, first)
                 else:
                     speaker = _speaker_for_verb(ctx, v, cue, p + 1, fe, (s, p))
-                ms, me = _trim(doc, s, p)
+                ms, me = _trim(ctx, s, p)
                 if me > ms:
                     return _Found(ms, me, "indirect", speaker, tuple(cue), ((ms, me),))
         # C: "wie X mitteilte, CLAUSE" / "CLAUSE, wie X mitteilte."
         w = next((t for t in range(first - 1, max(lo, first - 16) - 1, -1)
-                  if doc[t].lower_ == "wie"), None)
+                  if ctx.lower[t] == "wie"), None)
         wie_np = None
-        if w is not None and not all(doc[t].text not in (",", ".") for t in range(w, first)):
+        if w is not None and not all(ctx.text[t] not in (",", ".") for t in range(w, first)):
             # "wie Alan Stern, Direktor des Missionsrats, betont": commas of an apposition
             wie_np = _np_after(ctx, w + 1, first)
             if wie_np is None or _apposition_end(ctx, wie_np[1], w + 1, first, frozenset(),
@@ -1510,15 +1635,15 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
             np = wie_np or _wie_span(ctx, w + 1, first) or _np_before(ctx, first, w + 1) or \
                 _np_after(ctx, w + 1, first)
             cue_t = (w, *cue)
-            if w == lo or (w > lo and doc[w - 1].text == "," and w - 1 > lo):
+            if w == lo or (w > lo and ctx.text[w - 1] == "," and w - 1 > lo):
                 if w == lo:  # "Wie X mitteilte, CLAUSE"
-                    k = _clause_end(doc, last + 1, end)
-                    if k < end and doc[k].text == ",":
-                        ms, me = _trim(doc, k + 1, end)
+                    k = _clause_end(ctx, last + 1, end)
+                    if k < end and ctx.text[k] == ",":
+                        ms, me = _trim(ctx, k + 1, end)
                         if me > ms:
                             return _Found(ms, me, "indirect", np, cue_t, ((ms, me),))
                 else:  # "CLAUSE, wie X mitteilte."
-                    ms, me = _trim(doc, lo, w - 1)
+                    ms, me = _trim(ctx, lo, w - 1)
                     if me - ms >= 3:
                         return _Found(ms, me, "indirect", np, cue_t, ((ms, me),))
     # A': "X vertrat die Ansicht, dass ...", "X erteilte den Befehl, ... zu helfen"
@@ -1529,24 +1654,24 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     for cue, np, (fs, fe) in _find_sources(ctx, lo, end):
         if any(t in claimed for t in cue):
             continue
-        words = " ".join(doc[t].lower_ for t in cue)
+        words = " ".join(ctx.lower[t] for t in cue)
         if words in ("hieß es", "heißt es", "es hieß", "es heißt", "wie es hieß", "verlautete"):
             # "CLAUSE, hieß es (aus X)." or "Es hieß, CLAUSE"
-            if fs > lo and doc[fs - 1].text == ",":
-                ms, me = _trim(doc, lo, fs - 1)
-            elif fs == lo or all(doc[t].is_punct for t in range(lo, fs)) or (
-                    fe < end and doc[fe].text == ","):
+            if fs > lo and ctx.text[fs - 1] == ",":
+                ms, me = _trim(ctx, lo, fs - 1)
+            elif fs == lo or all(ctx.punct[t] for t in range(lo, fs)) or (
+                    fe < end and ctx.text[fe] == ","):
                 if np is None and fs > lo + 1:  # "In einer Erklärung heißt es"
                     np = _prepositional_source(ctx, lo, fs)
-                ms, me = _trim(doc, fe, end)
+                ms, me = _trim(ctx, fe, end)
             else:
                 continue
             if me - ms >= 3:
                 return _Found(ms, me, "indirect", np, tuple(cue), ((ms, me),))
             continue
         # the message is the rest of the sentence, the frame cut out
-        left = _trim(doc, lo, fs)
-        right = _trim(doc, fe, end)
+        left = _trim(ctx, lo, fs)
+        right = _trim(ctx, fe, end)
         parts = tuple(p for p in (left, right) if p[1] - p[0] >= 1)
         if not parts or sum(e - s for s, e in parts) < 3:
             continue
@@ -1581,22 +1706,22 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
     the main clause in the active voice, and its subject is a source."""
     doc = ctx.doc
     verb = doc[v]
-    if any(doc[t].lower_ in PASSIVE_AUX for t in cue) or doc[sp[1] - 1].lower_ in NOT_SOURCE:
+    if any(ctx.lower[t] in PASSIVE_AUX for t in cue) or doc[sp[1] - 1].lower_ in NOT_SOURCE:
         return False
-    first = next((t for t in range(lo, hi) if not (doc[t].is_punct or doc[t].is_space)), lo)
-    if doc[first].lower_ in NOT_SOURCE and first + 1 < hi and (
-            doc[first + 1].pos_ in ("VERB", "AUX") or first + 1 in cue):
+    first = next((t for t in range(lo, hi) if not (ctx.punct[t] or ctx.space[t])), lo)
+    if ctx.lower[first] in NOT_SOURCE and first + 1 < hi and (
+            ctx.pos[first + 1] in ("VERB", "AUX") or first + 1 in cue):
         return False  # "Das teilte ein Sprecher mit.": it reports the sentence before
-    if any(doc[t].text == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
+    if any(ctx.text[t] == "(" for t in range(max(lo, sp[0] - 2), sp[0])):
         return False  # "(Wikinews berichtete)"
     lemma = ctx.lex.verbs.get(verb.lower_, (verb.lemma_,))[0]
     if lemma in NOT_REPORTED and not any(t > v for t in cue):  # "rief ... auf" is aufrufen
         return False
-    if lemma == "fordern" and any(doc[t].text in CASUALTY_NOUNS for t in range(lo, hi)):
+    if lemma == "fordern" and any(ctx.text[t] in CASUALTY_NOUNS for t in range(lo, hi)):
         return False
     if lemma == "annehmen":  # without a content clause: accept, take on ("nahm Ausmaße an")
         return False
-    if lemma == "sprechen" and not any(doc[t].lower_ in ("von", "über") for t in range(v + 1, hi)):
+    if lemma == "sprechen" and not any(ctx.lower[t] in ("von", "über") for t in range(v + 1, hi)):
         return False  # "sprach mit seiner Frau", "sprach ein Gebet"
     if doc.has_annotation("DEP"):
         head = verb if verb.dep_ in ("ROOT", "root") or verb.dep_ == "conj" and \
@@ -1608,8 +1733,8 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
         if any(c.dep_ == "nsubj" and sp[0] <= c.i < sp[1] for c in head.children):
             return True
         # a misparsed subject right before the verb at the start of the sentence
-        return sp[1] == cue[0] and all(doc[t].is_punct or doc[t].is_space for t in range(lo, sp[0]))
-    return not any(doc[t].lower_ in PASSIVE_AUX for t in range(lo, hi))
+        return sp[1] == cue[0] and all(ctx.punct[t] or ctx.space[t] for t in range(lo, sp[0]))
+    return not any(ctx.lower[t] in PASSIVE_AUX for t in range(lo, hi))
 
 
 def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: bool = True
@@ -1627,9 +1752,9 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
         inner = c - o - 1
         # after: „…“, sagte X (am Montag)[, „…“].   „…“, so X.
         j = c + 1
-        if j < s_hi and doc[j].text == ",":
+        if j < s_hi and ctx.text[j] == ",":
             j += 1
-        elif j < s_hi and doc[c - 1].text in (",", "?", "!"):
+        elif j < s_hi and ctx.text[c - 1] in (",", "?", "!"):
             pass
         else:
             j = -1
@@ -1643,17 +1768,17 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                 speaker = _np_after(ctx, cue[0] + 1, s_hi)
                 if speaker and doc[speaker[0]].lower_ == "es":
                     speaker = None
-                frame_end = _frame_end(doc, max(cue[-1] + 1, speaker[1] if speaker else 0), s_hi)
-            elif doc[j].lower_ == "so":
+                frame_end = _frame_end(ctx, max(cue[-1] + 1, speaker[1] if speaker else 0), s_hi)
+            elif ctx.lower[j] == "so":
                 speaker = _np_after(ctx, j + 1, s_hi)
                 if speaker:
                     cue = [j]
-                    frame_end = _frame_end(doc, speaker[1], s_hi)
-            elif doc[j].lower_ in ("hieß", "heißt") and j + 1 < s_hi and doc[j + 1].lower_ == "es":
+                    frame_end = _frame_end(ctx, speaker[1], s_hi)
+            elif ctx.lower[j] in ("hieß", "heißt") and j + 1 < s_hi and ctx.lower[j + 1] == "es":
                 cue = [j, j + 1]
-                frame_end = _frame_end(doc, j + 2, s_hi)
+                frame_end = _frame_end(ctx, j + 2, s_hi)
                 k = j + 2
-                if k < s_hi and doc[k].lower_ in ("aus", "von", "vom", "bei", "in"):
+                if k < s_hi and ctx.lower[k] in ("aus", "von", "vom", "bei", "in"):
                     speaker = _np_after(ctx, k + 1, s_hi)
             if cue is not None:
                 if hit and speaker is None:  # "„…“, sagte der Sprecher" parsed differently
@@ -1661,9 +1786,9 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                 parts = [(o, c + 1)]
                 end = c + 1
                 # mixed: "Frankreich sei „ein unverzichtbarer Partner“, sagte ..."
-                pre = [t for t in range(s_lo, o) if not (doc[t].is_punct or doc[t].is_space)
+                pre = [t for t in range(s_lo, o) if not (ctx.punct[t] or ctx.space[t])
                        and not ctx.in_quote[t]]
-                if indirect and len(pre) >= 2 and doc[o - 1].text != ":":
+                if indirect and len(pre) >= 2 and ctx.text[o - 1] != ":":
                     # every quoted part of the sentence is literal: "Die „unter Druck
                     # stehenden Soldaten“ hätten „Zivilisten getötet“, so Murtha."
                     lit = tuple((a, b + 1) for a, b, _ in quotes if pre[0] <= a and b <= c
@@ -1676,7 +1801,7 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                     continue
                 # split quote: „…“, sagte X, „…“ (also after a colon)
                 k = frame_end
-                if k < s_hi and doc[k].text in (",", ":") and n + 1 < len(quotes) and \
+                if k < s_hi and ctx.text[k] in (",", ":") and n + 1 < len(quotes) and \
                         quotes[n + 1][0] == k + 1:
                     o2, c2, _ = quotes[n + 1]
                     parts.append((o2, c2 + 1))
@@ -1690,16 +1815,16 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                 continue
         # before: X sagte: „…“ / Erdogan: „…“
         p = o - 1
-        if p >= s_lo and doc[p].text in (":", ","):
+        if p >= s_lo and ctx.text[p] in (":", ","):
             cues = [(v, cue, st) for v, cue, st in _sent_cues(ctx, s_lo, p)]
             if cues:
                 v, cue, _ = cues[-1]
                 speaker = _speaker_for_verb(ctx, v, cue, s_lo, p, (o, c + 1))
-                if doc[p].text == ":" or cue[-1] >= p - 3:
+                if ctx.text[p] == ":" or cue[-1] >= p - 3:
                     found.append(_Found(o, c + 1, "direct", speaker, tuple(cue), ((o, c + 1),)))
                     used.add(n)
                     continue
-            if doc[p].text == ":":
+            if ctx.text[p] == ":":
                 frame = _heisst_es_frame(ctx, s_lo, p)
                 if frame is not None:  # "In dem Schreiben heißt es wörtlich: „…“"
                     found.append(_Found(o, c + 1, "direct", frame[1], tuple(frame[0]),
@@ -1707,7 +1832,7 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                     used.add(n)
                     continue
                 np = _np_before(ctx, p, s_lo)
-                if np and np[0] == s_lo or (np and all(doc[t].is_punct for t in range(s_lo, np[0]))):
+                if np and np[0] == s_lo or (np and all(ctx.punct[t] for t in range(s_lo, np[0]))):
                     found.append(_Found(o, c + 1, "direct", np, (), ((o, c + 1),)))
                     used.add(n)
                     continue
@@ -1719,12 +1844,12 @@ def _heisst_es_frame(ctx: _Ctx, lo: int, hi: int
     """(cue, source) of a frame "In X heißt es:" / "So heißt es in X:" / "hieß es aus X:"
     before a colon, with the preposition in the source as the gold marks it; else None."""
     doc = ctx.doc
-    k = next((t for t in range(lo, hi - 1) if doc[t].lower_ in ("heißt", "hieß")
-              and doc[t + 1].lower_ == "es"), None)
+    k = next((t for t in range(lo, hi - 1) if ctx.lower[t] in ("heißt", "hieß")
+              and ctx.lower[t + 1] == "es"), None)
     if k is None:
         return None
     cue = [k, k + 1]
-    for start in (k + 2, lo + 1 if doc[lo].lower_ == "so" else lo):
+    for start in (k + 2, lo + 1 if ctx.lower[lo] == "so" else lo):
         source = _prepositional_source(ctx, start, hi)
         if source is not None:
             return cue, source
@@ -1748,13 +1873,13 @@ def _prepositional_source(ctx: _Ctx, p: int, hi: int, preps: tuple[str, ...] = S
 def _headline(ctx: _Ctx, lo: int, hi: int) -> _Found | None:
     """"Erdogan: Wir werden nicht nachgeben" in a headline or subheading."""
     doc = ctx.doc
-    colon = next((t for t in range(lo, min(hi, lo + 6)) if doc[t].text == ":"), None)
+    colon = next((t for t in range(lo, min(hi, lo + 6)) if ctx.text[t] == ":"), None)
     if colon is None or colon == lo or colon + 1 >= hi:
         return None
     np = _np_before(ctx, colon, lo)
     if np is None or np[0] != lo:
         return None
-    ms, me = _trim(doc, colon + 1, hi)
+    ms, me = _trim(ctx, colon + 1, hi)
     if me - ms < 2:
         return None
     return _Found(ms, me, "direct", np, (), ((ms, me),))
@@ -1832,8 +1957,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         k = ctx.sent_of[o]
         lo, hi = ctx.sents[k]
         inner = c - o - 1
-        whole = all(doc[t].is_punct or doc[t].is_space for t in range(lo, o)) and all(
-            doc[t].is_punct or doc[t].is_space for t in range(c + 1, hi))
+        whole = _blank(ctx, lo, o) and _blank(ctx, c + 1, hi)
         cues = [x for x in _sent_cues(ctx, lo, hi) if not (o <= x[0] <= c)]
         if whole and inner >= 2:
             found.append(_Found(o, c + 1, "direct", None, (), ((o, c + 1),), inherited=True))
@@ -1877,9 +2001,9 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             if anchor is not None:
                 if reported and anchor.inherited:
                     s, e = lo, hi
-                    while s < e and doc[s].is_space:
+                    while s < e and ctx.space[s]:
                         s += 1
-                    while e > s and doc[e - 1].is_space:
+                    while e > s and ctx.space[e - 1]:
                         e -= 1
                     anchor = anchor._replace(start=s, end=e, kind="reported", parts=((s, e),),
                                              cue=(),
@@ -1890,16 +2014,16 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             if not continuations or last_k is None or k - last_k > max_gap:
                 continue
             s, e = lo, hi
-            while s < e and (doc[s].is_space or doc[s].is_punct and doc[s].text not in ALL_MARKS):
+            while s < e and (ctx.space[s] or ctx.punct[s] and ctx.text[s] not in ALL_MARKS):
                 s += 1
-            while e > s and doc[e - 1].is_space:
+            while e > s and ctx.space[e - 1]:
                 e -= 1
             if e - s < 3 or in_marks[s] and ctx.text[s] in ALL_MARKS:  # a quote begins the sentence
                 continue
             head = _main_subjunctive(ctx, s, e)
             if head is None and REPORTATIVE:
                 head = _reportative(ctx, s, e)
-            if head is None or doc[s].lower_ in ("wenn", "falls", "ob", "als"):
+            if head is None or ctx.lower[s] in ("wenn", "falls", "ob", "als"):
                 continue
             lit = tuple((o, c + 1) for o, c, _ in open_marks if s <= o and c < e)
             f = _Found(s, e, "mixed" if lit else "indirect", None, (), ((s, e),), lit, True)
@@ -1923,46 +2047,45 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
         if f.kind == "anchor":
             s, e = f.speaker
             canonical, entity = _resolve(ctx, s, e)
-            prev = Quote(0, 0, "", "anchor", canonical, entity, doc[s:e].text, doc[s].idx,
-                         doc[e - 1].idx + len(doc[e - 1]), None, None, None)
+            prev = Quote(0, 0, "", "anchor", canonical, entity, ctx.span_text(s, e), ctx.idx[s],
+                         ctx.idx[e - 1] + len(doc[e - 1]), None, None, None)
             prev_k = k
             continue
         if f.speaker is not None:
             s, e = f.speaker
-            while e - s > 1 and doc[s].lower_ in LEADING_NOT_SPEAKER:
+            while e - s > 1 and ctx.lower[s] in LEADING_NOT_SPEAKER:
                 s += 1  # "Wie die Polizei mitteilte"
             canonical, entity = _resolve(ctx, s, e)
             e2 = _apposition(ctx, s, e, f)
             if e2 > e and not any(m[2] == "PER" and m[0] < e and m[1] > s for m in ctx.mentions):
                 names = [(m[0], m[1]) for m in ctx.mentions
                          if m[2] == "PER" and m[0] >= e and m[1] <= e2]
-                if not names and doc[e].text == ",":  # a bare name: ", Gabino Cué,"
+                if not names and ctx.text[e] == ",":  # a bare name: ", Gabino Cué,"
                     k = e + 1
-                    while k < e2 and _cap(doc[k]) and not ctx.lex.is_role(doc[k].text) and \
-                            doc[k].lower_ not in DETS:
+                    while k < e2 and _cap(ctx, k) and not ctx.lex.is_role(ctx.text[k]) and \
+                            ctx.lower[k] not in DETS:
                         k += 1
-                    if k > e + 1 and (k == e2 or doc[k].text in (",", "(")):
+                    if k > e + 1 and (k == e2 or ctx.text[k] in (",", "(")):
                         names = [(e + 1, k)]
                 if names:  # "Der Gouverneur von Oaxaca, Gabino Cué, sagte"
                     canonical, entity = _resolve(ctx, names[0][0], names[0][1])
             e = e2
             if canonical is None and prev is not None and e - s == 1 and \
-                    doc[s].lower_ in ("er", "sie") and prev.speaker:
+                    ctx.lower[s] in ("er", "sie") and prev.speaker:
                 canonical, entity = prev.speaker, prev.speaker_entity
-            sp = (canonical, entity, doc[s:e].text, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]))
+            sp = (canonical, entity, ctx.span_text(s, e), ctx.idx[s], ctx.idx[e - 1] + len(ctx.text[e - 1]))
         elif f.inherited and prev is not None and prev_k is not None and (
                 k - prev_k <= INHERIT_GAP):
             sp = (prev.speaker, prev.speaker_entity, prev.speaker_text, prev.speaker_start,
                   prev.speaker_end)
         else:
             sp = (None, None, None, None, None)
-        cue_parts = tuple((doc[t].idx, doc[t].idx + len(doc[t])) for t in f.cue)
-        cue = " ".join(doc[t].text for t in f.cue) or None
-        start = doc[f.start].idx
-        end = doc[f.end - 1].idx + len(doc[f.end - 1])
-        parts = tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in f.parts)
-        literal = tuple((doc[a].idx, doc[b - 1].idx + len(doc[b - 1])) for a, b in f.literal)
-        q = Quote(start, end, doc[f.start:f.end].text, f.kind, *sp, cue,
+        cue_parts = tuple(_chars(ctx, t, t + 1) for t in f.cue)
+        cue = " ".join(ctx.text[t] for t in f.cue) or None
+        start, end = _chars(ctx, f.start, f.end)
+        parts = tuple(_chars(ctx, a, b) for a, b in f.parts)
+        literal = tuple(_chars(ctx, a, b) for a, b in f.literal)
+        q = Quote(start, end, ctx.span_text(f.start, f.end), f.kind, *sp, cue,
                   cue_parts[0][0] if cue_parts else None, cue_parts[-1][1] if cue_parts else None,
                   parts, cue_parts, literal)
         yield q
@@ -1995,24 +2118,24 @@ def _apposition_end(ctx: _Ctx, e: int, lo: int, hi: int, taken: set[int] | froze
     doc = ctx.doc
     limit = min(hi, e + 16)
     for _ in range(2):
-        if e < limit and doc[e].text == "(":
-            c = next((t for t in range(e + 1, min(limit, e + 8)) if doc[t].text == ")"), None)
+        if e < limit and ctx.text[e] == "(":
+            c = next((t for t in range(e + 1, min(limit, e + 8)) if ctx.text[t] == ")"), None)
             if c is None or any(t in taken for t in range(e, c + 1)):
                 return e
             e = c + 1
             continue
-        if e + 1 < limit and doc[e].text == ",":
+        if e + 1 < limit and ctx.text[e] == ",":
             k = e + 1
-            while k < limit and doc[k].text not in (",", ".", ";", ":", "(", ")", "–") and \
-                    k not in taken and _appos_token(ctx, doc[k]):
+            while k < limit and ctx.text[k] not in (",", ".", ";", ":", "(", ")", "–") and \
+                    k not in taken and _appos_token(ctx, k):
                 k += 1
-            if k == e + 1 or not (k >= hi or doc[k].text in (",", ".", "(") or k in taken or
-                                  doc[k].text == "–"):
+            if k == e + 1 or not (k >= hi or ctx.text[k] in (",", ".", "(") or k in taken or
+                                  ctx.text[k] == "–"):
                 return e
-            if k < hi and doc[k].text == "," and k + 1 < hi and k + 1 not in taken and \
+            if k < hi and ctx.text[k] == "," and k + 1 < hi and k + 1 not in taken and \
                     not _cue_at(ctx, k + 1, lo, hi) and not list_ok:
                 return e  # ", der Bürgermeister, X ..." is a list, not an apposition
-            if not any(_cap(doc[t]) for t in range(e + 1, k)):
+            if not any(_cap(ctx, t) for t in range(e + 1, k)):
                 return e
             e = k
             continue
@@ -2020,14 +2143,15 @@ def _apposition_end(ctx: _Ctx, e: int, lo: int, hi: int, taken: set[int] | froze
     return e
 
 
-def _appos_token(ctx: _Ctx, tok: Token) -> bool:
-    low = tok.lower_
-    if tok.text in ALL_MARKS or _cap(tok) and low not in AUX_WORDS and (
-            not tok.pos_ or tok.pos_ in ("PROPN", "NOUN", "X", "ADJ", "NUM", "DET")):
+def _appos_token(ctx: _Ctx, t: int) -> bool:
+    """Could token t be part of an apposition ("der Bürgermeister von Mexiko-Stadt")."""
+    low, pos = ctx.lower[t], ctx.pos[t]
+    if ctx.text[t] in ALL_MARKS or _cap(ctx, t) and low not in AUX_WORDS and (
+            not pos or pos in ("PROPN", "NOUN", "X", "ADJ", "NUM", "DET")):
         return True
-    if tok.pos_ in ("VERB", "AUX") or low in AUX_WORDS or low in ctx.lex.verbs:
+    if pos in ("VERB", "AUX") or low in AUX_WORDS or low in ctx.lex.verbs:
         return False
-    return low in DETS or low in PREPS or low in APPOS_WORDS or tok.like_num or _adj(tok)
+    return low in DETS or low in PREPS or low in APPOS_WORDS or ctx.like_num[t] or _adj(ctx, t)
 
 
 # -- the spaCy component
