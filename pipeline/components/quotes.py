@@ -60,9 +60,10 @@ from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
+import numpy
 import srsly
 from spacy import util
-from spacy.attrs import DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS, SPACY
+from spacy.attrs import DEP, IDX, LEMMA, MORPH, ORTH, POS, SPACY
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -336,10 +337,9 @@ def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None,
     texts = texts if texts is not None else [t.text for t in doc]
     stack: list[tuple[str, int]] = []
     found = []
-    for i in range(start, end):
+    # only the marks matter: the other tokens are filtered out in C
+    for i in compress(range(start, end), map(ALL_MARKS.__contains__, texts[start:end])):
         text = texts[i]
-        if text not in ALL_MARKS:
-            continue
         if stack and text in OPEN_CLOSE[stack[-1][0]]:
             mark, o = stack.pop()
             found.append((o, i, len(stack), True))
@@ -420,9 +420,9 @@ class _Ctx:
     pos: list[str] = field(default_factory=list)
     morph: list[int] = field(default_factory=list)
     verb_like: list[bool] = field(default_factory=list)
-    punct: list[int] = field(default_factory=list)
-    space: list[int] = field(default_factory=list)
-    like_num: list[int] = field(default_factory=list)
+    punct: Sequence[bool] = ()
+    space: Sequence[bool] = ()
+    like_num: Sequence[bool] = ()
     idx: list[int] = field(default_factory=list)
     ws: list[int] = field(default_factory=list)
     #: DEP and LEMMA hashes, decoded by :meth:`dep` and :meth:`lemma` for the few tokens asked
@@ -453,8 +453,12 @@ class _Ctx:
         if e <= s:
             return ""
         if self._string is None:
-            self._string = "".join([t + " " if w else t for t, w in zip(self.text, self.ws)])
+            self._string = "".join(map(operator.add, self.text, map(_TRAILING.__getitem__, self.ws)))
         return self._string[self.idx[s]:self.idx[e - 1] + len(self.text[e - 1])]
+
+
+#: a token's trailing whitespace by its SPACY flag
+_TRAILING = ("", " ")
 
 
 def _blank(ctx: _Ctx, s: int, e: int) -> bool:
@@ -477,6 +481,13 @@ def _subjunctive(ctx: _Ctx, t: int) -> bool:
     if known is None:
         known = ctx.subjunctive[t] = _subjunctive_at(ctx, t)
     return known
+
+
+def _subjunctive_form(lex: QuoteLexicon, text: str, low: str) -> bool:
+    """Whether a word form passes :func:`_subjunctive_at`'s tests of the form: without them
+    only a Konjunktiv MORPH makes a token Konjunktiv."""
+    return low in lex.konjunktiv or (text.islower() and low.endswith("e") and len(low) > 3
+                                     and low not in FUNCTION_E)
 
 
 def _subjunctive_at(ctx: _Ctx, t: int) -> bool:
@@ -524,18 +535,31 @@ def _cue_entry(ctx: _Ctx, i: int, lo: int) -> tuple[str, str, str] | None:
         return None  # the common case
     if ctx.in_quote[i] or ctx.punct[i]:
         return None
-    pos, lemma = ctx.pos[i], ctx.lemma(i)
-    if entry is None and lemma and pos in ("VERB", "AUX"):
-        entry = ctx.lex.verbs.get(lemma.lower())
-        if entry and entry[2]:
-            entry = None  # a bare lemma match of a particle verb needs the particle
-        elif entry and entry[0].lower() != lemma.lower():
-            entry = None  # the lemma is another verb's form: "geriet" (geraten) is no "raten"
+    pos = ctx.pos[i]
+    if entry is None and pos in ("VERB", "AUX"):
+        entry = _lemma_entry(ctx, i)
     if entry is None or (ctx.text[i][:1].isupper() and i > lo and pos not in ("VERB", "AUX")):
         return None
     if pos and pos not in ("VERB", "AUX", "ADJ", "X", "") and not (
             pos in ("PUNCT", "SYM") and ctx.doc[i].is_alpha):  # a word tagged as punctuation
         return None
+    return entry
+
+
+def _lemma_entry(ctx: _Ctx, i: int) -> tuple[str, str, str] | None:
+    """The lexicon entry of token i's lemma, if that lemma is a reporting verb that needs no
+    particle; kept per lemma (hash) and lexicon: the verbs of a text recur."""
+    cache = _tokens.form_cache(ctx.lex, "_quote_lemma_entries")
+    key = ctx.lemma_ids[i]
+    if key in cache:
+        return cache[key]
+    lemma = ctx.lemma(i)
+    entry = ctx.lex.verbs.get(lemma.lower()) if lemma else None
+    if entry and entry[2]:
+        entry = None  # a bare lemma match of a particle verb needs the particle
+    elif entry and entry[0].lower() != lemma.lower():
+        entry = None  # the lemma is another verb's form: "geriet" (geraten) is no "raten"
+    cache[key] = entry
     return entry
 
 
@@ -734,12 +758,13 @@ def _np_before(ctx: _Ctx, v: int, lo: int) -> tuple[int, int] | None:
     if k == v:
         return None
     if k > lo:
-        prev = doc[k - 1]
-        if prev.lower_ in PREPS or (prev.pos_ == "ADP"):
+        prev = k - 1
+        low = ctx.lower[prev]
+        if low in PREPS or (ctx.pos[prev] == "ADP"):
             return None
-        if not (prev.is_punct or prev.lower_ in ("und", "wie", "dass", "so", "als", "doch",
-                                                  "aber", "denn", "oder", "sowie")
-                or prev.lower_ in AUX_WORDS or prev.text in ALL_MARKS):
+        if not (ctx.punct[prev] or low in ("und", "wie", "dass", "so", "als", "doch",
+                                           "aber", "denn", "oder", "sowie")
+                or low in AUX_WORDS or ctx.text[prev] in ALL_MARKS):
             return None
     span = (k, v)
     if not any(_cap(ctx, t) or ctx.lower[t] in SUBJ_PRONOUNS for t in range(*span)):
@@ -864,18 +889,19 @@ def _vorfeld(ctx: _Ctx, cue: list[int], lo: int, message: tuple[int, int]
         return None
     t = s
     while t < cue[0]:
-        tok = doc[t]
-        if ctx.in_quote[t] or tok.text in (".", ";", ":"):
+        text, pos = ctx.text[t], ctx.pos[t]
+        if ctx.in_quote[t] or text in (".", ";", ":"):
             return None
-        if tok.text == "," and t + 1 < cue[0] and ctx.lower[t + 1] in REL_PRONOUNS:
+        if text == "," and t + 1 < cue[0] and ctx.lower[t + 1] in REL_PRONOUNS:
             k = next((k for k in range(t + 1, cue[0]) if ctx.text[k] == ","), None)
             if k is None:
                 return None
             t = k + 1  # a relative clause inside the Vorfeld has its own finite verb
             continue
-        if tok.lower_ in AUX_WORDS and tok.pos_ in ("AUX", "VERB", ""):
+        if ctx.lower[t] in AUX_WORDS and pos in ("AUX", "VERB", ""):
             break
-        if tok.pos_ in ("VERB", "AUX") and not set(tok.morph.get("VerbForm")) & {"Part", "Inf"}:
+        if pos in ("VERB", "AUX") and not set(
+                _tokens.morph_get(doc, ctx.morph[t], "VerbForm")) & {"Part", "Inf"}:
             return None  # another finite verb: the cue is in a later clause
         t += 1
     return s, t
@@ -886,25 +912,26 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
     a relative clause or apposition may follow) can be the subject of the finite verb f:
     not a prepositional phrase, adverb, object pronoun, dative or time expression."""
     doc = ctx.doc
-    first = doc[s]
+    first, first_pos = ctx.lower[s], ctx.pos[s]
     if _particle_name(ctx, s, e):
         return True
-    if e - s > 20 or first.lower_ in PREPS or first.pos_ in ("ADP", "ADV", "VERB", "AUX") or \
-            first.text in ctx.lex.not_speakers or (first.lower_ in NOT_SOURCE and e - s == 1):
-        return first.lower_ in SUBJ_PRONOUNS and e - s == 1
-    if first.lower_ == "der" and s + 1 < e and _adj(ctx, s + 1) and ctx.lower[s + 1].endswith("en"):
+    if e - s > 20 or first in PREPS or first_pos in ("ADP", "ADV", "VERB", "AUX") or \
+            ctx.text[s] in ctx.lex.not_speakers or (first in NOT_SOURCE and e - s == 1):
+        return first in SUBJ_PRONOUNS and e - s == 1
+    if first == "der" and s + 1 < e and _adj(ctx, s + 1) and ctx.lower[s + 1].endswith("en"):
         return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
-    if (first.like_num or first.pos_ == "NUM") and f < len(doc) and first.lower_ not in ("ein", "eine") \
-            and not (doc[f].morph.get("Number") == ["Plur"] or ctx.lower[f].endswith("n") or
-                     ctx.lower[f] == "sind"):
+    if (ctx.like_num[s] or first_pos == "NUM") and f < len(doc) and first not in ("ein", "eine") \
+            and not (_tokens.morph_get(doc, ctx.morph[f], "Number") == ["Plur"] or
+                     ctx.lower[f].endswith("n") or ctx.lower[f] == "sind"):
         return False  # "Zwölf Todesopfer forderte ein Taifun": a plural object, singular verb
     nouns = [t for t in range(s, e) if ctx.pos[t] in ("NOUN", "PROPN", "X") or (
         not ctx.pos[t] and _cap(ctx, t))]
     if not nouns:
-        return e - s == 1 and first.lower_ in SUBJ_PRONOUNS
-    if all(ctx.text[t] in ctx.lex.not_speakers or doc[t].like_num for t in nouns):
+        return e - s == 1 and first in SUBJ_PRONOUNS
+    if all(ctx.text[t] in ctx.lex.not_speakers or ctx.like_num[t] for t in nouns):
         return False
-    return not any(ctx.pos[t] in ("VERB", "AUX") and "Fin" in doc[t].morph.get("VerbForm")
+    return not any(ctx.pos[t] in ("VERB", "AUX") and
+                   "Fin" in _tokens.morph_get(doc, ctx.morph[t], "VerbForm")
                    for t in range(s, e) if not ctx.in_quote[t])
 
 
@@ -1135,7 +1162,7 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     else:
         sents = [(s, e) for s, e, _ in blocks]
     # sentences never cross blocks: cut them where the block changes
-    changes = [i for i in range(1, len(doc)) if block_of[i] != block_of[i - 1]]
+    changes = (numpy.flatnonzero(numpy.diff(block_of)) + 1).tolist()
     split = []
     for s, e in sents:
         cut = s
@@ -1159,27 +1186,45 @@ def _read_tokens(ctx: _Ctx) -> None:
     """Fill the context's per-token lists from one ``Doc.to_array`` (one pass per attribute
     in C, not a Token per look)."""
     doc, n = ctx.doc, len(ctx.doc)
-    table = doc.to_array([ORTH, POS, MORPH, IS_PUNCT, IS_SPACE, LIKE_NUM, IDX, SPACY, DEP, LEMMA])
+    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, DEP, LEMMA])
     pos = table[:, 1]
-    verb_like = (pos == VERB) | (pos == AUX)
-    ctx.verb_like = verb_like.tolist()
-    # the flags stay 0/1 ints: they are only ever tested for truth
-    orth, pos, ctx.morph, ctx.punct, ctx.space, ctx.like_num, ctx.idx, ctx.ws, ctx.dep_ids, \
-        ctx.lemma_ids = table.T.tolist()
+    ctx.verb_like = ((pos == VERB) | (pos == AUX)).tolist()
+    orth, pos, ctx.morph, ctx.idx, ctx.ws, ctx.dep_ids, ctx.lemma_ids = table.T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
-    ctx.text, ctx.lower, cue_form, phrase_start, separator = zip(*_form_rows(doc, ctx.lex, orth))
+    (ctx.text, ctx.lower, ctx.punct, ctx.space, ctx.like_num, cue_form, phrase_start,
+     separator, subjunctive_form) = zip(*_form_rows(doc, ctx.lex, orth))
     ctx.cue_starts = list(compress(range(n), map(operator.or_, ctx.verb_like, cue_form)))
     ctx.phrase_starts_at = list(compress(range(n), phrase_start))
     ctx.separators = list(compress(range(n), separator))
-    ctx.subjunctive = [None] * n
+    # a token is Konjunktiv only by its MORPH or by its form: the others are answered now
+    mood = _subjunctive_moods(doc, ctx.morph)
+    ctx.subjunctive = [None if by_form or by_mood else False
+                       for by_form, by_mood in zip(subjunctive_form, mood)]
+
+
+#: MORPH key -> whether the analysis has Mood=Sub (a few hundred analyses at most)
+_SUB_MOOD: dict[int, bool] = {}
+
+
+def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[bool]:
+    """Whether each MORPH key's analysis is Konjunktiv (``Mood=Sub``)."""
+    try:
+        return list(map(_SUB_MOOD.__getitem__, keys))
+    except KeyError:
+        for key in keys:
+            if key not in _SUB_MOOD:
+                _SUB_MOOD[key] = _tokens.morph_get(doc, key, "Mood") == ["Sub"]
+        return list(map(_SUB_MOOD.__getitem__, keys))
 
 
 def _form_rows(doc: Doc, lex: QuoteLexicon, orths: list[int]
-               ) -> list[tuple[str, str, bool, bool, bool]]:
-    """(text, lower, can be a cue by its form, can start a source phrase, is a comma or
-    semicolon) of the word form of every token. The row depends only on the form (the
-    lexeme) and the lexicon, and most forms recur in every document: the rows are kept per
-    lexicon (bounded, see :func:`_tokens.form_cache`), keyed by the form's ORTH hash."""
+               ) -> list[tuple[str, str, bool, bool, bool, bool, bool, bool, bool]]:
+    """(text, lower, is_punct, is_space, like_num, can be a cue by its form, can start a
+    source phrase, is a comma or semicolon, can be Konjunktiv by its form: see
+    :func:`_subjunctive_at`) of the word form of every token. The row
+    depends only on the form (the lexeme) and the lexicon, and most forms recur in every
+    document: the rows are kept per lexicon (bounded, see :func:`_tokens.form_cache`),
+    keyed by the form's ORTH hash."""
     cache = _tokens.form_cache(lex, "_quote_form_rows")
     try:
         return list(map(cache.__getitem__, orths))
@@ -1189,9 +1234,10 @@ def _form_rows(doc: Doc, lex: QuoteLexicon, orths: list[int]
             if h not in cache:
                 lexeme = vocab[h]
                 text, low = lexeme.orth_, lexeme.lower_
-                cache[h] = (text, low, low in lex.verbs,
+                cache[h] = (text, low, lexeme.is_punct, lexeme.is_space, lexeme.like_num,
+                            low in lex.verbs,
                             low in lex.phrase_starts or text in lex.source_nouns,
-                            text in (",", ";"))
+                            text in (",", ";"), _subjunctive_form(lex, text, low))
         return list(map(cache.__getitem__, orths))
 
 
@@ -1371,8 +1417,10 @@ def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None
     zu-infinitive): the message is the clause, the cue the clause's verb and the noun, the
     speaker the verb's subject."""
     doc = ctx.doc
-    for n in range(lo + 1, end - 2):
-        if ctx.text[n] not in ctx.lex.cue_nouns or ctx.in_quote[n]:
+    nouns = compress(range(lo + 1, end - 2),
+                     map(ctx.lex.cue_nouns.__contains__, ctx.text[lo + 1:end - 2]))
+    for n in nouns:
+        if ctx.in_quote[n]:
             continue
         c = n + 1  # "die Auffassung vertreten, ...": the clause's verb may follow the noun
         while c < min(end, n + 3) and ctx.pos[c] in ("VERB", "AUX") and ctx.text[c] != ",":
