@@ -437,7 +437,6 @@ class _Ctx:
     separators: list[int] = field(default_factory=list)
     #: :func:`_subjunctive` of each token once asked (None: not yet)
     subjunctive: list[bool | None] = field(default_factory=list)
-    _string: str | None = None
 
     def dep(self, i: int) -> str:
         """``doc[i].dep_``."""
@@ -448,13 +447,13 @@ class _Ctx:
         return self.doc.vocab.strings[self.lemma_ids[i]]
 
     def span_text(self, s: int, e: int) -> str:
-        """``doc[s:e].text`` without building the Span and its Tokens: a slice of the text
-        joined once (``Doc.text`` joins every token again at each call)."""
+        """``doc[s:e].text`` without building the Span and its Tokens: the words with their
+        trailing spaces, the last one's left off."""
         if e <= s:
             return ""
-        if self._string is None:
-            self._string = "".join(map(operator.add, self.text, map(_TRAILING.__getitem__, self.ws)))
-        return self._string[self.idx[s]:self.idx[e - 1] + len(self.text[e - 1])]
+        last = e - 1
+        spaces = map(_TRAILING.__getitem__, self.ws[s:last])
+        return "".join(map(operator.add, self.text[s:last], spaces)) + self.text[last]
 
 
 #: a token's trailing whitespace by its SPACY flag
