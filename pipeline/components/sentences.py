@@ -39,7 +39,8 @@ quotation that really holds several sentences stays one sentence.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, NamedTuple
+from bisect import bisect_left
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy
 from spacy.attrs import IS_SPACE, ORTH, SENT_START
@@ -61,6 +62,8 @@ QUOTE_PAIRS: dict[str, tuple[str, ...]] = {
     "“": ("”",),
     '"': ('"',),
 }
+#: Every opening or closing quotation mark.
+QUOTE_MARKS = frozenset(QUOTE_PAIRS) | {c for closers in QUOTE_PAIRS.values() for c in closers}
 MONTHS = frozenset(
     "Januar Jänner Februar März April Mai Juni Juli August September Oktober November "
     "Dezember Jan. Feb. Febr. Apr. Aug. Sep. Sept. Okt. Nov. Dez.".split()
@@ -101,8 +104,9 @@ def _hard_breaks(doc: Doc, spans_key: str, texts: list[str] | None = None,
             end += 1
         if end < n:
             breaks.setdefault(end, f"after:{span.label_}")
-    for i, text in enumerate(texts):
-        if not spaces[i] or "\n" not in text:
+    for i in [i for i, space in enumerate(spaces) if space]:
+        text = texts[i]
+        if "\n" not in text:
             continue
         nxt = i + 1
         while nxt < n and spaces[nxt]:
@@ -132,21 +136,26 @@ def find_quotations(doc: Doc, start: int = 0, end: int | None = None) -> Iterato
     return _quotations([t.text for t in doc], start, end)
 
 
-def _quotations(texts: list[str], start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """:func:`find_quotations` on the tokens' texts."""
+def _quotations(texts: list[str], start: int = 0, end: int | None = None,
+                marks: list[int] | None = None) -> Iterator[tuple[int, int]]:
+    """:func:`find_quotations` on the tokens' texts. ``marks``, the indices of all quotation
+    marks (``QUOTE_MARKS``) in ascending order, spares a look at every other token."""
     end = len(texts) if end is None else end
-    i = start
-    while i < end:
+    if marks is None:
+        marks = [i for i, text in enumerate(texts) if text in QUOTE_MARKS]
+    inside = marks[bisect_left(marks, start):bisect_left(marks, end)]
+    k = 0
+    while k < len(inside):
+        i = inside[k]
         closers = QUOTE_PAIRS.get(texts[i])
-        if closers is None:
-            i += 1
+        close = None
+        if closers is not None:
+            close = next((m for m in range(k + 1, len(inside)) if texts[inside[m]] in closers), None)
+        if close is None:  # no opening mark, or unbalanced: constrain nothing
+            k += 1
             continue
-        close = next((j for j in range(i + 1, end) if texts[j] in closers), None)
-        if close is None:  # unbalanced: constrain nothing
-            i += 1
-            continue
-        yield i, close
-        i = close + 1
+        yield i, inside[close]
+        k = close + 1
 
 
 def find_sentence_boundaries(
@@ -156,48 +165,72 @@ def find_sentence_boundaries(
     abbreviations: frozenset[str] = frozenset(ABBREVIATIONS),
     require_terminal: bool = True,
 ) -> Iterator[SentenceBoundary]:
-    """Yield the boundary decisions the rules can make, in text order; leave the Doc alone.
+    """Yield the boundary decisions the rules can make, in text order; leave the Doc alone."""
+    states, reasons = sentence_decisions(
+        doc, spans_key=spans_key, abbreviations=abbreviations, require_terminal=require_terminal
+    )
+    for i, state in enumerate(states):
+        if state:
+            yield SentenceBoundary(i, state == 1, reasons[i])
 
-    The rules read each token's text and is_space many times: both are read once
-    into lists (a Token per look cost more than the rules themselves)."""
+
+def sentence_decisions(
+    doc: Doc,
+    *,
+    spans_key: str = "layout",
+    abbreviations: frozenset[str] = frozenset(ABBREVIATIONS),
+    require_terminal: bool = True,
+) -> tuple[list[int], list[str | None]]:
+    """Per token: 1 (starts a sentence), -1 (does not) or 0 (left to the parser), and
+    the reason of each decision; the first rule to decide a token wins.
+
+    Nearly every token gets a decision, so they are kept in two lists rather than as
+    one :class:`SentenceBoundary` per token, and the rules read each token's text and
+    is_space from lists (a Token per look cost more than the rules themselves)."""
     # lists, not Tokens: see pipeline/components/_tokens.py
-    texts = _tokens.strings(doc, ORTH)
-    spaces = [v == 1 for v in doc.to_array(IS_SPACE).tolist()] if len(doc) else []
+    columns = doc.to_array([ORTH, IS_SPACE]) if len(doc) else numpy.zeros((0, 2), dtype=numpy.uint64)
+    texts = _tokens.hash_strings(doc, columns[:, 0].tolist())
+    spaces = (columns[:, 1] == 1).tolist()
     n = len(texts)
-    decided: dict[int, SentenceBoundary] = {}
+    states = [0] * n
+    reasons: list[str | None] = [None] * n
     hard = _hard_breaks(doc, spans_key, texts, spaces)
     for i, reason in hard.items():
-        decided[i] = SentenceBoundary(i, True, reason)
+        states[i] = 1
+        reasons[i] = reason
 
-    def forbid(i: int, reason: str) -> None:
-        if 0 < i < n and i not in decided:
-            decided[i] = SentenceBoundary(i, False, reason)
+    def forbid(indices: Iterable[int], reason: str) -> None:
+        for i in indices:
+            if 0 < i < n and not states[i]:
+                states[i] = -1
+                reasons[i] = reason
 
     # an agency signature "(afp/jm)" closing a paragraph is a sentence of its own
     for start, end in _signatures(texts, spaces):
-        decided.setdefault(start, SentenceBoundary(start, True, "signature"))
-        for i in range(start + 1, end):
-            forbid(i, "inside signature")
+        if not states[start]:
+            states[start] = 1
+            reasons[start] = "signature"
+        forbid(range(start + 1, end), "inside signature")
 
     # headline, dateline, subheading, signature: one sentence each
     if spans_key in doc.spans:
         for span in doc.spans[spans_key]:
             if span.label_ in ATOMIC_BLOCKS:
-                for i in range(span.start + 1, span.end):
-                    forbid(i, f"inside:{span.label_}")
+                forbid(range(span.start + 1, span.end), f"inside:{span.label_}")
+    marks = [i for i, text in enumerate(texts) if text in QUOTE_MARKS]
     for seg_start, seg_end in _segments(n, set(hard)):
-        for open_i, close_i in _quotations(texts, seg_start, seg_end):
-            for i in range(open_i + 1, close_i + 1):
-                forbid(i, "inside quotation")
+        for open_i, close_i in _quotations(texts, seg_start, seg_end, marks):
+            forbid(range(open_i + 1, close_i + 1), "inside quotation")
             nxt = close_i + 1
             if nxt < seg_end and (texts[nxt] in {",", ";"} or texts[nxt][:1].islower()):
-                forbid(nxt, "after quotation")
+                forbid((nxt,), "after quotation")
     for i in hard:  # the white space before a hard break belongs to the sentence before it
         j = i - 1
         while j > 0 and spaces[j]:
-            forbid(j, "white space")
+            forbid((j,), "white space")
             j -= 1
-    for i in range(n - 1):
+    # "." in the text: a cheap test every ordinal passes, before the regular expression
+    for i in [i for i in range(n - 1) if "." in texts[i] or texts[i] in abbreviations]:
         nxt = i + 1
         if spaces[nxt]:
             continue
@@ -205,19 +238,18 @@ def find_sentence_boundaries(
         if text in abbreviations:
             if text in MAY_END_SENTENCE and texts[nxt][:1].isupper():
                 continue
-            forbid(nxt, "after abbreviation")
+            forbid((nxt,), "after abbreviation")
         elif ORDINAL.match(text):
             # "am 2. März", "der 3. Oktober", "die 2. Liga"; but "auf Platz 2. Die ..." may end
             if texts[nxt] in MONTHS or not texts[nxt][:1].isupper() or not _ends_clause_at(texts, i):
-                forbid(nxt, "after ordinal")
+                forbid((nxt,), "after ordinal")
     if require_terminal:
-        for i in range(1, n):
-            if spaces[i] or i in decided:
-                continue
-            if not _terminal_before(texts, spaces, i):
-                forbid(i, "no terminal punctuation before")
-    for i in sorted(decided):
-        yield decided[i]
+        after_terminal = _after_terminal(texts, spaces)
+        for i in range(1, n):  # forbid(), inlined: this one looks at every token
+            if not (states[i] or spaces[i] or after_terminal[i]):
+                states[i] = -1
+                reasons[i] = "no terminal punctuation before"
+    return states, reasons
 
 
 SIGNATURE_PART = re.compile(r"^[a-zäöü]{1,8}$", re.IGNORECASE)
@@ -231,9 +263,7 @@ def find_signatures(doc: Doc) -> Iterator[tuple[int, int]]:
 def _signatures(texts: list[str], spaces: list[bool]) -> Iterator[tuple[int, int]]:
     """:func:`find_signatures` on the tokens' texts and is_space flags."""
     n = len(texts)
-    for i, text in enumerate(texts):
-        if text != "(" or i == 0:
-            continue
+    for i in [i for i, text in enumerate(texts) if text == "(" and i]:
         j = i + 1
         parts = []
         while j < n and j - i <= 7 and texts[j] != ")":
@@ -267,8 +297,26 @@ def _terminal_before(texts: list[str], spaces: list[bool], i: int) -> bool:
             j -= 1
         if j < 0:
             return True
-    text = texts[j]
-    return text in TERMINAL or (len(text) > 1 and text.endswith(".")) or text[-1:] in "!?"
+    return _ends_like_sentence(texts[j])
+
+
+def _ends_like_sentence(text: str) -> bool:
+    """Whether a sentence may end with the token ``text`` (closing marks aside)."""
+    return text[-1:] in ".!?" or text in TERMINAL  # "." itself is in TERMINAL
+
+
+def _after_terminal(texts: list[str], spaces: list[bool]) -> list[bool]:
+    """:func:`_terminal_before` of every token, in one pass over the Doc rather than a
+    walk back from each token: a token ends like a sentence by its own text, a closing
+    mark as the token before it does (True at the start of the Doc); white space passes
+    on the value of the last token before it."""
+    ends = [text[-1:] in ".!?" or text in TERMINAL for text in texts]  # _ends_like_sentence, inlined
+    for k in [k for k, text in enumerate(texts) if text in CLOSING]:  # ascending: ".“)" chains
+        ends[k] = ends[k - 1] if k else True
+    after = [True, *ends[:-1]] if texts else []
+    for k in [k for k, space in enumerate(spaces) if space and k + 1 < len(texts)]:
+        after[k + 1] = after[k]
+    return after
 
 
 #: words before a number that make it an ordinal, not a sentence end (``am 2.``, ``der 3.``)
@@ -331,15 +379,13 @@ class SentenceRules(Pipe):
     def __call__(self, doc: Doc) -> Doc:
         error_handler = self.get_error_handler()
         try:
-            boundaries = list(
-                find_sentence_boundaries(
-                    doc,
-                    spans_key=self.spans_key,
-                    abbreviations=self.abbreviations,
-                    require_terminal=self.require_terminal,
-                )
+            states, _ = sentence_decisions(
+                doc,
+                spans_key=self.spans_key,
+                abbreviations=self.abbreviations,
+                require_terminal=self.require_terminal,
             )
-            self.set_annotations(doc, boundaries)
+            self._write(doc, states)
             return doc
         except Exception as err:  # noqa: BLE001 - routed to nlp's error handler
             error_handler(self.name, self, [doc], err)
@@ -349,18 +395,26 @@ class SentenceRules(Pipe):
         """Write the decisions in one ``Doc.from_array``: the ``Token.is_sent_start``
         setter checks the whole Doc for a parse at every call, which made setting a
         Doc's boundaries quadratic in its length. Same values, same error on a parsed Doc."""
-        if not boundaries:
+        states = [0] * len(doc)
+        for b in boundaries:
+            states[b.i] = 1 if b.is_start else -1
+        self._write(doc, states)
+
+    def _write(self, doc: Doc, states: list[int]) -> None:
+        """Set SENT_START to ``states`` (1 start, -1 not, 0 no decision) where the Doc
+        has no value yet, or wherever a decision was made with ``overwrite``."""
+        if not any(states):
             return
         values = doc.to_array([SENT_START]).astype(numpy.int64)  # 1 start, -1 not, 0 unknown
-        changed = False
-        for b in boundaries:
-            if self.overwrite or values[b.i] == 0:
-                values[b.i] = 1 if b.is_start else -1
-                changed = True
-        if not changed:
+        decided = numpy.array(states, dtype=numpy.int64).reshape(values.shape)
+        write = decided != 0
+        if not self.overwrite:
+            write &= values == 0
+        if not write.any():
             return
         if doc.has_annotation("DEP"):
             raise ValueError(Errors.E043)
+        values[write] = decided[write]
         doc.from_array([SENT_START], values.astype(numpy.uint64))
 
     def to_disk(self, path, *, exclude=tuple()) -> None:  # config carries all settings
