@@ -22,11 +22,14 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from spacy import util
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.training import Example
+
+from . import _tokens
 
 __all__ = [
     "DATA_DIR", "GazetteerMatch", "Gazetteer", "EntityFilter", "find_gazetteer_matches",
@@ -92,32 +95,47 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     for match_id, start, end in matcher(doc):
         label, _, source = strings[match_id].partition("|")
         yield GazetteerMatch(start, end, label, source)
-    for i, tok in enumerate(doc[:-1]):
-        if tok.text not in first_names and not (  # "Karl-Theodor", "Hans-Peter"
-                "-" in tok.text and all(p in first_names for p in tok.text.split("-"))):
+    # the rules below look at every token's text, several times: read once as a list
+    # (no Token per look, see _tokens.py)
+    texts = _tokens.strings(doc, ORTH)
+    n = len(texts)
+    for i in range(n - 1):
+        text = texts[i]
+        if text not in first_names and not (  # "Karl-Theodor", "Hans-Peter"
+                "-" in text and all(p in first_names for p in text.split("-"))):
             continue
         end = i + 1
-        while end < len(doc) and end - i < 3 and _surname_like(doc[end].text, nouns):
+        while end < n and end - i < 3 and _surname_like(texts[end], nouns):
             end += 1
         # "Ursula von der Leyen": a particle right after the first name(s) only ("Anna Maier
         # von der Kreisverwaltung", "John Sifton von Human Rights Watch" are a name and an
         # organisation), and not after an article ("eine Art von ...")
-        if all(t.text in first_names for t in doc[i + 1:end]) and tok.text not in known and \
+        if all(t in first_names for t in texts[i + 1:end]) and text not in known and \
                 not (i > 0 and doc[i - 1].lower_ in ARTICLES):
-            end = _particle_surname_end(doc, end, nouns, known, first_names) or end
+            end = _particle_surname_end(texts, end, nouns, known, first_names) or end
         if end > i + 1 and doc[i:end].text not in known:  # "Rio de Janeiro" is a city
             yield GazetteerMatch(i, end, "PER", "first_names")
-    if roles:
-        for i, tok in enumerate(doc[:-1]):
-            if not tok.text.endswith(roles):
-                continue
-            start = end = i + 1
-            while (end < len(doc) and end - start < 2 and _surname_like(doc[end].text, nouns)
-                   and doc[end].text not in known and doc[end].text not in first_names
-                   and not doc[end].text.endswith(roles)):
-                end += 1
-            if end > start:
-                yield GazetteerMatch(start, end, "PER", "roles")
+    for i in _role_nouns(texts[:-1], roles):
+        start = end = i + 1
+        while (end < n and end - start < 2 and _surname_like(texts[end], nouns)
+               and texts[end] not in known and texts[end] not in first_names
+               and not texts[end].endswith(roles)):
+            end += 1
+        if end > start:
+            yield GazetteerMatch(start, end, "PER", "roles")
+
+
+def _role_nouns(texts: list[str], roles: tuple[str, ...]) -> list[int]:
+    """Indices of the words that end in one of ``roles``. A word's last few letters
+    (as many as the shortest role has) rule out nearly every word with one set look-up
+    before the ``endswith`` test against all the roles."""
+    if not roles:
+        return []
+    tail = min(map(len, roles))
+    if not tail:  # an empty role ends every word
+        return list(range(len(texts)))
+    tails = {role[-tail:] for role in roles}
+    return [i for i, text in enumerate(texts) if text[-tail:] in tails and text.endswith(roles)]
 
 
 #: name particles between first name and surname ("Ursula von der Leyen", "Karl-Theodor zu
@@ -125,6 +143,8 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
 NAME_PARTICLES = (("von", "der"), ("van", "der"), ("van", "den"), ("de", "la"), ("von",),
                   ("van",), ("zu",), ("de",), ("di",), ("da",), ("dos",), ("bin",), ("ben",),
                   ("al",), ("el",), ("le",), ("ter",))
+#: the words a particle starts with
+PARTICLE_WORDS = frozenset(particle[0] for particle in NAME_PARTICLES)
 
 
 #: articles before a capitalised word that make it a noun, not a first name ("eine Art von")
@@ -135,18 +155,21 @@ ARTICLES = frozenset("ein eine einer einen einem eines der die das den dem des d
 NOUN_ENDINGS = ("ität", "schaft", "heit", "keit", "tion", "ung", "amt", "ium", "behörde")
 
 
-def _particle_surname_end(doc: Doc, k: int, nouns: set[str], known: set[str],
+def _particle_surname_end(texts: list[str], k: int, nouns: set[str], known: set[str],
                           first_names: set[str] = frozenset()) -> int:
-    """End of "particle(s) Surname" starting at token k, else 0; a place or organisation
-    (``known``: "Anna von Berlin"), a first name ("Roman von Markus") or a compound of a
-    common noun is no surname."""
+    """End of "particle(s) Surname" starting at token k (``texts``: the tokens' texts),
+    else 0; a place or organisation (``known``: "Anna von Berlin"), a first name ("Roman
+    von Markus") or a compound of a common noun is no surname."""
+    if k >= len(texts) or texts[k] not in PARTICLE_WORDS:  # no particle here: the usual case
+        return 0
     for particle in NAME_PARTICLES:
         end = k + len(particle)
-        if end < len(doc) and tuple(t.text for t in doc[k:end]) == particle and \
-                _surname_like(doc[end].text, nouns) and doc[end].text not in known and \
-                doc[end].text not in first_names and not doc[end].text.endswith(NOUN_ENDINGS) and \
-                not _noun_compound(doc[end].text, nouns):
-            return end + 1
+        if end < len(texts) and tuple(texts[k:end]) == particle:
+            surname = texts[end]
+            if _surname_like(surname, nouns) and surname not in known and \
+                    surname not in first_names and not surname.endswith(NOUN_ENDINGS) and \
+                    not _noun_compound(surname, nouns):
+                return end + 1
     return 0
 
 
