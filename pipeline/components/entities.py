@@ -51,13 +51,15 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
+import numpy
 from spacy import util
-from spacy.attrs import IS_ALPHA, ORTH
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
@@ -223,7 +225,14 @@ class EntityLexicon:
 
     # -- look-ups
     def place(self, name: str) -> Place | None:
-        """The place a (possibly genitive) name refers to, compass regions included."""
+        """The place a (possibly genitive) name refers to, compass regions included.
+        (Answers are kept per name: every mention of a place asks again.)"""
+        places = _tokens.form_cache(self, "_place_of")
+        if name not in places:
+            places[name] = self._find_place(name)
+        return places[name]
+
+    def _find_place(self, name: str) -> Place | None:
         name = " ".join(name.split())
         for form in _base_forms(name):
             if form in self.places:
@@ -247,7 +256,14 @@ class EntityLexicon:
 
     def role_base(self, word: str) -> str | None:
         """``word`` as a role noun in its base form ("Präsidenten" -> "Präsident",
-        "Kreml-Sprecher" -> itself), or None if it is no role noun."""
+        "Kreml-Sprecher" -> itself), or None if it is no role noun. (Answers are kept
+        per word form: the words around every person name are asked about.)"""
+        bases = _tokens.form_cache(self, "_role_base_of")
+        if word not in bases:
+            bases[word] = self._find_role_base(word)
+        return bases[word]
+
+    def _find_role_base(self, word: str) -> str | None:
         if not word[:1].isupper() or not word.replace("-", "").isalpha():
             return None
         low = word.lower()
@@ -284,6 +300,60 @@ def default_lexicon() -> EntityLexicon:
     return EntityLexicon.from_dir(DATA_DIR)
 
 
+class _DocView:
+    """The token attributes the resolver reads, read once per Doc as plain lists.
+
+    Resolving a Doc's entities looks at the same tokens many times (the tokens around
+    every person name, every mention's text), and ``doc[i]`` builds a new Token,
+    ``doc[s:e]`` a new Span, and ``doc.text`` joins the whole text again (see _tokens.py).
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.texts = _tokens.strings(doc, ORTH)
+        # one column at a time: tolist() of the 2-D array costs several times as much
+        flags = doc.to_array([IS_PUNCT, IS_SPACE, SPACY]).T if len(doc) else numpy.zeros((3, 0))
+        self.punct, self.space, self.space_after = [(column == 1).tolist() for column in flags]
+        self.blocks = [(b.start, b.end) for b in doc.spans["layout"]] if "layout" in doc.spans else []
+        self.has_sentences = doc.has_annotation("SENT_START")
+        self.has_parse = doc.has_annotation("DEP")
+        self._sentences: list[tuple[int, int]] | None = None  # read when first asked for
+        self._sentence_starts: list[int] = []
+
+    @cached_property
+    def text(self) -> str:
+        """``doc.text``."""
+        n = len(self.texts)
+        return self.span_text(0, n) + (" " if n and self.space_after[-1] else "")
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``."""
+        if end - start <= 1:
+            return self.texts[start] if end > start else ""
+        texts = self.texts
+        words = [text + " " if space else text
+                 for text, space in zip(texts[start:end - 1], self.space_after[start:end - 1])]
+        return "".join(words) + texts[end - 1]
+
+    def block(self, i: int) -> tuple[int, int] | None:
+        """(start, end) of the first layout block holding token ``i``."""
+        for start, end in self.blocks:
+            if start <= i < end:
+                return start, end
+        return None
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """(start, end) of ``doc[i].sent`` (the Doc has SENT_START annotation)."""
+        doc = self.doc
+        if "sent" in doc.user_token_hooks or "sent" in doc.user_span_hooks:
+            sent = doc[i].sent
+            return sent.start, sent.end
+        if self._sentences is None:
+            self._sentences = _tokens.sentence_bounds(doc)
+            self._sentence_starts = [start for start, _ in self._sentences]
+        return self._sentences[bisect_right(self._sentence_starts, i) - 1]
+
+
 # -- finding the extra mentions
 
 
@@ -296,24 +366,29 @@ def _is_sentence_initial(doc: Doc, i: int) -> bool:
     return prev.is_space or prev.text in (".", "!", "?", ":", "„", "\"", "»", "-", "–") or "\n" in prev.whitespace_
 
 
-def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool]) -> list[tuple[int, str]]:
+def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
+                  texts: list[str] | None = None) -> list[tuple[int, str]]:
     """Token indices of country adjectives outside any entity, with their country code.
 
     Lower-case forms count everywhere ("die türkische Regierung"); a capitalised form
     only at a sentence start before a capitalised noun ("Russische Truppen").
     """
-    found = []
-    # read once as lists (no Token per word, see _tokens.py), and each word form looked up once
-    texts = _tokens.strings(doc, ORTH)
-    alpha = [v == 1 for v in doc.to_array(IS_ALPHA).tolist()] if len(doc) else []
-    codes: dict[str, str | None] = {}
-    for i, text in enumerate(texts):
-        if taken[i] or not alpha[i] and "-" not in text:
-            continue
+    # read once as a list (no Token per word, see _tokens.py); each word form is looked up
+    # once per lexicon, not once per token
+    texts = _tokens.strings(doc, ORTH) if texts is None else texts
+    codes = _tokens.form_cache(lexicon, "_demonym_codes")
+    for text in texts:
         if text not in codes:
             codes[text] = lexicon.demonym(text)
+    candidates = [i for i, text in enumerate(texts) if codes[text] is not None and not taken[i]]
+    if not candidates:
+        return []
+    alpha = doc.to_array(IS_ALPHA).tolist()
+    found = []
+    for i in candidates:
+        text = texts[i]
         cc = codes[text]
-        if cc is None or cc not in lexicon.countries:
+        if alpha[i] != 1 and "-" not in text or cc not in lexicon.countries:
             continue
         if text.rsplit("-", 1)[-1][:1].isupper():  # "US-amerikanische" is lower-case
             if not (_is_sentence_initial(doc, i) and i + 1 < len(texts) and texts[i + 1][:1].isupper()):
@@ -322,22 +397,23 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool]) -> list[t
     return found
 
 
-def find_dateline_places(doc: Doc, taken: list[bool]) -> list[Span]:
+def find_dateline_places(doc: Doc, taken: list[bool], text: str | None = None) -> list[Span]:
     """Spans of the places in ``doc._.dateline_place`` ("Moskau/Ankara": two), found
     in the ``dateline`` layout block, else near the start of the text; places already
-    covered by an entity are left out."""
+    covered by an entity are left out. (``text``: ``doc.text``, when the caller has it.)"""
     value = doc._.dateline_place if Doc.has_extension("dateline_place") else None
     if not value:
         return []
+    text = doc.text if text is None else text  # doc.text joins the tokens' texts anew each time
     names = [n.strip() for n in re.split(r"[/,;]| und ", value) if n.strip()]
     blocks = [s for s in doc.spans["layout"] if s.label_ == "dateline"] if "layout" in doc.spans else []
     if blocks:
         window = (blocks[0].start_char, blocks[0].end_char)
     else:
-        window = (0, min(len(doc.text), 400))
+        window = (0, min(len(text), 400))
     spans = []
     for name in names:
-        pos = doc.text.find(name, window[0], window[1])
+        pos = text.find(name, window[0], window[1])
         if pos < 0:
             continue
         span = doc.char_span(pos, pos + len(name))
@@ -350,21 +426,22 @@ def find_dateline_places(doc: Doc, taken: list[bool]) -> list[Span]:
 # -- people
 
 
-def _clean_person(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> tuple[int, int]:
+def _clean_person(view: _DocView, start: int, end: int, lexicon: EntityLexicon) -> tuple[int, int]:
     """Token offsets of the name proper: no leading titles, role nouns, articles,
     adjectives or honorifics; no punctuation at the edges."""
-    while start < end and (doc[start].text in lexicon.honorifics or doc[start].is_punct
-                           or doc[start].text in DETERMINERS
-                           or (doc[start].text[:1].islower() and doc[start].text not in NAME_PARTICLES)
-                           or (lexicon.role_base(doc[start].text) and end - start > 1)):
+    texts, punct = view.texts, view.punct
+    while start < end and (texts[start] in lexicon.honorifics or punct[start]
+                           or texts[start] in DETERMINERS
+                           or (texts[start][:1].islower() and texts[start] not in NAME_PARTICLES)
+                           or (lexicon.role_base(texts[start]) and end - start > 1)):
         start += 1
-    while end > start and (doc[end - 1].is_punct and doc[end - 1].text not in (".",) or doc[end - 1].is_space):
+    while end > start and (punct[end - 1] and texts[end - 1] not in (".",) or view.space[end - 1]):
         end -= 1
     return start, end
 
 
-def _name_words(doc: Doc, start: int, end: int) -> list[str]:
-    return " ".join(doc[start:end].text.split()).split(" ")
+def _name_words(view: _DocView, start: int, end: int) -> list[str]:
+    return " ".join(view.span_text(start, end).split()).split(" ")
 
 
 #: one-word openings of a main clause: the next word is its finite verb (V2), never an
@@ -395,12 +472,12 @@ def _adjectives_before(doc: Doc, k: int, lower: int) -> int:
     return j
 
 
-def _role_text(doc: Doc, first: int, noun: int, last: int, lexicon: EntityLexicon) -> str:
+def _role_text(view: _DocView, first: int, noun: int, last: int, lexicon: EntityLexicon) -> str:
     """The role phrase ``doc[first:last+1]`` with role noun at ``noun``, inflection of
     the noun (and its adjectives) normalised to the nominative singular."""
-    words = [t.text for t in doc[first:last + 1]]
-    base = lexicon.role_base(doc[noun].text) or doc[noun].text
-    if base != doc[noun].text:
+    words = view.texts[first:last + 1]
+    base = lexicon.role_base(view.texts[noun]) or view.texts[noun]
+    if base != view.texts[noun]:
         words[noun - first] = base
         for k in range(first, noun):
             w = words[k - first]
@@ -409,100 +486,96 @@ def _role_text(doc: Doc, first: int, noun: int, last: int, lexicon: EntityLexico
     return " ".join(words)
 
 
-def _block(doc: Doc, i: int) -> tuple[int, int] | None:
-    if "layout" in doc.spans:
-        for span in doc.spans["layout"]:
-            if span.start <= i < span.end:
-                return span.start, span.end
-    return None
-
-
-def _sentence_start(doc: Doc, i: int) -> int:
+def _sentence_start(view: _DocView, i: int) -> int:
     """Where the scan for roles before token ``i`` stops: the start of its sentence,
     unless the sentence starts right before (a parser splitting "Armeechef | Abdel
     ..." is wrong more often than a role noun directly before a name), or of its layout block."""
-    block = _block(doc, i)
-    if doc.has_annotation("SENT_START"):
-        start = doc[i].sent.start
+    block = view.block(i)
+    if view.has_sentences:
+        start = view.sentence(i)[0]
         if start >= i - 1 and i >= 2:
-            start = doc[i - 1].sent.start
+            start = view.sentence(i - 1)[0]
         return max(start, block[0]) if block else start
     return max(block[0] if block else 0, i - 12)
 
 
-def _sentence_end(doc: Doc, i: int) -> int:
-    block = _block(doc, i)
-    if doc.has_annotation("SENT_START"):
-        end = doc[i].sent.end
+def _sentence_end(view: _DocView, i: int) -> int:
+    block = view.block(i)
+    if view.has_sentences:
+        end = view.sentence(i)[1]
         return min(end, block[1]) if block else end
-    return min(block[1] if block else len(doc), i + 12)
+    return min(block[1] if block else len(view.texts), i + 12)
 
 
-def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon) -> list[str]:
-    """Roles written around the person name ``doc[start:end]`` (see the module doc)."""
+def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon,
+                 view: _DocView | None = None) -> list[str]:
+    """Roles written around the person name ``doc[start:end]`` (see the module doc).
+    (``view``: the Doc's tokens read as lists, when the caller has them.)"""
+    view = view or _DocView(doc)
+    texts, punct = view.texts, view.punct  # (``lower_`` is ``text.lower()`` in spaCy)
     roles: list[str] = []
-    lower = _sentence_start(doc, start)
+    lower = _sentence_start(view, start)
     j = start - 1
-    if j >= lower and lexicon.role_base(doc[j].text):
-        roles.append(_role_text(doc, _adjectives_before(doc, j, lower), j, j, lexicon))
+    if j >= lower and lexicon.role_base(texts[j]):
+        roles.append(_role_text(view, _adjectives_before(doc, j, lower), j, j, lexicon))
     elif j >= lower:
         # "Chef der Linken Martin Schirdewan", "Präsident des Bundesamts ..., Thomas Haldenwang"
-        comma = doc[j].text == ","
+        comma = texts[j] == ","
         stop = j - 1 if comma else j
         for r in range(stop - 1, max(lower, stop - 7) - 1, -1):
-            if doc[r].is_punct or doc[r].lower_ in ("sagte", "und", "oder", "sowie", "mit"):
+            if punct[r] or texts[r].lower() in ("sagte", "und", "oder", "sowie", "mit"):
                 break
-            if lexicon.role_base(doc[r].text) and doc[r + 1].lower_ in GENITIVE_LINKS:
-                if comma or all(t.text[:1].isupper() or t.lower_ in GENITIVE_LINKS or _ADJ.match(t.text)
-                                for t in doc[r + 1:stop + 1]):
-                    roles.append(_role_text(doc, _adjectives_before(doc, r, lower), r, stop, lexicon))
+            if lexicon.role_base(texts[r]) and texts[r + 1].lower() in GENITIVE_LINKS:
+                if comma or all(word[:1].isupper() or word.lower() in GENITIVE_LINKS or _ADJ.match(word)
+                                for word in texts[r + 1:stop + 1]):
+                    roles.append(_role_text(view, _adjectives_before(doc, r, lower), r, stop, lexicon))
                 break
     # apposition after the name: "Thomas Haldenwang, Präsident des Bundesamts, ..."
-    upper = _sentence_end(doc, max(end - 1, start))
-    if end < upper - 1 and doc[end].text == ",":
+    upper = _sentence_end(view, max(end - 1, start))
+    if end < upper - 1 and texts[end] == ",":
         k = end + 1
-        if doc[k].lower_ in DETERMINERS:
+        if texts[k].lower() in DETERMINERS:
             k += 1
         first = k
         while k < upper and _is_adjective(doc[k]):
             k += 1
-        if k < upper and lexicon.role_base(doc[k].text):
+        if k < upper and lexicon.role_base(texts[k]):
             last = k
-            if k + 1 < upper and doc[k + 1].lower_ in GENITIVE_LINKS:
+            if k + 1 < upper and texts[k + 1].lower() in GENITIVE_LINKS:
                 m = k + 1
-                while m + 1 < upper and m - k < 6 and not doc[m + 1].is_punct:
+                while m + 1 < upper and m - k < 6 and not punct[m + 1]:
                     m += 1
-                if m + 1 >= upper or doc[m + 1].text in (",", ".", ")"):
+                if m + 1 >= upper or texts[m + 1] in (",", ".", ")"):
                     last = m
-            roles.append(_role_text(doc, first, k, last, lexicon))
+            roles.append(_role_text(view, first, k, last, lexicon))
     # the parse, when there is one
-    if doc.has_annotation("DEP"):
+    if view.has_parse:
         for tok in doc[start:end]:
             candidates = [c for c in tok.children
                           if c.dep_.split(":")[0] in ROLE_DEPS and not start <= c.i < end]
             if not start <= tok.head.i < end and tok.dep_.split(":")[0] in ROLE_DEPS:
                 candidates.append(tok.head)
             for c in candidates:
-                between = doc[c.i + 1:start] if c.i < start else doc[end:c.i]
-                if any(t.lower_ in ("und", "oder", "sowie") for t in between):
+                between = range(c.i + 1, start) if c.i < start else range(end, c.i)
+                if any(texts[t].lower() in ("und", "oder", "sowie") for t in between):
                     continue  # another person's role: "Armeechef X und RSF-Anführer Y"
-                if lexicon.role_base(c.text):
-                    text = _role_text(doc, _adjectives_before(doc, c.i, _sentence_start(doc, c.i)),
+                if lexicon.role_base(texts[c.i]):
+                    text = _role_text(view, _adjectives_before(doc, c.i, _sentence_start(view, c.i)),
                                       c.i, c.i, lexicon)
                     if not any(text in r or r in text for r in roles):
                         roles.append(text)
     return roles
 
 
-def _resolve_people(doc: Doc, spans: list[tuple[int, int]], lexicon: EntityLexicon
+def _resolve_people(view: _DocView, spans: list[tuple[int, int]], lexicon: EntityLexicon
                     ) -> list[tuple[int, int, tuple, str, list[str]]]:
     """(start, end, key, canonical, roles) for each PER mention."""
     names = []  # (start, end, words, name_start, name_end)
     for start, end in spans:
-        s, e = _clean_person(doc, start, end, lexicon)
+        s, e = _clean_person(view, start, end, lexicon)
         if s >= e:
             continue
-        names.append((start, end, _name_words(doc, s, e), s, e))
+        names.append((start, end, _name_words(view, s, e), s, e))
     # surnames seen uninflected, to strip genitives ("Putins" -> "Putin")
     lasts = {w[-1] for _, _, w, _, _ in names}
 
@@ -532,7 +605,7 @@ def _resolve_people(doc: Doc, spans: list[tuple[int, int]], lexicon: EntityLexic
         else:
             owners = by_surname.get(w[0], set())
             key = next(iter(owners)) if len(owners) == 1 else w
-        out.append((a, b, ("PER",) + key, " ".join(key), person_roles(doc, s, e, lexicon)))
+        out.append((a, b, ("PER",) + key, " ".join(key), person_roles(view.doc, s, e, lexicon, view)))
     return out
 
 
@@ -544,8 +617,8 @@ def _subsequence(short: tuple, long: tuple) -> bool:
 # -- the resolver
 
 
-def consistent_labels(doc: Doc, ents: list[tuple[int, int, str]], lex: EntityLexicon
-                      ) -> list[tuple[int, int, str]]:
+def consistent_labels(doc: Doc, ents: list[tuple[int, int, str]], lex: EntityLexicon,
+                      view: _DocView | None = None) -> list[tuple[int, int, str]]:
     """One sense per document for names, and no role nouns as people.
 
     A small NER model labels a bare surname by its context, so the same "Scholz" is PER
@@ -559,14 +632,16 @@ def consistent_labels(doc: Doc, ents: list[tuple[int, int, str]], lex: EntityLex
     >>> consistent_labels(doc, [(1, 3, "PER"), (5, 6, "LOC"), (9, 10, "PER")], default_lexicon())
     [(1, 3, 'PER'), (5, 6, 'PER')]
     """
+    texts = (view or _DocView(doc)).texts
+
     def is_role_only(s: int, e: int) -> bool:
-        return all(lex.role_base(t.text) is not None for t in doc[s:e])
+        return all(lex.role_base(text) is not None for text in texts[s:e])
 
     ents = [(s, e, lab) for s, e, lab in ents if not (lab == "PER" and is_role_only(s, e))]
-    surnames = {doc[e - 1].text for s, e, lab in ents if lab == "PER" and e - s > 1}
+    surnames = {texts[e - 1] for s, e, lab in ents if lab == "PER" and e - s > 1}
     out = []
     for s, e, lab in ents:
-        word = doc[s].text
+        word = texts[s]
         place = lex.place(word) if e - s == 1 else None
         if lab != "PER" and e - s == 1 and place is None:
             if word in surnames or (word.endswith("s") and word[:-1] in surnames):
@@ -593,9 +668,10 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
         of first mention, ``entity`` counting from 0).
     """
     lex = lexicon or default_lexicon()
+    view = _DocView(doc)
     label_map = {"PERSON": "PER", "GPE": "LOC", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
     ents = consistent_labels(doc, [(e.start, e.end, label_map.get(e.label_, e.label_))
-                                   for e in doc.ents], lex)
+                                   for e in doc.ents], lex, view)
     taken = [False] * len(doc)
     for s, e, _ in ents:
         for i in range(s, e):
@@ -606,7 +682,7 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
 
     # people
     for a, b, key, canonical, roles in _resolve_people(
-            doc, [(s, e) for s, e, lab in ents if lab == "PER"], lex):
+            view, [(s, e) for s, e, lab in ents if lab == "PER"], lex):
         raw.append((a, b, "PER", key, canonical))
         known = roles_of.setdefault(key, [])
         for r in roles:
@@ -614,17 +690,17 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
                 known.append(r)
 
     # places (NER, demonyms, dateline)
-    loc_texts = {" ".join(doc[s:e].text.split()) for s, e, lab in ents if lab == "LOC"}
+    loc_texts = {" ".join(view.span_text(s, e).split()) for s, e, lab in ents if lab == "LOC"}
     loc_spans = [(s, e) for s, e, lab in ents if lab == "LOC"]
     extra: list[tuple[int, int, Place]] = []
     if demonyms:
-        for i, cc in find_demonyms(doc, lex, taken):
+        for i, cc in find_demonyms(doc, lex, taken, view.texts):
             extra.append((i, i + 1, lex.countries[cc]))
     if dateline:
-        for span in find_dateline_places(doc, taken):
+        for span in find_dateline_places(doc, taken, view.text):
             loc_spans.append((span.start, span.end))
     for s, e in loc_spans:
-        text = _strip_text(doc, s, e)
+        text = _strip_text(view, s, e)
         place = lex.place(text)
         if place is None:
             canonical = text
@@ -640,15 +716,16 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
 
     # organisations and MISC
     local_abbr: dict[str, str] = {}
-    org_texts = {" ".join(doc[s:e].text.split()) for s, e, lab in ents if lab == "ORG"}
+    org_texts = {" ".join(view.span_text(s, e).split()) for s, e, lab in ents if lab == "ORG"}
+    texts = view.texts
     for s, e, lab in ents:
-        if lab == "ORG" and e + 2 < len(doc) and doc[e].text == "(" and doc[e + 2].text == ")":
-            long = _strip_text(doc, s, e)
-            local_abbr[doc[e + 1].text] = lex.organisation(long) or long
+        if lab == "ORG" and e + 2 < len(texts) and texts[e] == "(" and texts[e + 2] == ")":
+            long = _strip_text(view, s, e)
+            local_abbr[texts[e + 1]] = lex.organisation(long) or long
     for s, e, lab in ents:
         if lab not in ("ORG", "MISC"):
             continue
-        text = _strip_text(doc, s, e)
+        text = _strip_text(view, s, e)
         if lab == "ORG":
             canonical = local_abbr.get(text) or lex.organisation(text)
             if canonical is None:
@@ -663,7 +740,7 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     # unknown labels (a model with other labels): kept as MISC mentions
     for s, e, lab in ents:
         if lab not in LABELS:
-            text = _strip_text(doc, s, e)
+            text = _strip_text(view, s, e)
             raw.append((s, e, "MISC", ("MISC", text), text))
 
     raw.sort(key=lambda r: (r[0], r[1]))
@@ -682,7 +759,8 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     labels: dict[tuple, str] = {}
     for s, e, lab, key, _ in raw:
         counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, doc[s].idx)
+        if key not in first:
+            first[key] = doc[s].idx
         labels[key] = lab
     entities = []
     for key, entity in ids.items():
@@ -697,12 +775,13 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     return Resolution(mentions, entities)
 
 
-def _strip_text(doc: Doc, s: int, e: int) -> str:
-    while e > s + 1 and doc[e - 1].is_punct and doc[e - 1].text not in (")", "."):
+def _strip_text(view: _DocView, s: int, e: int) -> str:
+    texts, punct = view.texts, view.punct
+    while e > s + 1 and punct[e - 1] and texts[e - 1] not in (")", "."):
         e -= 1
-    while s < e - 1 and (doc[s].is_punct or doc[s].text in DETERMINERS):
+    while s < e - 1 and (punct[s] or texts[s] in DETERMINERS):
         s += 1
-    return " ".join(doc[s:e].text.split())
+    return " ".join(view.span_text(s, e).split())
 
 
 # -- the spaCy component
@@ -762,8 +841,9 @@ class EntityResolver(Pipe):
         spans = []
         for m in resolution.mentions:
             span = Span(doc, m.start, m.end, label=m.label)
-            span._.mention_entity = m.entity
-            span._.mention_canonical = m.canonical
+            ext = span._  # a new accessor object at every ``span._``
+            ext.mention_entity = m.entity
+            ext.mention_canonical = m.canonical
             spans.append(span)
         doc.spans[self.spans_key] = spans
         doc._.entities = [rec.as_dict() for rec in resolution.entities]
