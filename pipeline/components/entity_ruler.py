@@ -99,11 +99,10 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     # (no Token per look, see _tokens.py)
     texts = _tokens.strings(doc, ORTH)
     n = len(texts)
-    for i in range(n - 1):
+    for i in [i for i, text in enumerate(texts[:-1]) if text in first_names or "-" in text]:
         text = texts[i]
-        if text not in first_names and not (  # "Karl-Theodor", "Hans-Peter"
-                "-" in text and all(p in first_names for p in text.split("-"))):
-            continue
+        if text not in first_names and not all(p in first_names for p in text.split("-")):
+            continue  # a hyphenated word is a first name when its parts are: "Karl-Theodor"
         end = i + 1
         while end < n and end - i < 3 and _surname_like(texts[end], nouns):
             end += 1
