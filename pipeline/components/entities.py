@@ -372,6 +372,7 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
 
     Lower-case forms count everywhere ("die türkische Regierung"); a capitalised form
     only at a sentence start before a capitalised noun ("Russische Truppen").
+    (``texts``: the tokens' texts, when the caller has read them.)
     """
     # read once as a list (no Token per word, see _tokens.py); each word form is looked up
     # once per lexicon, not once per token
