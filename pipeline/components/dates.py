@@ -66,7 +66,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 import srsly
 from dateutil.relativedelta import relativedelta
 from spacy import util
-from spacy.attrs import LEMMA, LOWER, MORPH, TAG
+from spacy.attrs import IDX, LEMMA, LOWER, MORPH, ORTH, SPACY, TAG
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -239,40 +239,146 @@ _COMPILED = [(name, re.compile(_with_first_char_test(rx))) for name, rx in PATTE
 
 #: month names and abbreviations of ``_MON``: each alternative contains one of these
 _MONTH_GATE = ("Jan", "Jän", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
-#: per pattern (same order as PATTERNS): strings one of which every match contains, or None.
-#: A text without any of them is not scanned with that pattern: ``str.__contains__`` is
-#: far cheaper than a regex scan, and these patterns cannot match there (their required
-#: month, weekday, unit or "Uhr" is case-sensitive in the pattern). Checked against a
-#: full scan in tests/components/test_dates_gates.py.
-_GATES: list[tuple[str, ...] | None] = [
-    None,  # numeric
-    None,  # iso
+_WEEKDAY_GATE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonnabend", "Sonntag")
+#: per pattern (same order as PATTERNS): strings one of which every match reads (in the
+#: match or in its lookarounds), or a regex (str) for them, or None. A pattern is only run over the stretches of text
+#: around these words (see :class:`_Scanner`): ``str.find`` for a few words is far cheaper
+#: than a regex scan of the whole text, and these patterns cannot match elsewhere (their
+#: required month, weekday, unit or "Uhr" is case-sensitive in the pattern). Checked
+#: against a full scan in tests/components/test_dates_gates.py.
+_GATES: list[str | tuple[str, ...] | None] = [
+    r"\d\.\d",  # numeric
+    r"\d-\d\d-",  # iso
     _MONTH_GATE,  # day_range: the lookahead requires a month
     _MONTH_GATE,  # day_range ("Nacht vom 3. auf den 4. März")
     _MONTH_GATE,  # day_month
     _MONTH_GATE,  # month
     ("Frühjahr", "Frühling", "Sommer", "Herbst", "Winter"),  # season
-    None,  # year_tail
+    r"\d[/–-]\d",  # year_tail: the lookbehind's year and separator, the short year
     ("Chr",),  # bc_range: "v. Chr." or "vor Christus" in the lookahead
     None,  # year
-    None,  # decade
+    r"\der",  # decade
     ("Jahrhundert",),  # century
     ("Uhr",),  # time
     ("Mitternacht",),  # midnight
-    None,  # today
-    None,  # now
+    ("heute", "Heute", "gestern", "Gestern", "morgen", "Übermorgen"),  # today
+    ("jetzt", "Jetzt", "derzeit", "Derzeit", "zurzeit", "Zurzeit", "gegenwärtig", "bald", "Bald"),  # now
     ("Tag", "Vorjahr"),  # same_day
-    None,  # vague_ref
+    ("später", "danach", "darauf", "zuvor", "vorher"),  # vague_ref
     ("Vortag", "Vorabend", "Folgetag", "Tag"),  # vortag
-    ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonnabend", "Sonntag"),  # weekday
-    None,  # weekday_set
-    None,  # set
+    _WEEKDAY_GATE,  # weekday
+    _WEEKDAY_GATE + ("montags", "dienstags", "mittwochs", "donnerstags", "freitags", "samstags",
+                     "sonnabends", "sonntags"),  # weekday_set
+    ("jede", "Jede", "täglich", "wöchentlich", "monatlich", "jährlich"),  # set
     ("Woche", "Monat", "Jahr"),  # relative_unit: the unit group is case-sensitive
     ("Jahresende", "Jahresbeginn", "Jahresanfang", "Jahresmitte", "Monatsende", "Monatsanfang"),  # year_end
     ("Jahr", "Monat", "Woche", "Tag", "Stunde", "Minute"),  # quantity: the lookahead's unit
-    None,  # vague_duration
+    ("Jahren", "Jahrzehnten", "Monaten", "Wochen", "Tagen", "Stunden", "lang"),  # vague_duration
 ]
 assert len(_GATES) == len(_COMPILED)
+
+
+def _reach(items, ignorecase: bool = False) -> set[tuple[str, bool]] | None:
+    """The character-class atoms (each with its IGNORECASE flag) of every character a
+    parsed pattern can read with success, in the match or in a lookaround; None when
+    that is any character (``.``, ``[^...]``, a back reference)."""
+    from re import _constants as c
+
+    atoms: set[tuple[str, bool]] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            got = {(re.escape(chr(av)), ignorecase)}
+        elif op is c.IN:
+            got = _class_atoms(av, ignorecase)
+        elif op is c.AT:
+            got = set()
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            # a one-character lookaround reads only the character next to the current
+            # position; a stretch's closing barrier may be that character
+            got = set() if av[1].getwidth() == (1, 1) else _reach(av[1], ignorecase)
+        elif op is c.BRANCH:
+            got = set()
+            for branch in av[1]:
+                sub = _reach(branch, ignorecase)
+                got = None if sub is None or got is None else got | sub
+        elif op is c.SUBPATTERN:
+            got = _reach(av[3], ignorecase or bool(av[1] & c.SRE_FLAG_IGNORECASE))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            got = _reach(av[2], ignorecase)
+        else:
+            return None
+        if got is None:
+            return None
+        atoms |= got
+    return atoms
+
+
+def _barrier(rx: str) -> re.Pattern | None:
+    """A regex for one character that no match of ``rx`` (nor its lookarounds) can read,
+    or None when there is none. Letters read case-insensitively count as every word
+    character (their case variants are word characters too)."""
+    from re import _parser
+
+    parsed = _parser.parse(rx)
+    atoms = _reach(parsed, bool(parsed.state.flags & re.IGNORECASE))
+    if atoms is None or parsed.getwidth()[0] == 0:
+        return None
+    readable = {atom for atom, folded in atoms if not folded}
+    if any(folded for _, folded in atoms):
+        readable.add(r"\w")
+    return re.compile("[^" + "".join(sorted(readable)) + "]")
+
+
+class _Scanner(NamedTuple):
+    """A date pattern with what bounds where it can match.
+
+    Every match, with whatever its lookarounds read, lies between two ``barrier``
+    characters (characters the pattern cannot read) and reads one of the ``gate`` words.
+    So the pattern needs to run only over the barrier-free stretches of text around the
+    gate words, each bounded with ``pos``/``endpos``: the regex engine then reads exactly
+    what a scan of the whole text reads there and finds the same matches (``endpos`` lies
+    past the closing barrier, which a match can test but not read through). Most stretches
+    are a clause or a sentence, so the patterns scan a small part of the text."""
+
+    name: str
+    rx: re.Pattern
+    gate: re.Pattern | None  # the gate words, as one regex
+    barrier: re.Pattern | None
+
+    def finditer(self, text: str, backwards: str) -> Iterator[re.Match]:
+        """``self.rx.finditer(text)``; ``backwards`` is ``text[::-1]``."""
+        if self.gate is None:
+            yield from self.rx.finditer(text)
+        elif self.barrier is None:
+            if self.gate.search(text):
+                yield from self.rx.finditer(text)
+        else:
+            for start, end in self._stretches(text, backwards):
+                yield from self.rx.finditer(text, start, end + 1)
+
+    def _stretches(self, text: str, backwards: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of the barrier-free stretches that hold a gate word, in text order;
+        ``end`` is the barrier's position (or the end of the text)."""
+        n = len(text)
+        gate = self.gate.search(text)
+        while gate:
+            i = gate.start()
+            before = self.barrier.search(backwards, n - i)
+            after = self.barrier.search(text, i)
+            end = after.start() if after else n
+            yield (n - before.start() if before else 0), end
+            # the next gate word in a later stretch (one starting on this barrier cannot be read)
+            gate = self.gate.search(text, end + 1)
+
+
+def _gate_regex(gate: str | tuple[str, ...] | None) -> re.Pattern | None:
+    if isinstance(gate, tuple):
+        gate = "|".join(map(re.escape, gate))
+    return re.compile(gate) if gate else None
+
+
+_SCANNERS = [_Scanner(name, rx, _gate_regex(gate), _barrier(rx.pattern))
+             for (name, rx), gate in zip(_COMPILED, _GATES)]
 
 
 class DateMatch(NamedTuple):
@@ -488,14 +594,16 @@ def _shift(ref: date, n: float, unit: str, sign: int) -> date | None:
 # -- finding
 
 
-def _candidates(text: str) -> list[_Cand]:
+def _candidates(text: str, *, full_scan: bool = False) -> list[_Cand]:
+    """The matches of all patterns, overlaps resolved: the longest wins, then the first.
+    ``full_scan`` runs every pattern over the whole text (what the gated scan must equal)."""
     cands = []
-    for (name, rx), gate in zip(_COMPILED, _GATES):
-        if gate is not None and not any(word in text for word in gate):
-            continue  # cannot match: skip the scan (most of the component's time)
-        for m in rx.finditer(text):
+    backwards = text[::-1]
+    for scanner in _SCANNERS:
+        matches = scanner.rx.finditer(text) if full_scan else scanner.finditer(text, backwards)
+        for m in matches:
             if m.end() > m.start():
-                cands.append(_Cand(name, m.start(), m.end(), {k: v for k, v in m.groupdict().items()}))
+                cands.append(_Cand(scanner.name, m.start(), m.end(), m.groupdict()))
     chosen: list[_Cand] = []
     taken: list[tuple[int, int]] = []
     for c in sorted(cands, key=lambda c: (-c.length, c.start)):
@@ -537,6 +645,15 @@ _LAUFE_RX = re.compile(r"\b(?:Laufe|Verlauf)\s+(?:des|der)\s+$")
 _PREP_RX = re.compile(rf"{_PREP}\s+(?:dem\s+|den\s+)?$")
 
 
+def _doc_text(doc: Doc) -> str:
+    """``doc.text``, joined from the token strings and whitespace flags: ``doc.text`` builds
+    a Token object per word."""
+    if not len(doc):
+        return ""
+    spaced = doc.to_array(SPACY).tolist()
+    return "".join([word + " " if space else word for word, space in zip(_tokens.strings(doc, ORTH), spaced)])
+
+
 def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str = "news",
                lexicon: DateLexicon | None = None) -> Iterator[DateMatch]:
     """Yield the time expressions of ``doc`` in text order; the Doc is left alone.
@@ -558,7 +675,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     if isinstance(anchor, str):
         anchor = date.fromisoformat(anchor[:10])
     lex = lexicon or default_lexicon()
-    text = doc.text
+    text = _doc_text(doc)
     narrative = document_type == "narrative"
     if "numbers" in doc.spans:  # the numbers pipe ran before: reuse its spans
         numbers = [(s.start_char, s.end_char) for s in doc.spans["numbers"]
@@ -571,8 +688,9 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     ref: date | None = anchor  # the discourse reference date
     ref_prec = "D"
     tense_cache: dict[int, str | None] = {}
-    sents = [doc[s:e] for s, e in _tokens.sentence_bounds(doc)] if doc.has_annotation("SENT_START") else [doc[:]]
-    sent_starts = [s.start_char for s in sents]
+    sents = _tokens.sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, len(doc))]
+    token_starts = doc.to_array(IDX).tolist() if len(doc) else [0]
+    sent_starts = [token_starts[start] for start, _ in sents]
     cands = _candidates(text)
     tenses: list[_TenseTable] = []  # built at the first tense asked for
 
@@ -582,7 +700,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
         if k not in tense_cache:
             if not tenses:
                 tenses.append(_TenseTable(doc))
-            tense_cache[k] = tenses[0].tense(sents[k].start, sents[k].end, lex)
+            tense_cache[k] = tenses[0].tense(*sents[k], lex)
         return tense_cache[k]
 
     headings = _heading_lines(text)
