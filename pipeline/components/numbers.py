@@ -46,6 +46,7 @@ works (single words, compounds: "dreiundzwanzig", "zweihunderttausend"); see
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -55,7 +56,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
-from spacy.attrs import LOWER, ORTH
+from spacy.attrs import IS_SPACE, LIKE_NUM, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -226,41 +227,50 @@ class _Core(NamedTuple):
     fraction: bool = False
 
 
-def _sent_ends(doc: Doc) -> list[int]:
-    """For each token, the end (exclusive) of its sentence; read once per Doc, since
-    ``doc[i].sent`` walks the sentence for every token."""
-    ends = [len(doc)] * len(doc)
-    if doc.has_annotation("SENT_START"):
-        for sent in doc.sents:
-            ends[sent.start:sent.end] = [sent.end] * (sent.end - sent.start)
-    return ends
+class _Words:
+    """The token attributes the finder reads, as lists read once per Doc (see
+    ``_tokens.py``): ``doc[i]`` builds a new Token at every look, ``tok.lower_`` decodes
+    the string again, and ``tok.sent`` walks the sentence."""
+
+    def __init__(self, doc: Doc):
+        n = len(doc)
+        columns = doc.to_array([ORTH, LOWER, SPACY, IS_SPACE, LIKE_NUM, SENT_START]).T.tolist() if n else [[]] * 6
+        self.text = _tokens.hash_strings(doc, columns[0])
+        self.lower = _tokens.hash_strings(doc, columns[1])
+        #: trailing whitespace, ``is_space``, ``like_num``, ``is_sent_start`` (1 for True)
+        self.spaced, self.is_space, self.like_num, self.sent_start = columns[2:]
+        self._sents = _tokens.sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, n)]
+        self._sent_starts = [start for start, _ in self._sents]
+
+    def sentence(self, i: int) -> tuple[int, int]:
+        """(start, end) of the sentence of token ``i``; the whole Doc without sentences."""
+        return self._sents[bisect.bisect_right(self._sent_starts, i) - 1]
 
 
-def _read_core(doc: Doc, i: int, limit: int, lex: NumberLexicon) -> _Core | None:
+def _read_core(w: _Words, i: int, limit: int, lex: NumberLexicon) -> _Core | None:
     """Read a number starting at token ``i`` (digits or words, multipliers, fractions)."""
-    tok = doc[i]
-    low = tok.lower_
+    text, low = w.text[i], w.lower[i]
     value: float | None = None
     j = i + 1
     is_digits = False
     # digits, possibly with a space as thousands separator ("12 000")
-    d = parse_digits(tok.text)
-    if d is None and tok.text.endswith(".") and (
-            j >= len(doc) or doc[j].is_space or ((len(tok.text) > 4 or "," in tok.text)
-                                                 and doc[j].text[:1].isupper())):
+    d = parse_digits(text)
+    if d is None and text.endswith(".") and (
+            j >= len(w.text) or w.is_space[j] or ((len(text) > 4 or "," in text)
+                                                  and w.text[j][:1].isupper())):
         # "rund 36.000." at a sentence end is one token for spaCy's German rules
         # (it keeps "<digits>." whole as an ordinal); "2." / "100." stay ordinals
-        d = parse_digits(tok.text[:-1])
-        if d is not None and re.fullmatch(r"1\d{3}\.|20\d{2}\.", tok.text):
+        d = parse_digits(text[:-1])
+        if d is not None and re.fullmatch(r"1\d{3}\.|20\d{2}\.", text):
             return None  # "im Jahr 1990." is a year
         if d is not None:
             return _Core(j, d)
     if d is not None:
         value, is_digits = d, True
-        if (re.fullmatch(r"\d{1,3}", tok.text) and j < limit and re.fullmatch(r"\d{3}", doc[j].text)
-                and not tok.whitespace_ == "" and not (j + 1 < limit and doc[j + 1].text.isdigit())):
-            value, j = float(tok.text + doc[j].text), j + 1
-    elif m := _GLUED.match(tok.text):
+        if (re.fullmatch(r"\d{1,3}", text) and j < limit and re.fullmatch(r"\d{3}", w.text[j])
+                and w.spaced[i] and not (j + 1 < limit and w.text[j + 1].isdigit())):
+            value, j = float(text + w.text[j]), j + 1
+    elif m := _GLUED.match(text):
         value = parse_digits(m.group(1))
         suffix = m.group(2)
         scale = lex.scales.get(suffix.lower()) or lex.scales.get(suffix.lower() + ".")
@@ -268,19 +278,19 @@ def _read_core(doc: Doc, i: int, limit: int, lex: NumberLexicon) -> _Core | None
             return _Core(j, value * scale)
         unit = lex.units.get((suffix,))
         return _Core(j, value, unit[0] if unit else suffix)
-    elif tok.text[:1].isupper() and not tok.is_sent_start and low not in lex.scales and low not in lex.fractions:
+    elif text[:1].isupper() and w.sent_start[i] != 1 and low not in lex.scales and low not in lex.fractions:
         # number words are written in lower case ("Elf" mid-sentence is a team)
         if low in lex.vague:
             return _Core(j, lex.vague[low][0], vague=lex.vague[low])
         return None
     elif low in lex.vague and not low.startswith(("millionen", "milliarden")):
         return _Core(j, lex.vague[low][0], vague=lex.vague[low])
-    elif low in ("millionen", "milliarden") and (i == 0 or word_value(doc[i - 1].lower_, lex) is None):
+    elif low in ("millionen", "milliarden") and (i == 0 or word_value(w.lower[i - 1], lex) is None):
         return _Core(j, lex.vague[low][0], vague=lex.vague[low])
-    elif low in ("mehrere", "einige", "viele", "etliche") and j < limit and doc[j].lower_ in (
+    elif low in ("mehrere", "einige", "viele", "etliche") and j < limit and w.lower[j] in (
             "hundert", "tausend", "dutzend", "millionen", "milliarden"):
         base = {"hundert": "hunderte", "tausend": "tausende", "dutzend": "dutzende",
-                "millionen": "millionen", "milliarden": "milliarden"}[doc[j].lower_]
+                "millionen": "millionen", "milliarden": "milliarden"}[w.lower[j]]
         return _Core(j + 1, lex.vague[base][0], vague=lex.vague[base])
     elif low in lex.fractions and low == "hälfte":
         return _Core(j, lex.fractions[low], fraction=True)
@@ -289,90 +299,95 @@ def _read_core(doc: Doc, i: int, limit: int, lex: NumberLexicon) -> _Core | None
         if value is None:
             return None
         if _is_article_one(low):
-            nxt = doc[j].lower_ if j < limit else ""
+            nxt = w.lower[j] if j < limit else ""
             if nxt not in lex.scales and nxt not in lex.fractions:
                 return None
     # further number words and multipliers: "zwei Millionen dreihunderttausend", "1,5 Mio."
     total, current = 0.0, value
     while j < limit:
-        w = doc[j].lower_
-        if w in lex.scales:
-            factor = lex.scales[w]
+        word = w.lower[j]
+        if word in lex.scales:
+            factor = lex.scales[word]
             if factor >= 1e6:
                 total += (current if current is not None else 1.0) * factor
                 current = None
             else:
                 current = (current if current is not None else 1.0) * factor
             j += 1
-        elif not is_digits and current is None and (v := word_value(w, lex)) is not None \
-                and not _is_article_one(w) and w not in ("beide", "beiden"):
+        elif not is_digits and current is None and (v := word_value(word, lex)) is not None \
+                and not _is_article_one(word) and word not in ("beide", "beiden"):
             current = v
             j += 1
         else:
             break
     value = total + (current or 0.0)
-    if j < limit and doc[j].lower_ in lex.fractions and doc[j].lower_ != "hälfte":
-        return _Core(j + 1, value * lex.fractions[doc[j].lower_], fraction=True)
+    if j < limit and w.lower[j] in lex.fractions and w.lower[j] != "hälfte":
+        return _Core(j + 1, value * lex.fractions[w.lower[j]], fraction=True)
     return _Core(j, value)
 
 
-def _excluded(doc: Doc, i: int, core: _Core, limit: int, lex: NumberLexicon) -> bool:
+_BARE_NUMBER = re.compile(r"\+?\d+")
+_LEADING_ZERO = re.compile(r"0\d{2,}")
+_ALL_DIGITS = re.compile(r"\d+")
+_ROUTE_LETTERS = re.compile(r"[A-Z]{1,2}")
+_YEAR = re.compile(r"1\d{3}|20\d{2}|2100")
+
+
+def _excluded(w: _Words, i: int, core: _Core, limit: int, lex: NumberLexicon) -> bool:
     """Is the number at token ``i`` a date, year, time, phone number or identifier?"""
-    tok = doc[i]
-    prev = doc[i - 1] if i > 0 else None
-    nxt = doc[core.end] if core.end < limit else None
-    if prev is not None and (prev.lower_ in lex.not_counts or prev.text in lex.not_counts):
+    text = w.text[i]
+    prev = i - 1 if i > 0 else None
+    nxt = core.end if core.end < limit else None
+    if prev is not None and (w.lower[prev] in lex.not_counts or w.text[prev] in lex.not_counts):
         return True
-    if prev is not None and re.fullmatch(r"\+?\d+", prev.text) and tok.text[:1].isdigit():
+    if prev is not None and _BARE_NUMBER.fullmatch(w.text[prev]) and text[:1].isdigit():
         return True  # "030 1234567": a number right after a bare number is a phone/code part
-    if nxt is not None and (nxt.lower_ in ("uhr", "h") or nxt.lower_ in MONTHS):
+    if nxt is not None and (w.lower[nxt] in ("uhr", "h") or w.lower[nxt] in MONTHS):
         return True
-    if not (tok.like_num or tok.text[:1].isdigit() or tok.text[:1] in "+-−"):
+    if not (w.like_num[i] or text[:1].isdigit() or text[:1] in "+-−"):
         return False
-    text = tok.text
     # phone numbers and codes: leading zero ("030"), leading + with a digit group after it,
     # three or more digit tokens in a row
-    if re.fullmatch(r"0\d{2,}", text) or (text.startswith("+") and nxt is not None and nxt.text.isdigit()):
+    if _LEADING_ZERO.fullmatch(text) or (text.startswith("+") and nxt is not None and w.text[nxt].isdigit()):
         return True
     run = 0
     for k in range(max(i - 2, 0), min(i + 3, limit)):
-        run = run + 1 if re.fullmatch(r"\d+", doc[k].text) else 0
+        run = run + 1 if _ALL_DIGITS.fullmatch(w.text[k]) else 0
         if run >= 3:
             return True
     # route and line names: "A 100", "S 1", "U2", "B 96"
-    if prev is not None and re.fullmatch(r"[A-Z]{1,2}", prev.text) and prev.whitespace_:
+    if prev is not None and _ROUTE_LETTERS.fullmatch(w.text[prev]) and w.spaced[prev]:
         return True
     # slashes and year ranges: "2019/20", "24/7"
-    if (prev is not None and prev.text == "/" and not prev.whitespace_) or (
-            nxt is not None and nxt.text == "/" and not tok.whitespace_):
+    if (prev is not None and w.text[prev] == "/" and not w.spaced[prev]) or (
+            nxt is not None and w.text[nxt] == "/" and not w.spaced[i]):
         return True
     # years: a 4-digit number 1000..2100 without separators is a year unless a unit,
     # a qualifier or a counted noun makes it a quantity
-    if re.fullmatch(r"1\d{3}|20\d{2}|2100", text) and core.end == i + 1:
-        if prev is not None and prev.lower_ in YEAR_CUES:
+    if _YEAR.fullmatch(text) and core.end == i + 1:
+        if prev is not None and w.lower[prev] in YEAR_CUES:
             return True
-        if nxt is None or not nxt.text[:1].isupper() or nxt.lower_ in MONTHS or nxt.lower_ in WEEKDAYS:
-            return not _unit_at(doc, core.end, limit, lex)
+        if nxt is None or not w.text[nxt][:1].isupper() or w.lower[nxt] in MONTHS or w.lower[nxt] in WEEKDAYS:
+            return not _unit_at(w, core.end, limit, lex)
     return False
 
 
-def _unit_at(doc: Doc, j: int, limit: int, lex: NumberLexicon) -> tuple[int, str] | None:
+def _unit_at(w: _Words, j: int, limit: int, lex: NumberLexicon) -> tuple[int, str] | None:
     """The unit starting at token ``j``: (end, normalised unit), longest first."""
     for n in range(min(lex.max_unit, limit - j), 0, -1):
-        words = tuple(t.text for t in doc[j:j + n])
-        hit = lex.units.get(words)
-        if hit is None and n == 1 and doc[j].lower_ in ("prozent", "euro", "dollar", "kilometer",
-                                                         "meter", "tonnen", "grad"):
-            hit = lex.units.get((doc[j].text.capitalize(),))
+        hit = lex.units.get(tuple(w.text[j:j + n]))
+        if hit is None and n == 1 and w.lower[j] in ("prozent", "euro", "dollar", "kilometer",
+                                                     "meter", "tonnen", "grad"):
+            hit = lex.units.get((w.text[j].capitalize(),))
         if hit is not None:
             return j + n, hit[0]
     return None
 
 
-def _approx_before(doc: Doc, i: int, lower: int, lex: NumberLexicon) -> tuple[int, str] | None:
+def _approx_before(w: _Words, i: int, lower: int, lex: NumberLexicon) -> tuple[int, str] | None:
     """The qualifier ending just before token ``i``: (start, normalised), longest first."""
     for n in range(min(lex.max_approx, i - lower), 0, -1):
-        words = tuple(t.lower_ for t in doc[i - n:i])
+        words = tuple(w.lower[i - n:i])
         if words in lex.approx:
             return i - n, lex.approx[words]
     return None
@@ -418,25 +433,20 @@ def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -
 _VAGUE_HEADS = frozenset({"mehrere", "einige", "viele", "etliche", "millionen", "milliarden"})
 
 
-def _starts_checker(lex: NumberLexicon) -> Callable[[str, str], bool]:
-    """A test (text, lower-case form) -> False where :func:`_read_core` surely finds no
-    number: no digit, and no number word, scale, fraction or vague quantity. Most
-    tokens are such words; reading each through its Token in :func:`_read_core` was
-    most of the component's time. The answers are kept per word form on the lexicon, over
-    all Docs (:func:`_tokens.form_cache`, so memory stays flat): a new dict per Doc learnt
-    the same common words again in every report. (A lexicon is not changed once loaded; one
-    that were would need a new NumberLexicon object.)"""
+def _possible_starts(w: _Words, lex: NumberLexicon) -> list[int]:
+    """The tokens where :func:`_read_core` may find a number: those with a digit, and the
+    number words, scales, fractions and vague quantities. Most tokens are other words;
+    reading each in :func:`_read_core` was most of the component's time. The answers are
+    kept per word form on the lexicon, over all Docs (:func:`_tokens.form_cache`, so memory
+    stays flat): a new dict per Doc learnt the same common words again in every report. (A
+    lexicon is not changed once loaded; one that were would need a new NumberLexicon object.)"""
     known = _tokens.form_cache(lex, "_may_start")
-
-    def may_start(text: str, low: str) -> bool:
-        got = known.get(text)
-        if got is None:
-            got = known[text] = (any(ch.isdigit() for ch in text) or low in lex.vague or low in lex.scales
-                                 or low in lex.fractions or low in _VAGUE_HEADS
-                                 or word_value(low, lex) is not None)
-        return got
-
-    return may_start
+    for text, low in zip(w.text, w.lower):
+        if text not in known:
+            known[text] = (any(ch.isdigit() for ch in text) or low in lex.vague or low in lex.scales
+                           or low in lex.fractions or low in _VAGUE_HEADS
+                           or word_value(low, lex) is not None)
+    return [i for i, text in enumerate(w.text) if known[text]]
 
 
 def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[NumberMatch]:
@@ -449,31 +459,25 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
         :class:`NumberMatch` records, not overlapping.
     """
     lex = lexicon or default_lexicon()
-    n = len(doc)
-    sent_ends = _sent_ends(doc)
-    may_start = _starts_checker(lex)
-    # read once as lists, not through a Token per word (see _tokens.py)
-    words = list(zip(_tokens.strings(doc, ORTH), _tokens.strings(doc, LOWER)))
-    i = 0
-    while i < n:
-        if not may_start(*words[i]):
-            i += 1
+    w = _Words(doc)
+    taken = 0  # end of the last expression
+    for i in _possible_starts(w, lex):
+        if i < taken:
             continue
-        limit = sent_ends[i]
-        core = _read_core(doc, i, limit, lex)
-        if core is None or _excluded(doc, i, core, limit, lex):
-            i += 1
+        limit = w.sentence(i)[1]
+        core = _read_core(w, i, limit, lex)
+        if core is None or _excluded(w, i, core, limit, lex):
             continue
         start, end = i, core.end
         value, value_max, unit, approx = core.value, None, core.unit, None
         if core.vague:
             value_max = core.vague[1]
         # ranges: "10 bis 20", "10-20", "zwischen 10 und 20", "zwei bis drei Millionen"
-        between = start > 0 and doc[start - 1].lower_ == "zwischen"
-        if end + 1 < limit and (doc[end].lower_ in ("bis", "-", "–") or (between and doc[end].lower_ == "und")):
-            upper = _read_core(doc, end + 1, limit, lex)
-            if upper is not None and not upper.vague and not _excluded(doc, end + 1, upper, limit, lex):
-                factor = upper.value / _unscaled(doc, end + 1, lex)
+        between = start > 0 and w.lower[start - 1] == "zwischen"
+        if end + 1 < limit and (w.lower[end] in ("bis", "-", "–") or (between and w.lower[end] == "und")):
+            upper = _read_core(w, end + 1, limit, lex)
+            if upper is not None and not upper.vague and not _excluded(w, end + 1, upper, limit, lex):
+                factor = upper.value / _unscaled(w, end + 1, lex)
                 if factor >= 1000 and end == i + 1 and value * factor <= upper.value:
                     value *= factor  # shared multiplier: "zwei bis drei Millionen"
                 value_max, end = upper.value, upper.end
@@ -481,30 +485,30 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
                 if between:
                     start -= 1
         if unit is None and end < limit:
-            if hit := _unit_at(doc, end, limit, lex):
+            if hit := _unit_at(w, end, limit, lex):
                 end, unit = hit
-        if unit is None and start > 0 and doc[start - 1].text in ("€", "$", "£", "US$"):
+        if unit is None and start > 0 and w.text[start - 1] in ("€", "$", "£", "US$"):
             start -= 1
-            unit = lex.units[(doc[start].text,)][0]
-        if start > 0 and (q := _approx_before(doc, start, doc[start].sent.start if doc.has_annotation("SENT_START") else 0, lex)):
+            unit = lex.units[(w.text[start],)][0]
+        if start > 0 and (q := _approx_before(w, start, w.sentence(start)[0], lex)):
             start, approx = q
         elif core.vague:
             approx = "mindestens"
-        if value is not None and start > 0 and doc[start - 1].lower_ == "minus" and value > 0:
+        if value is not None and start > 0 and w.lower[start - 1] == "minus" and value > 0:
             start, value = start - 1, -value
         what = None
         if unit is None:
             what = _what(doc, i, end, limit, bool(core.fraction or core.vague))
         yield NumberMatch(start, end, value, value_max, approx, unit, what)
-        i = end
+        taken = end
 
 
-def _unscaled(doc: Doc, i: int, lex: NumberLexicon) -> float:
+def _unscaled(w: _Words, i: int, lex: NumberLexicon) -> float:
     """The value of the number at ``i`` before its multiplier words."""
-    d = parse_digits(doc[i].text)
+    d = parse_digits(w.text[i])
     if d is not None:
         return d or 1.0
-    v = word_value(doc[i].lower_, lex)
+    v = word_value(w.lower[i], lex)
     return v or 1.0
 
 
@@ -579,11 +583,9 @@ class NumberTagger(Pipe):
         spans = []
         for m in matches:
             span = Span(doc, m.start, m.end, label=SPAN_LABEL)
-            span._.number_value = m.value
-            span._.number_value_max = m.value_max
-            span._.number_approx = m.approx
-            span._.number_unit = m.unit
-            span._.number_what = m.what
+            ext = span._
+            ext.number_value, ext.number_value_max, ext.number_approx = m.value, m.value_max, m.approx
+            ext.number_unit, ext.number_what = m.unit, m.what
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans
