@@ -55,6 +55,7 @@ regular expressions below and the calendar arithmetic is done with
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
@@ -342,43 +343,82 @@ class _Scanner(NamedTuple):
 
     name: str
     rx: re.Pattern
-    gate: re.Pattern | None  # the gate words, as one regex
+    gate: str | tuple[str, ...] | None  # the gate words, or a regex for them
+    gate_rx: re.Pattern | None  # a regex gate, compiled
     barrier: re.Pattern | None
 
-    def finditer(self, text: str, backwards: str) -> Iterator[re.Match]:
-        """``self.rx.finditer(text)``; ``backwards`` is ``text[::-1]``."""
+    def finditer(self, text: str, backwards: str, gate_words: dict[str, list[int]]) -> Iterator[re.Match]:
+        """``self.rx.finditer(text)``; ``backwards`` is ``text[::-1]``, ``gate_words`` where
+        the gate words start (:func:`_gate_words_at`)."""
         if self.gate is None:
             yield from self.rx.finditer(text)
-        elif self.barrier is None:
-            if self.gate.search(text):
+            return
+        next_gate = self._gate_finder(text, gate_words)
+        if self.barrier is None:
+            if next_gate(0) >= 0:
                 yield from self.rx.finditer(text)
         else:
-            for start, end in self._stretches(text, backwards):
+            for start, end in self._stretches(text, backwards, next_gate):
                 yield from self.rx.finditer(text, start, end + 1)
 
-    def _stretches(self, text: str, backwards: str) -> Iterator[tuple[int, int]]:
+    def _gate_finder(self, text: str, gate_words: dict[str, list[int]]) -> Callable[[int], int]:
+        """A function: position -> where the next gate word starts from there, or -1."""
+        if self.gate_rx is not None:
+            def next_regex_gate(pos: int) -> int:
+                found = self.gate_rx.search(text, pos)
+                return found.start() if found else -1
+            return next_regex_gate
+        starts = sorted(i for word in self.gate for i in gate_words.get(word, ()))
+
+        def next_gate_word(pos: int) -> int:
+            k = bisect.bisect_left(starts, pos)
+            return starts[k] if k < len(starts) else -1
+        return next_gate_word
+
+    def _stretches(self, text: str, backwards: str, next_gate: Callable[[int], int]) -> Iterator[tuple[int, int]]:
         """(start, end) of the barrier-free stretches that hold a gate word, in text order;
         ``end`` is the barrier's position (or the end of the text)."""
         n = len(text)
-        gate = self.gate.search(text)
-        while gate:
-            i = gate.start()
+        i = next_gate(0)
+        while i >= 0:
             before = self.barrier.search(backwards, n - i)
             after = self.barrier.search(text, i)
             end = after.start() if after else n
             yield (n - before.start() if before else 0), end
             # the next gate word in a later stretch (one starting on this barrier cannot be read)
-            gate = self.gate.search(text, end + 1)
+            i = next_gate(end + 1)
 
 
-def _gate_regex(gate: str | tuple[str, ...] | None) -> re.Pattern | None:
-    if isinstance(gate, tuple):
-        gate = "|".join(map(re.escape, gate))
-    return re.compile(gate) if gate else None
-
-
-_SCANNERS = [_Scanner(name, rx, _gate_regex(gate), _barrier(rx.pattern))
+_SCANNERS = [_Scanner(name, rx, gate, None if isinstance(gate, tuple) or gate is None else re.compile(gate),
+                      _barrier(rx.pattern))
              for (name, rx), gate in zip(_COMPILED, _GATES)]
+
+
+def _words_regex(words: list[str]) -> re.Pattern:
+    """One regex for ``words`` that finds the longest of them at a position; grouped by first
+    character, so that ``re`` skips the other characters fast."""
+    by_first: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        by_first.setdefault(word[0], []).append(re.escape(word[1:]))
+    return re.compile("|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in sorted(by_first.items())))
+
+
+_GATE_WORDS = sorted({word for gate in _GATES if isinstance(gate, tuple) for word in gate})
+_GATE_WORDS_RX = _words_regex(_GATE_WORDS)
+#: gate word -> the gate words it starts with (all gate words found where it is)
+_GATE_PREFIXES = {word: [w for w in _GATE_WORDS if word.startswith(w)] for word in _GATE_WORDS}
+
+
+def _gate_words_at(text: str) -> dict[str, list[int]]:
+    """Where each gate word starts, in text order: one scan for the gate words of all
+    patterns, which resumes one character after each hit to find overlapping ones too."""
+    found: dict[str, list[int]] = {}
+    hit = _GATE_WORDS_RX.search(text)
+    while hit:
+        for word in _GATE_PREFIXES[hit.group()]:
+            found.setdefault(word, []).append(hit.start())
+        hit = _GATE_WORDS_RX.search(text, hit.start() + 1)
+    return found
 
 
 class DateMatch(NamedTuple):
@@ -454,39 +494,59 @@ _PARTICIPLE_RX = re.compile(r"ge[a-zäöüß]{2,}(t|en)|[a-zäöüß]+(ge)[a-zä
 
 
 class _TenseTable:
-    """The lower-case forms, tags and morphology keys :func:`sentence_tense` reads,
-    once per Doc: it looked at every token of a sentence up to five times, each
-    time through a new Token object (and ``tok.morph`` through a new analysis)."""
+    """The lower-case forms, tags, lemmas and morphology keys :func:`sentence_tense`
+    reads, as hashes read once per Doc: it looked at every token of a sentence up to
+    five times, each time through a new Token object (and ``tok.morph`` through a new
+    analysis). The strings are decoded only for the sentences asked about, a few per Doc."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.has_morph = doc.has_annotation("MORPH")
-        self.lower = _tokens.strings(doc, LOWER)
-        self.tag = _tokens.strings(doc, TAG)
-        self.lemma = [x.lower() for x in _tokens.strings(doc, LEMMA)]
-        self.morph = doc.to_array(MORPH).tolist() if len(doc) else []
+        columns = doc.to_array([LOWER, TAG, LEMMA, MORPH]).T.tolist() if len(doc) else [[]] * 4
+        self.lower, self.tag, self.lemma, self.morph = columns
 
     def tense(self, start: int, end: int, lex: DateLexicon) -> str | None:
         """:func:`sentence_tense` of the tokens ``start:end``."""
-        lower, tag = self.lower[start:end], self.tag[start:end]
+        doc = self.doc
+        lower = _tokens.hash_strings(doc, self.lower[start:end])
+        tag = _tokens.hash_strings(doc, self.tag[start:end])
         if self.has_morph:
-            doc, tenses = self.doc, set()
-            for key, t, word, lemma in zip(self.morph[start:end], tag, lower, self.lemma[start:end]):
-                if t in ("VVFIN", "VAFIN", "VMFIN") and word == lemma:
+            tenses = set()
+            for i in self._finite_verbs(start, end, tag):
+                key = self.morph[i]
+                if tag[i - start] in _FINITE_TAGS and lower[i - start] == self._lemma(i).lower():
                     # a finite verb spelt like its infinitive is present tense ("kommen ... zusammen"):
                     # no German past form is; the morphologizer once said Tense=Past for it
                     tenses.add("Pres")
-                elif "Fin" in _tokens.morph_get(doc, key, "VerbForm") or t in ("VVFIN", "VAFIN", "VMFIN"):
+                else:
                     tenses.update(_tokens.morph_get(doc, key, "Tense"))
             if "Past" in tenses:
                 return "past"
             if tenses:
                 # perfect: "hat ... angegriffen" (present auxiliary + participle) is past
-                if any(t == "VVPP" for t in tag) and any(w in lex.auxiliaries for w in lower):
+                if "VVPP" in tag and not lex.auxiliaries.isdisjoint(lower):
                     return "past"
-                if any(w in ("wird", "werden") for w in lower) or "Pres" in tenses:
+                if "wird" in lower or "werden" in lower or "Pres" in tenses:
                     return "future"
         return _lexical_tense(lower, lex)
+
+    def _finite_verbs(self, start: int, end: int, tag: list[str]) -> list[int]:
+        """The tokens of ``start:end`` tagged finite or analysed ``VerbForm=Fin`` (``tag``:
+        the sentence's tags); only these have a say in the tense."""
+        keys = self.morph[start:end]
+        for key in set(keys).difference(_FINITE_MORPH):
+            _FINITE_MORPH[key] = "Fin" in _tokens.morph_get(self.doc, key, "VerbForm")
+        return [start + k for k, (key, t) in enumerate(zip(keys, tag)) if _FINITE_MORPH[key] or t in _FINITE_TAGS]
+
+    def _lemma(self, i: int) -> str:
+        return _tokens.hash_strings(self.doc, [self.lemma[i]])[0]
+
+
+#: STTS tags of finite verbs
+_FINITE_TAGS = frozenset({"VVFIN", "VAFIN", "VMFIN"})
+#: MORPH hash -> whether the analysis has VerbForm=Fin (an analysis never changes; as many
+#: entries as distinct analyses, a few thousand)
+_FINITE_MORPH: dict[int, bool] = {}
 
 
 def _lexical_tense(words: list[str], lex: DateLexicon) -> str | None:
@@ -599,8 +659,9 @@ def _candidates(text: str, *, full_scan: bool = False) -> list[_Cand]:
     ``full_scan`` runs every pattern over the whole text (what the gated scan must equal)."""
     cands = []
     backwards = text[::-1]
+    gate_words = _gate_words_at(text)
     for scanner in _SCANNERS:
-        matches = scanner.rx.finditer(text) if full_scan else scanner.finditer(text, backwards)
+        matches = scanner.rx.finditer(text) if full_scan else scanner.finditer(text, backwards, gate_words)
         for m in matches:
             if m.end() > m.start():
                 cands.append(_Cand(scanner.name, m.start(), m.end(), m.groupdict()))
@@ -645,13 +706,20 @@ _LAUFE_RX = re.compile(r"\b(?:Laufe|Verlauf)\s+(?:des|der)\s+$")
 _PREP_RX = re.compile(rf"{_PREP}\s+(?:dem\s+|den\s+)?$")
 
 
+def _counts_something(number) -> bool:
+    """Has a number span (its ``Span._``) a unit, a counted noun or a qualifier?"""
+    return number.number_unit is not None or number.number_what is not None or number.number_approx is not None
+
+
 def _doc_text(doc: Doc) -> str:
     """``doc.text``, joined from the token strings and whitespace flags: ``doc.text`` builds
     a Token object per word."""
     if not len(doc):
         return ""
-    spaced = doc.to_array(SPACY).tolist()
-    return "".join([word + " " if space else word for word, space in zip(_tokens.strings(doc, ORTH), spaced)])
+    pieces = [""] * (2 * len(doc))  # each word, then its whitespace: no new string per word
+    pieces[::2] = _tokens.strings(doc, ORTH)
+    pieces[1::2] = map(("", " ").__getitem__, doc.to_array(SPACY).tolist())
+    return "".join(pieces)
 
 
 def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str = "news",
@@ -678,9 +746,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     text = _doc_text(doc)
     narrative = document_type == "narrative"
     if "numbers" in doc.spans:  # the numbers pipe ran before: reuse its spans
-        numbers = [(s.start_char, s.end_char) for s in doc.spans["numbers"]
-                   if s._.number_unit is not None or s._.number_what is not None
-                   or s._.number_approx is not None]
+        numbers = [(s.start_char, s.end_char) for s in doc.spans["numbers"] if _counts_something(s._)]
     else:
         numbers = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
                    for m in _numbers.find_numbers(doc)
@@ -1131,7 +1197,7 @@ def _split_range_tokens(doc: Doc, matches: list[DateMatch]) -> None:
     # and reading every token's offset is the expensive part
     if not any(doc.char_span(m.start_char, m.end_char) is None for m in matches):
         return
-    starts = [t.idx for t in doc]
+    starts = doc.to_array(IDX).tolist()
     cuts: dict[int, set[int]] = {}
     for m in matches:
         for pos in (m.start_char, m.end_char):
@@ -1255,10 +1321,8 @@ class DateTagger(Pipe):
                 span = doc.char_span(start, m.end_char, label=SPAN_LABEL, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            span._.date_value = m.value
-            span._.date_kind = m.kind
-            span._.date_anchor = m.anchor
-            span._.date_mod = m.mod
+            ext = span._
+            ext.date_value, ext.date_kind, ext.date_anchor, ext.date_mod = m.value, m.kind, m.anchor, m.mod
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans

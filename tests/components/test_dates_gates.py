@@ -33,4 +33,5 @@ def test_gated_scan_finds_the_same_candidates():
 def test_stretches_end_at_characters_the_pattern_cannot_read():
     text = "Er kam am Montag, dem 3. März, um 14 Uhr."
     weekday = next(s for s in dates._SCANNERS if s.name == "weekday")
-    assert [text[a:b] for a, b in weekday._stretches(text, text[::-1])] == ["Er kam am Montag"]
+    next_gate = weekday._gate_finder(text, dates._gate_words_at(text))
+    assert [text[a:b] for a, b in weekday._stretches(text, text[::-1], next_gate)] == ["Er kam am Montag"]
