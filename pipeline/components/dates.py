@@ -497,29 +497,29 @@ class _TenseTable:
     """The lower-case forms, tags, lemmas and morphology keys :func:`sentence_tense`
     reads, as hashes read once per Doc: it looked at every token of a sentence up to
     five times, each time through a new Token object (and ``tok.morph`` through a new
-    analysis). The strings are decoded only for the sentences asked about, a few per Doc."""
+    analysis). They become lists and strings only for the sentences asked about, a few
+    per Doc."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
         self.has_morph = doc.has_annotation("MORPH")
-        columns = doc.to_array([LOWER, TAG, LEMMA, MORPH]).T.tolist() if len(doc) else [[]] * 4
-        self.lower, self.tag, self.lemma, self.morph = columns
+        self.rows = doc.to_array([LOWER, TAG, LEMMA, MORPH]) if len(doc) else None
 
     def tense(self, start: int, end: int, lex: DateLexicon) -> str | None:
         """:func:`sentence_tense` of the tokens ``start:end``."""
         doc = self.doc
-        lower = _tokens.hash_strings(doc, self.lower[start:end])
-        tag = _tokens.hash_strings(doc, self.tag[start:end])
+        lowers, tags, lemmas, keys = self.rows[start:end].T.tolist() if end > start else [[]] * 4
+        lower = _tokens.hash_strings(doc, lowers)
+        tag = _tokens.hash_strings(doc, tags)
         if self.has_morph:
             tenses = set()
-            for i in self._finite_verbs(start, end, tag):
-                key = self.morph[i]
-                if tag[i - start] in _FINITE_TAGS and lower[i - start] == self._lemma(i).lower():
+            for k in _finite_verbs(doc, keys, tag):
+                if tag[k] in _FINITE_TAGS and lower[k] == _tokens.hash_strings(doc, [lemmas[k]])[0].lower():
                     # a finite verb spelt like its infinitive is present tense ("kommen ... zusammen"):
                     # no German past form is; the morphologizer once said Tense=Past for it
                     tenses.add("Pres")
                 else:
-                    tenses.update(_tokens.morph_get(doc, key, "Tense"))
+                    tenses.update(_tokens.morph_get(doc, keys[k], "Tense"))
             if "Past" in tenses:
                 return "past"
             if tenses:
@@ -530,16 +530,13 @@ class _TenseTable:
                     return "future"
         return _lexical_tense(lower, lex)
 
-    def _finite_verbs(self, start: int, end: int, tag: list[str]) -> list[int]:
-        """The tokens of ``start:end`` tagged finite or analysed ``VerbForm=Fin`` (``tag``:
-        the sentence's tags); only these have a say in the tense."""
-        keys = self.morph[start:end]
-        for key in set(keys).difference(_FINITE_MORPH):
-            _FINITE_MORPH[key] = "Fin" in _tokens.morph_get(self.doc, key, "VerbForm")
-        return [start + k for k, (key, t) in enumerate(zip(keys, tag)) if _FINITE_MORPH[key] or t in _FINITE_TAGS]
 
-    def _lemma(self, i: int) -> str:
-        return _tokens.hash_strings(self.doc, [self.lemma[i]])[0]
+def _finite_verbs(doc: Doc, keys: list[int], tags: list[str]) -> list[int]:
+    """The positions of the tokens tagged finite or analysed ``VerbForm=Fin`` (``keys``:
+    their MORPH hashes); only these have a say in a sentence's tense."""
+    for key in set(keys).difference(_FINITE_MORPH):
+        _FINITE_MORPH[key] = "Fin" in _tokens.morph_get(doc, key, "VerbForm")
+    return [k for k, (key, tag) in enumerate(zip(keys, tags)) if _FINITE_MORPH[key] or tag in _FINITE_TAGS]
 
 
 #: STTS tags of finite verbs
