@@ -51,6 +51,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -441,12 +442,13 @@ def _possible_starts(w: _Words, lex: NumberLexicon) -> list[int]:
     stays flat): a new dict per Doc learnt the same common words again in every report. (A
     lexicon is not changed once loaded; one that were would need a new NumberLexicon object.)"""
     known = _tokens.form_cache(lex, "_may_start")
-    for text, low in zip(w.text, w.lower):
-        if text not in known:
-            known[text] = (any(ch.isdigit() for ch in text) or low in lex.vague or low in lex.scales
-                           or low in lex.fractions or low in _VAGUE_HEADS
-                           or word_value(low, lex) is not None)
-    return [i for i, text in enumerate(w.text) if known[text]]
+    if not known.keys() >= set(w.text):  # new word forms: learn them
+        for text, low in zip(w.text, w.lower):
+            if text not in known:
+                known[text] = (any(map(str.isdigit, text)) or low in lex.vague or low in lex.scales
+                               or low in lex.fractions or low in _VAGUE_HEADS
+                               or word_value(low, lex) is not None)
+    return list(compress(range(len(w.text)), map(known.__getitem__, w.text)))
 
 
 def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[NumberMatch]:
