@@ -242,11 +242,11 @@ _COMPILED = [(name, re.compile(_with_first_char_test(rx))) for name, rx in PATTE
 _MONTH_GATE = ("Jan", "Jän", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
 _WEEKDAY_GATE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonnabend", "Sonntag")
 #: per pattern (same order as PATTERNS): strings one of which every match reads (in the
-#: match or in its lookarounds), or a regex (str) for them, or None. A pattern is only run over the stretches of text
-#: around these words (see :class:`_Scanner`): ``str.find`` for a few words is far cheaper
-#: than a regex scan of the whole text, and these patterns cannot match elsewhere (their
-#: required month, weekday, unit or "Uhr" is case-sensitive in the pattern). Checked
-#: against a full scan in tests/components/test_dates_gates.py.
+#: match or in its lookarounds), or a regex (str) for them, or None. A pattern runs only
+#: over the stretches of text around these (see :class:`_Scanner`): finding a few words is
+#: far cheaper than a regex scan of the whole text, and these patterns cannot match
+#: elsewhere (their required month, weekday, unit or "Uhr" is case-sensitive in the
+#: pattern). Checked against a full scan in tests/components/test_dates_gates.py.
 _GATES: list[str | tuple[str, ...] | None] = [
     r"\d\.\d",  # numeric
     r"\d-\d\d-",  # iso
@@ -316,15 +316,15 @@ def _reach(items, ignorecase: bool = False) -> set[tuple[str, bool]] | None:
 
 def _barrier(rx: str) -> re.Pattern | None:
     """A regex for one character that no match of ``rx`` (nor its lookarounds) can read,
-    or None when there is none. Letters read case-insensitively count as every word
-    character (their case variants are word characters too)."""
+    or None when there is none. A letter read case-insensitively may be any word
+    character (the case variants of the Latin letters in the patterns are letters too)."""
     from re import _parser
 
     parsed = _parser.parse(rx)
     atoms = _reach(parsed, bool(parsed.state.flags & re.IGNORECASE))
     if atoms is None or parsed.getwidth()[0] == 0:
         return None
-    readable = {atom for atom, folded in atoms if not folded}
+    readable = {atom for atom, _ in atoms}
     if any(folded for _, folded in atoms):
         readable.add(r"\w")
     return re.compile("[^" + "".join(sorted(readable)) + "]")
