@@ -57,7 +57,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
-from spacy.attrs import IS_SPACE, LIKE_NUM, LOWER, ORTH, SENT_START, SPACY
+from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -229,17 +229,18 @@ class _Core(NamedTuple):
 
 
 class _Words:
-    """The token attributes the finder reads, as lists read once per Doc (see
-    ``_tokens.py``): ``doc[i]`` builds a new Token at every look, ``tok.lower_`` decodes
-    the string again, and ``tok.sent`` walks the sentence."""
+    """The token attributes the finder reads at every token, as lists read once per Doc
+    (see ``_tokens.py``): ``doc[i]`` builds a new Token at every look, ``tok.lower_``
+    decodes the string again, and ``tok.sent`` walks the sentence. (What it asks of a
+    few tokens only, it asks their Token, ``doc``.)"""
 
     def __init__(self, doc: Doc):
         n = len(doc)
-        columns = doc.to_array([ORTH, LOWER, SPACY, IS_SPACE, LIKE_NUM, SENT_START]).T.tolist() if n else [[]] * 6
+        self.doc = doc
+        columns = doc.to_array([ORTH, LOWER, SPACY]).T.tolist() if n else [[]] * 3
         self.text = _tokens.hash_strings(doc, columns[0])
         self.lower = _tokens.hash_strings(doc, columns[1])
-        #: trailing whitespace, ``is_space``, ``like_num``, ``is_sent_start`` (1 for True)
-        self.spaced, self.is_space, self.like_num, self.sent_start = columns[2:]
+        self.spaced = columns[2]  # trailing whitespace
         self._sents = _tokens.sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, n)]
         self._sent_starts = [start for start, _ in self._sents]
 
@@ -257,7 +258,7 @@ def _read_core(w: _Words, i: int, limit: int, lex: NumberLexicon) -> _Core | Non
     # digits, possibly with a space as thousands separator ("12 000")
     d = parse_digits(text)
     if d is None and text.endswith(".") and (
-            j >= len(w.text) or w.is_space[j] or ((len(text) > 4 or "," in text)
+            j >= len(w.text) or w.doc[j].is_space or ((len(text) > 4 or "," in text)
                                                   and w.text[j][:1].isupper())):
         # "rund 36.000." at a sentence end is one token for spaCy's German rules
         # (it keeps "<digits>." whole as an ordinal); "2." / "100." stay ordinals
@@ -279,7 +280,7 @@ def _read_core(w: _Words, i: int, limit: int, lex: NumberLexicon) -> _Core | Non
             return _Core(j, value * scale)
         unit = lex.units.get((suffix,))
         return _Core(j, value, unit[0] if unit else suffix)
-    elif text[:1].isupper() and w.sent_start[i] != 1 and low not in lex.scales and low not in lex.fractions:
+    elif text[:1].isupper() and not w.doc[i].is_sent_start and low not in lex.scales and low not in lex.fractions:
         # number words are written in lower case ("Elf" mid-sentence is a team)
         if low in lex.vague:
             return _Core(j, lex.vague[low][0], vague=lex.vague[low])
@@ -345,7 +346,7 @@ def _excluded(w: _Words, i: int, core: _Core, limit: int, lex: NumberLexicon) ->
         return True  # "030 1234567": a number right after a bare number is a phone/code part
     if nxt is not None and (w.lower[nxt] in ("uhr", "h") or w.lower[nxt] in MONTHS):
         return True
-    if not (w.like_num[i] or text[:1].isdigit() or text[:1] in "+-−"):
+    if not (text[:1].isdigit() or text[:1] in "+-−" or w.doc[i].like_num):
         return False
     # phone numbers and codes: leading zero ("030"), leading + with a digit group after it,
     # three or more digit tokens in a row
