@@ -190,10 +190,16 @@ def parse_digits(text: str) -> float | None:
     return -value if sign in ("-", "−") else value
 
 
-@lru_cache(maxsize=4096)
 def _text2num(word: str) -> float | None:
+    """``text2num(word, "de")`` for a word made of number morphemes, else None. The test
+    comes before the cache: most words fail it, and would only push the number words out."""
     if not _NUMBER_MORPHEMES.match(word) or word == "und":
         return None
+    return _morphemes_value(word)
+
+
+@lru_cache(maxsize=4096)
+def _morphemes_value(word: str) -> float | None:
     try:
         return float(text2num(word, "de"))
     except ValueError:
