@@ -316,12 +316,16 @@ def _reach(items, ignorecase: bool = False) -> set[tuple[str, bool]] | None:
 
 def _barrier(rx: str) -> re.Pattern | None:
     """A regex for one character that no match of ``rx`` (nor its lookarounds) can read,
-    or None when there is none. A letter read case-insensitively may be any word
-    character (the case variants of the Latin letters in the patterns are letters too)."""
-    from re import _parser
+    or None when there is none (or the parser is not there: then the whole text is scanned).
+    A letter read case-insensitively may be any word character (the case variants of the
+    Latin letters in the patterns are letters too)."""
+    try:
+        from re import _parser
 
-    parsed = _parser.parse(rx)
-    atoms = _reach(parsed, bool(parsed.state.flags & re.IGNORECASE))
+        parsed = _parser.parse(rx)
+        atoms = _reach(parsed, bool(parsed.state.flags & re.IGNORECASE))
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return None
     if atoms is None or parsed.getwidth()[0] == 0:
         return None
     readable = {atom for atom, _ in atoms}
