@@ -16,13 +16,13 @@ from spacy.tokens import Doc, MorphAnalysis
 #: hash -> string, filled from the StringStores the Docs come with; bounded by the
 #: number of distinct word forms, lemmas and tags seen (cleared past _MAX_STRINGS)
 _STRINGS: dict[int, str] = {}
-_MAX_STRINGS = 200_000  # a few tens of MB at most: memory stays flat over a long run
+_MAX_STRINGS = 50_000  # a few MB: the cache is full after ~700 reports, so memory stays flat after
 #: MORPH hash -> {field: values}, for the few fields the rules ask for
 _MORPH: dict[tuple[int, str], list[str]] = {}
 
 
 #: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat)
-MAX_FORMS = 200_000
+MAX_FORMS = 50_000
 
 
 def form_cache(owner: object, name: str, limit: int = MAX_FORMS) -> dict:
