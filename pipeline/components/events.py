@@ -357,10 +357,9 @@ def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: 
     zusammen", "wies ... zurück"), read from ``table``: the trigger search asks it for every
     verb, and a Token per child and per look was most of its time."""
     if parsed:
-        particles = lex.cue("particle")
-        for c in table.children(i):
-            if table.dep[c] in PRT_DEPS or (table.tag[c] == "PTKVZ" and table.lower[c] in particles):
-                return c
+        child = table.particle_child(i, lex.cue("particle"))
+        if child is not None:
+            return child
         # a particle the parser attached elsewhere (or tagged as a preposition): the
         # clause-final one, with no other full verb in between
         found = _particle_at(i, sent_end, lex, False, table) if table.tag[i].startswith("VV") else None
@@ -410,8 +409,9 @@ class _TokenTable:
         self.pos = list(map(POS_NAMES.__getitem__, pos))
         self.tag = _tokens.hash_strings(doc, tag)
         self.dep = _tokens.hash_strings(doc, dep)
-        self._head = head  # relative offsets as unsigned 64-bit numbers: see children
-        self._children: dict[int, list[int]] | None = None
+        self._head = head  # relative offsets as unsigned 64-bit numbers: see particle_child
+        self._particles: set[str] | None = None
+        self._particle_children: dict[int, int] = {}
         self.punct = punct
         self.alpha = alpha
         # is_sent_start: 1 True, -1 (as unsigned) False, 0 None
@@ -424,21 +424,26 @@ class _TokenTable:
         # biggest cost
         self.nounish = [x[:1].isupper() and self._nounish(i, starts[i]) for i, x in enumerate(self.text)]
 
-    def children(self, i: int) -> list[int]:
-        """``[c.i for c in doc[i].children]`` (all built on first use, a list only for the
-        tokens that have children: fewer objects for the garbage collector to visit)."""
-        if self._children is None:
-            kids: dict[int, list[int]] = {}
-            for j, rel in enumerate(self._head):
-                if rel:  # the root is its own head
-                    kids.setdefault(j + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), []).append(j)
-            self._children = kids
-        return self._children.get(i, [])
+    def particle_child(self, i: int, particles: set[str]) -> int | None:
+        """The first of ``doc[i].children`` that is a separated verb particle (by its
+        relation, or tagged PTKVZ and one of ``particles``), else None. All are found in one
+        pass over the heads on first use: a list of children per verb was most of the
+        particle search."""
+        if self._particles is not particles:
+            found: dict[int, int] = {}
+            dep, tag, lower = self.dep, self.tag, self.lower
+            for c, rel in enumerate(self._head):
+                if rel and (dep[c] in PRT_DEPS or (tag[c] == "PTKVZ" and lower[c] in particles)):
+                    # the root is its own head (rel 0); heads before the child are negative
+                    found.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), c)
+            self._particle_children, self._particles = found, particles
+        return self._particle_children.get(i)
 
     def _nounish(self, i: int, sent_start: bool | None) -> bool:
         """:func:`_is_nounish` of token ``i``."""
         text, pos = self.text[i], self.pos[i]
-        if not text[:1].isupper() or not any(ch.isalpha() for ch in text):
+        # (a capital is nearly always a letter itself: the scan for one only for the rest)
+        if not text[:1].isupper() or not (text[0].isalpha() or any(ch.isalpha() for ch in text)):
             return False
         if pos and pos not in ("", "X"):
             # the STTS tagger is the better judge of nouns (tags 94%, UPOS 92% on GSD test): the
@@ -464,16 +469,7 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     words.update([x.lower() for x in lemma[sent.start:sent.end] if x])
     consumed: set[int] = set()
     found: list[_Trigger] = []
-    # (index, candidates, particle index) of every possible verb; Tokens only for the hits
-    verbs: list[tuple[int, tuple[str, ...], int | None]] = []
-    skip, nounish, text, sent_start = table.skip, table.nounish, table.text, table.sent_start
-    for i in span:
-        if skip[i] or nounish[i]:
-            continue
-        particle = _particle_at(i, sent.end, lex, parsed, table) \
-            if text[i][:1].islower() or sent_start[i] else None
-        verbs.append((i, _verb_keys(table, i, lex, lower[particle] if particle is not None else None),
-                      particle))
+    verbs = _verb_candidates(sent, lex, parsed, table)
     # fixed phrases first: their words are no triggers of their own
     for i, (phrase_keys, first_phrase_keys, _), particle in verbs:
         # a verb already taken as the word of an earlier phrase tries its first candidate
@@ -497,14 +493,77 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
                 found.append(_Trigger(doc[i], entry, (doc[particle],) if particle is not None else ()))
                 consumed.add(i)
                 break
-    sent_start_upper = table.sent_start_upper
+    nounish, sent_start_upper, text = table.nounish, table.sent_start_upper, table.text
+    noun_keys = _tokens.form_cache(lex, "_noun_keys")  # read here: asked for every capitalised word
     for i in span:
         if i in consumed or not nounish[i] and not sent_start_upper[i]:
             continue
-        entry = _noun_entry_at(i, lex, words, table)
+        keys = noun_keys.get((lower[i], lemma[i], text[i]))
+        if keys is None:
+            keys = _noun_keys(lower[i], lemma[i], text[i], lex)
+        entry = _noun_entry(keys, lex, words) if keys else None
         if entry is not None:
             found.append(_Trigger(doc[i], entry, ()))
     return sorted(found, key=lambda t: t.token.i)
+
+
+#: the verb keys of a word without any (:func:`_verb_keys`)
+_NO_VERB_KEYS = ((), (), ())
+
+
+def _verb_candidates(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTable
+                     ) -> list[tuple[int, tuple[tuple[str, ...], ...], int | None]]:
+    """(index, :func:`_verb_keys`, particle index) of every word of ``sent`` that can be a
+    verb, adjective or phrase trigger. A word without keys of its own looks for its
+    separated particle only when a particle can make a key of it (:func:`_particle_keys`):
+    the particle search for every verb of every sentence was a third of the trigger search."""
+    skip, nounish, text, sent_start = table.skip, table.nounish, table.text, table.sent_start
+    lower, lemma = table.lower, table.lemma
+    keys_of = _tokens.form_cache(lex, "_verb_keys")  # read here: asked for every word
+    particle_keys = _particle_keys(lex)
+    out = []
+    for i in range(sent.start, sent.end):
+        if skip[i] or nounish[i]:
+            continue
+        keys = keys_of.get((lower[i], lemma[i], text[i], None))
+        if keys is None:
+            keys = _verb_keys(table, i, lex, None)
+        particle = None
+        if (text[i][:1].islower() or sent_start[i]) and (
+                keys != _NO_VERB_KEYS or _particle_can_matter(table, i, lex, particle_keys)):
+            particle = _particle_at(i, sent.end, lex, parsed, table)
+            if particle is not None:
+                keys = _verb_keys(table, i, lex, lower[particle])
+        if keys != _NO_VERB_KEYS:
+            out.append((i, keys, particle))
+    return out
+
+
+def _particle_keys(lex: EventLexicon) -> frozenset[str] | None:
+    """The ends of the lexicon's verb, adjective and phrase keys after a prefix of 1+
+    letters: a word can become a key with a separated particle ("zusammen" + "kommen")
+    only if one of its lemma candidates is one of these. (None: any word can, as a lemma
+    fallback of "" turns into the particle alone.)"""
+    got = lex.__dict__.get("_particle_keys", False)
+    if got is False:
+        keys = [k for k, es in lex.phrases.items() if es]
+        keys += [k for k, es in lex.entries.items() if any(e.kind in ("verb", "adj") for e in es)]
+        got = None if "" in lex.forms.values() else frozenset(k[j:] for k in keys for j in range(1, len(k)))
+        lex.__dict__["_particle_keys"] = got
+    return got
+
+
+def _particle_can_matter(table: _TokenTable, i: int, lex: EventLexicon,
+                         particle_keys: frozenset[str] | None) -> bool:
+    """Could a separated particle make a verb key of token ``i``? (Cached per lexicon and form.)"""
+    if particle_keys is None:
+        return True
+    cache = _tokens.form_cache(lex, "_particle_can_matter")
+    key = (table.lower[i], table.lemma[i], table.text[i])
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = any(c in particle_keys for c in table.candidates(i, lex, False))
+    return got
 
 
 def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | None
@@ -539,10 +598,10 @@ def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[s
     return hits
 
 
-def _noun_entry_at(i: int, lex: EventLexicon, words: set[str], table: _TokenTable) -> Entry | None:
-    """The noun entry of token ``i``: its lemma candidates, then the tails of compounds
-    (Sondergipfel, Parlamentswahl, Nato-Gipfel), the first whose context fits ``words``."""
-    keys = _noun_keys(table.lower[i], table.lemma[i], table.text[i], lex)
+def _noun_entry(keys: tuple[str, ...], lex: EventLexicon, words: set[str]) -> Entry | None:
+    """The noun entry of a word with lexicon keys ``keys`` (:func:`_noun_keys`: its lemma
+    candidates, then the tails of compounds: Sondergipfel, Parlamentswahl, Nato-Gipfel),
+    the first whose context fits ``words``."""
     for key in keys:
         entry = lex.lookup(key, ("noun",), words)
         if entry is not None:
@@ -551,7 +610,7 @@ def _noun_entry_at(i: int, lex: EventLexicon, words: set[str], table: _TokenTabl
 
 
 def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str, ...]:
-    """The lexicon keys with noun entries that :func:`_noun_entry_at` tries for a word, in
+    """The lexicon keys with noun entries that :func:`_noun_entry` tries for a word, in
     order, cached per lexicon and form: the compound search tried every tail of every
     candidate of every capitalised word of every sentence again."""
     cache = _tokens.form_cache(lex, "_noun_keys")
@@ -560,6 +619,9 @@ def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str,
     if got is not None:
         return got
     first = lemma.lower() if lemma and lemma != text else None
+    if not _may_hold_noun_key(low, first, lex):
+        got = cache[key] = ()
+        return got
     cands = _candidates(low, first, lex, True, None)
     keys = [c for c in cands if c in lex.noun_keys]
     if not (low in lex.not_compounds or lemma.lower() in lex.not_compounds or (
@@ -572,6 +634,45 @@ def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str,
                     keys.append(tail)
     got = cache[key] = tuple(keys)
     return got
+
+
+def _may_hold_noun_key(low: str, first: str | None, lex: EventLexicon) -> bool:
+    """False when no noun key can come out of a word (lower case ``low``, pipeline lemma
+    ``first``), without making its candidates: most capitalised words (names, nouns of no
+    event) have none, and the candidates and the compound search were most of the time of
+    the first look at each form.
+
+    Every candidate is ``first`` or a prefix of ``low`` or of its spelling without umlauts,
+    perhaps with an "e" added (:func:`_noun_guesses`), and every key tried is a candidate or
+    its tail; so a key without a final "e" is a part of one of these three words."""
+    heads, short = _noun_key_index(lex)
+    for word in (low, low.translate(_UMLAUT), first):
+        if word is None:
+            continue
+        if any(core in word for core in short):
+            return True
+        for j in range(len(word) - 2):
+            cores = heads.get(word[j:j + 3])
+            if cores is not None and any(word.startswith(core, j) for core in cores):
+                return True
+    return False
+
+
+def _noun_key_index(lex: EventLexicon) -> tuple[dict[str, list[str]], list[str]]:
+    """The noun keys without a final "e" (for :func:`_may_hold_noun_key`): by their first
+    three letters, and a list of those shorter than that."""
+    index = lex.__dict__.get("_noun_key_index")
+    if index is None:
+        heads: dict[str, list[str]] = {}
+        short = []
+        for key in sorted(lex.noun_keys):
+            core = key[:-1] if key.endswith("e") else key
+            if len(core) >= 3:
+                heads.setdefault(core[:3], []).append(core)
+            else:
+                short.append(core)
+        index = lex.__dict__["_noun_key_index"] = (heads, short)
+    return index
 
 
 def _noun_tails(lex: EventLexicon) -> dict[str, list[str]]:
