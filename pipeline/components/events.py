@@ -63,6 +63,7 @@ from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
@@ -117,8 +118,11 @@ WERDEN = {"wurde", "wurden", "worden", "wird", "werden", "würde", "würden", "w
 SUBJ_DEPS = {"nsubj", "nsubj:pass", "sb", "csubj"}
 OBJ_DEPS = {"obj", "iobj", "oa", "da", "dobj"}
 PRT_DEPS = {"compound:prt", "svp", "prt"}
+_PRT_DEP_IDS = sorted(get_string_id(d) for d in PRT_DEPS)  # their StringStore hashes
 NOUN_POS = {"NOUN", "PROPN"}
 _VERB_SUFFIXES = ("test", "ten", "tet", "te", "est", "en", "et", "st", "t", "e", "n")
+#: the suffixes by their last letter, in the order above (only these can end a word)
+_VERB_SUFFIXES_BY_LAST = {last: tuple(s for s in _VERB_SUFFIXES if s.endswith(last)) for last in "ten"}
 _NOUN_SUFFIXES = ("en", "es", "n", "e", "s")
 _UMLAUT = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
 
@@ -259,7 +263,7 @@ def _verb_guesses(word: str, lex: EventLexicon) -> set[str]:
         if rest in lex.forms:
             out.add(lex.forms[rest])
     for s in stems:
-        for suf in _VERB_SUFFIXES:
+        for suf in _VERB_SUFFIXES_BY_LAST.get(s[-1:], ()):
             if s.endswith(suf) and len(s) - len(suf) >= 3:
                 stem = s[: -len(suf)]
                 out.update((stem + "en", stem + "n"))
@@ -338,15 +342,22 @@ def doc_prev_is_open(tok: Token) -> bool:
     return prev.text in ("„", "»", '"', "(", "-", "–", ":")
 
 
-def _clause_bounds(sent: Span, i: int) -> tuple[int, int]:
-    """Token range of the comma-delimited stretch of ``sent`` around token ``i``."""
+#: tokens that end a clause (:func:`_clause_bounds`)
+CLAUSE_BREAKS = frozenset({",", ";", ":", "–"})
+
+
+def _clause_bounds(sent: Span, i: int, text: list[str] | None = None) -> tuple[int, int]:
+    """Token range of the comma-delimited stretch of ``sent`` around token ``i``
+    (``text``: the Doc's token texts, ``_TokenTable.text``, when the caller has them)."""
+    if text is None:
+        text = _tokens.strings(sent.doc, ORTH)
     start, end = sent.start, sent.end
     for j in range(i - 1, sent.start - 1, -1):
-        if sent.doc[j].text in (",", ";", ":", "–"):
+        if text[j] in CLAUSE_BREAKS:
             start = j + 1
             break
     for j in range(i + 1, sent.end):
-        if sent.doc[j].text in (",", ";", ":", "–"):
+        if text[j] in CLAUSE_BREAKS:
             end = j
             break
     return start, end
@@ -387,6 +398,15 @@ class _Trigger(NamedTuple):
     extra: tuple[Token, ...]  # particle or phrase words
 
 
+def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
+    """Where ``column`` holds one of a few ``values`` (a comparison each: cheaper than
+    ``numpy.isin`` for a Doc's worth of tokens)."""
+    hit = numpy.zeros(len(column), dtype=bool)
+    for value in values:
+        hit |= column == value
+    return numpy.flatnonzero(hit).tolist()
+
+
 class _TokenTable:
     """The token attributes the rules read, one list per attribute, read once per Doc.
 
@@ -399,7 +419,7 @@ class _TokenTable:
         cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
                              HEAD]).T if len(doc) else numpy.zeros((10, 0), dtype="uint64")
         # the flags are compared in numpy, the rest read as lists
-        orth, lower, lemma, pos, tag, dep = (cols[k].tolist() for k in (0, 1, 2, 3, 4, 8))
+        orth, lower, lemma, pos, tag = (cols[k].tolist() for k in (0, 1, 2, 3, 4))
         punct, alpha = (cols[5] == 1).tolist(), (cols[6] == 1).tolist()
         sent_start, head = cols[7].tolist(), cols[9].tolist()
         # hash -> string through the shared cache: the StringStore decodes a new str per look
@@ -408,7 +428,8 @@ class _TokenTable:
         self.lemma = _tokens.hash_strings(doc, lemma)
         self.pos = list(map(POS_NAMES.__getitem__, pos))
         self.tag = _tokens.hash_strings(doc, tag)
-        self.dep = _tokens.hash_strings(doc, dep)
+        # the relation is only asked whether it marks a particle: compared as a number
+        self._particle_deps = _indices_of(cols[8], _PRT_DEP_IDS)
         self._head = head  # relative offsets as unsigned 64-bit numbers: see particle_child
         self._particles: set[str] | None = None
         self._particle_children: dict[int, int] = {}
@@ -431,10 +452,12 @@ class _TokenTable:
         particle search."""
         if self._particles is not particles:
             found: dict[int, int] = {}
-            dep, tag, lower = self.dep, self.tag, self.lower
-            for c, rel in enumerate(self._head):
-                if rel and (dep[c] in PRT_DEPS or (tag[c] == "PTKVZ" and lower[c] in particles)):
-                    # the root is its own head (rel 0); heads before the child are negative
+            tag, lower, head = self.tag, self.lower, self._head
+            marked = set(self._particle_deps)
+            marked.update(c for c, t in enumerate(tag) if t == "PTKVZ" and lower[c] in particles)
+            for c in sorted(marked):
+                rel = head[c]
+                if rel:  # the root is its own head (rel 0); heads before the child are negative
                     found.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), c)
             self._particle_children, self._particles = found, particles
         return self._particle_children.get(i)
@@ -515,22 +538,22 @@ def _verb_candidates(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenT
                      ) -> list[tuple[int, tuple[tuple[str, ...], ...], int | None]]:
     """(index, :func:`_verb_keys`, particle index) of every word of ``sent`` that can be a
     verb, adjective or phrase trigger. A word without keys of its own looks for its
-    separated particle only when a particle can make a key of it (:func:`_particle_keys`):
-    the particle search for every verb of every sentence was a third of the trigger search."""
+    separated particle only when a particle can make a key of it (:func:`_verb_form`,
+    cached per lexicon and form): the particle search for every verb of every sentence
+    was a third of the trigger search."""
     skip, nounish, text, sent_start = table.skip, table.nounish, table.text, table.sent_start
     lower, lemma = table.lower, table.lemma
-    keys_of = _tokens.form_cache(lex, "_verb_keys")  # read here: asked for every word
-    particle_keys = _particle_keys(lex)
+    forms = _tokens.form_cache(lex, "_verb_forms")  # read here: asked for every word
     out = []
     for i in range(sent.start, sent.end):
         if skip[i] or nounish[i]:
             continue
-        keys = keys_of.get((lower[i], lemma[i], text[i], None))
-        if keys is None:
-            keys = _verb_keys(table, i, lex, None)
+        got = forms.get((lower[i], lemma[i], text[i]))
+        if got is None:
+            got = forms[lower[i], lemma[i], text[i]] = _verb_form(table, i, lex)
+        keys, may_take_particle = got
         particle = None
-        if (text[i][:1].islower() or sent_start[i]) and (
-                keys != _NO_VERB_KEYS or _particle_can_matter(table, i, lex, particle_keys)):
+        if may_take_particle and (text[i][:1].islower() or sent_start[i]):
             particle = _particle_at(i, sent.end, lex, parsed, table)
             if particle is not None:
                 keys = _verb_keys(table, i, lex, lower[particle])
@@ -553,17 +576,15 @@ def _particle_keys(lex: EventLexicon) -> frozenset[str] | None:
     return got
 
 
-def _particle_can_matter(table: _TokenTable, i: int, lex: EventLexicon,
-                         particle_keys: frozenset[str] | None) -> bool:
-    """Could a separated particle make a verb key of token ``i``? (Cached per lexicon and form.)"""
-    if particle_keys is None:
-        return True
-    cache = _tokens.form_cache(lex, "_particle_can_matter")
-    key = (table.lower[i], table.lemma[i], table.text[i])
-    got = cache.get(key)
-    if got is None:
-        got = cache[key] = any(c in particle_keys for c in table.candidates(i, lex, False))
-    return got
+def _verb_form(table: _TokenTable, i: int, lex: EventLexicon) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The :func:`_verb_keys` of token ``i`` without a particle, and whether its particle
+    can matter: it has keys of its own (a particle replaces them) or a particle can make
+    a key of it."""
+    keys = _verb_keys(table, i, lex, None)
+    if keys != _NO_VERB_KEYS:
+        return keys, True
+    particle_keys = _particle_keys(lex)
+    return keys, particle_keys is None or any(c in particle_keys for c in table.candidates(i, lex, False))
 
 
 def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | None
@@ -691,11 +712,13 @@ def _noun_tails(lex: EventLexicon) -> dict[str, list[str]]:
 # -- roles
 
 
-def _body_start(doc: Doc) -> int:
+def _body_start(doc: Doc, text: list[str] | None = None) -> int:
     """First token after a dateline "Berlin (dpa) - " (0 when there is none): the dateline
-    is metadata, its place is used through ``doc._.dateline_place``."""
-    for i, tok in enumerate(doc[:20]):
-        if tok.text in ("-", "–", "—") and i > 0 and doc[i - 1].text == ")":
+    is metadata, its place is used through ``doc._.dateline_place``. (``text``: the Doc's
+    token texts, when the caller has them.)"""
+    text = text if text is not None else [t.text for t in doc[:20]]
+    for i, word in enumerate(text[:20]):
+        if word in ("-", "–", "—") and i > 0 and text[i - 1] == ")":
             return i + 1
     return 0
 
@@ -729,8 +752,14 @@ class _Context:
         self.quotes = [s for s in doc.spans.get("quotes", [])] if "quotes" in doc.spans else []
         self.table = _TokenTable(doc)
         self.places = self._places()
+        # extension values read once per Doc, not once per trigger
+        self.published = doc._.published if Doc.has_extension("published") else None
+        self.dateline = doc._.dateline_place if Doc.has_extension("dateline_place") else None
+        self.date_values = _date_values(self.dates)
+        self.counts = [s for s in self.numbers
+                       if not (Span.has_extension("number_unit") and s._.get("number_unit"))]
         self.number_tokens = _number_tokens(doc)
-        self.body_start = _body_start(doc)
+        self.body_start = _body_start(doc, self.table.text)
 
     def _places(self) -> dict[int, tuple[int, str]]:
         """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
@@ -742,12 +771,15 @@ class _Context:
         doc = self.doc
         text = self.table.text
         n = len(text)
+        # the words that can start a name or introduce one: the rest only move the scan on
+        starts = [word in names or low in LOC_PREPS or word.endswith("s") and word[:-1] in names
+                  for word, low in zip(text, self.table.lower)]
         i = 0
         while i < n:
             if i in out:
                 i = out[i][0]
                 continue
-            if i in self.by_token:  # a PER/ORG mention
+            if i in self.by_token or not starts[i]:  # a PER/ORG mention, or no place word
                 i += 1
                 continue
             word = text[i]
@@ -974,7 +1006,7 @@ def _join(texts: Iterable[str | None]) -> str | None:
     return "; ".join(seen) if seen else None
 
 
-def _is_passive(tok: Token, sent: Span, parsed: bool) -> bool:
+def _is_passive(tok: Token, sent: Span, parsed: bool, text: list[str] | None = None) -> bool:
     if parsed:
         if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children):
             return True
@@ -987,7 +1019,7 @@ def _is_passive(tok: Token, sent: Span, parsed: bool) -> bool:
         and not low.endswith("ten"))
     if not participle:
         return False
-    start, end = _clause_bounds(sent, tok.i)
+    start, end = _clause_bounds(sent, tok.i, text)
     return any(sent.doc[j].lower_ in WERDEN for j in range(start, tok.i))
 
 
@@ -1034,17 +1066,17 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
                 actors, targets = [], actors
         return actors, targets
     # no parse: nearest noun left = actor, right = target (swapped for a passive)
-    start, end = _clause_bounds(sent, tok.i)
+    start, end = _clause_bounds(sent, tok.i, ctx.table.text)
     left = _nearest_np(doc, range(tok.i - 1, sent.start - 1, -1), ctx, skip=trig, skip_pp=True)
     right = _nearest_np(doc, range(tok.i + 1, sent.end), ctx, skip=trig, skip_pp=True)
-    if left is None and right is not None and not _is_passive(tok, sent, False):
+    if left is None and right is not None and not _is_passive(tok, sent, False, ctx.table.text):
         # verb second: "Das teilte ein Regierungssprecher mit" - the subject follows the verb
         after = _phrase_tokens(right, False)[-1].i + 1
         second = _nearest_np(doc, range(after, sent.end), ctx, skip=trig, skip_pp=True)
         if second is None and trig.entry.type in UNDERGOER_TYPES:
             return [], [right]
         return [right], ([second] if second is not None else [])
-    if _is_passive(tok, sent, False):
+    if _is_passive(tok, sent, False, ctx.table.text):
         agent = None
         for j in range(sent.start, sent.end - 1):
             if doc[j].lower_ in ("von", "durch") and j > tok.i - 8:
@@ -1123,7 +1155,7 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
                 targets = _conjuncts(c)
         return actors, targets
     # no parse: "Angriff der Armee auf die Stadt", "Treffen zwischen X und Y"
-    start, _ = _clause_bounds(sent, tok.i)
+    start, _ = _clause_bounds(sent, tok.i, ctx.table.text)
     for k in range(tok.i - 1, start - 1, -1):  # "Die EU verhängte Sanktionen"
         v = doc[k]
         if v.text[:1].islower() and v.is_alpha and _is_support_verb(v, ctx):
@@ -1208,19 +1240,28 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
 
 
 def _dateline(ctx: _Context) -> str | None:
-    return ctx.doc._.dateline_place if Doc.has_extension("dateline_place") else None
+    return ctx.dateline
 
 
-def _date(trig: _Trigger, sent: Span, ctx: _Context) -> str | None:
-    best = None
-    for s in ctx.dates:
-        if not (sent.start <= s.start < sent.end):
-            continue
+def _date_values(dates: list[Span]) -> list[tuple[int, int, str]]:
+    """(start, end, value) of the time expressions that can date an event: a resolved
+    date or time (no duration, set, unresolved reference or period)."""
+    out = []
+    for s in dates:
         value = s._.get("date_value") if Span.has_extension("date_value") else None
         kind = s._.get("date_kind") if Span.has_extension("date_kind") else None
         if not value or kind in ("duration", "set") or value.endswith("_REF") or value.startswith("P"):
             continue
-        dist = min(abs(s.start - trig.token.i), abs(s.end - 1 - trig.token.i))
+        out.append((s.start, s.end, value))
+    return out
+
+
+def _date(trig: _Trigger, sent: Span, ctx: _Context) -> str | None:
+    best = None
+    for start, end, value in ctx.date_values:
+        if not (sent.start <= start < sent.end):
+            continue
+        dist = min(abs(start - trig.token.i), abs(end - 1 - trig.token.i))
         if best is None or dist < best[0]:
             best = (dist, value)
     if best is None:
@@ -1232,11 +1273,10 @@ def _date(trig: _Trigger, sent: Span, ctx: _Context) -> str | None:
 
 def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> tuple[float | None, str | None]:
     doc = sent.doc
-    nums = [s for s in ctx.numbers if sent.start <= s.start < sent.end
-            and not (Span.has_extension("number_unit") and s._.get("number_unit"))]
+    nums = [s for s in ctx.counts if sent.start <= s.start < sent.end]
     if not nums:
         return None, None
-    start, end = _clause_bounds(sent, trig.token.i)
+    start, end = _clause_bounds(sent, trig.token.i, ctx.table.text)
     before = [s for s in nums if start <= s.start < trig.token.i]
     nearest = max(before, key=lambda s: s.start) if before else None
     for h in heads:
@@ -1252,7 +1292,7 @@ def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> 
                 what = s._.get("number_what") or (h.text if not h.like_num else None)
                 return s._.get("number_value"), what
     if trig.entry.type in COUNT_TYPES:
-        start, end = _clause_bounds(sent, trig.token.i)
+        start, end = _clause_bounds(sent, trig.token.i, ctx.table.text)
         near = [s for s in nums if start <= s.start < end] or nums
         s = min(near, key=lambda s: abs(s.start - trig.token.i))
         if abs(s.start - trig.token.i) <= 12:
@@ -1271,7 +1311,7 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
                 if c.lower_ in neg and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "nur"):
                     return True
         return False
-    start, end = _clause_bounds(sent, tok.i)
+    start, end = _clause_bounds(sent, tok.i, ctx.table.text)
     if trig.entry.kind == "noun":
         # "kein Treffen", "keine neuen Gespräche"; "ein Treffen wird es nicht geben"
         if any(doc[j].lower_ in neg for j in range(max(start, tok.i - 3), tok.i)):
@@ -1319,34 +1359,36 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
         return "negated"
     lex = ctx.lex
     tok = trig.token
-    doc = sent.doc
-    start, end = _clause_bounds(sent, tok.i)
-    clause = ctx.table.lower[start:end]  # the clause's lower-case words
-    lemmas = {x.lower() for x in ctx.table.lemma[start:end]} | {lex.forms.get(x, x) for x in clause}
+    table = ctx.table
+    start, end = _clause_bounds(sent, tok.i, table.text)
+    clause = table.lower[start:end]  # the clause's lower-case words
     lowers = set(clause)
+    words = {x.lower() for x in table.lemma[start:end]} | {lex.forms.get(x, x) for x in clause} | lowers
     verbal = trig.entry.kind != "noun"
     perfect = any(x in ("haben", "sein") for x in clause)
-    modal_sollen = bool({"sollen", "soll", "sollte", "sollten"} & (lemmas | lowers))
+    modal_sollen = bool({"sollen", "soll", "sollte", "sollten"} & words)
     if modal_sollen and perfect:
         return "reported"
-    if verbal and (lex.cue("planned") & (lemmas | lowers) or "geplant" in lowers):
+    if verbal and (lex.cue("planned") & words or "geplant" in lowers):
         return "planned"
     if not verbal and "geplant" in lowers:
         return "planned"
+    low = table.lower[tok.i]
+    morph = str(tok.morph)  # read once: a MorphAnalysis and its string per look
     future_aux = {"wird", "werden", "werde", "würde", "würden"} & lowers
-    is_inf = tok.lower_.endswith("en") and not tok.lower_.startswith("ge") and (
-        not ctx.parsed or "VerbForm=Inf" in str(tok.morph) or tok.tag_ in ("VVINF", "VVIZU"))
-    if verbal and future_aux and is_inf and not _is_passive(tok, sent, ctx.parsed):
+    is_inf = low.endswith("en") and not low.startswith("ge") and (
+        not ctx.parsed or "VerbForm=Inf" in morph or table.tag[tok.i] in ("VVINF", "VVIZU"))
+    if verbal and future_aux and is_inf and not _is_passive(tok, sent, ctx.parsed, table.text):
         return "planned"
     if future_aux and not verbal and "geben" in lowers:
         return "planned"
-    published = ctx.doc._.published if Doc.has_extension("published") else None
+    published = ctx.published
     if date and published and date[:10] > str(published)[:10] and len(date) >= 7 and date[:4].isdigit():
         if not any(x in ("hatte", "hatten", "war", "waren") for x in clause) and not \
-                re.match(r"^(ge|.*t$)", tok.lower_) or "Tense=Pres" in str(tok.morph):
+                re.match(r"^(ge|.*t$)", low) or "Tense=Pres" in morph:
             return "planned"
     subj = lex.cue("subjunctive")
-    if any(x in subj for x in clause) or "Mood=Sub" in str(tok.morph):
+    if any(x in subj for x in clause) or "Mood=Sub" in morph:
         return "reported"
     if in_speech:
         return "reported"
@@ -1367,6 +1409,8 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
         if sent.start < ctx.body_start:
             sent = doc[ctx.body_start:sent.end]
         triggers = _find_triggers(sent, lex, ctx.parsed, ctx.table)
+        if not triggers:
+            continue
         speech = _content_ranges(sent, triggers, lex, ctx.table)
         embedders = [t for t in triggers if t.entry.kind != "noun" and (
             t.entry.lemma in lex.cue("embedding"))]
@@ -1449,7 +1493,7 @@ def _embedded(trig: _Trigger, embedders: list[_Trigger], sent: Span, ctx: _Conte
                 break
             head = head.head
         return False
-    start, end = _clause_bounds(sent, tok.i)
+    start, end = _clause_bounds(sent, tok.i, ctx.table.text)
     return any(start <= e.token.i < tok.i for e in embedders)
 
 
@@ -1534,17 +1578,18 @@ class EventTagger(Pipe):
         spans = []
         for m in matches:
             span = Span(doc, m.start, m.end, label=m.type)
-            span._.event_type = m.type
-            span._.event_trigger = m.trigger
-            span._.event_actor = m.actor
-            span._.event_target = m.target
-            span._.event_place = m.place
-            span._.event_date = m.date
-            span._.event_quantity = m.quantity
-            span._.event_quantity_what = m.quantity_what
-            span._.event_negated = m.negated
-            span._.event_modality = m.modality
-            span._.event_quote_start = m.quote_start
+            ext = span._  # one accessor for the eleven values, not a new one for each
+            ext.event_type = m.type
+            ext.event_trigger = m.trigger
+            ext.event_actor = m.actor
+            ext.event_target = m.target
+            ext.event_place = m.place
+            ext.event_date = m.date
+            ext.event_quantity = m.quantity
+            ext.event_quantity_what = m.quantity_what
+            ext.event_negated = m.negated
+            ext.event_modality = m.modality
+            ext.event_quote_start = m.quote_start
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans
