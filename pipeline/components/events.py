@@ -307,7 +307,7 @@ def _candidates(low: str, first: str | None, lex: "EventLexicon", noun: bool,
             out.extend(sorted(_noun_guesses(word)))
         return tuple(c for c in dict.fromkeys(out) if c)
     guesses = set(_verb_guesses(low, lex))
-    for p in lex.cue("particle"):
+    for p in _particles_for(low, lex):
         if low.startswith(p) and len(low) > len(p) + 3:
             rest = low[len(p):]
             if rest.startswith("zu") and len(rest) > 5:  # anzugreifen
@@ -317,6 +317,21 @@ def _candidates(low: str, first: str | None, lex: "EventLexicon", noun: bool,
     if particle:
         out = [particle + c for c in out]
     return tuple(c for c in dict.fromkeys(out) if c)
+
+
+def _particles_for(word: str, lex: EventLexicon) -> Iterable[str]:
+    """The particle cues ``word`` can start with, in the order of the cue set: only those
+    of its own first letter (testing all 27 was most of the time of a new form's
+    candidates). Grouped once per lexicon."""
+    particles = lex.cue("particle")
+    got = lex.__dict__.get("_particles_by_initial")
+    if got is None or got[0] is not particles:
+        groups: dict[str, list[str]] = {}
+        for p in particles:
+            groups.setdefault(p[:1], []).append(p)
+        got = lex.__dict__["_particles_by_initial"] = (particles, {k: tuple(v) for k, v in groups.items()})
+    groups = got[1]
+    return particles if "" in groups else groups.get(word[:1], ())  # an empty cue starts every word
 
 
 # -- sentence helpers
@@ -667,7 +682,7 @@ def _may_hold_noun_key(low: str, first: str | None, lex: EventLexicon) -> bool:
     perhaps with an "e" added (:func:`_noun_guesses`), and every key tried is a candidate or
     its tail; so a key without a final "e" is a part of one of these three words."""
     heads, short = _noun_key_index(lex)
-    for word in (low, low.translate(_UMLAUT), first):
+    for word in dict.fromkeys((low, low.translate(_UMLAUT), first)):  # each different word once
         if word is None:
             continue
         if any(core in word for core in short):
@@ -758,8 +773,27 @@ class _Context:
         self.date_values = _date_values(self.dates)
         self.counts = [s for s in self.numbers
                        if not (Span.has_extension("number_unit") and s._.get("number_unit"))]
+        self.quote_cues = [q._.get("quote_cue_start") if Span.has_extension("quote_cue_start") else None
+                           for q in self.quotes]
         self.number_tokens = _number_tokens(doc)
         self.body_start = _body_start(doc, self.table.text)
+        self._phrases: dict[int, list[Token]] = {}
+        self._role_texts: dict[int, str | None] = {}
+
+    def phrase_tokens(self, head: Token) -> list[Token]:
+        """:func:`_phrase_tokens` of ``head`` in this Doc, made once per head: the role text,
+        the role words and the count each ask for it. (Shared: not to be changed.)"""
+        got = self._phrases.get(head.i)
+        if got is None:
+            got = self._phrases[head.i] = _phrase_tokens(head, self.parsed, self.number_tokens)
+        return got
+
+    def role_text(self, head: Token) -> str | None:
+        """:func:`_role_text` of ``head``, made once per head: the triggers of a sentence
+        often share their parties."""
+        if head.i not in self._role_texts:
+            self._role_texts[head.i] = _role_text(head, self)
+        return self._role_texts[head.i]
 
     def _places(self) -> dict[int, tuple[int, str]]:
         """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
@@ -967,7 +1001,7 @@ def _role_text(head: Token, ctx: _Context) -> str | None:
     """Canonical name, name or phrase of the party headed by ``head``."""
     if head.like_num or head.pos_ == "NUM" or head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return None
-    toks = _phrase_tokens(head, ctx.parsed, ctx.number_tokens)
+    toks = ctx.phrase_tokens(head)
     toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks})
     if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
         return _canonical(ctx.by_token[head.i])
@@ -1280,7 +1314,7 @@ def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> 
     before = [s for s in nums if start <= s.start < trig.token.i]
     nearest = max(before, key=lambda s: s.start) if before else None
     for h in heads:
-        phrase = {t.i for t in _phrase_tokens(h, ctx.parsed, ctx.number_tokens)} | {h.i}
+        phrase = {t.i for t in ctx.phrase_tokens(h)} | {h.i}
         for s in nums:
             attached = ctx.parsed and any(t.head.i in phrase for t in s) or s.end in phrase or (
                 s.end < sent.end and doc[s.end].i in phrase) or any(t.i == h.i for t in s)
@@ -1437,9 +1471,9 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
             own = {tok.i} | {x.i for x in trig.extra}
             actors = [t for t in actors if _can_fill_role(t, own, ctx)]
             targets = [t for t in targets if _can_fill_role(t, own, ctx)]
-            actor = _join(_role_text(t, ctx) for t in actors)
-            target = _join(_role_text(t, ctx) for t in targets)
-            role_toks = {t.i for h in actors + targets for t in _phrase_tokens(h, ctx.parsed, ctx.number_tokens)}
+            actor = _join(ctx.role_text(t) for t in actors)
+            target = _join(ctx.role_text(t) for t in targets)
+            role_toks = {t.i for h in actors + targets for t in ctx.phrase_tokens(h)}
             place = _place(trig, sent, ctx, role_toks, trigger_toks)
             date = _date(trig, sent, ctx)
             heads = targets + actors if trig.entry.type in COUNT_TYPES else actors + targets
@@ -1499,8 +1533,7 @@ def _embedded(trig: _Trigger, embedders: list[_Trigger], sent: Span, ctx: _Conte
 
 def _quote_start(trig: _Trigger, sent: Span, ctx: _Context) -> int | None:
     tok = trig.token
-    for q in ctx.quotes:
-        cue = q._.get("quote_cue_start") if Span.has_extension("quote_cue_start") else None
+    for q, cue in zip(ctx.quotes, ctx.quote_cues):
         if cue is not None and tok.idx <= cue < tok.idx + len(tok.text):
             return q.start_char
     for q in ctx.quotes:
