@@ -804,16 +804,19 @@ class _Context:
         names = place_names()
         doc = self.doc
         text = self.table.text
-        n = len(text)
-        # the words that can start a name or introduce one: the rest only move the scan on
-        starts = [word in names or low in LOC_PREPS or word.endswith("s") and word[:-1] in names
-                  for word, low in zip(text, self.table.lower)]
+        # the scan stops at the words that can start a name or introduce one and at the
+        # places known so far (a LOC mention is skipped whole); the rest only move it on
+        stops = {i for i, (word, low) in enumerate(zip(text, self.table.lower))
+                 if word in names or low in LOC_PREPS or word.endswith("s") and word[:-1] in names}
         i = 0
-        while i < n:
+        for stop in sorted(stops.union(out)):
+            if stop < i:
+                continue
+            i = stop
             if i in out:
                 i = out[i][0]
                 continue
-            if i in self.by_token or not starts[i]:  # a PER/ORG mention, or no place word
+            if i in self.by_token:  # a PER/ORG mention
                 i += 1
                 continue
             word = text[i]
@@ -829,7 +832,7 @@ class _Context:
             if not best and self.table.lower[i] in LOC_PREPS:
                 k = _name_after_preposition(doc, i, self.table)
                 if k is not None and k not in self.by_token and k not in out:
-                    out[k] = (k + 1, text[k])
+                    out[k] = (k + 1, text[k])  # a stop there or not: k is stepped over
                 i += 1
                 continue
             if best:
