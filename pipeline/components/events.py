@@ -313,7 +313,7 @@ def _candidates(low: str, first: str | None, lex: "EventLexicon", noun: bool,
             if rest.startswith("zu") and len(rest) > 5:  # anzugreifen
                 guesses.update(p + g for g in _verb_guesses(rest[2:], lex))
             guesses.update(p + g for g in _verb_guesses(rest, lex))
-    out.extend(sorted(guesses, key=lambda g: (g != low, len(g))))
+    out.extend(sorted(guesses, key=lambda g: (g != low, len(g), g)))  # g: ties in a fixed order
     if particle:
         out = [particle + c for c in out]
     return tuple(c for c in dict.fromkeys(out) if c)
