@@ -71,6 +71,7 @@ from spacy.attrs import IDX, LEMMA, LOWER, MORPH, ORTH, SPACY, TAG
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -97,7 +98,7 @@ WEEKDAYS = {"montag": 1, "dienstag": 2, "mittwoch": 3, "donnerstag": 4, "freitag
             "samstag": 6, "sonnabend": 6, "sonntag": 7}
 SEASONS = {"frühjahr": "SP", "frühling": "SP", "sommer": "SU", "herbst": "FA", "winter": "WI"}
 TIMES_OF_DAY = {"morgen": "MO", "früh": "MO", "vormittag": "MO", "mittag": "MI",
-                "nachmittag": "AF", "abend": "EV", "nacht": "NI", "morgen": "MO"}
+                "nachmittag": "AF", "abend": "EV", "nacht": "NI"}
 MODS = {"anfang": "START", "beginn": "START", "mitte": "MID", "ende": "END",
         "anfang/mitte": "START", "mitte/ende": "END"}
 UNITS = {"jahr": "Y", "jahre": "Y", "jahren": "Y", "jahres": "Y", "monat": "M", "monate": "M",
@@ -501,8 +502,9 @@ class _TenseTable:
     """The lower-case forms, tags, lemmas and morphology keys :func:`sentence_tense`
     reads, as hashes read once per Doc: it looked at every token of a sentence up to
     five times, each time through a new Token object (and ``tok.morph`` through a new
-    analysis). They become lists and strings only for the sentences asked about, a few
-    per Doc."""
+    analysis). The tests compare hashes (tags, lexicon words); strings are made only for
+    the few tokens whose spelling itself is tested (finite verbs against their lemma,
+    participles after a perfect auxiliary)."""
 
     def __init__(self, doc: Doc):
         self.doc = doc
@@ -513,12 +515,11 @@ class _TenseTable:
         """:func:`sentence_tense` of the tokens ``start:end``."""
         doc = self.doc
         lowers, tags, lemmas, keys = self.rows[start:end].T.tolist() if end > start else [[]] * 4
-        lower = _tokens.hash_strings(doc, lowers)
-        tag = _tokens.hash_strings(doc, tags)
+        words = _LexiconHashes.of(lex)
         if self.has_morph:
             tenses = set()
-            for k in _finite_verbs(doc, keys, tag):
-                if tag[k] in _FINITE_TAGS and lower[k] == _tokens.hash_strings(doc, [lemmas[k]])[0].lower():
+            for k in _finite_verbs(doc, keys, tags):
+                if tags[k] in _FINITE_TAG_IDS and _spelt_like_lemma(doc, lowers[k], lemmas[k]):
                     # a finite verb spelt like its infinitive is present tense ("kommen ... zusammen"):
                     # no German past form is; the morphologizer once said Tense=Past for it
                     tenses.add("Pres")
@@ -528,35 +529,65 @@ class _TenseTable:
                 return "past"
             if tenses:
                 # perfect: "hat ... angegriffen" (present auxiliary + participle) is past
-                if "VVPP" in tag and not lex.auxiliaries.isdisjoint(lower):
+                if _PARTICIPLE_TAG_ID in tags and not words.auxiliaries.isdisjoint(lowers):
                     return "past"
-                if "wird" in lower or "werden" in lower or "Pres" in tenses:
+                if _WIRD_IDS[0] in lowers or _WIRD_IDS[1] in lowers or "Pres" in tenses:
                     return "future"
-        return _lexical_tense(lower, lex)
+        return _lexical_tense(doc, lowers, words)
 
 
-def _finite_verbs(doc: Doc, keys: list[int], tags: list[str]) -> list[int]:
+def _spelt_like_lemma(doc: Doc, lower: int, lemma: int) -> bool:
+    """Is the token with LOWER hash ``lower`` spelt like its lemma (in lower case)?"""
+    lower_text, lemma_text = _tokens.hash_strings(doc, [lower, lemma])
+    return lower_text == lemma_text.lower()
+
+
+class _LexiconHashes(NamedTuple):
+    """A tense lexicon's word sets as string hashes, to test a sentence's LOWER hashes
+    without making their strings; made once per lexicon (kept on it)."""
+
+    past_forms: frozenset[int]
+    future_cues: frozenset[int]
+    auxiliaries: frozenset[int]
+
+    @classmethod
+    def of(cls, lex: DateLexicon) -> "_LexiconHashes":
+        made = lex.__dict__.get("_hashes")
+        if made is None:
+            made = lex.__dict__["_hashes"] = cls(*(frozenset(map(get_string_id, words)) for words in (
+                lex.past_forms, lex.future_cues, lex.auxiliaries)))
+        return made
+
+
+def _finite_verbs(doc: Doc, keys: list[int], tags: list[int]) -> list[int]:
     """The positions of the tokens tagged finite or analysed ``VerbForm=Fin`` (``keys``:
-    their MORPH hashes); only these have a say in a sentence's tense."""
+    their MORPH hashes, ``tags`` their TAG hashes); only these have a say in a sentence's
+    tense."""
     for key in set(keys).difference(_FINITE_MORPH):
         _FINITE_MORPH[key] = "Fin" in _tokens.morph_get(doc, key, "VerbForm")
-    return [k for k, (key, tag) in enumerate(zip(keys, tags)) if _FINITE_MORPH[key] or tag in _FINITE_TAGS]
+    return [k for k, (key, tag) in enumerate(zip(keys, tags)) if _FINITE_MORPH[key] or tag in _FINITE_TAG_IDS]
 
 
 #: STTS tags of finite verbs
 _FINITE_TAGS = frozenset({"VVFIN", "VAFIN", "VMFIN"})
+_FINITE_TAG_IDS = frozenset(map(get_string_id, _FINITE_TAGS))
+_PARTICIPLE_TAG_ID = get_string_id("VVPP")
+_WIRD_IDS = (get_string_id("wird"), get_string_id("werden"))
 #: MORPH hash -> whether the analysis has VerbForm=Fin (an analysis never changes; as many
 #: entries as distinct analyses, a few thousand)
 _FINITE_MORPH: dict[int, bool] = {}
 
 
-def _lexical_tense(words: list[str], lex: DateLexicon) -> str | None:
-    """The tense from word forms alone (a pipeline without morphology)."""
-    if any(w in lex.past_forms for w in words):
+def _lexical_tense(doc: Doc, lowers: list[int], words: _LexiconHashes) -> str | None:
+    """The tense from word forms alone (a pipeline without morphology), from the LOWER
+    hashes of a sentence: past forms, a perfect auxiliary with a participle, future cues.
+    The words' strings are made only when an auxiliary asks for a participle."""
+    if not words.past_forms.isdisjoint(lowers):
         return "past"
-    if any(w in lex.auxiliaries for w in words) and any(_PARTICIPLE_RX.fullmatch(w) for w in words):
+    if not words.auxiliaries.isdisjoint(lowers) and any(
+            map(_PARTICIPLE_RX.fullmatch, _tokens.hash_strings(doc, lowers))):
         return "past"
-    if any(w in lex.future_cues for w in words):
+    if not words.future_cues.isdisjoint(lowers):
         return "future"
     return None
 
@@ -797,7 +828,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
         base = anchor if not narrative else ref
         tense = tense_at(c.start)
         if g.get("mod"):
-            mod = MODS.get(g["mod"].lower(), None) or (None if g["mod"].lower() in SEASONS else None)
+            mod = MODS.get(g["mod"].lower())
         if g.get("approx"):
             mod = APPROX_MODS.get(g["approx"].lower(), "APPROX")
         name = c.name
@@ -1076,11 +1107,6 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
         if value is None and kind == "date" and name in ("year", "decade", "century"):
             continue
         start, end = c.start, c.end
-        if name == "quantity" and not g.get("pre") and not g.get("post") and not g.get("approx") \
-                and g["n"].isdigit() and _prep_before(text, start) not in (
-                "seit", "Seit", "für", "über", "während", "innerhalb", "binnen", "nach", "in", "vor"):
-            # "3 Tage" with no cue is counted by the numbers component, here only as a duration
-            pass
         if name == "vague_duration" and g.get("pre"):
             start = c.start + len(g["pre"]) + 1
         if name == "quantity":
