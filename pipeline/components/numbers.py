@@ -61,7 +61,7 @@ from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from spacy.training import Example
 from text_to_num import text2num
 
@@ -450,12 +450,23 @@ def _possible_starts(w: _Words, lex: NumberLexicon) -> list[int]:
     lexicon is not changed once loaded; one that were would need a new NumberLexicon object.)"""
     known = _tokens.form_cache(lex, "_may_start")
     if not known.keys() >= set(w.text):  # new word forms: learn them
+        words = _start_words(lex)
         for text, low in zip(w.text, w.lower):
             if text not in known:
-                known[text] = (any(map(str.isdigit, text)) or low in lex.vague or low in lex.scales
-                               or low in lex.fractions or low in _VAGUE_HEADS
-                               or word_value(low, lex) is not None)
+                known[text] = (low in words or any(map(str.isdigit, text)) or _text2num(low) is not None)
     return list(compress(range(len(w.text)), map(known.__getitem__, w.text)))
+
+
+def _start_words(lex: NumberLexicon) -> frozenset[str]:
+    """The lexicon's words a number can start with (vague quantities, scales, fractions,
+    number words) and the vague heads, as one set made once per lexicon: a new word form
+    is tested against one set, not five. (With :func:`_text2num`, this is
+    ``word_value(low) is not None`` or one of those.)"""
+    words = lex.__dict__.get("_start_words")
+    if words is None:
+        words = lex.__dict__["_start_words"] = frozenset().union(
+            lex.vague, lex.scales, lex.fractions, _VAGUE_HEADS, lex.words)
+    return words
 
 
 def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[NumberMatch]:
