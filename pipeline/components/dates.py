@@ -697,13 +697,25 @@ def _candidates(text: str, *, full_scan: bool = False) -> list[_Cand]:
         for m in matches:
             if m.end() > m.start():
                 cands.append(_Cand(scanner.name, m.start(), m.end(), m.groupdict()))
+    return _without_overlaps(cands)
+
+
+def _without_overlaps(cands: list[_Cand]) -> list[_Cand]:
+    """The candidates that win their overlaps (the longest, then the first), in text order.
+    The chosen ones never overlap, so sorted by start their ends are sorted too: whether a
+    candidate overlaps one of them is decided by its two neighbours (bisect), not by a
+    look at every chosen one."""
+    starts: list[int] = []  # of the chosen, sorted
+    ends: list[int] = []
     chosen: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
-    for c in sorted(cands, key=lambda c: (-c.length, c.start)):
-        if all(c.end <= s or c.start >= e for s, e in taken):
-            chosen.append(c)
-            taken.append((c.start, c.end))
-    return sorted(chosen, key=lambda c: c.start)
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.start)):
+        k = bisect.bisect_right(starts, c.start)
+        if (k and ends[k - 1] > c.start) or (k < len(starts) and starts[k] < c.end):
+            continue
+        starts.insert(k, c.start)
+        ends.insert(k, c.end)
+        chosen.insert(k, c)
+    return chosen
 
 
 def _is_year_number(c: _Cand, number_chars: list[tuple[int, int]]) -> bool:
