@@ -10,6 +10,7 @@ string, so the cache can never give a different answer than the StringStore).
 
 from __future__ import annotations
 
+import numpy
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, MorphAnalysis
 
@@ -74,13 +75,9 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     if not doc.has_annotation("SENT_START"):
         list(doc.sents)  # raises spaCy's own error (E030)
     n = len(doc)
-    values = doc.to_array(SENT_START).tolist() if n else []
-    starts = [i for i in range(1, n) if values[i] == 1]
-    bounds = []
-    start = 0
-    for i in starts:
-        bounds.append((start, i))
-        start = i
-    if start != n:
-        bounds.append((start, n))
-    return bounds
+    if not n:
+        return []
+    values = doc.to_array(SENT_START)
+    values[0] = 1  # the first token starts a sentence whatever it says
+    starts = numpy.flatnonzero(values == 1).tolist()
+    return list(zip(starts, starts[1:] + [n]))
