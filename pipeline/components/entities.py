@@ -59,7 +59,7 @@ from typing import Callable, Iterable, NamedTuple
 
 import numpy
 from spacy import util
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SPACY
+from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
@@ -101,6 +101,8 @@ _ADJ_GUESS = re.compile(
     r"(e|en|er|es|em)$")
 _COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Mittel|Zentral)-?(.+)$")
 _INFLECTIONS = ("", "e", "en", "er", "es", "em")
+#: the letters the inflections end in
+_INFLECTION_LAST_LETTERS = frozenset(ending[-1] for ending in _INFLECTIONS[1:])
 ROLE_DEPS = {"nk", "app", "pnc", "appos", "compound", "flat", "nmod"}
 
 
@@ -249,6 +251,8 @@ class EntityLexicon:
     def demonym(self, word: str) -> str | None:
         """The country code of an inflected country adjective ("türkischen" -> TR)."""
         low = word.lower()
+        if low[-1:] not in _INFLECTION_LAST_LETTERS:  # most words: no inflection to strip
+            return None
         for ending in _INFLECTIONS[1:]:
             if low.endswith(ending) and low[:-len(ending)] in self.demonyms:
                 return self.demonyms[low[:-len(ending)]]
@@ -321,6 +325,27 @@ class _DocView:
         self._sentence_starts: list[int] = []
 
     @cached_property
+    def head_array(self) -> numpy.ndarray:
+        """``tok.head.i`` of every token (the Doc has a parse)."""
+        n = len(self.texts)
+        return numpy.arange(n) + self.doc.to_array(HEAD).astype(numpy.int64) if n else numpy.zeros(0)
+
+    @cached_property
+    def heads(self) -> list[int]:
+        return self.head_array.tolist()
+
+    def children(self, i: int) -> list[int]:
+        """Indices of ``doc[i].children``, in text order as spaCy gives them. (Asked for
+        the few tokens of person names: one array comparison each beats an index of all.)"""
+        found = numpy.flatnonzero(self.head_array == i).tolist()
+        return [c for c in found if c != i]
+
+    @cached_property
+    def deps(self) -> list[str]:
+        """``tok.dep_`` of every token."""
+        return _tokens.strings(self.doc, DEP)
+
+    @cached_property
     def text(self) -> str:
         """``doc.text``."""
         n = len(self.texts)
@@ -378,10 +403,13 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
     # once per lexicon, not once per token
     texts = _tokens.strings(doc, ORTH) if texts is None else texts
     codes = _tokens.form_cache(lexicon, "_demonym_codes")
-    for text in texts:
-        if text not in codes:
-            codes[text] = lexicon.demonym(text)
-    candidates = [i for i, text in enumerate(texts) if codes[text] is not None and not taken[i]]
+    forms = set(texts)  # each word form once: most forms come back many times in a Doc
+    for text in forms.difference(codes):  # filling order does not matter
+        codes[text] = lexicon.demonym(text)
+    hits = {text for text in forms if codes[text] is not None}
+    if not hits:
+        return []
+    candidates = [i for i, text in enumerate(texts) if text in hits and not taken[i]]
     if not candidates:
         return []
     alpha = doc.to_array(IS_ALPHA).tolist()
@@ -401,22 +429,25 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
 def find_dateline_places(doc: Doc, taken: list[bool], text: str | None = None) -> list[Span]:
     """Spans of the places in ``doc._.dateline_place`` ("Moskau/Ankara": two), found
     in the ``dateline`` layout block, else near the start of the text; places already
-    covered by an entity are left out. (``text``: ``doc.text``, when the caller has it.)"""
+    covered by an entity are left out. (``text``: ``doc.text``, when the caller has it; it
+    is read only for a Doc without a dateline block.)"""
     value = doc._.dateline_place if Doc.has_extension("dateline_place") else None
     if not value:
         return []
-    text = doc.text if text is None else text  # doc.text joins the tokens' texts anew each time
     names = [n.strip() for n in re.split(r"[/,;]| und ", value) if n.strip()]
     blocks = [s for s in doc.spans["layout"] if s.label_ == "dateline"] if "layout" in doc.spans else []
+    # the text searched and where it starts in the Doc: the block's own text is short, while
+    # doc.text joins all the tokens' texts anew each time
     if blocks:
-        window = (blocks[0].start_char, blocks[0].end_char)
+        offset, window = blocks[0].start_char, blocks[0].text
     else:
-        window = (0, min(len(text), 400))
+        offset, window = 0, (doc.text if text is None else text)[:400]
     spans = []
     for name in names:
-        pos = text.find(name, window[0], window[1])
+        pos = window.find(name)
         if pos < 0:
             continue
+        pos += offset
         span = doc.char_span(pos, pos + len(name))
         if span is None or any(taken[span.start:span.end]):
             continue
@@ -551,18 +582,19 @@ def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon,
             roles.append(_role_text(view, first, k, last, lexicon))
     # the parse, when there is one
     if view.has_parse:
-        for tok in doc[start:end]:
-            candidates = [c for c in tok.children
-                          if c.dep_.split(":")[0] in ROLE_DEPS and not start <= c.i < end]
-            if not start <= tok.head.i < end and tok.dep_.split(":")[0] in ROLE_DEPS:
-                candidates.append(tok.head)
+        heads, deps, children = view.heads, view.deps, view.children
+        for i in range(start, end):
+            candidates = [c for c in children(i)
+                          if deps[c].split(":")[0] in ROLE_DEPS and not start <= c < end]
+            if not start <= heads[i] < end and deps[i].split(":")[0] in ROLE_DEPS:
+                candidates.append(heads[i])
             for c in candidates:
-                between = range(c.i + 1, start) if c.i < start else range(end, c.i)
+                between = range(c + 1, start) if c < start else range(end, c)
                 if any(texts[t].lower() in ("und", "oder", "sowie") for t in between):
                     continue  # another person's role: "Armeechef X und RSF-Anführer Y"
-                if lexicon.role_base(texts[c.i]):
-                    text = _role_text(view, _adjectives_before(doc, c.i, _sentence_start(view, c.i)),
-                                      c.i, c.i, lexicon)
+                if lexicon.role_base(texts[c]):
+                    text = _role_text(view, _adjectives_before(doc, c, _sentence_start(view, c)),
+                                      c, c, lexicon)
                     if not any(text in r or r in text for r in roles):
                         roles.append(text)
     return roles
@@ -698,7 +730,7 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
         for i, cc in find_demonyms(doc, lex, taken, view.texts):
             extra.append((i, i + 1, lex.countries[cc]))
     if dateline:
-        for span in find_dateline_places(doc, taken, view.text):
+        for span in find_dateline_places(doc, taken):
             loc_spans.append((span.start, span.end))
     for s, e in loc_spans:
         text = _strip_text(view, s, e)
@@ -799,6 +831,27 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
+def _set_span_values(spans: list[Span], name: str, values: list) -> None:
+    """``span._.<name> = value`` for each span and value.
+
+    Every ``span._`` builds a new accessor object, and a Doc has dozens of mentions. spaCy
+    keeps the value of a Span extension that has neither getter nor setter (as ours, see
+    :func:`_register_extensions`) in ``doc.user_data`` under ``("._.", name, start_char,
+    end_char)``, so such values are written there directly; any other extension gets
+    ``span._``.
+    """
+    if not spans:
+        return
+    default, method, getter, setter = Span.get_extension(name)
+    if method is not None or getter is not None or setter is not None:
+        for span, value in zip(spans, values):
+            setattr(span._, name, value)
+        return
+    user_data = spans[0].doc.user_data
+    for span, value in zip(spans, values):
+        user_data["._.", name, span.start_char, span.end_char] = value
+
+
 @Language.factory(
     "meldung_entities",
     requires=["doc.ents"],
@@ -839,13 +892,10 @@ class EntityResolver(Pipe):
             error_handler(self.name, self, [doc], e)
 
     def set_annotations(self, doc: Doc, resolution: Resolution) -> None:
-        spans = []
-        for m in resolution.mentions:
-            span = Span(doc, m.start, m.end, label=m.label)
-            ext = span._  # a new accessor object at every ``span._``
-            ext.mention_entity = m.entity
-            ext.mention_canonical = m.canonical
-            spans.append(span)
+        mentions = resolution.mentions
+        spans = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
+        _set_span_values(spans, "mention_entity", [m.entity for m in mentions])
+        _set_span_values(spans, "mention_canonical", [m.canonical for m in mentions])
         doc.spans[self.spans_key] = spans
         doc._.entities = [rec.as_dict() for rec in resolution.entities]
 
