@@ -860,7 +860,10 @@ def _set_span_values(spans: list[Span], name: str, values: list) -> None:
 )
 def make_entities(nlp: Language, name: str, spans_key: str, demonyms: bool,
                   dateline: bool) -> "EntityResolver":
-    return EntityResolver(nlp, name, spans_key=spans_key, demonyms=demonyms, dateline=dateline)
+    resolver = EntityResolver(nlp, name, spans_key=spans_key, demonyms=demonyms, dateline=dateline)
+    # the package's data now, when the pipeline is loaded, rather than at the first Doc
+    resolver.initialize()
+    return resolver
 
 
 class EntityResolver(Pipe):
