@@ -59,7 +59,7 @@ from typing import Callable, Iterable, NamedTuple
 
 import numpy
 from spacy import util
-from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SPACY
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
@@ -325,27 +325,6 @@ class _DocView:
         self._sentence_starts: list[int] = []
 
     @cached_property
-    def head_array(self) -> numpy.ndarray:
-        """``tok.head.i`` of every token (the Doc has a parse)."""
-        n = len(self.texts)
-        return numpy.arange(n) + self.doc.to_array(HEAD).astype(numpy.int64) if n else numpy.zeros(0)
-
-    @cached_property
-    def heads(self) -> list[int]:
-        return self.head_array.tolist()
-
-    def children(self, i: int) -> list[int]:
-        """Indices of ``doc[i].children``, in text order as spaCy gives them. (Asked for
-        the few tokens of person names: one array comparison each beats an index of all.)"""
-        found = numpy.flatnonzero(self.head_array == i).tolist()
-        return [c for c in found if c != i]
-
-    @cached_property
-    def deps(self) -> list[str]:
-        """``tok.dep_`` of every token."""
-        return _tokens.strings(self.doc, DEP)
-
-    @cached_property
     def text(self) -> str:
         """``doc.text``."""
         n = len(self.texts)
@@ -582,19 +561,18 @@ def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon,
             roles.append(_role_text(view, first, k, last, lexicon))
     # the parse, when there is one
     if view.has_parse:
-        heads, deps, children = view.heads, view.deps, view.children
-        for i in range(start, end):
-            candidates = [c for c in children(i)
-                          if deps[c].split(":")[0] in ROLE_DEPS and not start <= c < end]
-            if not start <= heads[i] < end and deps[i].split(":")[0] in ROLE_DEPS:
-                candidates.append(heads[i])
+        for tok in doc[start:end]:
+            candidates = [c for c in tok.children
+                          if c.dep_.split(":")[0] in ROLE_DEPS and not start <= c.i < end]
+            if not start <= tok.head.i < end and tok.dep_.split(":")[0] in ROLE_DEPS:
+                candidates.append(tok.head)
             for c in candidates:
-                between = range(c + 1, start) if c < start else range(end, c)
+                between = range(c.i + 1, start) if c.i < start else range(end, c.i)
                 if any(texts[t].lower() in ("und", "oder", "sowie") for t in between):
                     continue  # another person's role: "Armeechef X und RSF-Anführer Y"
-                if lexicon.role_base(texts[c]):
-                    text = _role_text(view, _adjectives_before(doc, c, _sentence_start(view, c)),
-                                      c, c, lexicon)
+                if lexicon.role_base(texts[c.i]):
+                    text = _role_text(view, _adjectives_before(doc, c.i, _sentence_start(view, c.i)),
+                                      c.i, c.i, lexicon)
                     if not any(text in r or r in text for r in roles):
                         roles.append(text)
     return roles
