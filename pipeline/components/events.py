@@ -595,11 +595,54 @@ def _verb_form(table: _TokenTable, i: int, lex: EventLexicon) -> tuple[tuple[tup
     """The :func:`_verb_keys` of token ``i`` without a particle, and whether its particle
     can matter: it has keys of its own (a particle replaces them) or a particle can make
     a key of it."""
+    lemma, text = table.lemma[i], table.text[i]
+    if not _may_hold_verb_key(table.lower[i], lemma.lower() if lemma and lemma != text else None, lex):
+        return _NO_VERB_KEYS, False
     keys = _verb_keys(table, i, lex, None)
     if keys != _NO_VERB_KEYS:
         return keys, True
     particle_keys = _particle_keys(lex)
     return keys, particle_keys is None or any(c in particle_keys for c in table.candidates(i, lex, False))
+
+
+def _may_hold_verb_key(low: str, first: str | None, lex: EventLexicon) -> bool:
+    """False when no lemma candidate of a word (lower case ``low``, pipeline lemma ``first``)
+    can end a verb, adjective or phrase key, so that neither the word nor the word with a
+    particle can be a trigger, without making its candidates: most new word forms are no
+    verb of the lexicon, and their candidates were most of the first look at each form.
+
+    Besides ``first``, every candidate is (a particle, then) a 4+ letter end of ``low``, a
+    lemma of ``lemmas.tsv`` for an end of ``low``, or the stem of such an end (3+ letters
+    before a verb suffix of ``low``) with "en" or "n": a key can end in it only if it ends
+    in the same last four letters, or in the stem's last three letters with "en" or "n".
+    Anything else (short words, listed forms) takes the full look."""
+    index = _verb_key_index(lex)
+    if index is None or first is not None and first in index[0] or len(low) < 5 or low[-4:] in index[1]:
+        return True
+    forms = lex.forms
+    if any(low[j:] in forms for j in range(len(low))):
+        return True
+    for suf in _VERB_SUFFIXES_BY_LAST.get(low[-1:], ()):
+        if low.endswith(suf) and len(low) - len(suf) >= 3:
+            stem_end = low[-len(suf) - 3:-len(suf)]
+            if stem_end + "en" in index[2] or stem_end + "n" in index[1]:
+                return True
+    return False
+
+
+def _verb_key_index(lex: EventLexicon) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
+    """Every end of the verb, adjective and phrase keys, and their last four and last five
+    letters (for :func:`_may_hold_verb_key`); None when any word can become a key
+    (:func:`_particle_keys`)."""
+    index = lex.__dict__.get("_verb_key_index", False)
+    if index is False:
+        keys = [k for k, es in lex.phrases.items() if es]
+        keys += [k for k, es in lex.entries.items() if any(e.kind in ("verb", "adj") for e in es)]
+        index = None if _particle_keys(lex) is None else (
+            frozenset(k[j:] for k in keys for j in range(len(k))),
+            frozenset(k[-4:] for k in keys), frozenset(k[-5:] for k in keys))
+        lex.__dict__["_verb_key_index"] = index
+    return index
 
 
 def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | None
@@ -806,8 +849,8 @@ class _Context:
         text = self.table.text
         # the scan stops at the words that can start a name or introduce one and at the
         # places known so far (a LOC mention is skipped whole); the rest only move it on
-        stops = {i for i, (word, low) in enumerate(zip(text, self.table.lower))
-                 if word in names or low in LOC_PREPS or word.endswith("s") and word[:-1] in names}
+        starts = place_starts()
+        stops = {i for i, (word, low) in enumerate(zip(text, self.table.lower)) if word in starts or low in LOC_PREPS}
         i = 0
         for stop in sorted(stops.union(out)):
             if stop < i:
@@ -842,6 +885,14 @@ class _Context:
             else:
                 i += 1
         return out
+
+
+@lru_cache(maxsize=1)
+def place_starts() -> frozenset[str]:
+    """The words that can start a place name of the gazetteer: a first word, or a first
+    word with a genitive "s" (one set lookup per token of the place scan, not three)."""
+    names = place_names()
+    return frozenset(names).union(word + "s" for word in names)
 
 
 @lru_cache(maxsize=1)
