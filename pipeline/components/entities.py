@@ -810,24 +810,11 @@ _register_extensions()
 
 
 def _set_span_values(spans: list[Span], name: str, values: list) -> None:
-    """``span._.<name> = value`` for each span and value.
-
-    Every ``span._`` builds a new accessor object, and a Doc has dozens of mentions. spaCy
-    keeps the value of a Span extension that has neither getter nor setter (as ours, see
-    :func:`_register_extensions`) in ``doc.user_data`` under ``("._.", name, start_char,
-    end_char)``, so such values are written there directly; any other extension gets
-    ``span._``.
-    """
-    if not spans:
-        return
-    default, method, getter, setter = Span.get_extension(name)
-    if method is not None or getter is not None or setter is not None:
-        for span, value in zip(spans, values):
-            setattr(span._, name, value)
-        return
-    user_data = spans[0].doc.user_data
+    """``span._.<name> = value`` for each span and value. (Writing straight into
+    ``doc.user_data`` under spaCy's key for Span extensions saved ~0.04 CPU s per 1,000
+    reports, but that key is spaCy's internal and has changed between versions.)"""
     for span, value in zip(spans, values):
-        user_data["._.", name, span.start_char, span.end_char] = value
+        setattr(span._, name, value)
 
 
 @Language.factory(
