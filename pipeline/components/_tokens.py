@@ -58,8 +58,8 @@ def hash_strings(doc: Doc, hashes: list[int]) -> list[str]:
         if len(_STRINGS) + len(missing) <= _MAX_STRINGS:
             _STRINGS.update(missing)
             return list(map(_STRINGS.__getitem__, hashes))
-        missing.update(_STRINGS)  # a dict of this Doc's strings only would need a pass more
-        return list(map(missing.__getitem__, hashes))
+        # (never copy the full cache here: one call per Doc and attribute would copy it)
+        return [s if s is not None else missing[h] for s, h in zip(map(_STRINGS.get, hashes), hashes)]
 
 
 def morph_get(doc: Doc, key: int, field: str) -> list[str]:
