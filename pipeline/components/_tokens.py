@@ -10,8 +10,11 @@ string, so the cache can never give a different answer than the StringStore).
 
 from __future__ import annotations
 
+import operator
+from typing import Sequence
+
 import numpy
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, MorphAnalysis
 
 #: hash -> string, filled from the StringStores the Docs come with; bounded by the
@@ -60,6 +63,28 @@ def hash_strings(doc: Doc, hashes: list[int]) -> list[str]:
             return list(map(_STRINGS.__getitem__, hashes))
         # (never copy the full cache here: one call per Doc and attribute would copy it)
         return [s if s is not None else missing[h] for s, h in zip(map(_STRINGS.get, hashes), hashes)]
+
+
+#: a token's trailing whitespace by its SPACY flag (0/1 or False/True)
+_TRAILING = ("", " ")
+
+
+def span_text(words: Sequence[str], spaces: Sequence[int], start: int, end: int) -> str:
+    """``doc[start:end].text`` from the token strings and their SPACY flags, without a Span
+    or a Token per word: the words with their trailing spaces, the last one's left off."""
+    if end <= start:
+        return ""
+    last = end - 1
+    return "".join(map(operator.add, words[start:last], map(_TRAILING.__getitem__, spaces[start:last]))) + words[last]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` joined from the token strings and whitespace flags (``doc.text``
+    builds a Token object per word)."""
+    if not len(doc):
+        return ""
+    spaces = doc.to_array(SPACY).tolist()
+    return span_text(strings(doc, ORTH), spaces, 0, len(doc)) + _TRAILING[spaces[-1]]
 
 
 def morph_get(doc: Doc, key: int, field: str) -> list[str]:

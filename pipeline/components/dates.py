@@ -67,7 +67,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 import srsly
 from dateutil.relativedelta import relativedelta
 from spacy import util
-from spacy.attrs import IDX, LEMMA, LOWER, MORPH, ORTH, SPACY, TAG
+from spacy.attrs import IDX, LEMMA, LOWER, MORPH, TAG
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -755,17 +755,6 @@ def _counts_something(number) -> bool:
     return number.number_unit is not None or number.number_what is not None or number.number_approx is not None
 
 
-def _doc_text(doc: Doc) -> str:
-    """``doc.text``, joined from the token strings and whitespace flags: ``doc.text`` builds
-    a Token object per word."""
-    if not len(doc):
-        return ""
-    pieces = [""] * (2 * len(doc))  # each word, then its whitespace: no new string per word
-    pieces[::2] = _tokens.strings(doc, ORTH)
-    pieces[1::2] = map(("", " ").__getitem__, doc.to_array(SPACY).tolist())
-    return "".join(pieces)
-
-
 def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str = "news",
                lexicon: DateLexicon | None = None) -> Iterator[DateMatch]:
     """Yield the time expressions of ``doc`` in text order; the Doc is left alone.
@@ -787,7 +776,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     if isinstance(anchor, str):
         anchor = date.fromisoformat(anchor[:10])
     lex = lexicon or default_lexicon()
-    text = _doc_text(doc)
+    text = _tokens.doc_text(doc)
     narrative = document_type == "narrative"
     if "numbers" in doc.spans:  # the numbers pipe ran before: reuse its spans
         numbers = [(s.start_char, s.end_char) for s in doc.spans["numbers"] if _counts_something(s._)]

@@ -53,7 +53,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
@@ -324,20 +324,9 @@ class _DocView:
         self._sentences: list[tuple[int, int]] | None = None  # read when first asked for
         self._sentence_starts: list[int] = []
 
-    @cached_property
-    def text(self) -> str:
-        """``doc.text``."""
-        n = len(self.texts)
-        return self.span_text(0, n) + (" " if n and self.space_after[-1] else "")
-
     def span_text(self, start: int, end: int) -> str:
         """``doc[start:end].text``."""
-        if end - start <= 1:
-            return self.texts[start] if end > start else ""
-        texts = self.texts
-        words = [text + " " if space else text
-                 for text, space in zip(texts[start:end - 1], self.space_after[start:end - 1])]
-        return "".join(words) + texts[end - 1]
+        return _tokens.span_text(self.texts, self.space_after, start, end)
 
     def block(self, i: int) -> tuple[int, int] | None:
         """(start, end) of the first layout block holding token ``i``."""

@@ -447,17 +447,8 @@ class _Ctx:
         return self.doc.vocab.strings[self.lemma_ids[i]]
 
     def span_text(self, s: int, e: int) -> str:
-        """``doc[s:e].text`` without building the Span and its Tokens: the words with their
-        trailing spaces, the last one's left off."""
-        if e <= s:
-            return ""
-        last = e - 1
-        spaces = map(_TRAILING.__getitem__, self.ws[s:last])
-        return "".join(map(operator.add, self.text[s:last], spaces)) + self.text[last]
-
-
-#: a token's trailing whitespace by its SPACY flag
-_TRAILING = ("", " ")
+        """``doc[s:e].text`` without building the Span and its Tokens."""
+        return _tokens.span_text(self.text, self.ws, s, e)
 
 
 def _blank(ctx: _Ctx, s: int, e: int) -> bool:

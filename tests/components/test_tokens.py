@@ -27,3 +27,13 @@ def test_tokens_sentence_bounds_as_doc_sents():
         tok.is_sent_start = tok.i in (0, 3, 6)
     assert _tokens.sentence_bounds(doc) == [(s.start, s.end) for s in doc.sents] == [(0, 3), (3, 6), (6, 8)]
     assert _tokens.sentence_bounds(nlp("")) == []
+
+
+def test_tokens_span_text_and_doc_text_as_spacy_gives_them():
+    from spacy.attrs import SPACY
+
+    doc = spacy.blank("de")("Berlin (dpa) - Der  Bundestag tagte.\n\nNeu ")
+    words, spaces = [t.text for t in doc], doc.to_array(SPACY).tolist()
+    assert _tokens.doc_text(doc) == doc.text
+    assert all(_tokens.span_text(words, spaces, i, j) == doc[i:j].text
+               for i in range(len(doc) + 1) for j in range(i, len(doc) + 1))
