@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from . import _tokens
+from .tokenizer import tokenizer_copy
 
 __all__ = [
     "DATA_DIR", "GazetteerMatch", "Gazetteer", "EntityFilter", "find_gazetteer_matches",
@@ -225,7 +226,7 @@ class Gazetteer(Pipe):
     def set_lists(self, lists: dict[str, list[str]]) -> None:
         self.lists = {f: list(lists.get(f, [])) for f in FILES}
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        tokenizer = self.nlp.tokenizer
+        tokenizer = tokenizer_copy(self.nlp)  # keeps the pipeline's tokenizer cache for the text
         for fname, label in LIST_LABELS.items():
             if label not in self.ent_labels:
                 continue

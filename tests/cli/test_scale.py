@@ -250,11 +250,30 @@ def test_scale_memory_zones_span_batches_and_keep_the_string_store_flat(corpus_d
 
     def analyses(zone_chars):
         return [[(t.text, t.lemma_, t.tag_, t.dep_, t.ent_type_) for t in doc] if doc is not None else None
-                for _, doc in analyse(nlp, reports, batch_size=2, zone_chars=zone_chars)]
+                for _, doc in analyse(nlp, reports, batch_size=2, zone_chars=zone_chars, warm_chars=0)]
 
     one_zone = analyses(10**9)  # the components load their data at first use, for good
     strings = len(nlp.vocab.strings)
     assert analyses(1) == one_zone
     novel = _report("novel", "Der Quorxbauer Vlindemann quorxte am Montag in Zwibbelstadt. (dpa)")
-    list(analyse(nlp, [novel]))
+    list(analyse(nlp, [novel], warm_chars=0))
     assert len(nlp.vocab.strings) == strings
+
+
+def test_scale_the_first_characters_of_a_run_stay_in_the_vocabulary_then_zones_begin():
+    """The warm-up: the words of the first ``warm_chars`` characters a pipeline reads stay
+    for the run (and in the tokenizer's cache); later words go with their zone, in later
+    calls too, so memory stays bounded."""
+    from pipeline.run import analyse
+
+    nlp = pipeline.load("blank")
+    first = _report("first", "Der Quorxbauer quorxte in Zwibbelstadt.")
+    later = _report("later", "Die Vlindemännin knaxte in Plümmelhausen.")
+    assert [doc is not None for _, doc in analyse(nlp, [first, later], batch_size=1,
+                                                  warm_chars=len(first.text))] == [True, True]
+    assert "Quorxbauer" in nlp.vocab.strings
+    assert "Vlindemännin" not in nlp.vocab.strings
+    strings = len(nlp.vocab.strings)
+    list(analyse(nlp, [_report("next", "Ein Trümmelbrauer wurxte.")]))  # the budget is spent
+    assert len(nlp.vocab.strings) == strings
+    assert nlp.tokenizer.max_cache_size >= 50_000

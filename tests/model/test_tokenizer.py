@@ -79,3 +79,16 @@ def test_tokenizer_registered_callback(callback):
     make = spacy.registry.callbacks.get(callback)
     nlp = make()(spacy.blank("de"))
     assert [t.text for t in nlp("Bürger:innen")] == ["Bürger:innen"]
+
+
+def test_tokenizer_copy_splits_as_the_pipeline_does_with_a_cache_of_its_own():
+    """Lexicon entries are tokenised with a copy (see tokenizer_copy: spaCy's tokenizer
+    caches only 10,000 words, and a gazetteer's names would take them all)."""
+    from pipeline.components.tokenizer import tokenizer_copy
+
+    nlp = customize_tokenizer(spacy.blank("de"))
+    copy = tokenizer_copy(nlp)
+    text = "Die Bürger:innen in Berlin (dpa) zahlen 1990. Mio. Euro an Dr. Müller-Lüdenscheidt."
+    assert copy is not nlp.tokenizer
+    assert [t.text for t in copy(text)] == [t.text for t in nlp.tokenizer(text)]
+
