@@ -61,6 +61,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -373,7 +374,9 @@ class _Scanner(NamedTuple):
                 found = self.gate_rx.search(text, pos)
                 return found.start() if found else -1
             return next_regex_gate
-        starts = sorted(i for word in self.gate for i in gate_words.get(word, ()))
+        found = [gate_words[word] for word in self.gate if word in gate_words]
+        # each word's starts are in text order: most patterns find one of their words or none
+        starts = found[0] if len(found) == 1 else sorted(chain.from_iterable(found))
 
         def next_gate_word(pos: int) -> int:
             k = bisect.bisect_left(starts, pos)
@@ -718,15 +721,17 @@ def _without_overlaps(cands: list[_Cand]) -> list[_Cand]:
     return chosen
 
 
-def _is_year_number(c: _Cand, number_chars: list[tuple[int, int]]) -> bool:
-    """A bare year candidate that the numbers finder reads as a quantity, or no year at all."""
+def _is_year_number(c: _Cand, number_chars: Callable[[], list[tuple[int, int]]]) -> bool:
+    """A bare year candidate that the numbers finder reads as a quantity, or no year at all.
+    ``number_chars`` gives the character ranges of the quantities (asked for only here,
+    by a bare four-digit number that may be a year)."""
     g = c.g
     if g.get("bc") or g.get("jahr") or g.get("mod"):
         return False
     y = g["y"]
     if len(y) != 4 or not (1000 <= int(y) <= 2100):
         return True
-    return any(s < c.end and c.start < e for s, e in number_chars)
+    return any(s < c.end and c.start < e for s, e in number_chars())
 
 
 #: the event a quantity counts from: "nach [der japanischen Kapitulation]", "vor [seinem Tod]",
@@ -755,6 +760,17 @@ def _counts_something(number) -> bool:
     return number.number_unit is not None or number.number_what is not None or number.number_approx is not None
 
 
+def _quantity_chars(doc: Doc) -> list[tuple[int, int]]:
+    """Character ranges of the number expressions that count something (a unit, a counted
+    noun or a qualifier): a year inside one is a quantity ("1500 Soldaten"). The numbers
+    pipe's spans when it ran before, else the numbers finder's matches."""
+    if "numbers" in doc.spans:
+        return [(s.start_char, s.end_char) for s in doc.spans["numbers"] if _counts_something(s._)]
+    return [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
+            for m in _numbers.find_numbers(doc)
+            if m.unit is not None or m.what is not None or m.approx is not None]
+
+
 def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str = "news",
                lexicon: DateLexicon | None = None) -> Iterator[DateMatch]:
     """Yield the time expressions of ``doc`` in text order; the Doc is left alone.
@@ -778,12 +794,6 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     lex = lexicon or default_lexicon()
     text = _tokens.doc_text(doc)
     narrative = document_type == "narrative"
-    if "numbers" in doc.spans:  # the numbers pipe ran before: reuse its spans
-        numbers = [(s.start_char, s.end_char) for s in doc.spans["numbers"] if _counts_something(s._)]
-    else:
-        numbers = [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
-                   for m in _numbers.find_numbers(doc)
-                   if m.unit is not None or m.what is not None or m.approx is not None]
     ref: date | None = anchor  # the discourse reference date
     ref_prec = "D"
     tense_cache: dict[int, str | None] = {}
@@ -792,6 +802,12 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     sent_starts = [token_starts[start] for start, _ in sents]
     cands = _candidates(text)
     tenses: list[_TenseTable] = []  # built at the first tense asked for
+    quantities: list[list[tuple[int, int]]] = []  # read at the first year that may be one
+
+    def quantity_chars() -> list[tuple[int, int]]:
+        if not quantities:
+            quantities.append(_quantity_chars(doc))
+        return quantities[0]
 
     def tense_at(pos: int) -> str | None:
         import bisect
@@ -816,7 +832,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 _BC_RANGE_AFTER_RX.match(text, c.end)  # "im Jahr 478/477 v. Chr."
                 or (narrative and bc_ref is not None and len(g["y"]) <= 3 and abs(int(g["y"]) - bc_ref) <= 50)):
             g = dict(g, bc="v. Chr.")  # a year near a BC reference is BC too ("Das Jahr 149")
-        if c.name == "year" and _is_year_number(c, numbers):
+        if c.name == "year" and _is_year_number(c, quantity_chars):
             continue
         # a heading ("Kriegsjahr 1915", "Westfront 1944/1945", "Juni 1941 bis Juni 1944") sets
         # the scene with its first date; later dates in the same heading do not move it
