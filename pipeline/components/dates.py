@@ -359,6 +359,8 @@ class _Scanner(NamedTuple):
         if self.gate is None:
             yield from self.rx.finditer(text)
             return
+        if self.gate_rx is None and gate_words.keys().isdisjoint(self.gate):
+            return  # none of its words in the text (most patterns, in most texts)
         next_gate = self._gate_finder(text, gate_words)
         if self.barrier is None:
             if next_gate(0) >= 0:
