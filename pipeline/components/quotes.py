@@ -1219,16 +1219,26 @@ def _form_rows(doc: Doc, lex: QuoteLexicon, orths: list[int]
     try:
         return list(map(cache.__getitem__, orths))
     except KeyError:
-        vocab = doc.vocab
-        for h in orths:
-            if h not in cache:
-                lexeme = vocab[h]
-                text, low = lexeme.orth_, lexeme.lower_
-                cache[h] = (text, low, lexeme.is_punct, lexeme.is_space, lexeme.like_num,
-                            low in lex.verbs,
-                            low in lex.phrase_starts or text in lex.source_nouns,
-                            text in (",", ";"), _subjunctive_form(lex, text, low))
+        _add_form_rows(doc, lex, cache, orths)
         return list(map(cache.__getitem__, orths))
+
+
+def _add_form_rows(doc: Doc, lex: QuoteLexicon, cache: dict, orths: list[int]) -> None:
+    """Put the rows of the Doc's word forms that ``cache`` lacks into it (see
+    :func:`_form_rows`). The strings come through the shared cache of :mod:`._tokens` (the
+    earlier components have decoded the forms already) and the lexeme flags from the form's
+    first token: a ``Lexeme`` from the vocabulary costs more than the rest of the row, and
+    1,000 reports bring ~38,000 new forms."""
+    first_token: dict[int, int] = {}
+    for t in compress(range(len(orths)), map(operator.not_, map(cache.__contains__, orths))):
+        first_token.setdefault(orths[t], t)
+    tokens = list(map(doc.__getitem__, first_token.values()))
+    texts = _tokens.hash_strings(doc, list(first_token))
+    lowers = _tokens.hash_strings(doc, [tok.lower for tok in tokens])
+    for h, tok, text, low in zip(first_token, tokens, texts, lowers):
+        cache[h] = (text, low, tok.is_punct, tok.is_space, tok.like_num, low in lex.verbs,
+                    low in lex.phrase_starts or text in lex.source_nouns,
+                    text in (",", ";"), _subjunctive_form(lex, text, low))
 
 
 def _pseudo_mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
