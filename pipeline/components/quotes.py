@@ -413,13 +413,12 @@ class _Ctx:
     #: per-token attributes, read once per Doc (see :func:`_context`): ``doc[i]`` builds a
     #: Token object on each access and ``tok.lower_`` decodes the string again, which made
     #: most of the component's time. ``lower``/``text``: the forms; ``pos``: coarse POS names;
-    #: ``morph``: MORPH keys (for :func:`_subjunctive`); ``verb_like``: tagged a verb or
-    #: auxiliary (its lemma may be a cue); ``ws``: a space follows (for :meth:`span_text`)
+    #: ``morph``: MORPH keys (for :func:`_subjunctive`); ``ws``: a space follows (for
+    #: :meth:`span_text`)
     lower: Sequence[str] = ()
     text: Sequence[str] = ()
     pos: list[str] = field(default_factory=list)
     morph: list[int] = field(default_factory=list)
-    verb_like: list[bool] = field(default_factory=list)
     punct: Sequence[bool] = ()
     space: Sequence[bool] = ()
     like_num: Sequence[bool] = ()
@@ -428,10 +427,12 @@ class _Ctx:
     #: DEP and LEMMA hashes, decoded by :meth:`dep` and :meth:`lemma` for the few tokens asked
     dep_ids: list[int] = field(default_factory=list)
     lemma_ids: list[int] = field(default_factory=list)
-    #: token indices, ascending, of the tokens that pass :func:`_cue_at`'s first test (a
-    #: reporting verb's form, or tagged a verb), that can start a source phrase
-    #: (:func:`_phrase_at`'s first test), and of the commas and semicolons
-    #: (:func:`_segments`): the scans jump from one to the next
+    #: token index -> lexicon entry of the tokens that are a reporting verb by their form or
+    #: (tagged a verb) their lemma, ascending (see :func:`_verb_entries`)
+    cue_entries: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    #: token indices, ascending, of the tokens that have a lexicon entry (:func:`_cue_at`'s
+    #: first test), that can start a source phrase (:func:`_phrase_at`'s first test), and of
+    #: the commas and semicolons (:func:`_segments`): the scans jump from one to the next
     cue_starts: list[int] = field(default_factory=list)
     phrase_starts_at: list[int] = field(default_factory=list)
     separators: list[int] = field(default_factory=list)
@@ -520,15 +521,11 @@ def _is_particle(ctx: _Ctx, j: int, hi: int) -> bool:
 def _cue_entry(ctx: _Ctx, i: int, lo: int) -> tuple[str, str, str] | None:
     """The lexicon entry (lemma, strength, particle) of token i when it can be a reporting
     verb: its form, else (tagged a verb) its lemma; None when it is none."""
-    entry = ctx.lex.verbs.get(ctx.lower[i])
-    if entry is None and not ctx.verb_like[i]:
-        return None  # the common case
-    if ctx.in_quote[i] or ctx.punct[i]:
-        return None
+    entry = ctx.cue_entries.get(i)
+    if entry is None or ctx.in_quote[i] or ctx.punct[i]:
+        return None  # the common case: no entry
     pos = ctx.pos[i]
-    if entry is None and pos in ("VERB", "AUX"):
-        entry = _lemma_entry(ctx, i)
-    if entry is None or (ctx.text[i][:1].isupper() and i > lo and pos not in ("VERB", "AUX")):
+    if ctx.text[i][:1].isupper() and i > lo and pos not in ("VERB", "AUX"):
         return None
     if pos and pos not in ("VERB", "AUX", "ADJ", "X", "") and not (
             pos in ("PUNCT", "SYM") and ctx.doc[i].is_alpha):  # a word tagged as punctuation
@@ -536,10 +533,26 @@ def _cue_entry(ctx: _Ctx, i: int, lo: int) -> tuple[str, str, str] | None:
     return entry
 
 
-def _lemma_entry(ctx: _Ctx, i: int) -> tuple[str, str, str] | None:
-    """The lexicon entry of token i's lemma, if that lemma is a reporting verb that needs no
-    particle; kept per lemma (hash) and lexicon: the verbs of a text recur."""
+def _verb_entries(ctx: _Ctx, candidates: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+    """The lexicon entries of the ``candidates`` (ascending) that have one: by their form,
+    else by their lemma (the candidates without a cue form are tagged a verb). Made once per
+    Doc: the rules ask for the verbs of a sentence again and again, and most verbs have no
+    entry."""
+    verbs, lower = ctx.lex.verbs, ctx.lower
     cache = _tokens.form_cache(ctx.lex, "_quote_lemma_entries")
+    entries = {}
+    for i in candidates:
+        entry = verbs.get(lower[i])
+        if entry is None:
+            entry = _lemma_entry(ctx, i, cache)
+        if entry is not None:
+            entries[i] = entry
+    return entries
+
+
+def _lemma_entry(ctx: _Ctx, i: int, cache: dict) -> tuple[str, str, str] | None:
+    """The lexicon entry of token i's lemma, if that lemma is a reporting verb that needs no
+    particle; kept per lemma (hash) in ``cache`` (per lexicon): the verbs of a text recur."""
     key = ctx.lemma_ids[i]
     if key in cache:
         return cache[key]
@@ -1178,12 +1191,14 @@ def _read_tokens(ctx: _Ctx) -> None:
     doc, n = ctx.doc, len(ctx.doc)
     table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, DEP, LEMMA])
     pos = table[:, 1]
-    ctx.verb_like = ((pos == VERB) | (pos == AUX)).tolist()
+    verb_like = ((pos == VERB) | (pos == AUX)).tolist()
     orth, pos, ctx.morph, ctx.idx, ctx.ws, ctx.dep_ids, ctx.lemma_ids = table.T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
     (ctx.text, ctx.lower, ctx.punct, ctx.space, ctx.like_num, cue_form, phrase_start,
      separator, subjunctive_form) = zip(*_form_rows(doc, ctx.lex, orth))
-    ctx.cue_starts = list(compress(range(n), map(operator.or_, ctx.verb_like, cue_form)))
+    maybe_cues = compress(range(n), map(operator.or_, verb_like, cue_form))
+    ctx.cue_entries = _verb_entries(ctx, maybe_cues)
+    ctx.cue_starts = list(ctx.cue_entries)
     ctx.phrase_starts_at = list(compress(range(n), phrase_start))
     ctx.separators = list(compress(range(n), separator))
     # a token is Konjunktiv only by its MORPH or by its form: the others are answered now
