@@ -438,6 +438,10 @@ class _Ctx:
     separators: list[int] = field(default_factory=list)
     #: :func:`_subjunctive` of each token once asked (None: not yet)
     subjunctive: list[bool | None] = field(default_factory=list)
+    #: ``doc.has_annotation("DEP")`` and ``("POS")``, asked once: the rules ask for every
+    #: verb they look at, and each answer looks at the Doc's tokens again
+    parsed: bool = False
+    tagged: bool = False
 
     def dep(self, i: int) -> str:
         """``doc[i].dep_``."""
@@ -818,7 +822,7 @@ def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
         return True
     # Token.children of a Doc without a parse can crash spaCy (a segfault seen with the blank
     # pipeline, whose sentence starts are set without heads): ask only when there is one
-    return doc.has_annotation("DEP") and any(
+    return ctx.parsed and any(
         c.dep_ in ("aux:pass", "nsubj:pass") for c in doc[v].children)
 
 
@@ -827,7 +831,7 @@ def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     """The subject the parser gives the cue verb (or its head), without a relative clause or
     apposition after a comma, outside the message."""
     doc = ctx.doc
-    if not doc.has_annotation("DEP"):
+    if not ctx.parsed:
         return None
     heads = [doc[c] for c in cue]
     for h in heads + [doc[v].head]:
@@ -1176,7 +1180,8 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     sent_of = [0] * len(doc)
     for k, (s, e) in enumerate(split):
         sent_of[s:e] = [k] * (e - s)
-    ctx = _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), [])
+    ctx = _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), [],
+               parsed=doc.has_annotation("DEP"), tagged=doc.has_annotation("POS"))
     _read_tokens(ctx)
     mentions = _mentions(ctx)
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
@@ -1203,8 +1208,13 @@ def _read_tokens(ctx: _Ctx) -> None:
     ctx.separators = list(compress(range(n), separator))
     # a token is Konjunktiv only by its MORPH or by its form: the others are answered now
     mood = _subjunctive_moods(doc, ctx.morph)
-    ctx.subjunctive = [None if by_form or by_mood else False
-                       for by_form, by_mood in zip(subjunctive_form, mood)]
+    ctx.subjunctive = list(map(_FIRST_SUBJUNCTIVE.__getitem__,
+                               map(operator.or_, subjunctive_form, mood)))
+
+
+#: :attr:`_Ctx.subjunctive` of a token before it is asked, by whether its MORPH or its form
+#: can make it Konjunktiv: if not, it is not (False); else it is to be found out (None)
+_FIRST_SUBJUNCTIVE = (False, None)
 
 
 #: MORPH key -> whether the analysis has Mood=Sub (a few hundred analyses at most)
@@ -1491,8 +1501,7 @@ def _is_clause(ctx: _Ctx, s: int, e: int) -> bool:
 def _has_verb(ctx: _Ctx, s: int, e: int) -> bool:
     """Whether [s, e) has a verb (always True without a tagger): "Petra Pau,
     PDS-Abgeordnete, spricht von ..." has none before the cue, so it is no content clause."""
-    doc = ctx.doc
-    if not doc.has_annotation("POS"):
+    if not ctx.tagged:
         return True
     return any(ctx.pos[t] in ("VERB", "AUX") or ctx.lower[t] in AUX_WORDS for t in range(s, e))
 
@@ -1523,7 +1532,7 @@ def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
     with a parse, the root or its auxiliary, copula or coordinated verb, anywhere in the
     sentence; without one, a Konjunktiv form among the first 18 tokens."""
     doc = ctx.doc
-    parsed = doc.has_annotation("DEP")
+    parsed = ctx.parsed
     for t in range(s, e if parsed else min(e, s + 18)):
         if ctx.in_quote[t] or not _subjunctive(ctx, t):
             continue
@@ -1550,7 +1559,7 @@ def _reportative(ctx: _Ctx, s: int, e: int) -> int | None:
         return None
     soll = next((t for t in range(s, end - 1) if ctx.lower[t] in ("soll", "sollen")
                  and not ctx.in_quote[t]), None)
-    if soll is None or doc.has_annotation("DEP") and not (
+    if soll is None or ctx.parsed and not (
             ctx.dep(soll) in MAIN_DEPS or doc[soll].head.dep_ in MAIN_DEPS):
         return None
     return soll
@@ -1786,7 +1795,7 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
         return False
     if lemma == "sprechen" and not any(ctx.lower[t] in ("von", "über") for t in range(v + 1, hi)):
         return False  # "sprach mit seiner Frau", "sprach ein Gebet"
-    if doc.has_annotation("DEP"):
+    if ctx.parsed:
         head = verb if verb.dep_ in ("ROOT", "root") or verb.dep_ == "conj" and \
             verb.head.dep_ in ("ROOT", "root") else None
         if head is None:
