@@ -49,9 +49,12 @@ dropped, verbal ones kept as reported.
 from __future__ import annotations
 
 import json
+import operator
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -422,6 +425,16 @@ def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
     return numpy.flatnonzero(hit).tolist()
 
 
+def _where(flags: list[bool]) -> list[int]:
+    """The indices of the true ``flags`` (found in C, not a Python loop per flag)."""
+    return list(compress(range(len(flags)), flags))
+
+
+def _in_range(slots: list[int], start: int, end: int) -> list[int]:
+    """The indices of sorted ``slots`` that lie in ``[start, end)``."""
+    return slots[bisect_left(slots, start):bisect_left(slots, end)]
+
+
 class _TokenTable:
     """The token attributes the rules read, one list per attribute, read once per Doc.
 
@@ -455,10 +468,17 @@ class _TokenTable:
         self.skip = [p or not a and "-" not in x or ps in CLOSED_POS
                      for p, a, x, ps in zip(punct, alpha, self.text, self.pos)]  # never a verb trigger
         self.sent_start = starts
-        self.sent_start_upper = [bool(st) and x[:1].isupper() for st, x in zip(starts, self.text)]
+        capital = [x[:1].isupper() for x in self.text]
+        self.sent_start_upper = list(map(operator.and_, map(bool, starts), capital))
         # only a capitalised word can be nounish: the method call for the rest was the table's
         # biggest cost
-        self.nounish = [x[:1].isupper() and self._nounish(i, starts[i]) for i, x in enumerate(self.text)]
+        self.nounish = [False] * len(capital)
+        for i in _where(capital):
+            self.nounish[i] = self._nounish(i, starts[i])
+        # the words the trigger search looks at, in order: a sentence takes its share with
+        # two bisections instead of a test of every token
+        self.verb_slots = _where(list(map(operator.not_, map(operator.or_, self.skip, self.nounish))))
+        self.noun_slots = _where(list(map(operator.or_, self.nounish, self.sent_start_upper)))
 
     def particle_child(self, i: int, particles: set[str]) -> int | None:
         """The first of ``doc[i].children`` that is a separated verb particle (by its
@@ -502,12 +522,14 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     doc = sent.doc
     table = table or _TokenTable(doc)
     lower, lemma = table.lower, table.lemma
-    span = range(sent.start, sent.end)
+    verbs = _verb_candidates(sent, lex, parsed, table)
+    nouns = _noun_candidates(sent, lex, table)
+    if not verbs and not nouns:  # most sentences: no word can be a trigger
+        return []
     words = set(lower[sent.start:sent.end])
     words.update([x.lower() for x in lemma[sent.start:sent.end] if x])
     consumed: set[int] = set()
     found: list[_Trigger] = []
-    verbs = _verb_candidates(sent, lex, parsed, table)
     # fixed phrases first: their words are no triggers of their own
     for i, (phrase_keys, first_phrase_keys, _), particle in verbs:
         # a verb already taken as the word of an earlier phrase tries its first candidate
@@ -531,18 +553,28 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
                 found.append(_Trigger(doc[i], entry, (doc[particle],) if particle is not None else ()))
                 consumed.add(i)
                 break
-    nounish, sent_start_upper, text = table.nounish, table.sent_start_upper, table.text
-    noun_keys = _tokens.form_cache(lex, "_noun_keys")  # read here: asked for every capitalised word
-    for i in span:
-        if i in consumed or not nounish[i] and not sent_start_upper[i]:
+    for i, keys in nouns:
+        if i in consumed:
             continue
-        keys = noun_keys.get((lower[i], lemma[i], text[i]))
-        if keys is None:
-            keys = _noun_keys(lower[i], lemma[i], text[i], lex)
-        entry = _noun_entry(keys, lex, words) if keys else None
+        entry = _noun_entry(keys, lex, words)
         if entry is not None:
             found.append(_Trigger(doc[i], entry, ()))
     return sorted(found, key=lambda t: t.token.i)
+
+
+def _noun_candidates(sent: Span, lex: EventLexicon, table: _TokenTable) -> list[tuple[int, tuple[str, ...]]]:
+    """(index, :func:`_noun_keys`) of every word of ``sent`` that can be a noun trigger:
+    a nounish or sentence-initial capitalised word with keys."""
+    lower, lemma, text = table.lower, table.lemma, table.text
+    noun_keys = _tokens.form_cache(lex, "_noun_keys")  # read here: asked for every capitalised word
+    out = []
+    for i in _in_range(table.noun_slots, sent.start, sent.end):
+        keys = noun_keys.get((lower[i], lemma[i], text[i]))
+        if keys is None:
+            keys = _noun_keys(lower[i], lemma[i], text[i], lex)
+        if keys:
+            out.append((i, keys))
+    return out
 
 
 #: the verb keys of a word without any (:func:`_verb_keys`)
@@ -556,13 +588,11 @@ def _verb_candidates(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenT
     separated particle only when a particle can make a key of it (:func:`_verb_form`,
     cached per lexicon and form): the particle search for every verb of every sentence
     was a third of the trigger search."""
-    skip, nounish, text, sent_start = table.skip, table.nounish, table.text, table.sent_start
+    text, sent_start = table.text, table.sent_start
     lower, lemma = table.lower, table.lemma
     forms = _tokens.form_cache(lex, "_verb_forms")  # read here: asked for every word
     out = []
-    for i in range(sent.start, sent.end):
-        if skip[i] or nounish[i]:
-            continue
+    for i in _in_range(table.verb_slots, sent.start, sent.end):
         got = forms.get((lower[i], lemma[i], text[i]))
         if got is None:
             got = forms[lower[i], lemma[i], text[i]] = _verb_form(table, i, lex)
@@ -611,21 +641,35 @@ def _may_hold_verb_key(low: str, first: str | None, lex: EventLexicon) -> bool:
     particle can be a trigger, without making its candidates: most new word forms are no
     verb of the lexicon, and their candidates were most of the first look at each form.
 
-    Besides ``first``, every candidate is (a particle, then) a 4+ letter end of ``low``, a
-    lemma of ``lemmas.tsv`` for an end of ``low``, or the stem of such an end (3+ letters
-    before a verb suffix of ``low``) with "en" or "n": a key can end in it only if it ends
-    in the same last four letters, or in the stem's last three letters with "en" or "n".
-    Anything else (short words, listed forms) takes the full look."""
+    Besides ``first``, every candidate is ``low`` itself (also as a particle and the rest),
+    a lemma of ``lemmas.tsv`` for an end of ``low``, or a stem of ``low`` (3+ letters
+    before a verb suffix; after "ge", also without it) with "en" or "n"; a key must end in
+    the whole candidate. Only a "zu" or an inner "ge" that a particle drops ("an|zu|greifen"
+    -> "angreifen", "ab|ge|lehnt" -> "ablehnen") makes candidates of mere ends of ``low``:
+    then a key can end in them only if it ends in the same last four letters, or in the
+    stem's last three letters with "en" or "n". Short words take the full look. (Asking
+    only those last letters of every word let half of the new forms through: "werden",
+    "ägyptischen".)"""
     index = _verb_key_index(lex)
-    if index is None or first is not None and first in index[0] or len(low) < 5 or low[-4:] in index[1]:
+    if index is None or first is not None and first in index[0] or len(low) < 5 or low in index[0]:
+        return True
+    if "zu" in low and low[-4:] in index[1]:
         return True
     forms = lex.forms
     if any(low[j:] in forms for j in range(len(low))):
         return True
+    # a "ge" or "zu" inside the word can be dropped after a particle ("ab|ge|lehnt" ->
+    # "ablehnen"): then any 3+ letter end of a stem can end a candidate
+    inner = "ge" in low[1:] or "zu" in low
+    ge_rest = low.startswith("ge") and len(low) > 5
     for suf in _VERB_SUFFIXES_BY_LAST.get(low[-1:], ()):
         if low.endswith(suf) and len(low) - len(suf) >= 3:
-            stem_end = low[-len(suf) - 3:-len(suf)]
-            if stem_end + "en" in index[2] or stem_end + "n" in index[1]:
+            stem = low[:-len(suf)]
+            if inner:
+                if stem[-3:] + "en" in index[2] or stem[-3:] + "n" in index[1]:
+                    return True
+            elif stem + "en" in index[0] or stem + "n" in index[0] or ge_rest and len(stem) >= 5 and (
+                    stem[2:] + "en" in index[0] or stem[2:] + "n" in index[0]):
                 return True
     return False
 
@@ -849,10 +893,10 @@ class _Context:
         text = self.table.text
         # the scan stops at the words that can start a name or introduce one and at the
         # places known so far (a LOC mention is skipped whole); the rest only move it on
-        starts = place_starts()
-        stops = {i for i, (word, low) in enumerate(zip(text, self.table.lower)) if word in starts or low in LOC_PREPS}
+        stops = _where(list(map(operator.or_, map(place_starts().__contains__, text),
+                                map(LOC_PREPS.__contains__, self.table.lower))))
         i = 0
-        for stop in sorted(stops.union(out)):
+        for stop in sorted(out.keys() | set(stops)) if out else stops:  # (stops: in order)
             if stop < i:
                 continue
             i = stop
