@@ -53,7 +53,7 @@ import operator
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
@@ -63,7 +63,7 @@ import srsly
 from spacy import util
 from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
-from spacy.parts_of_speech import NAMES as POS_NAMES
+from spacy.parts_of_speech import IDS as POS_IDS, NAMES as POS_NAMES
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.strings import get_string_id
@@ -408,6 +408,7 @@ def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: 
 
 #: word classes that never trigger an event (with a tagger): skipped before the lemma lookup
 CLOSED_POS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "PART", "SYM", "INTJ"})
+_CLOSED_POS_IDS = sorted(POS_IDS[p] for p in CLOSED_POS)
 
 
 class _Trigger(NamedTuple):
@@ -416,13 +417,18 @@ class _Trigger(NamedTuple):
     extra: tuple[Token, ...]  # particle or phrase words
 
 
-def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
-    """Where ``column`` holds one of a few ``values`` (a comparison each: cheaper than
-    ``numpy.isin`` for a Doc's worth of tokens)."""
+def _is_one_of(column: numpy.ndarray, values: list[int]) -> numpy.ndarray:
+    """Whether each value of ``column`` is one of a few ``values`` (a comparison each:
+    cheaper than ``numpy.isin`` for a Doc's worth of tokens)."""
     hit = numpy.zeros(len(column), dtype=bool)
     for value in values:
         hit |= column == value
-    return numpy.flatnonzero(hit).tolist()
+    return hit
+
+
+def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
+    """Where ``column`` holds one of a few ``values``."""
+    return numpy.flatnonzero(_is_one_of(column, values)).tolist()
 
 
 def _where(flags: list[bool]) -> list[int]:
@@ -449,7 +455,7 @@ class _TokenTable:
         # the flags are compared in numpy, the rest read as lists
         orth, lower, lemma, pos, tag = (cols[k].tolist() for k in (0, 1, 2, 3, 4))
         punct, alpha = (cols[5] == 1).tolist(), (cols[6] == 1).tolist()
-        sent_start, head = cols[7].tolist(), cols[9].tolist()
+        head = cols[9].tolist()
         # hash -> string through the shared cache: the StringStore decodes a new str per look
         self.text = _tokens.hash_strings(doc, orth)
         self.lower = _tokens.hash_strings(doc, lower)
@@ -463,22 +469,25 @@ class _TokenTable:
         self._particle_children: dict[int, int] = {}
         self.punct = punct
         self.alpha = alpha
-        # is_sent_start: 1 True, -1 (as unsigned) False, 0 None
-        starts = [None if v == 0 else v < 2 ** 63 for v in sent_start]
-        self.skip = [p or not a and "-" not in x or ps in CLOSED_POS
-                     for p, a, x, ps in zip(punct, alpha, self.text, self.pos)]  # never a verb trigger
-        self.sent_start = starts
-        capital = [x[:1].isupper() for x in self.text]
-        self.sent_start_upper = list(map(operator.and_, map(bool, starts), capital))
+        # is_sent_start 1 (True), else -1 (as unsigned: False) or 0 (None): both false here
+        self.sent_start = starts = (cols[7] == 1).tolist()
+        # the words the trigger search looks at, in order (a sentence takes its share with two
+        # bisections, not a test of every token). Nouns: nounish words and capitalised sentence
+        # starts; verbs, adjectives and phrase verbs: the rest, but punctuation, closed word
+        # classes and words without letters (unless hyphenated: "Nato-Gipfel")
+        not_verb = (cols[5] == 1) | _is_one_of(cols[3], _CLOSED_POS_IDS)
+        for i in _where((~not_verb & (cols[6] != 1)).tolist()):
+            not_verb[i] = "-" not in self.text[i]
+        self.noun_slots = []
         # only a capitalised word can be nounish: the method call for the rest was the table's
         # biggest cost
-        self.nounish = [False] * len(capital)
-        for i in _where(capital):
-            self.nounish[i] = self._nounish(i, starts[i])
-        # the words the trigger search looks at, in order: a sentence takes its share with
-        # two bisections instead of a test of every token
-        self.verb_slots = _where(list(map(operator.not_, map(operator.or_, self.skip, self.nounish))))
-        self.noun_slots = _where(list(map(operator.or_, self.nounish, self.sent_start_upper)))
+        for i in _where([x[:1].isupper() for x in self.text]):
+            if self._nounish(i, starts[i]):
+                not_verb[i] = True
+                self.noun_slots.append(i)
+            elif starts[i]:
+                self.noun_slots.append(i)
+        self.verb_slots = numpy.flatnonzero(~not_verb).tolist()
 
     def particle_child(self, i: int, particles: set[str]) -> int | None:
         """The first of ``doc[i].children`` that is a separated verb particle (by its
@@ -838,34 +847,76 @@ def _canonical(span: Span) -> str:
 
 
 class _Context:
-    """Per-document lookups shared by the triggers of a Doc."""
+    """Per-document lookups shared by the triggers of a Doc.
+
+    The token table and the body start are read at once (the trigger search needs them);
+    the rest is made on first use: a Doc without a trigger (one in ten) needs none of it,
+    and a Doc without a statement no quotes."""
 
     def __init__(self, doc: Doc, lex: EventLexicon):
         self.doc = doc
         self.lex = lex
         self.parsed = doc.has_annotation("DEP")
-        self.mentions = _mention_spans(doc)
-        self.by_token: dict[int, Span] = {}
-        for m in self.mentions:
-            for i in range(m.start, m.end):
-                self.by_token.setdefault(i, m)
-        self.numbers = [s for s in doc.spans.get("numbers", [])] if "numbers" in doc.spans else []
-        self.dates = [s for s in doc.spans.get("dates", [])] if "dates" in doc.spans else []
-        self.quotes = [s for s in doc.spans.get("quotes", [])] if "quotes" in doc.spans else []
         self.table = _TokenTable(doc)
-        self.places = self._places()
-        # extension values read once per Doc, not once per trigger
-        self.published = doc._.published if Doc.has_extension("published") else None
-        self.dateline = doc._.dateline_place if Doc.has_extension("dateline_place") else None
-        self.date_values = _date_values(self.dates)
-        self.counts = [s for s in self.numbers
-                       if not (Span.has_extension("number_unit") and s._.get("number_unit"))]
-        self.quote_cues = [q._.get("quote_cue_start") if Span.has_extension("quote_cue_start") else None
-                           for q in self.quotes]
-        self.number_tokens = _number_tokens(doc)
         self.body_start = _body_start(doc, self.table.text)
         self._phrases: dict[int, list[Token]] = {}
         self._role_texts: dict[int, str | None] = {}
+
+    @cached_property
+    def mentions(self) -> list[Span]:
+        return _mention_spans(self.doc)
+
+    @cached_property
+    def by_token(self) -> dict[int, Span]:
+        """token -> the first mention that holds it."""
+        out: dict[int, Span] = {}
+        for m in self.mentions:
+            for i in range(m.start, m.end):
+                out.setdefault(i, m)
+        return out
+
+    @cached_property
+    def numbers(self) -> list[Span]:
+        return list(self.doc.spans["numbers"]) if "numbers" in self.doc.spans else []
+
+    @cached_property
+    def number_tokens(self) -> set[int]:
+        """:func:`_number_tokens` from the number spans read already."""
+        return {i for s in self.numbers for i in range(s.start, s.end)}
+
+    @cached_property
+    def counts(self) -> list[Span]:
+        """The numbers that can count a party: those without a unit."""
+        if not Span.has_extension("number_unit"):
+            return self.numbers
+        return [s for s in self.numbers if not s._.get("number_unit")]
+
+    @cached_property
+    def date_values(self) -> list[tuple[int, int, str]]:
+        return _date_values(list(self.doc.spans["dates"]) if "dates" in self.doc.spans else [])
+
+    @cached_property
+    def quotes(self) -> list[Span]:
+        return list(self.doc.spans["quotes"]) if "quotes" in self.doc.spans else []
+
+    @cached_property
+    def quote_cues(self) -> list[int | None]:
+        """The cue offset of each quote (``quote_cue_start``), read once per Doc."""
+        if not Span.has_extension("quote_cue_start"):
+            return [None] * len(self.quotes)
+        return [q._.get("quote_cue_start") for q in self.quotes]
+
+    @cached_property
+    def places(self) -> dict[int, tuple[int, str]]:
+        return self._places()
+
+    @cached_property
+    def published(self) -> str | None:
+        return self.doc._.published if Doc.has_extension("published") else None
+
+    @cached_property
+    def dateline(self) -> str | None:
+        return self.doc._.dateline_place if Doc.has_extension("dateline_place") else None
 
     def phrase_tokens(self, head: Token) -> list[Token]:
         """:func:`_phrase_tokens` of ``head`` in this Doc, made once per head: the role text,
@@ -885,16 +936,18 @@ class _Context:
     def _places(self) -> dict[int, tuple[int, str]]:
         """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
         out: dict[int, tuple[int, str]] = {}
+        text = self.table.text
         for m in self.mentions:
-            if m.label_ in LOC_LABELS and m.text[:1].isupper():  # not demonyms ("palästinensischen")
+            # (the mention's text starts with its first word's)
+            if m.label_ in LOC_LABELS and text[m.start][:1].isupper():  # not demonyms ("palästinensischen")
                 out[m.start] = (m.end, _canonical(m))
         names = place_names()
         doc = self.doc
-        text = self.table.text
+        lower, by_token = self.table.lower, self.by_token
         # the scan stops at the words that can start a name or introduce one and at the
         # places known so far (a LOC mention is skipped whole); the rest only move it on
         stops = _where(list(map(operator.or_, map(place_starts().__contains__, text),
-                                map(LOC_PREPS.__contains__, self.table.lower))))
+                                map(LOC_PREPS.__contains__, lower))))
         i = 0
         for stop in sorted(out.keys() | set(stops)) if out else stops:  # (stops: in order)
             if stop < i:
@@ -903,7 +956,7 @@ class _Context:
             if i in out:
                 i = out[i][0]
                 continue
-            if i in self.by_token:  # a PER/ORG mention
+            if i in by_token:  # a PER/ORG mention
                 i += 1
                 continue
             word = text[i]
@@ -916,9 +969,9 @@ class _Context:
                     best = max(best or 0, k)
                 elif k == 1:
                     best = max(best or 0, 1)
-            if not best and self.table.lower[i] in LOC_PREPS:
+            if not best and lower[i] in LOC_PREPS:
                 k = _name_after_preposition(doc, i, self.table)
-                if k is not None and k not in self.by_token and k not in out:
+                if k is not None and k not in by_token and k not in out:
                     out[k] = (k + 1, text[k])  # a stop there or not: k is stepped over
                 i += 1
                 continue
