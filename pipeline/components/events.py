@@ -1397,13 +1397,12 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
            trigger_toks: set[int] = frozenset()) -> str | None:
     """A place after a locative preposition in the sentence (nearest to the trigger), else
     the dateline place."""
-    doc = sent.doc
+    lower = ctx.table.lower
     cands = []
     for start, (end, name) in ctx.places.items():
         if not (sent.start <= start < sent.end) or start in role_toks or start in trigger_toks:
             continue
-        prev = [doc[k].lower_ for k in range(max(start - 3, sent.start), start)]
-        if any(p in LOC_PREPS for p in prev):
+        if any(p in LOC_PREPS for p in lower[max(start - 3, sent.start):start]):
             cands.append((abs(start - trig.token.i), start, end, name))
     if not cands:
         # carrying the last place of earlier sentences over ("scene") was tried and
@@ -1412,12 +1411,12 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     _, start, end, name = min(cands)
     names = [name]
     k = start - 1
-    if k > sent.start and doc[k].lower_ == "und":
+    if k > sent.start and lower[k] == "und":
         before = [(s0, v) for s0, v in ctx.places.items() if v[0] == k and sent.start <= s0]
         if before:
             names.insert(0, before[0][1][1])
     j = end
-    while j + 1 < sent.end and doc[j].lower_ in ("und", ",") and (j + 1) in ctx.places:
+    while j + 1 < sent.end and lower[j] in ("und", ",") and (j + 1) in ctx.places:
         e, n = ctx.places[j + 1]
         names.append(n)
         j = e
@@ -1489,23 +1488,23 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
     neg = ctx.lex.cue("negation")
     tok = trig.token
     doc = sent.doc
+    lower = ctx.table.lower  # (a Token and a string decoding per look otherwise)
     if ctx.parsed:
         scope = [tok] + ([tok.head] if tok.pos_ in NOUN_POS and tok.head.i != tok.i else [])
         for t in scope:
             for c in t.children:
-                if c.lower_ in neg and not (c.i + 1 < len(doc) and doc[c.i + 1].lower_ == "nur"):
+                if lower[c.i] in neg and not (c.i + 1 < len(doc) and lower[c.i + 1] == "nur"):
                     return True
         return False
     start, end = _clause_bounds(sent, tok.i, ctx.table.text)
     if trig.entry.kind == "noun":
         # "kein Treffen", "keine neuen Gespräche"; "ein Treffen wird es nicht geben"
-        if any(doc[j].lower_ in neg for j in range(max(start, tok.i - 3), tok.i)):
+        if any(x in neg for x in lower[max(start, tok.i - 3):tok.i]):
             return True
-        words = {doc[j].lower_ for j in range(start, end)}
+        words = set(lower[start:end])
         return bool(words & {"nicht", "nie", "niemals"}) and bool(words & {"geben", "gibt", "stattfinden", "statt"})
     for j in range(start, end):
-        t = doc[j]
-        if t.lower_ in neg and not (j + 1 < len(doc) and doc[j + 1].lower_ == "nur"):
+        if lower[j] in neg and not (j + 1 < len(doc) and lower[j + 1] == "nur"):
             return True
     return False
 
