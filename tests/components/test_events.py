@@ -368,3 +368,24 @@ def test_events_parsed_roles(parsed_nlp, text, expected):
     found = events(parsed_nlp, text, "type", "actor", "target")
     assert any(t == type_ and a is not None and (actor == a or actor in a.split()) and tg == target
                for t, a, tg in found), found
+
+
+def test_events_verb_prefilter_drops_no_word_with_a_key_candidate():
+    """The first look at a new word form skips its candidates when no key can end in one
+    (``_may_hold_verb_key``); a word it skips must have no candidate that ends a key, also
+    the particle forms that drop a "zu" or "ge" ("anzugreifen", "abgelehnt")."""
+    from pipeline.components.events import _candidates, _may_hold_verb_key, _verb_key_index
+
+    lex = default_lexicon()
+    key_ends = _verb_key_index(lex)[0]
+    words = {"werden", "ägyptischen", "beraten", "kritisierte", "sinkenden", "anzugreifen",
+             "abgelehnt", "zusammengekommen", "festgenommen", "verhängten", "trafen"}
+    keys = sorted(k for k, es in lex.entries.items() if any(e.kind in ("verb", "adj") for e in es))
+    for particle in sorted(lex.cue("particle"))[:10]:
+        for key in keys[:40]:
+            stem = key[:-2] if key.endswith("en") else key[:-1]
+            words.update((particle + key, particle + "zu" + key, particle + "ge" + stem + "t",
+                          "ge" + stem + "t", stem + "te", particle + stem + "ten", stem + "ischen"))
+    skipped = [w for w in sorted(words) if not _may_hold_verb_key(w, None, lex)]
+    assert "ägyptischen" in skipped and "werden" in skipped
+    assert [w for w in skipped if key_ends.intersection(_candidates(w, None, lex, False, None))] == []
