@@ -48,9 +48,9 @@ DEFAULT_ZONE_CHARS = 480_000
 #: Characters at the start of a run analysed outside any memory zone. Their words stay
 #: in the vocabulary and in the tokenizer's cache for the whole run (spaCy caches no
 #: tokenisation made inside a zone), so the common words of the feed are built and
-#: split once: tokenising 1,000 benchmark reports took 2.7 CPU s with every batch in a
-#: zone and 1.3 s with this warm-up. Memory stays bounded: the warm-up does not grow
-#: with the run.
+#: split once: making the Docs of 1,000 benchmark reports in a run took 2.6 CPU s with
+#: every batch in a zone and 1.35 s with this warm-up. Memory stays bounded: the warm-up
+#: does not grow with the run.
 DEFAULT_WARM_CHARS = 480_000
 #: Tokenisation chunks spaCy's tokenizer may cache (its default is 10,000; the warm-up
 #: of a news feed has about 30,000 distinct words).
@@ -206,10 +206,10 @@ def analyse(nlp: Language, reports: Iterable[Report], *, batch_size: int = 64,
     A document on which a component raises is reported with status ``error`` and
     stage ``nlp``; the other documents go on. Documents go through the pipeline a
     batch at a time. The first ``warm_chars`` characters that ``nlp`` analyses in this
-    process (over all calls; 0: none) go outside any memory zone; after them, batches go inside
-    ``nlp.memory_zone()`` of about ``zone_chars`` characters each (so the string store
-    does not grow with the run; a Doc is valid until the next one is asked for). A
-    batch that raises is redone document by document.
+    process (over all calls; 0: none) go outside any memory zone; after them, batches
+    go inside ``nlp.memory_zone()`` of about ``zone_chars`` characters each (so the
+    string store does not grow with the run; a Doc is valid until the next one is asked
+    for). A batch that raises is redone document by document.
     """
     _set_error_handler(nlp)
     _widen_tokenizer_cache(nlp)
