@@ -60,7 +60,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
@@ -803,21 +803,14 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     token_starts = doc.to_array(IDX).tolist() if len(doc) else [0]
     sent_starts = [token_starts[start] for start, _ in sents]
     cands = _candidates(text)
-    tenses: list[_TenseTable] = []  # built at the first tense asked for
-    quantities: list[list[tuple[int, int]]] = []  # read at the first year that may be one
-
-    def quantity_chars() -> list[tuple[int, int]]:
-        if not quantities:
-            quantities.append(_quantity_chars(doc))
-        return quantities[0]
+    tense_table = cache(partial(_TenseTable, doc))  # built at the first tense asked for
+    quantity_chars = cache(partial(_quantity_chars, doc))  # read at the first year that may be one
 
     def tense_at(pos: int) -> str | None:
         import bisect
         k = max(bisect.bisect_right(sent_starts, pos) - 1, 0)
         if k not in tense_cache:
-            if not tenses:
-                tenses.append(_TenseTable(doc))
-            tense_cache[k] = tenses[0].tense(*sents[k], lex)
+            tense_cache[k] = tense_table().tense(*sents[k], lex)
         return tense_cache[k]
 
     headings = _heading_lines(text)
