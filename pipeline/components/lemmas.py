@@ -36,9 +36,10 @@ from typing import Mapping
 
 from spacy.attrs import LEMMA, ORTH, SENT_START, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from ._tokens import strings
+from ._tokens import form_cache
 
 #: STTS tags of the open word classes the check looks at
 OPEN_TAGS = frozenset({"NN", "NE", "ADJA", "ADJD", "ADV", "VVFIN", "VVINF", "VVIZU", "VVPP", "VVIMP",
@@ -48,6 +49,9 @@ NOUN_TAGS = frozenset({"NN", "NE"})
 OPENERS = frozenset({'"', "„", "“", "»", "«", "‚", "‘", "'", ":", "("})
 #: shortest noun counted as the head of a compound
 MIN_HEAD = 3
+#: the same as StringStore keys, for reading a Doc's arrays without decoding strings
+_OPEN_TAG_KEYS = frozenset(map(get_string_id, OPEN_TAGS))
+_OPENER_KEYS = frozenset(map(get_string_id, OPENERS))
 
 
 class LemmaCheck:
@@ -79,6 +83,7 @@ class LemmaCheck:
         nouns are capitalised values that are their own lemma (``Wahlen`` -> ``Wahl``
         makes *Wahlen* no noun head)."""
         self._table = table
+        self.__dict__.pop("_checked_lemmas", None)  # answers of the table before
         values = set(table.values())
         self._lemmas = frozenset(v.lower() for v in values)
         self._nouns = frozenset(v.lower() for v in values if v[:1].isupper() and table.get(v) == v)
@@ -86,16 +91,24 @@ class LemmaCheck:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc) or not self.load_table():
             return doc
-        tags = strings(doc, TAG)
-        words = strings(doc, ORTH)
-        lemmas = strings(doc, LEMMA)
-        starts = doc.to_array(SENT_START).tolist()
+        columns = doc.to_array([ORTH, LEMMA, TAG, SENT_START])
+        words, lemmas, tags, starts = (columns[:, k].tolist() for k in range(4))
+        # The answer depends on the form, the model's lemma, the tag and the position
+        # class only, and a Doc repeats most of them: one dict look per token, strings
+        # decoded only for the (form, lemma, tag, first) a run has not seen yet.
+        checked = form_cache(self, "_checked_lemmas")
+        store = doc.vocab.strings
         for i, tag in enumerate(tags):
-            if tag not in OPEN_TAGS or not lemmas[i]:
+            if tag not in _OPEN_TAG_KEYS or not lemmas[i]:
                 continue
-            first = i == 0 or starts[i] == 1 or words[i - 1] in OPENERS
-            better = self.lemma(words[i], lemmas[i], tag, first)
-            if better != lemmas[i]:
+            first = i == 0 or starts[i] == 1 or words[i - 1] in _OPENER_KEYS
+            key = (words[i], lemmas[i], tag, first)
+            better = checked.get(key)
+            if better is None:
+                lemma = store[lemmas[i]]
+                better = self.lemma(store[words[i]], lemma, store[tag], first)
+                checked[key] = better = "" if better == lemma else better
+            if better:
                 doc[i].lemma_ = better
         return doc
 
