@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from spacy import util
-from spacy.attrs import ORTH
+from spacy.attrs import ORTH, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
@@ -97,12 +97,15 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     (``known``) gives a PER match over those words ("Kanzlerin Merkel").
     """
     strings = doc.vocab.strings
-    for match_id, start, end in matcher(doc):
-        label, _, source = strings[match_id].partition("|")
-        yield GazetteerMatch(start, end, label, source)
     # the rules below look at every token's text, several times: read once as a list
     # (no Token per look, see _tokens.py)
     texts = _tokens.strings(doc, ORTH)
+    tags = _tokens.strings(doc, TAG) if doc.has_annotation("TAG") else None
+    for match_id, start, end in matcher(doc):
+        label, _, source = strings[match_id].partition("|")
+        if label == "LOC" and tags and _after_unknown_name(texts, tags, start, (known, nouns, first_names)):
+            continue
+        yield GazetteerMatch(start, end, label, source)
     n = len(texts)
     for i in [i for i, text in enumerate(texts[:-1]) if text in first_names or "-" in text]:
         text = texts[i]
@@ -127,6 +130,19 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
             end += 1
         if end > start:
             yield GazetteerMatch(start, end, "PER", "roles")
+
+
+def _after_unknown_name(texts: list[str], tags: list[str], start: int,
+                        lists: tuple[set[str], ...]) -> bool:
+    """Whether the place name at ``start`` follows a proper noun (by its tag) that none of
+    ``lists`` knows (names, common nouns: "Westen" tagged NE in "im Westen Afghanistans";
+    first names): then the place is most likely part of a club's, party's or firm's name
+    ("Borussia Mönchengladbach", "Panathinaikos Athen", "Bayer Leverkusen"), which the
+    model labels whole when the gazetteer has not claimed the place first."""
+    if start == 0 or tags[start - 1] != "NE" or (start > 1 and tags[start - 2] in ("ART", "APPRART")):
+        return False  # "im Westen Afghanistans": after an article a noun, whatever its tag
+    before = texts[start - 1]
+    return before[:1].isupper() and not any(before in names for names in lists)
 
 
 def _role_nouns(texts: list[str], roles: tuple[str, ...]) -> list[int]:

@@ -55,6 +55,20 @@ def test_gazetteer_keeps_model_entities(gazetteer_nlp):
     assert [(e.text, e.label_) for e in doc.ents] == [("Moskau", "ORG"), ("Berlin", "LOC")]
 
 
+@pytest.mark.parametrize("words,tags,expected", [
+    # a place after a proper noun the lists do not know is left to the model: a club's name
+    (["Borussia", "Moskau", "siegt"], ["NE", "NE", "VVFIN"], []),
+    # after a known name, a first name, a common noun or with no tagger it stays a place
+    (["Frankreich", "Moskau"], ["NE", "NE"], [("Frankreich", "LOC"), ("Moskau", "LOC")]),
+    (["Anna", "Moskau"], ["NE", "NE"], [("Anna Moskau", "PER")]),
+    (["Stadt", "Moskau"], ["NN", "NE"], [("Moskau", "LOC")]),
+    (["Borussia", "Moskau", "siegt"], None, [("Moskau", "LOC")]),
+])
+def test_gazetteer_leaves_places_inside_unknown_names_to_the_model(gazetteer_nlp, words, tags, expected):
+    doc = gazetteer_nlp.get_pipe("meldung_gazetteer")(Doc(gazetteer_nlp.vocab, words=words, tags=tags))
+    assert [(e.text, e.label_) for e in doc.ents] == expected
+
+
 @pytest.mark.parametrize("words,ents,kept", [
     (["Der", "Präsident", "sprach"], ["O", "B-PER", "O"], []),
     (["Die", "Ministerin", "sprach"], ["O", "B-LOC", "O"], []),  # a role noun
