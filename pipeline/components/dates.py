@@ -281,6 +281,30 @@ _GATES: list[str | tuple[str, ...] | None] = [
 assert len(_GATES) == len(_COMPILED)
 
 
+def _after_space(text: str, pos: int) -> bool:
+    """Is the character before ``pos`` whitespace?"""
+    return text[pos - 1:pos].isspace()
+
+
+def _after_day_number(text: str, pos: int) -> bool:
+    """Does a digit and a dot, then perhaps whitespace, come before ``pos`` ("3. März")?"""
+    k = pos
+    while k and text[k - 1].isspace():
+        k -= 1
+    return k >= 2 and text[k - 1] == "." and text[k - 2].isdigit()
+
+
+#: pattern name -> what every match has before its gate word, as a test of the text at
+#: the word's start (``str.isspace``/``isdigit`` take in all that ``\s``/``\d`` match). The
+#: gate words are common inside other words ("Dienstag", "Vorjahr") and after other
+#: words ("im März"); these patterns need a unit after whitespace ("drei Tage", "nächsten
+#: Jahr") or a month after a day number ("3. März"), and run only around such words.
+_GATE_CONTEXTS: dict[str, Callable[[str, int], bool]] = {
+    "day_range": _after_day_number, "day_month": _after_day_number,
+    "relative_unit": _after_space, "quantity": _after_space,
+}
+
+
 def _reach(items, ignorecase: bool = False) -> set[tuple[str, bool]] | None:
     """The character-class atoms (each with its IGNORECASE flag) of every character a
     parsed pattern can read with success, in the match or in a lookaround; None when
@@ -352,6 +376,7 @@ class _Scanner(NamedTuple):
     gate: str | tuple[str, ...] | None  # the gate words, or a regex for them
     gate_rx: re.Pattern | None  # a regex gate, compiled
     barrier: re.Pattern | None
+    gate_context: Callable[[str, int], bool] | None = None  # what comes before a gate word
 
     def finditer(self, text: str, backwards: str, gate_words: dict[str, list[int]]) -> Iterator[re.Match]:
         """``self.rx.finditer(text)``; ``backwards`` is ``text[::-1]``, ``gate_words`` where
@@ -379,6 +404,8 @@ class _Scanner(NamedTuple):
         found = [gate_words[word] for word in self.gate if word in gate_words]
         # each word's starts are in text order: most patterns find one of their words or none
         starts = found[0] if len(found) == 1 else sorted(chain.from_iterable(found))
+        if self.gate_context is not None:
+            starts = [pos for pos in starts if self.gate_context(text, pos)]
 
         def next_gate_word(pos: int) -> int:
             k = bisect.bisect_left(starts, pos)
@@ -400,7 +427,7 @@ class _Scanner(NamedTuple):
 
 
 _SCANNERS = [_Scanner(name, rx, gate, None if isinstance(gate, tuple) or gate is None else re.compile(gate),
-                      _barrier(rx.pattern))
+                      _barrier(rx.pattern), _GATE_CONTEXTS.get(name))
              for (name, rx), gate in zip(_COMPILED, _GATES)]
 
 
@@ -807,7 +834,9 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     quantity_chars = cache(partial(_quantity_chars, doc))  # read at the first year that may be one
 
     def tense_at(pos: int) -> str | None:
-        import bisect
+        """The tense of the sentence at character ``pos``; asked only where it decides a
+        value (a day or month without year, a weekday), not for every candidate: most
+        (years, quantities, "heute") never need it, and many Docs no tense table at all."""
         k = max(bisect.bisect_right(sent_starts, pos) - 1, 0)
         if k not in tense_cache:
             tense_cache[k] = tense_table().tense(*sents[k], lex)
@@ -838,7 +867,6 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
         value: str | None = None
         kind, mod, used_anchor = "date", None, None
         base = anchor if not narrative else ref
-        tense = tense_at(c.start)
         if g.get("mod"):
             mod = MODS.get(g["mod"].lower())
         if g.get("approx"):
@@ -882,7 +910,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                     continue
                 same_year = [o for o in options if o.year == base.year]
                 # narrative: the year of the reference (the story stays in its year); news: by tense
-                d = same_year[0] if narrative and same_year else _pick(options, base, tense)
+                d = same_year[0] if narrative and same_year else _pick(options, base, tense_at(c.start))
                 value, ref, ref_prec = d.isoformat(), d, "D"
             else:
                 value = f"XXXX-{mon:02d}-{day:02d}"
@@ -911,7 +939,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
                 else:
                     options = [date(yy, mon, 1) for yy in (base.year - 1, base.year, base.year + 1)]
                     first = base.replace(day=1)
-                    d = _pick(options, first, tense)
+                    d = _pick(options, first, tense_at(c.start))
                 value = f"{d.year:04d}-{mon:02d}"
                 if narrative:
                     ref, ref_prec = (ref if ref and ref.month == mon and ref.year == d.year else d), "M"
@@ -1020,7 +1048,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
             direction = {"vergangenen": "past_strict", "vergangene": "past_strict", "letzten": "past_strict",
                          "letzte": "past_strict", "vorigen": "past_strict", "kommenden": "future_strict",
                          "kommende": "future_strict", "nächsten": "future_strict", "nächste": "future_strict",
-                         }.get(rel, tense)
+                         }.get(rel) or tense_at(c.start)
             day = anchor if not narrative else (ref if ref is not None and ref_prec == "D" else None)
             if day is not None:
                 d = _weekday(day, wd, direction)
