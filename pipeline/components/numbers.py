@@ -97,6 +97,12 @@ NOT_WHAT = {"Uhr", "Jahr", "Prozent", "Euro", "Dollar", "Mal", "Mio.", "Mrd."} |
 
 _DIGITS = re.compile(r"^([+\-−±]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?$")
 _GLUED = re.compile(r"^(\d+(?:,\d+)?)(km|m|cm|mm|kg|t|min|h|%|€|Mio\.?|Mrd\.?)$")
+#: a year with a sentence-final dot ("im Jahr 1990."); a digit group before a space-separated
+#: thousands group ("12 000"); such a group (compiled once: ``re.fullmatch`` with a pattern
+#: string looks the pattern up in ``re``'s cache at every token)
+_YEAR_WITH_DOT = re.compile(r"1\d{3}\.|20\d{2}\.")
+_LEADING_GROUP = re.compile(r"\d{1,3}")
+_THOUSANDS_GROUP = re.compile(r"\d{3}")
 _NUMBER_MORPHEMES = re.compile(
     r"^(?:null|eins|ein|zwei|zwan|drei|vier|fünf|sechs|sech|sieben|sieb|acht|neun|zehn|elf|"
     r"zwölf|zig|ßig|hundert|tausend|und)+$"
@@ -269,13 +275,13 @@ def _read_core(w: _Words, i: int, limit: int, lex: NumberLexicon) -> _Core | Non
         # "rund 36.000." at a sentence end is one token for spaCy's German rules
         # (it keeps "<digits>." whole as an ordinal); "2." / "100." stay ordinals
         d = parse_digits(text[:-1])
-        if d is not None and re.fullmatch(r"1\d{3}\.|20\d{2}\.", text):
+        if d is not None and _YEAR_WITH_DOT.fullmatch(text):
             return None  # "im Jahr 1990." is a year
         if d is not None:
             return _Core(j, d)
     if d is not None:
         value, is_digits = d, True
-        if (re.fullmatch(r"\d{1,3}", text) and j < limit and re.fullmatch(r"\d{3}", w.text[j])
+        if (_LEADING_GROUP.fullmatch(text) and j < limit and _THOUSANDS_GROUP.fullmatch(w.text[j])
                 and w.spaced[i] and not (j + 1 < limit and w.text[j + 1].isdigit())):
             value, j = float(text + w.text[j]), j + 1
     elif m := _GLUED.match(text):

@@ -17,6 +17,8 @@ TEXTS = [
     "am 3.4.2020, 2020-01-02, 1926–28, 1912/13, in den 1990er Jahren, 80er-Jahre, (12.5.21).",
     "»Am 3. März«, sagte er – im Mai: (14 Uhr) / 1. Mai-Feiertag, 2.-3. Juni.",
     "Ohne ein Datum: die Regierung sagte, sie werde prüfen.",
+    # gate words inside words or without their context: "Dienstag", "Vorjahr", "im März", "3.\n\n März"
+    "Am Dienstag, drei Tage nach dem Vorjahr, im März und am 3.\n\n März, Landtag 2 Jahre, 1.Mai.",
     "",
 ]
 
