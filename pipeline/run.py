@@ -358,10 +358,7 @@ def checked_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
     try:
         tables = doc_rows(report, doc)
         for table, rows in tables.items():
-            cols = schema.columns(table)
-            for row in rows:
-                for col in cols:
-                    row[col.name] = schema.coerce(col, row.get(col.name))
+            schema.check_rows(table, rows)
         return tables
     except Exception as err:  # noqa: BLE001 - one bad document must not stop the run
         _fail(report, "rows", err)

@@ -11,6 +11,7 @@ Types: ``string`` (nullable text), ``int`` (Int64), ``float`` (Float64), ``bool`
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from typing import Iterable, Mapping
@@ -197,9 +198,11 @@ class RowError(ValueError):
 
 
 #: The Python type a value of each column type has once coerced; a value of exactly that
-#: type is returned as it is (most are: the rows are coerced once in ``pipeline.run`` and
+#: type is returned as it is (most are: the rows are checked once in ``pipeline.run`` and
 #: again by the writers, about a million values per 1,000 reports).
 _PYTHON = {"string": str, "int": int, "float": float, "bool": bool, "date": date}
+_NONE = type(None)
+_STR = {str}
 
 
 def coerce(column: Column, value):
@@ -225,13 +228,55 @@ def coerce(column: Column, value):
         raise RowError(f"column {column.name!r} ({column.type}) cannot hold {value!r}: {err}") from None
 
 
+def _column_values(column: Column, rows: list[Mapping]) -> list:
+    """The column's value in each row, coerced. One pass over the values' types first: in
+    most columns every value has its type already (the rows of a run were checked by
+    :func:`check_rows`) and none needs a :func:`coerce` call."""
+    values = [row.get(column.name) for row in rows]
+    if not _typed(column, values):
+        values = [coerce(column, value) for value in values]
+    return values
+
+
+def _typed(column: Column, values: list) -> bool:
+    """Whether every value is null or of exactly the column's Python type (for a list
+    column: a list of strings), so that :func:`coerce` would give it back unchanged."""
+    if column.type == "list":
+        return all(value is None or (type(value) is list and set(map(type, value)) <= _STR)
+                   for value in values)
+    return set(map(type, values)) <= {_PYTHON[column.type], _NONE}
+
+
+
+def check_rows(table: str, rows: list[dict]) -> list[dict]:
+    """Each row of ``table`` with every column (missing ones null) and each value as its
+    column's Python type (:func:`coerce`), in place; RowError for a value that cannot be.
+    Only a value of another type goes through :func:`coerce` (the rows of a Doc are
+    few per table, and most values have their type already)."""
+    checks = _checks(table)
+    for row in rows:
+        for name, fits, column in checks:
+            value = row.get(name)
+            if type(value) not in fits:
+                row[name] = coerce(column, value)
+            elif value is None:
+                row[name] = None  # the column is there, if empty
+    return rows
+
+
+@functools.cache
+def _checks(table: str) -> tuple[tuple[str, frozenset, Column], ...]:
+    """(name, the types a value may have as it is, column) of each column of ``table``:
+    null or the column's Python type (a list value is always coerced: its items may need
+    turning into strings)."""
+    return tuple((c.name, frozenset({_PYTHON[c.type], _NONE}) if c.type in _PYTHON else frozenset({_NONE}), c)
+                 for c in columns(table))
+
+
 def to_arrow(table: str, rows: Iterable[Mapping]) -> pa.Table:
     """Rows (dicts keyed by column name; missing keys are null) as an Arrow table."""
-    cols = columns(table)
-    data = {c.name: [] for c in cols}
-    for row in rows:
-        for col in cols:
-            data[col.name].append(coerce(col, row.get(col.name)))
+    rows = rows if isinstance(rows, list) else list(rows)
+    data = {c.name: _column_values(c, rows) for c in columns(table)}
     return pa.table(data, schema=arrow_schema(table))
 
 

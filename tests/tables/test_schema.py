@@ -80,3 +80,38 @@ def test_schema_coerce_converts_to_the_column_type():
     assert schema.coerce(col("people", "roles"), ("Kanzler", 2)) == ["Kanzler", "2"]
     with pytest.raises(schema.RowError, match="sent"):
         schema.coerce(col("mentions", "sent"), "drei")
+
+
+def _odd_rows():
+    """Rows with values check_rows and to_arrow must coerce, next to ones they keep."""
+    from datetime import datetime
+    return [
+        {"doc_id": "a", "entity": 1, "canonical": "Olaf Scholz", "roles": ["Kanzler"], "n_mentions": 2, "start": 0},
+        {"doc_id": "a", "entity": True, "canonical": "", "roles": ("Kanzler", 2), "n_mentions": 3.0, "start": None,
+         "person_id": datetime(2023, 5, 23)},
+        {"doc_id": "b", "entity": "", "roles": None},
+    ]
+
+
+def _coerced_one_by_one(table, rows):
+    return [{c.name: schema.coerce(c, row.get(c.name)) for c in schema.columns(table)} for row in rows]
+
+
+def test_schema_check_rows_gives_what_coerce_gives_value_by_value():
+    rows = _odd_rows()
+    expected = _coerced_one_by_one("people", rows)
+    assert schema.check_rows("people", rows) is rows and rows == expected  # in place, every column
+    assert [{k: type(v) for k, v in row.items()} for row in rows] == [
+        {k: type(v) for k, v in want.items()} for want in expected]  # 1 is not True, 3 not 3.0
+
+
+def test_schema_check_rows_reports_the_first_bad_value_of_the_rows():
+    rows = [{"doc_id": "a", "sent": 1, "start": "x"}, {"doc_id": "b", "sent": "drei"}]
+    with pytest.raises(schema.RowError, match="'start'"):
+        schema.check_rows("mentions", rows)
+
+
+def test_schema_to_arrow_coerces_unchecked_rows_as_checked_ones():
+    checked = schema.check_rows("people", _odd_rows())
+    assert schema.to_arrow("people", _odd_rows()).equals(schema.to_arrow("people", checked))
+    assert schema.to_arrow("people", iter(_odd_rows())).to_pylist() == _coerced_one_by_one("people", _odd_rows())
