@@ -408,7 +408,16 @@ def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: 
 
 #: word classes that never trigger an event (with a tagger): skipped before the lemma lookup
 CLOSED_POS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "PART", "SYM", "INTJ"})
-_CLOSED_POS_IDS = sorted(POS_IDS[p] for p in CLOSED_POS)
+_NN, _NE = get_string_id("NN"), get_string_id("NE")
+#: the word class of each POS id for the trigger search: open, closed, noun, or none
+#: (no tagger: "" and X)
+_OPEN, _CLOSED, _NOUN, _UNTAGGED = range(4)
+_POS_CLASS = numpy.zeros(max(POS_IDS.values()) + 1, dtype="uint8")
+_POS_CLASS[[POS_IDS[p] for p in CLOSED_POS]] = _CLOSED
+_POS_CLASS[[POS_IDS[p] for p in NOUN_POS]] = _NOUN
+_POS_CLASS[[POS_IDS[""], POS_IDS["X"]]] = _UNTAGGED
+#: tokens after which a capitalised word is no sign of a noun (without a tagger)
+_OPENERS = ("„", "»", '"', "(", "-", "–", ":")
 
 
 class _Trigger(NamedTuple):
@@ -452,41 +461,76 @@ class _TokenTable:
         self.doc = doc
         cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
                              HEAD]).T if len(doc) else numpy.zeros((10, 0), dtype="uint64")
-        # the flags are compared in numpy, the rest read as lists
-        orth, lower, lemma, pos, tag = (cols[k].tolist() for k in (0, 1, 2, 3, 4))
-        punct, alpha = (cols[5] == 1).tolist(), (cols[6] == 1).tolist()
-        head = cols[9].tolist()
+        # the string columns read as lists; flags, relations and heads stay arrays until asked
+        orth, lower, lemma, tag = (cols[k].tolist() for k in (0, 1, 2, 4))
+        self._cols = cols
         # hash -> string through the shared cache: the StringStore decodes a new str per look
         self.text = _tokens.hash_strings(doc, orth)
         self.lower = _tokens.hash_strings(doc, lower)
         self.lemma = _tokens.hash_strings(doc, lemma)
-        self.pos = list(map(POS_NAMES.__getitem__, pos))
         self.tag = _tokens.hash_strings(doc, tag)
         # the relation is only asked whether it marks a particle: compared as a number
         self._particle_deps = _indices_of(cols[8], _PRT_DEP_IDS)
-        self._head = head  # relative offsets as unsigned 64-bit numbers: see particle_child
         self._particles: set[str] | None = None
         self._particle_children: dict[int, int] = {}
-        self.punct = punct
-        self.alpha = alpha
         # is_sent_start 1 (True), else -1 (as unsigned: False) or 0 (None): both false here
-        self.sent_start = starts = (cols[7] == 1).tolist()
-        # the words the trigger search looks at, in order (a sentence takes its share with two
-        # bisections, not a test of every token). Nouns: nounish words and capitalised sentence
-        # starts; verbs, adjectives and phrase verbs: the rest, but punctuation, closed word
-        # classes and words without letters (unless hyphenated: "Nato-Gipfel")
-        not_verb = (cols[5] == 1) | _is_one_of(cols[3], _CLOSED_POS_IDS)
+        self.sent_start = (cols[7] == 1).tolist()
+        self._find_slots()
+
+    @cached_property
+    def pos(self) -> list[str]:
+        return list(map(POS_NAMES.__getitem__, self._cols[3].tolist()))
+
+    @cached_property
+    def punct(self) -> list[bool]:
+        return (self._cols[5] == 1).tolist()
+
+    @cached_property
+    def alpha(self) -> list[bool]:
+        return (self._cols[6] == 1).tolist()
+
+    @cached_property
+    def _head(self) -> list[int]:
+        """Relative head offsets as unsigned 64-bit numbers: see particle_child."""
+        return self._cols[9].tolist()
+
+    def _find_slots(self) -> None:
+        """The words the trigger search looks at, in order (a sentence takes its share with
+        two bisections, not a test of every token). Nouns: nounish words and capitalised
+        sentence starts; verbs, adjectives and phrase verbs: the rest, but punctuation, closed
+        word classes and words without letters (unless hyphenated: "Nato-Gipfel")."""
+        cols, text, starts = self._cols, self.text, self.sent_start
+        # one lookup per token in the table of word classes (a comparison per class and
+        # token array was most of the slot search: numpy's cost per call, not per value)
+        word_class = _POS_CLASS[cols[3]]
+        not_verb = (cols[5] == 1) | (word_class == _CLOSED)
         for i in _where((~not_verb & (cols[6] != 1)).tolist()):
-            not_verb[i] = "-" not in self.text[i]
-        self.noun_slots = []
-        # only a capitalised word can be nounish: the method call for the rest was the table's
-        # biggest cost
-        for i in _where([x[:1].isupper() for x in self.text]):
-            if self._nounish(i, starts[i]):
+            not_verb[i] = "-" not in text[i]
+        # :meth:`_nounish` of the capitalised words (only those can be nounish), its POS and
+        # tag tests made for all tokens at once: a method call per word was the table's
+        # biggest cost. A noun by its word class or tag (the STTS tagger is the better judge
+        # of nouns: tags 94%, UPOS 92% on GSD test; the morphologizer gave "Gespräche" in
+        # "führten in Genf Gespräche über ..." ADV, the tagger NN), unknown without a tagger
+        tag = cols[4]
+        noun = ((word_class == _NOUN) | (tag == _NN) | (tag == _NE)).tolist()
+        tagged = (word_class != _UNTAGGED).tolist()
+        lower = self.lower
+        self.noun_slots = slots = []
+        for i in _where([x[:1].isupper() for x in text]):
+            word = text[i]
+            if not (word[0].isalpha() or any(ch.isalpha() for ch in word)):
+                nounish = False
+            elif tagged[i]:
+                nounish = noun[i]
+            elif starts[i] or (i > 0 and text[i - 1] in _OPENERS):
+                nounish = lower[i] not in FUNCTION_WORDS
+            else:
+                nounish = True
+            if nounish:
                 not_verb[i] = True
-                self.noun_slots.append(i)
+                slots.append(i)
             elif starts[i]:
-                self.noun_slots.append(i)
+                slots.append(i)
         self.verb_slots = numpy.flatnonzero(~not_verb).tolist()
 
     def particle_child(self, i: int, particles: set[str]) -> int | None:
@@ -505,20 +549,6 @@ class _TokenTable:
                     found.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), c)
             self._particle_children, self._particles = found, particles
         return self._particle_children.get(i)
-
-    def _nounish(self, i: int, sent_start: bool | None) -> bool:
-        """:func:`_is_nounish` of token ``i``."""
-        text, pos = self.text[i], self.pos[i]
-        # (a capital is nearly always a letter itself: the scan for one only for the rest)
-        if not text[:1].isupper() or not (text[0].isalpha() or any(ch.isalpha() for ch in text)):
-            return False
-        if pos and pos not in ("", "X"):
-            # the STTS tagger is the better judge of nouns (tags 94%, UPOS 92% on GSD test): the
-            # morphologizer gave "Gespräche" in "führten in Genf Gespräche über ..." ADV, the tagger NN
-            return pos in NOUN_POS or self.tag[i] in ("NN", "NE")
-        if sent_start or (i > 0 and self.text[i - 1] in ("„", "»", '"', "(", "-", "–", ":")):
-            return self.lower[i] not in FUNCTION_WORDS
-        return True
 
     def candidates(self, i: int, lex: EventLexicon, noun: bool, particle: str | None = None) -> tuple[str, ...]:
         """:func:`lemma_candidates` of token ``i``."""
@@ -664,8 +694,7 @@ def _may_hold_verb_key(low: str, first: str | None, lex: EventLexicon) -> bool:
         return True
     if "zu" in low and low[-4:] in index[1]:
         return True
-    forms = lex.forms
-    if any(low[j:] in forms for j in range(len(low))):
+    if _form_end_finder(lex)(low[::-1]) is not None:  # a word of lemmas.tsv ends it
         return True
     # a "ge" or "zu" inside the word can be dropped after a particle ("ab|ge|lehnt" ->
     # "ablehnen"): then any 3+ letter end of a stem can end a candidate
@@ -681,6 +710,17 @@ def _may_hold_verb_key(low: str, first: str | None, lex: EventLexicon) -> bool:
                     stem[2:] + "en" in index[0] or stem[2:] + "n" in index[0]):
                 return True
     return False
+
+
+def _form_end_finder(lex: EventLexicon) -> Callable[[str], re.Match | None]:
+    """``match`` of a regex for the words of ``lemmas.tsv`` spelt backwards: given a word
+    spelt backwards, is one of them an end of it (one match in C per word, not a set
+    lookup per end)."""
+    finder = lex.__dict__.get("_form_end_finder")
+    if finder is None:
+        finder = lex.__dict__["_form_end_finder"] = _literal_finder(
+            sorted(form[::-1] for form in lex.forms if form)).match
+    return finder
 
 
 def _verb_key_index(lex: EventLexicon) -> tuple[frozenset[str], frozenset[str], frozenset[str]] | None:
@@ -777,17 +817,46 @@ def _may_hold_noun_key(low: str, first: str | None, lex: EventLexicon) -> bool:
     Every candidate is ``first`` or a prefix of ``low`` or of its spelling without umlauts,
     perhaps with an "e" added (:func:`_noun_guesses`), and every key tried is a candidate or
     its tail; so a key without a final "e" is a part of one of these three words."""
-    heads, short = _noun_key_index(lex)
-    for word in dict.fromkeys((low, low.translate(_UMLAUT), first)):  # each different word once
-        if word is None:
-            continue
-        if any(core in word for core in short):
-            return True
-        for j in range(len(word) - 2):
-            cores = heads.get(word[j:j + 3])
-            if cores is not None and any(word.startswith(core, j) for core in cores):
-                return True
-    return False
+    contains_core = _noun_core_finder(lex)
+    if contains_core(low) is not None or first is not None and contains_core(first) is not None:
+        return True
+    plain = low.translate(_UMLAUT)
+    return plain != low and contains_core(plain) is not None
+
+
+def _literal_finder(words: list[str]) -> re.Pattern:
+    """A regex that matches where one of ``words`` starts, written as a tree of their
+    shared prefixes ("streik|sturm" -> "s(?:treik|turm)"), so that the engine tries only
+    the words that go on like the text at hand, not every word at every position. (Where
+    a word matches, a longer one with it as a prefix is not tried: whether one matches is
+    all its users ask.) No ``words``: a regex that never matches."""
+    if not words:
+        return re.compile("(?!)")
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict) -> str:
+        if "" in node:
+            return ""  # a shorter word matches already: what follows needs no look
+        branches = [re.escape(ch) + pattern(rest) for ch, rest in sorted(node.items())]
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return re.compile(pattern(tree))
+
+
+def _noun_core_finder(lex: EventLexicon) -> Callable[[str], re.Match | None]:
+    """``search`` of a regex for the noun keys without a final "e" (for
+    :func:`_may_hold_noun_key`): one scan in C per word, not a lookup per three letters."""
+    finder = lex.__dict__.get("_noun_core_finder")
+    if finder is None:
+        heads, short = _noun_key_index(lex)
+        cores = short + [core for group in heads.values() for core in group]
+        finder = lex.__dict__["_noun_core_finder"] = _literal_finder(cores).search
+    return finder
 
 
 def _noun_key_index(lex: EventLexicon) -> tuple[dict[str, list[str]], list[str]]:
@@ -909,6 +978,12 @@ class _Context:
     @cached_property
     def places(self) -> dict[int, tuple[int, str]]:
         return self._places()
+
+    @cached_property
+    def place_starts(self) -> list[int]:
+        """The start tokens of :attr:`places` in order: a trigger looks at those of its own
+        sentence only (it went through every place of the Doc)."""
+        return sorted(self.places)
 
     @cached_property
     def published(self) -> str | None:
@@ -1399,9 +1474,11 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     the dateline place."""
     lower = ctx.table.lower
     cands = []
-    for start, (end, name) in ctx.places.items():
-        if not (sent.start <= start < sent.end) or start in role_toks or start in trigger_toks:
+    places = ctx.places
+    for start in _in_range(ctx.place_starts, sent.start, sent.end):
+        if start in role_toks or start in trigger_toks:
             continue
+        end, name = places[start]
         if any(p in LOC_PREPS for p in lower[max(start - 3, sent.start):start]):
             cands.append((abs(start - trig.token.i), start, end, name))
     if not cands:
