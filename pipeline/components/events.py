@@ -478,6 +478,12 @@ class _TokenTable:
         self._find_slots()
 
     @cached_property
+    def lemma_lower(self) -> list[str]:
+        """The lemmas in lower case, made once per Doc (the trigger search and the modality
+        rule lowered each sentence's and clause's lemmas again, one method call per word)."""
+        return list(map(str.lower, self.lemma))
+
+    @cached_property
     def pos(self) -> list[str]:
         return list(map(POS_NAMES.__getitem__, self._cols[3].tolist()))
 
@@ -566,7 +572,8 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     if not verbs and not nouns:  # most sentences: no word can be a trigger
         return []
     words = set(lower[sent.start:sent.end])
-    words.update([x.lower() for x in lemma[sent.start:sent.end] if x])
+    words.update(table.lemma_lower[sent.start:sent.end])
+    words.discard("")  # (no lemma: no word; a context word is never empty anyway)
     consumed: set[int] = set()
     found: list[_Trigger] = []
     # fixed phrases first: their words are no triggers of their own
@@ -1624,14 +1631,14 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
     start, end = _clause_bounds(sent, tok.i, table.text)
     clause = table.lower[start:end]  # the clause's lower-case words
     lowers = set(clause)
-    words = {x.lower() for x in table.lemma[start:end]} | {lex.forms.get(x, x) for x in clause} | lowers
     verbal = trig.entry.kind != "noun"
     perfect = any(x in ("haben", "sein") for x in clause)
-    modal_sollen = bool({"sollen", "soll", "sollte", "sollten"} & words)
-    if modal_sollen and perfect:
-        return "reported"
-    if verbal and (lex.cue("planned") & words or "geplant" in lowers):
-        return "planned"
+    if perfect or verbal:  # (only these ask for the clause's lemmas)
+        words = set(table.lemma_lower[start:end]).union(map(lex.forms.get, clause, clause), lowers)
+        if perfect and {"sollen", "soll", "sollte", "sollten"} & words:
+            return "reported"
+        if verbal and (lex.cue("planned") & words or "geplant" in lowers):
+            return "planned"
     if not verbal and "geplant" in lowers:
         return "planned"
     low = table.lower[tok.i]
