@@ -247,7 +247,6 @@ def _typed(column: Column, values: list) -> bool:
     return set(map(type, values)) <= {_PYTHON[column.type], _NONE}
 
 
-
 def check_rows(table: str, rows: list[dict]) -> list[dict]:
     """Each row of ``table`` with every column (missing ones null) and each value as its
     column's Python type (:func:`coerce`), in place; RowError for a value that cannot be.
