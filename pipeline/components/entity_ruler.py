@@ -11,6 +11,8 @@ Two spaCy components:
   leaves them marked "outside"). Chosen on the GermEval dev split, with the filter
   after the model: F1 61.0 before ``ner`` against 60.1 after it
   (models/ner/README.md). Added after ``ner``, it fills only the gaps the model left.
+  A listed place right after a proper noun no list knows is left to the model: it is
+  then mostly part of a club's or firm's name ("Borussia Mönchengladbach").
 - ``meldung_entity_filter`` removes single-token entities that are German common
   nouns ("Präsident", "Gruppe"), start with a lower-case letter ("deutschen",
   GermEval's *deriv*, which meldung does not count as a mention) or contain no
