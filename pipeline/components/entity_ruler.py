@@ -89,9 +89,12 @@ def _genitive(name: str) -> str | None:
 def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[str],
                            nouns: set[str], roles: tuple[str, ...] = (),
                            known: set[str] = frozenset()) -> Iterator[GazetteerMatch]:
-    """Yield gazetteer matches in text order, overlapping ones included.
+    """Yield gazetteer matches, overlapping ones included: the phrase matches, then the
+    first-name and role matches, each kind in text order.
 
-    Phrase matches come from ``matcher`` (match ids are ``"LABEL|source"``);
+    Phrase matches come from ``matcher`` (match ids are ``"LABEL|source"``), but a place
+    right after a proper noun no list knows is left to the model
+    (:func:`_after_unknown_name`: "Borussia Mönchengladbach");
     a first name followed by a capitalised word that is not a common noun gives
     a PER match over both tokens (and a third such token, as in "Anna Lena Schmidt");
     a role noun ("Präsident", "US-Präsident", "Regierungssprecherin": a token ending

@@ -356,8 +356,11 @@ def _is_nounish(tok: Token, parsed: bool) -> bool:
 
 
 def doc_prev_is_open(tok: Token) -> bool:
-    prev = tok.doc[tok.i - 1]
-    return prev.text in ("„", "»", '"', "(", "-", "–", ":")
+    return tok.doc[tok.i - 1].text in _OPENERS
+
+
+#: tokens after which a capitalised word is no sign of a noun (without a tagger)
+_OPENERS = ("„", "»", '"', "(", "-", "–", ":")
 
 
 #: tokens that end a clause (:func:`_clause_bounds`)
@@ -416,8 +419,6 @@ _POS_CLASS = numpy.zeros(max(POS_IDS.values()) + 1, dtype="uint8")
 _POS_CLASS[[POS_IDS[p] for p in CLOSED_POS]] = _CLOSED
 _POS_CLASS[[POS_IDS[p] for p in NOUN_POS]] = _NOUN
 _POS_CLASS[[POS_IDS[""], POS_IDS["X"]]] = _UNTAGGED
-#: tokens after which a capitalised word is no sign of a noun (without a tagger)
-_OPENERS = ("„", "»", '"', "(", "-", "–", ":")
 
 
 class _Trigger(NamedTuple):
@@ -512,9 +513,9 @@ class _TokenTable:
         not_verb = (cols[5] == 1) | (word_class == _CLOSED)
         for i in _where((~not_verb & (cols[6] != 1)).tolist()):
             not_verb[i] = "-" not in text[i]
-        # :meth:`_nounish` of the capitalised words (only those can be nounish), its POS and
-        # tag tests made for all tokens at once: a method call per word was the table's
-        # biggest cost. A noun by its word class or tag (the STTS tagger is the better judge
+        # :func:`_is_nounish` of the capitalised words (only those can be nounish), plus the
+        # STTS tag, its POS and tag tests made for all tokens at once: a method call per word
+        # was the table's biggest cost. A noun by its word class or tag (the STTS tagger is the better judge
         # of nouns: tags 94%, UPOS 92% on GSD test; the morphologizer gave "Gespräche" in
         # "führten in Genf Gespräche über ..." ADV, the tagger NN), unknown without a tagger
         tag = cols[4]
@@ -566,7 +567,7 @@ class _TokenTable:
 def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTable | None = None) -> list[_Trigger]:
     doc = sent.doc
     table = table or _TokenTable(doc)
-    lower, lemma = table.lower, table.lemma
+    lower = table.lower
     verbs = _verb_candidates(sent, lex, parsed, table)
     nouns = _noun_candidates(sent, lex, table)
     if not verbs and not nouns:  # most sentences: no word can be a trigger
@@ -987,7 +988,7 @@ class _Context:
         return self._places()
 
     @cached_property
-    def place_starts(self) -> list[int]:
+    def place_tokens(self) -> list[int]:
         """The start tokens of :attr:`places` in order: a trigger looks at those of its own
         sentence only (it went through every place of the Doc)."""
         return sorted(self.places)
@@ -1482,7 +1483,7 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     lower = ctx.table.lower
     cands = []
     places = ctx.places
-    for start in _in_range(ctx.place_starts, sent.start, sent.end):
+    for start in _in_range(ctx.place_tokens, sent.start, sent.end):
         if start in role_toks or start in trigger_toks:
             continue
         end, name = places[start]

@@ -72,23 +72,16 @@ class SentenceIndex:
         return max(bisect_right(self.starts, token_i) - 1, 0)
 
 
-def _ext(span: Span, name: str, underscore=None):
-    """The extension value ``name`` of ``span`` (None when not registered); pass
-    ``underscore`` (``span._``) when reading several: each ``span._`` is a new object."""
-    if not Span.has_extension(name):
-        return None
-    return (underscore if underscore is not None else span._).get(name)
-
-
 def _values_in_user_data() -> bool:
     """Whether spaCy keeps a Span's extension value in ``doc.user_data`` under
     ``("._.", name, start_char, end_char)``, asked once of a two-word Doc. It does in
-    spaCy 3.8, but the key is no public contract (some 3.x versions added the label)."""
+    spaCy 3.8, but the key is no public contract (some 3.x versions added the label:
+    hence a labelled span, as the rows' spans are)."""
     name = "meldung_rows_probe"
     Span.set_extension(name, default=None, force=True)
     try:
         doc = Doc(Vocab(), words=["ein", "Test"])
-        span = doc[1:2]
+        span = Span(doc, 1, 2, label="LOC")
         span._.set(name, "probe")
         return doc.user_data == {("._.", name, span.start_char, span.end_char): "probe"}
     finally:
@@ -121,13 +114,6 @@ def extension_values(doc: Doc, names: list[str]):
     return values
 
 
-def entity_key(span: Span, canonical: str | None = None) -> str:
-    """How mentions are grouped into entities when no resolver set ``mention_entity``
-    (``canonical``: the span's ``mention_canonical`` when the caller read it already)."""
-    canonical = canonical if canonical is not None else _ext(span, "mention_canonical")
-    return f"{span.label_}:{canonical or span.text}"
-
-
 def mention_spans(doc: Doc) -> list[Span]:
     """The entity mentions: ``doc.spans["mentions"]`` when a resolver wrote it (it may
     add mentions the NER does not have: demonyms, the dateline place), else ``doc.ents``."""
@@ -149,7 +135,7 @@ def mentions_rows(doc: Doc, sents: SentenceIndex | None = None, text: str | None
         found = dict(zip(names, values(span)))
         entity = found.get("mention_entity")
         canonical = found.get("mention_canonical") or span.text  # (most mentions have one)
-        if entity is None:
+        if entity is None:  # no resolver: mentions of one label and name are one entity
             entity = ids.setdefault(f"{label}:{canonical}", len(ids))
         rows.append({
             "doc_id": doc_id, "sent": sents(span.start), "start": start, "end": end,
@@ -215,9 +201,10 @@ def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None,
         return []
     sents = sents or SentenceIndex(doc)
     extra = [(c.name, f"{SPAN_PREFIX[table]}_{c.name}") for c in schema.columns(table) if c.name not in SPAN_BASE]
-    found = [name for name, ext in extra if Span.has_extension(ext)]
-    missing = dict.fromkeys(name for name, ext in extra if not Span.has_extension(ext))
-    values = extension_values(doc, [ext for _, ext in extra if Span.has_extension(ext)])
+    registered = [(name, ext) for name, ext in extra if Span.has_extension(ext)]
+    found = [name for name, _ in registered]
+    missing = dict.fromkeys(name for name, _ in extra if name not in found)
+    values = extension_values(doc, [ext for _, ext in registered])
     doc_id = doc._.doc_id
     rows = []
     for span in doc.spans[table]:

@@ -62,6 +62,8 @@ def test_gazetteer_keeps_model_entities(gazetteer_nlp):
     (["Frankreich", "Moskau"], ["NE", "NE"], [("Frankreich", "LOC"), ("Moskau", "LOC")]),
     (["Anna", "Moskau"], ["NE", "NE"], [("Anna Moskau", "PER")]),
     (["Stadt", "Moskau"], ["NN", "NE"], [("Moskau", "LOC")]),
+    (["im", "Westen", "Moskau"], ["APPRART", "NE", "NE"], [("Moskau", "LOC")]),  # after an article
+    (["Gruppe", "Moskau"], ["NE", "NE"], [("Moskau", "LOC")]),  # a common noun, whatever its tag
     (["Borussia", "Moskau", "siegt"], None, [("Moskau", "LOC")]),
 ])
 def test_gazetteer_leaves_places_inside_unknown_names_to_the_model(gazetteer_nlp, words, tags, expected):

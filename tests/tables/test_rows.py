@@ -24,9 +24,7 @@ def test_rows_spacy_keeps_plain_span_values_where_the_rows_read_them():
     assert rows._VALUES_IN_USER_DATA  # spaCy 3.8; if this fails, the rows read span._ (slower)
 
 
-@pytest.mark.parametrize("in_user_data", [True, False])
-def test_rows_extension_values_are_those_of_span_underscore(doc_with_values, monkeypatch, in_user_data):
-    monkeypatch.setattr(rows, "_VALUES_IN_USER_DATA", in_user_data)
+def test_rows_extension_values_are_those_of_span_underscore(doc_with_values):
     doc = doc_with_values
     for names in (["rows_test_plain", "rows_test_list"], ["rows_test_plain", "rows_test_getter"], []):
         values = rows.extension_values(doc, names)
