@@ -1215,7 +1215,6 @@ def _heading_lines(text: str) -> list[tuple[int, int]]:
 
 
 def _heading_at(headings: list[tuple[int, int]], pos: int) -> int | None:
-    import bisect
     k = bisect.bisect_right(headings, (pos, len(headings) and 1 << 62)) - 1
     if k >= 0 and headings[k][0] <= pos < headings[k][1]:
         return k
@@ -1260,8 +1259,6 @@ def _split_range_tokens(doc: Doc, matches: list[DateMatch], aligned: list[Span |
     on the Doc (numbers, ...) are rebuilt from their character offsets afterwards; their
     ``Span._`` values are keyed by character offsets and stay.
     """
-    import bisect
-
     # most documents have no boundary inside a token, and reading every token's offset
     # is the expensive part
     if all(aligned):

@@ -427,18 +427,13 @@ class _Trigger(NamedTuple):
     extra: tuple[Token, ...]  # particle or phrase words
 
 
-def _is_one_of(column: numpy.ndarray, values: list[int]) -> numpy.ndarray:
-    """Whether each value of ``column`` is one of a few ``values`` (a comparison each:
-    cheaper than ``numpy.isin`` for a Doc's worth of tokens)."""
+def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
+    """Where ``column`` holds one of a few ``values`` (a comparison each: cheaper than
+    ``numpy.isin`` for a Doc's worth of tokens)."""
     hit = numpy.zeros(len(column), dtype=bool)
     for value in values:
         hit |= column == value
-    return hit
-
-
-def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
-    """Where ``column`` holds one of a few ``values``."""
-    return numpy.flatnonzero(_is_one_of(column, values)).tolist()
+    return numpy.flatnonzero(hit).tolist()
 
 
 def _where(flags: list[bool]) -> list[int]:
@@ -514,10 +509,11 @@ class _TokenTable:
         for i in _where((~not_verb & (cols[6] != 1)).tolist()):
             not_verb[i] = "-" not in text[i]
         # :func:`_is_nounish` of the capitalised words (only those can be nounish), plus the
-        # STTS tag, its POS and tag tests made for all tokens at once: a method call per word
-        # was the table's biggest cost. A noun by its word class or tag (the STTS tagger is the better judge
-        # of nouns: tags 94%, UPOS 92% on GSD test; the morphologizer gave "Gespräche" in
-        # "führten in Genf Gespräche über ..." ADV, the tagger NN), unknown without a tagger
+        # STTS tag, its POS and tag tests made for all tokens at once: a method call per
+        # word was the table's biggest cost. A noun by its word class or tag (the STTS
+        # tagger is the better judge of nouns: tags 94%, UPOS 92% on GSD test; the
+        # morphologizer gave "Gespräche" in "führten in Genf Gespräche über ..." ADV, the
+        # tagger NN), unknown without a tagger
         tag = cols[4]
         noun = ((word_class == _NOUN) | (tag == _NN) | (tag == _NE)).tolist()
         tagged = (word_class != _UNTAGGED).tolist()
@@ -861,27 +857,9 @@ def _noun_core_finder(lex: EventLexicon) -> Callable[[str], re.Match | None]:
     :func:`_may_hold_noun_key`): one scan in C per word, not a lookup per three letters."""
     finder = lex.__dict__.get("_noun_core_finder")
     if finder is None:
-        heads, short = _noun_key_index(lex)
-        cores = short + [core for group in heads.values() for core in group]
+        cores = [key[:-1] if key.endswith("e") else key for key in sorted(lex.noun_keys)]
         finder = lex.__dict__["_noun_core_finder"] = _literal_finder(cores).search
     return finder
-
-
-def _noun_key_index(lex: EventLexicon) -> tuple[dict[str, list[str]], list[str]]:
-    """The noun keys without a final "e" (for :func:`_may_hold_noun_key`): by their first
-    three letters, and a list of those shorter than that."""
-    index = lex.__dict__.get("_noun_key_index")
-    if index is None:
-        heads: dict[str, list[str]] = {}
-        short = []
-        for key in sorted(lex.noun_keys):
-            core = key[:-1] if key.endswith("e") else key
-            if len(core) >= 3:
-                heads.setdefault(core[:3], []).append(core)
-            else:
-                short.append(core)
-        index = lex.__dict__["_noun_key_index"] = (heads, short)
-    return index
 
 
 def _noun_tails(lex: EventLexicon) -> dict[str, list[str]]:

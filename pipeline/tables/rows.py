@@ -225,7 +225,8 @@ def doc_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
     if doc is None:
         return tables
     sents = SentenceIndex(doc)
-    # the text columns as written (see as_written): span.text makes a Token per word
+    # the text columns as written (see as_written), cut from the report's text: span.text
+    # would read the unwrapped lines and make a Token per word
     tables["mentions"] = mentions_rows(doc, sents, report.text)
     tables.update(resolved_entity_rows(doc) or entity_rows(tables["mentions"]))
     for table in ("numbers", "dates", "quotes", "events"):
@@ -235,14 +236,16 @@ def doc_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
 
 
 #: (table, text column, start column, end column) of text taken from the document
-_TEXT_COLUMNS = [(t, "text", "start", "end") for t in ("mentions", "numbers", "dates", "quotes", "events")] + [
-    ("quotes", "speaker_text", "speaker_start", "speaker_end")]
+#: text columns besides each row's own ``text`` (which :func:`mentions_rows` and
+#: :func:`span_rows` already cut from the document's text), with their offset columns
+_OTHER_TEXT_COLUMNS = [("quotes", "speaker_text", "speaker_start", "speaker_end")]
 
 
 def as_written(tables: dict[str, list[dict]], text: str) -> None:
-    """Text columns as the document has them: the model may have read wrapped lines with
-    a space for each line break (``pipeline.run.unwrap_lines``); the offsets are the same."""
-    for table, column, start, end in _TEXT_COLUMNS:
+    """The other text columns as the document has them: the model may have read wrapped
+    lines with a space for each line break (``pipeline.run.unwrap_lines``); the offsets
+    are the same."""
+    for table, column, start, end in _OTHER_TEXT_COLUMNS:
         for row in tables[table]:
             if row.get(column) is not None and row.get(start) is not None:
                 row[column] = text[row[start]:row[end]]

@@ -201,8 +201,11 @@ class RowError(ValueError):
 #: type is returned as it is (most are: the rows are checked once in ``pipeline.run`` and
 #: again by the writers, about a million values per 1,000 reports).
 _PYTHON = {"string": str, "int": int, "float": float, "bool": bool, "date": date}
-_NONE = type(None)
-_STR = {str}
+#: The types a value of each column type keeps as it is when checked: null and the Python
+#: type; for a list column only null (a list is always coerced: its items may need turning
+#: into strings). What :func:`check_rows` and :func:`to_arrow` leave alone.
+_KEPT = {name: frozenset({python, type(None)}) for name, python in _PYTHON.items()}
+_KEPT_NULL_ONLY = frozenset({type(None)})
 
 
 def coerce(column: Column, value):
@@ -239,12 +242,8 @@ def _column_values(column: Column, rows: list[Mapping]) -> list:
 
 
 def _typed(column: Column, values: list) -> bool:
-    """Whether every value is null or of exactly the column's Python type (for a list
-    column: a list of strings), so that :func:`coerce` would give it back unchanged."""
-    if column.type == "list":
-        return all(value is None or (type(value) is list and set(map(type, value)) <= _STR)
-                   for value in values)
-    return set(map(type, values)) <= {_PYTHON[column.type], _NONE}
+    """Whether every value is of a type the column keeps as it is (:data:`_KEPT`)."""
+    return set(map(type, values)) <= _KEPT.get(column.type, _KEPT_NULL_ONLY)
 
 
 def check_rows(table: str, rows: list[dict]) -> list[dict]:
@@ -265,11 +264,9 @@ def check_rows(table: str, rows: list[dict]) -> list[dict]:
 
 @functools.cache
 def _checks(table: str) -> tuple[tuple[str, frozenset, Column], ...]:
-    """(name, the types a value may have as it is, column) of each column of ``table``:
-    null or the column's Python type (a list value is always coerced: its items may need
-    turning into strings)."""
-    return tuple((c.name, frozenset({_PYTHON[c.type], _NONE}) if c.type in _PYTHON else frozenset({_NONE}), c)
-                 for c in columns(table))
+    """(name, the types a value keeps as it is (:data:`_KEPT`), column) of each column of
+    ``table``."""
+    return tuple((c.name, _KEPT.get(c.type, _KEPT_NULL_ONLY), c) for c in columns(table))
 
 
 def to_arrow(table: str, rows: Iterable[Mapping]) -> pa.Table:

@@ -91,4 +91,3 @@ def test_tokenizer_copy_splits_as_the_pipeline_does_with_a_cache_of_its_own():
     text = "Die Bürger:innen in Berlin (dpa) zahlen 1990. Mio. Euro an Dr. Müller-Lüdenscheidt."
     assert copy is not nlp.tokenizer
     assert [t.text for t in copy(text)] == [t.text for t in nlp.tokenizer(text)]
-
