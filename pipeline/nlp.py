@@ -100,6 +100,7 @@ def add_token_rules(nlp: Language) -> None:
     ``meldung evaluate ud`` use them: morphology conventions and the lemma check."""
     add_morph_conventions(nlp)
     add_lemma_check(nlp)
+    add_morph_agreement(nlp)
 
 
 def add_morph_conventions(nlp: Language) -> None:
@@ -129,6 +130,21 @@ def add_lemma_check(nlp: Language) -> None:
     if "meldung_lemma_check" not in nlp.pipe_names:
         check = nlp.add_pipe("meldung_lemma_check", after="lemmatizer")
         check.load_table()  # now, so that forked workers share the sets
+
+
+def add_morph_agreement(nlp: Language) -> None:
+    """Put ``meldung_morph_agreement`` after the lemma check: case, gender and number of noun
+    phrases from a noun lexicon, the articles and the prepositions (models/README.md, "Noun
+    phrase agreement"). It reads UD relations and lemmas, so only meldung's own model gets
+    it (de_core_news_sm parses with TIGER labels)."""
+    if "parser" not in nlp.pipe_names or nlp.meta.get("name") != "meldung":
+        return
+    from .components import morph_agreement  # noqa: F401  (registers the factory)
+
+    if "meldung_morph_agreement" not in nlp.pipe_names:
+        last = [name for name in ("parser", "lemmatizer", "meldung_lemma_check") if name in nlp.pipe_names][-1]
+        after = max(nlp.pipe_names.index(name) for name in ("parser", last))
+        nlp.add_pipe("meldung_morph_agreement", after=nlp.pipe_names[after])
 
 
 def add_entity_rules(nlp: Language) -> None:

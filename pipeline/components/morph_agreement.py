@@ -1,0 +1,397 @@
+"""Case, gender and number of German noun phrases from a noun lexicon and agreement.
+
+The morphologizer guesses ``Case``/``Gender``/``Number`` token by token from 1,800 training
+sentences, and most of its morphology errors are there: on the held-out GSD dev blocks, a
+noun's case was wrong 51 times in 1,289 words and its gender 31 times ("Lichtmaschine"
+masculine, "Präsidenten" plural after "dem"). German answers most of that in the words
+themselves: a noun's gender is fixed by the lexicon, its form allows few cells of its
+paradigm ("Häusern": dative plural only), the article allows a few more ("dem": dative
+singular, masculine or neuter), a preposition governs a case ("mit": dative). The
+intersection is often one analysis: "mit dem Präsidenten" can only be dative singular
+masculine.
+
+``meldung_morph_agreement`` runs after the parser and the lemmatizer. For every noun (and
+proper noun) it intersects what the lexicon (``pipeline/data/morph/nouns.tsv.gz``, from
+Wiktionary), its determiners and the preposition of its phrase allow; a constraint that
+would leave nothing is skipped (a wrong parse or an unknown word must not block the
+others). Among what is left it takes the analysis the parse suggests (subject: nominative,
+object: accusative, a noun modifier without preposition: genitive, a conjunct: its first
+conjunct's case), then the one closest to the model's own features, and writes it to the
+noun, its determiners and its attributive adjectives (only the features they already
+have: an uninflected "super" stays without case). Nothing is written where no constraint
+applied.
+
+Written by hand because spaCy's morphologizer is the only German morphology we can train
+here, and no installable package resolves case in context; the lexicon is data, the
+rules are German grammar (article and ending tables below). Measured in models/README.md,
+"Noun phrase agreement".
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import itertools
+from pathlib import Path
+from typing import Iterable
+
+import numpy
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, TAG
+from spacy.language import Language
+from spacy.symbols import ADJ, DET, NOUN, PROPN
+from spacy.tokens import Doc, MorphAnalysis
+
+from ._tokens import form_cache, hash_strings
+
+DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
+NOUNS_FILE = "nouns.tsv.gz"
+
+#: an analysis of a noun phrase: (Case, Gender, Number) in UD's values
+Analysis = tuple[str, str, str]
+CASES = ("Nom", "Acc", "Dat", "Gen")
+GENDERS = ("Masc", "Fem", "Neut")
+ALL: frozenset[Analysis] = frozenset(itertools.product(CASES, GENDERS, ("Sing", "Plur")))
+_CELL_CASE = {"N": "Nom", "G": "Gen", "D": "Dat", "A": "Acc"}
+_CELL_NUMBER = {"s": "Sing", "p": "Plur"}
+_GENDER = {"m": "Masc", "f": "Fem", "n": "Neut"}
+
+
+def _plural(case: str) -> set[Analysis]:
+    return {(case, gender, "Plur") for gender in GENDERS}
+
+
+#: strong endings of der-words ("dieser", "jedem") and of ein-words after the stem ("meinem")
+ENDINGS: dict[str, frozenset[Analysis]] = {
+    "er": frozenset({("Nom", "Masc", "Sing"), ("Gen", "Fem", "Sing"), ("Dat", "Fem", "Sing")} | _plural("Gen")),
+    "e": frozenset({("Nom", "Fem", "Sing"), ("Acc", "Fem", "Sing")} | _plural("Nom") | _plural("Acc")),
+    "es": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing"), ("Gen", "Masc", "Sing"), ("Gen", "Neut", "Sing")}),
+    "em": frozenset({("Dat", "Masc", "Sing"), ("Dat", "Neut", "Sing")}),
+    "en": frozenset({("Acc", "Masc", "Sing")} | _plural("Dat")),
+}
+_GENITIVE_ES = frozenset({("Gen", "Masc", "Sing"), ("Gen", "Neut", "Sing")})
+ARTICLES: dict[str, frozenset[Analysis]] = {
+    "der": ENDINGS["er"], "die": ENDINGS["e"], "den": ENDINGS["en"], "dem": ENDINGS["em"],
+    "das": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing")}), "des": _GENITIVE_ES,
+}
+#: ein-words without ending: "ein Mann", "ein Kind" (nominative), "ein Kind" (accusative)
+_BARE = frozenset({("Nom", "Masc", "Sing"), ("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing")})
+EIN_STEMS = ("ein", "kein", "mein", "dein", "sein", "ihr", "unser", "euer", "eur")
+DER_STEMS = ("dies", "jen", "jed", "welch", "manch", "solch", "all")
+_REST = frozenset(a for a in ALL if a not in {("Nom", g, "Sing") for g in GENDERS} | {("Acc", "Fem", "Sing"), ("Acc", "Neut", "Sing")})
+#: adjective endings after a der-word ("der alte Mann", "den alten Mann")
+WEAK_ENDINGS: dict[str, frozenset[Analysis]] = {
+    "e": frozenset({("Nom", g, "Sing") for g in GENDERS} | {("Acc", "Fem", "Sing"), ("Acc", "Neut", "Sing")}),
+    "en": _REST,
+}
+#: adjective endings after an ein-word ("ein alter Mann", "einem alten Mann")
+MIXED_ENDINGS: dict[str, frozenset[Analysis]] = {
+    "er": frozenset({("Nom", "Masc", "Sing")}),
+    "es": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing")}),
+    "e": frozenset({("Nom", "Fem", "Sing"), ("Acc", "Fem", "Sing")}),
+    "en": _REST | {("Nom", g, "Plur") for g in GENDERS} | {("Acc", g, "Plur") for g in GENDERS},
+}
+#: adjective endings without a determiner ("alter Wein", "guten Weines")
+STRONG_ENDINGS: dict[str, frozenset[Analysis]] = {
+    **ENDINGS, "en": ENDINGS["en"] | _GENITIVE_ES,
+}
+#: prepositions and the cases they govern; the genitive ones take a dative in speech
+PREPOSITIONS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("aus", "bei", "mit", "nach", "seit", "von", "zu", "gegenüber", "außer", "entgegen",
+                     "samt", "nebst", "ab"), frozenset({"Dat"})),
+    **dict.fromkeys(("durch", "für", "gegen", "ohne", "um", "bis", "wider"), frozenset({"Acc"})),
+    **dict.fromkeys(("an", "auf", "hinter", "in", "neben", "über", "unter", "vor", "zwischen"),
+                    frozenset({"Acc", "Dat"})),
+    **dict.fromkeys(("wegen", "während", "trotz", "statt", "anstatt", "innerhalb", "außerhalb", "aufgrund",
+                     "angesichts", "laut", "infolge", "bezüglich", "oberhalb", "unterhalb", "seitens",
+                     "anlässlich", "zugunsten", "hinsichtlich", "mithilfe", "inmitten"), frozenset({"Gen", "Dat"})),
+}
+#: preposition + article in one word (spaCy's tokenizer keeps "im" whole; GSD splits it)
+CONTRACTIONS: dict[str, frozenset[Analysis]] = {
+    **dict.fromkeys(("im", "am", "beim", "vom", "zum"), ENDINGS["em"]),
+    "zur": frozenset({("Dat", "Fem", "Sing")}),
+    **dict.fromkeys(("ins", "ans", "aufs"), frozenset({("Acc", "Neut", "Sing")})),
+}
+#: the case a dependency relation implies, to choose among what agreement leaves
+RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
+_DETERMINER_RELATIONS = frozenset({"det", "det:poss"})
+#: answers per (form, lemma) kept before the cache is emptied
+_MAX_FORMS = 50_000
+
+
+def determiner_analyses(word: str) -> frozenset[Analysis] | None:
+    """What an article, ein-word or der-word allows; None for other determiners ("viel")."""
+    word = word.lower()
+    found = ARTICLES.get(word)
+    if found is not None:
+        return found
+    for stem in EIN_STEMS:
+        if word.startswith(stem):
+            ending = word[len(stem):]
+            if not ending:
+                return _BARE
+            if ending in ENDINGS:
+                # "eines"/"meines" is genitive only: no nominative "eines Kind"
+                return _GENITIVE_ES if ending == "es" else ENDINGS[ending]
+    for stem in DER_STEMS:
+        ending = word[len(stem):] if word.startswith(stem) else None
+        if ending in ENDINGS:
+            return ENDINGS[ending]
+    return None
+
+
+def _adjective_endings(determiners: list[str]) -> dict[str, frozenset[Analysis]]:
+    """The ending table for the adjectives after these determiners (weak, mixed, strong)."""
+    if not determiners:
+        return STRONG_ENDINGS
+    word = determiners[-1].lower()
+    if word in CONTRACTIONS:
+        return WEAK_ENDINGS
+    if word in EIN_STEMS:
+        return MIXED_ENDINGS
+    return WEAK_ENDINGS if determiner_analyses(word) is not None else STRONG_ENDINGS
+
+
+def _adjective_analyses(word: str, endings: dict[str, frozenset[Analysis]]) -> frozenset[Analysis] | None:
+    """What an attributive adjective's ending allows; None for the indeclinable "Berliner"."""
+    if word[:1].isupper() and word.endswith("er"):
+        return None
+    for size in (2, 1):
+        found = endings.get(word[-size:].lower())
+        if found is not None:
+            return found
+    return None
+
+
+def encode_entry(genders: str, forms: dict[str, set[str]]) -> str:
+    """One lexicon line after the lemma: ``genders<TAB>form:cells;...`` (see build_nouns.py)."""
+    return genders + "\t" + ";".join(f"{form}:{''.join(sorted(cells))}" for form, cells in sorted(forms.items()))
+
+
+class NounLexicon:
+    """Gender and paradigm cells of German nouns, by lemma; finds compounds by their head.
+
+    ``lines`` maps a lemma to its encoded entry (``encode_entry``); entries are decoded on
+    first use."""
+
+    def __init__(self, lines: dict[str, str]) -> None:
+        self.lines = lines
+        self._decoded: dict[str, dict[str, frozenset[Analysis]]] = {}
+
+    def analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
+        """What the lexicon allows for ``form``: under ``lemma``; else under the form as a
+        lemma, or minus up to three letters ("Regierungen" -> "Regierung"); else the same
+        for its longest known tail, the head of a compound ("Bundesregierungen")."""
+        found = self._forms(lemma).get(form) if lemma else None
+        if found is not None:
+            return found
+        found = self._by_form(form)
+        if found is not None:
+            return found
+        for start in range(1, len(form) - 3):
+            if form[start] != "-":
+                found = self._by_form(form[start].upper() + form[start + 1:])
+                if found is not None:
+                    return found
+        return None
+
+    def _by_form(self, form: str) -> frozenset[Analysis] | None:
+        for cut in range(4):
+            lemma = form[:len(form) - cut]
+            if len(lemma) < 3:
+                return None
+            found = self._forms(lemma).get(form)
+            if found is not None:
+                return found
+        return None
+
+    def _forms(self, lemma: str) -> dict[str, frozenset[Analysis]]:
+        decoded = self._decoded.get(lemma)
+        if decoded is None:
+            line = self.lines.get(lemma)
+            if line is None:
+                return {}
+            decoded = self._decoded[lemma] = _decode(line)
+        return decoded
+
+    @classmethod
+    def read(cls, path: Path) -> "NounLexicon":
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return cls(dict(line.rstrip("\n").split("\t", 1) for line in handle if line.strip()))
+
+    def write(self, path: Path) -> None:
+        buffer = io.BytesIO()
+        with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as raw:
+            raw.write("".join(f"{lemma}\t{self.lines[lemma]}\n" for lemma in sorted(self.lines)).encode("utf-8"))
+        Path(path).write_bytes(buffer.getvalue())
+
+
+def _decode(line: str) -> dict[str, frozenset[Analysis]]:
+    genders, forms = line.split("\t")
+    names = [_GENDER[g] for g in genders if g in _GENDER] or list(GENDERS)
+    decoded = {}
+    for item in forms.split(";"):
+        form, cells = item.rsplit(":", 1)
+        decoded[form] = frozenset(
+            (_CELL_CASE[cells[i]], gender, _CELL_NUMBER[cells[i + 1]])
+            for i in range(0, len(cells), 2) for gender in names)
+    return decoded
+
+
+class MorphAgreement:
+    """Sets case, gender and number of noun phrases (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "meldung_morph_agreement",
+                 lexicon: NounLexicon | None = None) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.lexicon = lexicon if lexicon is not None else NounLexicon.read(DEFAULT_NOUNS)
+        self._features: dict[int, dict[str, str]] = {}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        pos = doc.to_array(POS).tolist()
+        if NOUN not in pos and PROPN not in pos:
+            return doc
+        phrases = _Phrases(doc, pos)
+        morphs = doc.to_array(MORPH)
+        new = morphs.tolist()
+        case_of: dict[int, str] = {}
+        for noun in phrases.nouns:
+            chosen = self._resolve(phrases, noun, new, case_of)
+            if chosen is not None:
+                case_of[noun] = chosen[0]
+                self._write(new, noun, chosen, "noun" if pos[noun] == NOUN else "name")
+                for det in phrases.determiners.get(noun, ()):
+                    self._write(new, det, chosen, "det")
+                for adjective in phrases.adjectives.get(noun, ()):
+                    self._write(new, adjective, chosen, "adj")
+        if new != morphs.tolist():
+            doc.from_array([MORPH], numpy.asarray(new, dtype=morphs.dtype))
+        return doc
+
+    def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
+                 case_of: dict[int, str]) -> Analysis | None:
+        """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
+        constraints = []
+        if phrases.pos[noun] == NOUN:
+            constraints.append(self._noun_analyses(phrases.words[noun], phrases.lemmas[noun]))
+        determiners = phrases.determiners.get(noun, ())
+        for det in determiners:
+            constraints.append(determiner_analyses(phrases.words[det]))
+        prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
+        for word in prepositions:
+            if word in CONTRACTIONS:
+                constraints.append(CONTRACTIONS[word])
+            elif word in PREPOSITIONS:
+                cases = PREPOSITIONS[word]
+                constraints.append(frozenset(a for a in ALL if a[0] in cases))
+        # a contraction is an article too: "im zweiten Anlauf" has weak endings
+        endings = _adjective_endings([phrases.words[i] for i in determiners]
+                                     + [word for word in prepositions if word in CONTRACTIONS])
+        for adjective in phrases.adjectives.get(noun, ()):
+            if "Case" in self._feature_dict(morphs[adjective]):  # "super Brötchen": not inflected
+                constraints.append(_adjective_analyses(phrases.words[adjective], endings))
+        left = ALL
+        for allowed in constraints:
+            if allowed and not left.isdisjoint(allowed):
+                left = left & allowed
+        if left is ALL:
+            return None
+        if len(left) == 1:
+            return next(iter(left))
+        model = self._feature_dict(morphs[noun])
+        preferred = self._relation_case(phrases, noun, prepositions, morphs, case_of)
+
+        def score(analysis: Analysis) -> int:
+            case, gender, number = analysis
+            return (2 * (case == preferred) + (case == model.get("Case"))
+                    + (gender == model.get("Gender")) + (number == model.get("Number")))
+
+        return max(sorted(left), key=score)
+
+    def _relation_case(self, phrases: "_Phrases", noun: int, prepositions: list[str],
+                       morphs: list[int], case_of: dict[int, str]) -> str | None:
+        relation = phrases.deps[noun]
+        if relation in RELATION_CASE:
+            return RELATION_CASE[relation]
+        if relation == "nmod" and not prepositions:
+            return "Gen"
+        if any(PREPOSITIONS.get(word, frozenset()) == {"Gen", "Dat"} for word in prepositions):
+            return "Gen"
+        if relation == "conj":  # the first conjunct's case, as resolved or as the model has it
+            head = phrases.heads[noun]
+            return case_of.get(head) or (self._feature_dict(morphs[head]).get("Case") if head != noun else None)
+        return None
+
+    def _noun_analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
+        cache = form_cache(self, "_noun_cache", _MAX_FORMS)
+        key = (form, lemma)
+        if key not in cache:
+            cache[key] = self.lexicon.analyses(form, lemma)
+        return cache[key]
+
+    def _write(self, morphs: list[int], i: int, analysis: Analysis, kind: str) -> None:
+        """Put ``analysis`` on token ``i``: all three features on a noun; on a name,
+        determiner or adjective only the features the model gave it (an uninflected
+        "super" or a name without case stays so), and no gender on a plural article."""
+        features = self._feature_dict(morphs[i])
+        if kind != "noun" and "Case" not in features:
+            return
+        case, gender, number = analysis
+        new = dict(features, Case=case, Number=number)
+        if kind != "det" or number == "Sing" or "Gender" in features:
+            new["Gender"] = gender
+        if new != features:
+            morphs[i] = self.nlp.vocab.morphology.add("|".join(f"{k}={v}" for k, v in sorted(new.items())))
+
+    def _feature_dict(self, key: int) -> dict[str, str]:
+        features = self._features.get(key)
+        if features is None:
+            if len(self._features) > _MAX_FORMS:
+                self._features.clear()
+            features = self._features[key] = (
+                MorphAnalysis.from_id(self.nlp.vocab, key).to_dict() if key else {})
+        return features
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.lexicon.write(path / NOUNS_FILE)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "MorphAgreement":
+        self.lexicon = NounLexicon.read(Path(path) / NOUNS_FILE)
+        self.__dict__.pop("_noun_cache", None)
+        return self
+
+
+class _Phrases:
+    """A Doc's nouns with their determiners, attributive adjectives and case markers, read
+    from the parse as plain lists (no Token objects)."""
+
+    def __init__(self, doc: Doc, pos: list[int]) -> None:
+        self.pos = pos
+        self.words = hash_strings(doc, doc.to_array(ORTH).tolist())
+        self.lemmas = hash_strings(doc, doc.to_array(LEMMA).tolist())
+        self.deps = hash_strings(doc, doc.to_array(DEP).tolist())
+        tags = hash_strings(doc, doc.to_array(TAG).tolist())
+        self.heads = (doc.to_array(HEAD).astype("int64") + numpy.arange(len(doc))).tolist()
+        self.nouns = [i for i, p in enumerate(pos) if p == NOUN or p == PROPN]
+        self.determiners: dict[int, list[int]] = {}
+        self.adjectives: dict[int, list[int]] = {}
+        self.case_markers: dict[int, list[int]] = {}
+        for i, (relation, head) in enumerate(zip(self.deps, self.heads)):
+            if head <= i:
+                continue  # the rules read only words before their noun
+            if relation in _DETERMINER_RELATIONS and pos[i] == DET:
+                self.determiners.setdefault(head, []).append(i)
+            elif relation == "amod" and pos[i] == ADJ and tags[i] == "ADJA":
+                self.adjectives.setdefault(head, []).append(i)
+            elif relation == "case":
+                self.case_markers.setdefault(head, []).append(i)
+
+
+@Language.factory("meldung_morph_agreement",
+                  requires=["token.pos", "token.dep", "token.lemma", "token.morph"], assigns=["token.morph"])
+def make_morph_agreement(nlp: Language, name: str) -> MorphAgreement:
+    return MorphAgreement(nlp, name)

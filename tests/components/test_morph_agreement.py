@@ -1,0 +1,114 @@
+"""meldung_morph_agreement: case, gender and number of noun phrases from the noun lexicon,
+the articles, the adjective endings and the prepositions."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokens import Doc
+
+import pipeline.components.morph_agreement  # noqa: F401 - registers the factory
+from pipeline.components.morph_agreement import DEFAULT_NOUNS, NounLexicon, determiner_analyses
+
+
+def agree(rows):
+    """rows: (word, pos, tag, dep, head index, lemma, morph) -> the morph strings afterwards."""
+    nlp = spacy.blank("de")
+    component = nlp.add_pipe("meldung_morph_agreement")
+    words, pos, tags, deps, heads, lemmas, morphs = map(list, zip(*rows))
+    doc = Doc(nlp.vocab, words=words, pos=pos, tags=tags, deps=deps, heads=heads, lemmas=lemmas, morphs=morphs)
+    return [str(t.morph) for t in component(doc)]
+
+
+def test_preposition_article_and_noun_leave_one_analysis():
+    # the model took "Präsidenten" for a plural; after "mit dem" it can only be dative singular
+    out = agree([
+        ("Er", "PRON", "PPER", "nsubj", 1, "er", "Case=Nom|Gender=Masc|Number=Sing|Person=3|PronType=Prs"),
+        ("sprach", "VERB", "VVFIN", "ROOT", 1, "sprechen", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"),
+        ("mit", "ADP", "APPR", "case", 4, "mit", ""),
+        ("dem", "DET", "ART", "det", 4, "der", "Case=Dat|Definite=Def|Gender=Neut|Number=Sing|PronType=Art"),
+        ("Präsidenten", "NOUN", "NN", "obl", 1, "Präsident", "Case=Dat|Gender=Masc|Number=Plur"),
+    ])
+    assert out[3] == "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"
+    assert out[4] == "Case=Dat|Gender=Masc|Number=Sing"
+    assert out[:3] == ["Case=Nom|Gender=Masc|Number=Sing|Person=3|PronType=Prs",
+                       "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin", ""]
+
+
+def test_a_compound_takes_gender_and_forms_of_its_head_noun():
+    # "Bundesregierung" is not in the lexicon file; "Regierung" is, and it is feminine
+    assert "Bundesregierung" not in NounLexicon.read(DEFAULT_NOUNS).lines
+    out = agree([
+        ("von", "ADP", "APPR", "case", 2, "von", ""),
+        ("der", "DET", "ART", "det", 2, "der", "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"),
+        ("Bundesregierung", "NOUN", "NN", "ROOT", 2, "Bundesregierung", "Case=Dat|Gender=Masc|Number=Sing"),
+    ])
+    assert out[2] == "Case=Dat|Gender=Fem|Number=Sing"
+    assert out[1] == "Case=Dat|Definite=Def|Gender=Fem|Number=Sing|PronType=Art"
+
+
+def test_the_parse_chooses_among_what_agreement_leaves():
+    # "die Regierung" is nominative or accusative; as the subject it is nominative
+    out = agree([
+        ("Die", "DET", "ART", "det", 1, "der", "Case=Acc|Definite=Def|Gender=Fem|Number=Sing|PronType=Art"),
+        ("Regierung", "NOUN", "NN", "nsubj", 2, "Regierung", "Case=Acc|Gender=Fem|Number=Sing"),
+        ("tagte", "VERB", "VVFIN", "ROOT", 2, "tagen", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"),
+    ])
+    assert out[:2] == ["Case=Nom|Definite=Def|Gender=Fem|Number=Sing|PronType=Art", "Case=Nom|Gender=Fem|Number=Sing"]
+
+
+def test_plural_article_keeps_no_gender_and_adjective_ending_agrees():
+    out = agree([
+        ("mit", "ADP", "APPR", "case", 3, "mit", ""),
+        ("den", "DET", "ART", "det", 3, "der", "Case=Acc|Definite=Def|Number=Plur|PronType=Art"),
+        ("kleinen", "ADJ", "ADJA", "amod", 3, "klein", "Case=Acc|Degree=Pos|Gender=Masc|Number=Sing"),
+        ("Häusern", "NOUN", "NN", "ROOT", 3, "Haus", "Case=Acc|Gender=Masc|Number=Plur"),
+    ])
+    assert out[1] == "Case=Dat|Definite=Def|Number=Plur|PronType=Art"
+    assert out[2] == "Case=Dat|Degree=Pos|Gender=Neut|Number=Plur"
+    assert out[3] == "Case=Dat|Gender=Neut|Number=Plur"
+
+
+def test_uninflected_words_and_unconstrained_nouns_stay_as_the_model_left_them():
+    out = agree([
+        ("super", "ADJ", "ADJA", "amod", 1, "super", "Degree=Pos"),
+        ("Xylofonbau", "PROPN", "NE", "ROOT", 1, "Xylofonbau", "Case=Nom|Gender=Masc|Number=Sing"),
+    ])
+    assert out == ["Degree=Pos", "Case=Nom|Gender=Masc|Number=Sing"]
+
+
+def test_a_constraint_that_contradicts_the_others_is_skipped():
+    # "dem Frau" is wrong German (or a wrong parse): the article is ignored, the noun decides
+    out = agree([
+        ("mit", "ADP", "APPR", "case", 2, "mit", ""),
+        ("dem", "DET", "ART", "det", 2, "der", "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"),
+        ("Frau", "NOUN", "NN", "ROOT", 2, "Frau", "Case=Dat|Gender=Masc|Number=Sing"),
+    ])
+    assert out[2] == "Case=Dat|Gender=Fem|Number=Sing"
+
+
+def test_determiner_tables_follow_german_declension():
+    assert determiner_analyses("dem") == {("Dat", "Masc", "Sing"), ("Dat", "Neut", "Sing")}
+    assert determiner_analyses("eines") == {("Gen", "Masc", "Sing"), ("Gen", "Neut", "Sing")}
+    assert ("Nom", "Masc", "Sing") in determiner_analyses("unser")  # the stem ends in -er
+    assert determiner_analyses("viel") is None
+
+
+def test_noun_lexicon_reads_forms_and_survives_to_disk(tmp_path):
+    lexicon = NounLexicon.read(DEFAULT_NOUNS)
+    assert lexicon.analyses("Häusern", "Haus") == {("Dat", "Neut", "Plur")}
+    assert lexicon.analyses("Regierungen", "") == {(c, "Fem", "Plur") for c in ("Nom", "Acc", "Dat", "Gen")}
+    assert lexicon.analyses("Xylofonbau", "Xylofonbau") is None
+    nlp = spacy.blank("de")
+    nlp.add_pipe("meldung_morph_agreement").lexicon = NounLexicon({"Tisch": "m\tTisch:AsDsNs;Tische:ApNp"})
+    nlp.to_disk(tmp_path / "m")
+    again = spacy.load(tmp_path / "m").get_pipe("meldung_morph_agreement").lexicon
+    assert again.analyses("Tische", "Tisch") == {("Acc", "Masc", "Plur"), ("Nom", "Masc", "Plur")}
+
+
+def test_morph_agreement_is_added_to_the_bundled_model_only():
+    import pipeline
+
+    assert "meldung_morph_agreement" not in pipeline.load("blank").pipe_names
+    if (pipeline.nlp.BUNDLED_MODEL / "config.cfg").exists():
+        names = pipeline.load().pipe_names
+        assert names.index("meldung_morph_agreement") == names.index("meldung_lemma_check") + 1
