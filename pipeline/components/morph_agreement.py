@@ -38,6 +38,7 @@ from typing import Iterable
 import numpy
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
+from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc, MorphAnalysis
 
@@ -139,78 +140,94 @@ def determiner_analyses(word: str) -> frozenset[Analysis] | None:
     return None
 
 
-def _adjective_endings(determiners: list[str]) -> dict[str, frozenset[Analysis]]:
-    """The ending table for the adjectives after these determiners (weak, mixed, strong)."""
-    if not determiners:
-        return STRONG_ENDINGS
-    word = determiners[-1].lower()
-    if word in CONTRACTIONS:
-        return WEAK_ENDINGS
-    if word in EIN_STEMS:
-        return MIXED_ENDINGS
-    return WEAK_ENDINGS if determiner_analyses(word) is not None else STRONG_ENDINGS
-
-
-def _adjective_analyses(word: str, endings: dict[str, frozenset[Analysis]]) -> frozenset[Analysis] | None:
-    """What an attributive adjective's ending allows; None for the indeclinable "Berliner"."""
-    if word[:1].isupper() and word.endswith("er"):
-        return None
-    for size in (2, 1):
-        found = endings.get(word[-size:].lower())
-        if found is not None:
-            return found
-    return None
-
-
 def encode_entry(genders: str, forms: dict[str, set[str]]) -> str:
     """One lexicon line after the lemma: ``genders<TAB>form:cells;...`` (see build_nouns.py)."""
     return genders + "\t" + ";".join(f"{form}:{''.join(sorted(cells))}" for form, cells in sorted(forms.items()))
+
+
+#: the 24 analyses in a fixed order; a set of them is an int with bit i for ANALYSES[i]
+ANALYSES: tuple[Analysis, ...] = tuple(sorted(ALL))
+_BIT = {analysis: 1 << i for i, analysis in enumerate(ANALYSES)}
+
+
+def to_mask(analyses: Iterable[Analysis]) -> int:
+    mask = 0
+    for analysis in analyses:
+        mask |= _BIT[analysis]
+    return mask
+
+
+def from_mask(mask: int) -> frozenset[Analysis]:
+    return frozenset(analysis for i, analysis in enumerate(ANALYSES) if mask >> i & 1)
+
+
+_ALL_MASK = to_mask(ALL)
+_CONTRACTION_MASKS = {word: to_mask(found) for word, found in CONTRACTIONS.items()}
+_PREPOSITION_MASKS = {word: to_mask(a for a in ALL if a[0] in cases) for word, cases in PREPOSITIONS.items()}
+_STRONG, _WEAK, _MIXED = ({ending: to_mask(found) for ending, found in table.items()}
+                           for table in (STRONG_ENDINGS, WEAK_ENDINGS, MIXED_ENDINGS))
+
+
+def _adjective_endings(determiners: list[str]) -> dict[str, int]:
+    """The ending masks for adjectives after these determiners: strong without one, mixed
+    after a bare ein-word ("ein alter Mann"), weak after any other ("dem alten Mann")."""
+    if not determiners:
+        return _STRONG
+    word = determiners[-1].lower()
+    if word in EIN_STEMS:
+        return _MIXED
+    return _WEAK if word in CONTRACTIONS or determiner_analyses(word) is not None else _STRONG
 
 
 class NounLexicon:
     """Gender and paradigm cells of German nouns, by lemma; finds compounds by their head.
 
     ``lines`` maps a lemma to its encoded entry (``encode_entry``); entries are decoded on
-    first use."""
+    first use, each form's analyses as a bit mask over ``ANALYSES``."""
 
     def __init__(self, lines: dict[str, str]) -> None:
         self.lines = lines
-        self._decoded: dict[str, dict[str, frozenset[Analysis]]] = {}
+        self._decoded: dict[str, dict[str, int]] = {}
 
     def analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
         """What the lexicon allows for ``form``: under ``lemma``; else under the form as a
         lemma, or minus up to three letters ("Regierungen" -> "Regierung"); else the same
         for its longest known tail, the head of a compound ("Bundesregierungen")."""
-        found = self._forms(lemma).get(form) if lemma else None
-        if found is not None:
-            return found
+        mask = self.mask(form, lemma)
+        return from_mask(mask) if mask else None
+
+    def mask(self, form: str, lemma: str) -> int:
+        """``analyses`` as a bit mask; 0 where the lexicon knows nothing."""
+        if lemma in self.lines:
+            found = self._forms(lemma).get(form)
+            if found:
+                return found
         found = self._by_form(form)
-        if found is not None:
+        if found:
             return found
         for start in range(1, len(form) - 3):
             if form[start] != "-":
                 found = self._by_form(form[start].upper() + form[start + 1:])
-                if found is not None:
+                if found:
                     return found
-        return None
+        return 0
 
-    def _by_form(self, form: str) -> frozenset[Analysis] | None:
+    def _by_form(self, form: str) -> int:
+        lines = self.lines
         for cut in range(4):
             lemma = form[:len(form) - cut]
             if len(lemma) < 3:
-                return None
-            found = self._forms(lemma).get(form)
-            if found is not None:
-                return found
-        return None
+                return 0
+            if lemma in lines:
+                found = self._forms(lemma).get(form)
+                if found:
+                    return found
+        return 0
 
-    def _forms(self, lemma: str) -> dict[str, frozenset[Analysis]]:
+    def _forms(self, lemma: str) -> dict[str, int]:
         decoded = self._decoded.get(lemma)
         if decoded is None:
-            line = self.lines.get(lemma)
-            if line is None:
-                return {}
-            decoded = self._decoded[lemma] = _decode(line)
+            decoded = self._decoded[lemma] = _decode(self.lines[lemma])
         return decoded
 
     @classmethod
@@ -225,16 +242,25 @@ class NounLexicon:
         Path(path).write_bytes(buffer.getvalue())
 
 
-def _decode(line: str) -> dict[str, frozenset[Analysis]]:
+def _decode(line: str) -> dict[str, int]:
     genders, forms = line.split("\t")
     names = [_GENDER[g] for g in genders if g in _GENDER] or list(GENDERS)
     decoded = {}
     for item in forms.split(";"):
         form, cells = item.rsplit(":", 1)
-        decoded[form] = frozenset(
+        decoded[form] = to_mask(
             (_CELL_CASE[cells[i]], gender, _CELL_NUMBER[cells[i + 1]])
             for i in range(0, len(cells), 2) for gender in names)
     return decoded
+
+
+_NOUN_POS = frozenset({NOUN, PROPN})
+_DET_RELATIONS = frozenset(map(get_string_id, ("det", "det:poss")))
+_AMOD, _CASE = get_string_id("amod"), get_string_id("case")
+_NMOD, _CONJ = get_string_id("nmod"), get_string_id("conj")
+_RELATION_CASE_IDS = {get_string_id(relation): case for relation, case in RELATION_CASE.items()}
+_GEN_OR_DAT = frozenset({"Gen", "Dat"})
+_ADJA = get_string_id("ADJA")
 
 
 class MorphAgreement:
@@ -246,16 +272,21 @@ class MorphAgreement:
         self.name = name
         self.lexicon = lexicon if lexicon is not None else NounLexicon.read(DEFAULT_NOUNS)
         self._features: dict[int, dict[str, str]] = {}
+        self._noun_cache: dict[tuple[str, str], int] = {}
+        self._write_cache: dict[tuple[int, Analysis, str], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        pos = doc.to_array(POS).tolist()
+        array = doc.to_array([POS, DEP, HEAD, TAG, ORTH, LEMMA, MORPH])
+        pos = array[:, 0].tolist()
         if NOUN not in pos and PROPN not in pos:
             return doc
-        phrases = _Phrases(doc, pos)
-        morphs = doc.to_array(MORPH)
-        new = morphs.tolist()
+        phrases = _Phrases(doc, array, pos)
+        form_cache(self, "_noun_cache", _MAX_FORMS)  # (emptied here when full, read below)
+        form_cache(self, "_write_cache", _MAX_FORMS)
+        morphs = array[:, 6].tolist()
+        new = list(morphs)
         case_of: dict[int, str] = {}
         for noun in phrases.nouns:
             chosen = self._resolve(phrases, noun, new, case_of)
@@ -266,8 +297,8 @@ class MorphAgreement:
                     self._write(new, det, chosen, "det")
                 for adjective in phrases.adjectives.get(noun, ()):
                     self._write(new, adjective, chosen, "adj")
-        if new != morphs.tolist():
-            doc.from_array([MORPH], numpy.asarray(new, dtype=morphs.dtype))
+        if new != morphs:
+            doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
         return doc
 
     def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
@@ -275,75 +306,77 @@ class MorphAgreement:
         """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
         constraints = []
         if phrases.pos[noun] == NOUN:
-            constraints.append(self._noun_analyses(phrases.words[noun], phrases.lemmas[noun]))
-        determiners = phrases.determiners.get(noun, ())
-        for det in determiners:
-            constraints.append(determiner_analyses(phrases.words[det]))
+            constraints.append(self._noun_mask(phrases.words[noun], phrases.lemmas[noun]))
+        determiners = [phrases.words[i] for i in phrases.determiners.get(noun, ())]
+        for word in determiners:
+            constraints.append(_determiner_mask(word))
         prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
         for word in prepositions:
-            if word in CONTRACTIONS:
-                constraints.append(CONTRACTIONS[word])
-            elif word in PREPOSITIONS:
-                cases = PREPOSITIONS[word]
-                constraints.append(frozenset(a for a in ALL if a[0] in cases))
-        # a contraction is an article too: "im zweiten Anlauf" has weak endings
-        endings = _adjective_endings([phrases.words[i] for i in determiners]
-                                     + [word for word in prepositions if word in CONTRACTIONS])
-        for adjective in phrases.adjectives.get(noun, ()):
-            if "Case" in self._feature_dict(morphs[adjective]):  # "super Brötchen": not inflected
-                constraints.append(_adjective_analyses(phrases.words[adjective], endings))
-        left = ALL
+            constraints.append(_CONTRACTION_MASKS.get(word) or _PREPOSITION_MASKS.get(word, 0))
+        adjectives = phrases.adjectives.get(noun)
+        if adjectives:
+            # a contraction is an article too: "im zweiten Anlauf" has weak endings
+            endings = _adjective_endings(determiners + [word for word in prepositions if word in CONTRACTIONS])
+            for adjective in adjectives:
+                if "Case" in self._feature_dict(morphs[adjective]):  # "super Brötchen": not inflected
+                    constraints.append(_adjective_mask(phrases.words[adjective], endings))
+        left = _ALL_MASK
         for allowed in constraints:
-            if allowed and not left.isdisjoint(allowed):
-                left = left & allowed
-        if left is ALL:
+            if left & allowed:  # a constraint that would leave nothing is skipped
+                left &= allowed
+        if left == _ALL_MASK:
             return None
-        if len(left) == 1:
-            return next(iter(left))
+        if not left & (left - 1):
+            return ANALYSES[left.bit_length() - 1]
         model = self._feature_dict(morphs[noun])
         preferred = self._relation_case(phrases, noun, prepositions, morphs, case_of)
-
-        def score(analysis: Analysis) -> int:
-            case, gender, number = analysis
-            return (2 * (case == preferred) + (case == model.get("Case"))
-                    + (gender == model.get("Gender")) + (number == model.get("Number")))
-
-        return max(sorted(left), key=score)
+        return _closest(left, preferred, model.get("Case"), model.get("Gender"), model.get("Number"))
 
     def _relation_case(self, phrases: "_Phrases", noun: int, prepositions: list[str],
                        morphs: list[int], case_of: dict[int, str]) -> str | None:
         relation = phrases.deps[noun]
-        if relation in RELATION_CASE:
-            return RELATION_CASE[relation]
-        if relation == "nmod" and not prepositions:
+        if relation in _RELATION_CASE_IDS:
+            return _RELATION_CASE_IDS[relation]
+        if relation == _NMOD and not prepositions:
             return "Gen"
-        if any(PREPOSITIONS.get(word, frozenset()) == {"Gen", "Dat"} for word in prepositions):
+        if any(PREPOSITIONS.get(word) == _GEN_OR_DAT for word in prepositions):
             return "Gen"
-        if relation == "conj":  # the first conjunct's case, as resolved or as the model has it
+        if relation == _CONJ:  # the first conjunct's case, as resolved or as the model has it
             head = phrases.heads[noun]
             return case_of.get(head) or (self._feature_dict(morphs[head]).get("Case") if head != noun else None)
         return None
 
-    def _noun_analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
-        cache = form_cache(self, "_noun_cache", _MAX_FORMS)
+    def _noun_mask(self, form: str, lemma: str) -> int:
+        cache = self._noun_cache
         key = (form, lemma)
-        if key not in cache:
-            cache[key] = self.lexicon.analyses(form, lemma)
-        return cache[key]
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = self.lexicon.mask(form, lemma)
+        return found
 
     def _write(self, morphs: list[int], i: int, analysis: Analysis, kind: str) -> None:
         """Put ``analysis`` on token ``i``: all three features on a noun; on a name,
         determiner or adjective only the features the model gave it (an uninflected
-        "super" or a name without case stays so), and no gender on a plural article."""
-        features = self._feature_dict(morphs[i])
+        "super" or a name without case stays so), and no gender on a plural article
+        that had none."""
+        cache = self._write_cache
+        key = (morphs[i], analysis, kind)
+        new = cache.get(key)
+        if new is None:
+            new = cache[key] = self._rewritten(morphs[i], analysis, kind)
+        morphs[i] = new
+
+    def _rewritten(self, morph: int, analysis: Analysis, kind: str) -> int:
+        features = self._feature_dict(morph)
         if kind != "noun" and "Case" not in features:
-            return
+            return morph
         case, gender, number = analysis
         new = dict(features, Case=case, Number=number)
         if kind != "det" or number == "Sing" or "Gender" in features:
             new["Gender"] = gender
-        if new != features:
-            morphs[i] = self.nlp.vocab.morphology.add("|".join(f"{k}={v}" for k, v in sorted(new.items())))
+        if new == features:
+            return morph
+        return self.nlp.vocab.morphology.add("|".join(f"{k}={v}" for k, v in sorted(new.items())))
 
     def _feature_dict(self, key: int) -> dict[str, str]:
         features = self._features.get(key)
@@ -365,30 +398,70 @@ class MorphAgreement:
         return self
 
 
+def _closest(left: int, preferred: str | None, case: str | None, gender: str | None,
+             number: str | None) -> Analysis:
+    """Of the analyses in ``left``, the one with the case the parse suggests (counted
+    twice) and most of the model's own features; the first of equals in ANALYSES order."""
+    best, best_score = None, -1
+    for i, analysis in enumerate(ANALYSES):
+        if left >> i & 1:
+            score = (2 * (analysis[0] == preferred) + (analysis[0] == case)
+                     + (analysis[1] == gender) + (analysis[2] == number))
+            if score > best_score:
+                best, best_score = analysis, score
+    return best
+
+
+_DETERMINER_MASKS: dict[str, int] = {}
+
+
+def _determiner_mask(word: str) -> int:
+    found = _DETERMINER_MASKS.get(word)
+    if found is None:
+        analyses = determiner_analyses(word)
+        found = to_mask(analyses) if analyses else 0
+        if len(_DETERMINER_MASKS) < _MAX_FORMS:
+            _DETERMINER_MASKS[word] = found
+    return found
+
+
+def _adjective_mask(word: str, endings: dict[str, int]) -> int:
+    """What an attributive adjective's ending allows; 0 for the indeclinable "Berliner"."""
+    if word[:1].isupper() and word.endswith("er"):
+        return 0
+    return endings.get(word[-2:].lower()) or endings.get(word[-1:].lower(), 0)
+
+
 class _Phrases:
     """A Doc's nouns with their determiners, attributive adjectives and case markers, read
     from the parse as plain lists (no Token objects)."""
 
-    def __init__(self, doc: Doc, pos: list[int]) -> None:
+    def __init__(self, doc: Doc, array: numpy.ndarray, pos: list[int]) -> None:
         self.pos = pos
-        self.words = hash_strings(doc, doc.to_array(ORTH).tolist())
-        self.lemmas = hash_strings(doc, doc.to_array(LEMMA).tolist())
-        self.deps = hash_strings(doc, doc.to_array(DEP).tolist())
-        tags = hash_strings(doc, doc.to_array(TAG).tolist())
-        self.heads = (doc.to_array(HEAD).astype("int64") + numpy.arange(len(doc))).tolist()
-        self.nouns = [i for i, p in enumerate(pos) if p == NOUN or p == PROPN]
+        deps = array[:, 1].tolist()
+        self.heads = (array[:, 2].astype("int64") + numpy.arange(len(doc))).tolist()
+        tags = array[:, 3].tolist()
+        self.nouns = [i for i, p in enumerate(pos) if p in _NOUN_POS]
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
-        for i, (relation, head) in enumerate(zip(self.deps, self.heads)):
+        for i, (relation, head) in enumerate(zip(deps, self.heads)):
             if head <= i:
                 continue  # the rules read only words before their noun
-            if relation in _DETERMINER_RELATIONS and pos[i] == DET:
+            if relation in _DET_RELATIONS and pos[i] == DET:
                 self.determiners.setdefault(head, []).append(i)
-            elif relation == "amod" and pos[i] == ADJ and tags[i] == "ADJA":
+            elif relation == _AMOD and pos[i] == ADJ and tags[i] == _ADJA:
                 self.adjectives.setdefault(head, []).append(i)
-            elif relation == "case":
+            elif relation == _CASE:
                 self.case_markers.setdefault(head, []).append(i)
+        self.deps: list[int] = deps
+        # strings only of the words the rules read: the nouns and the words before them
+        wanted = sorted(set(self.nouns).union(*self.determiners.values(), *self.adjectives.values(),
+                                              *self.case_markers.values()))
+        orths = array[:, 4].tolist()
+        self.words = dict(zip(wanted, hash_strings(doc, [orths[i] for i in wanted])))
+        lemmas = array[:, 5].tolist()
+        self.lemmas = dict(zip(self.nouns, hash_strings(doc, [lemmas[i] for i in self.nouns])))
 
 
 @Language.factory("meldung_morph_agreement",
