@@ -112,6 +112,15 @@ CONTRACTIONS: dict[str, frozenset[Analysis]] = {
     "zur": frozenset({("Dat", "Fem", "Sing")}),
     **dict.fromkeys(("ins", "ans", "aufs"), frozenset({("Acc", "Neut", "Sing")})),
 }
+#: personal pronouns and the cases their form allows ("ihr" is left alone: a second person
+#: plural nominative or a feminine dative, which decides more features than the case)
+PRONOUN_CASES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("ich", "du", "er", "wir"), frozenset({"Nom"})),
+    **dict.fromkeys(("mich", "dich", "ihn"), frozenset({"Acc"})),
+    **dict.fromkeys(("mir", "dir", "ihm", "ihnen"), frozenset({"Dat"})),
+    **dict.fromkeys(("sie", "es"), frozenset({"Nom", "Acc"})),
+    **dict.fromkeys(("uns", "euch"), frozenset({"Acc", "Dat"})),
+}
 #: the case a dependency relation implies, to choose among what agreement leaves
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
 _DETERMINER_RELATIONS = frozenset({"det", "det:poss"})
@@ -260,6 +269,9 @@ _AMOD, _CASE = get_string_id("amod"), get_string_id("case")
 _NMOD, _CONJ = get_string_id("nmod"), get_string_id("conj")
 _RELATION_CASE_IDS = {get_string_id(relation): case for relation, case in RELATION_CASE.items()}
 _GEN_OR_DAT = frozenset({"Gen", "Dat"})
+_PPER = get_string_id("PPER")
+_AUX_PASS = get_string_id("aux:pass")
+_WERDEN = get_string_id("werden")
 _ADJA = get_string_id("ADJA")
 
 
@@ -280,8 +292,6 @@ class MorphAgreement:
             return doc
         array = doc.to_array([POS, DEP, HEAD, TAG, ORTH, LEMMA, MORPH])
         pos = array[:, 0].tolist()
-        if NOUN not in pos and PROPN not in pos:
-            return doc
         phrases = _Phrases(doc, array, pos)
         form_cache(self, "_noun_cache", _MAX_FORMS)  # (emptied here when full, read below)
         form_cache(self, "_write_cache", _MAX_FORMS)
@@ -297,6 +307,12 @@ class MorphAgreement:
                     self._write(new, det, chosen, "det")
                 for adjective in phrases.adjectives.get(noun, ()):
                     self._write(new, adjective, chosen, "adj")
+        for pronoun in phrases.pronouns:
+            case = _pronoun_case(phrases, pronoun)
+            if case is not None:
+                new[pronoun] = self._with(new[pronoun], Case=case)
+        for auxiliary in phrases.passives:
+            new[auxiliary] = self._with(new[auxiliary], Voice="Pass")
         if new != morphs:
             doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
         return doc
@@ -378,6 +394,17 @@ class MorphAgreement:
             return morph
         return self.nlp.vocab.morphology.add("|".join(f"{k}={v}" for k, v in sorted(new.items())))
 
+    def _with(self, morph: int, **values: str) -> int:
+        """``morph`` with these feature values (cached: few analyses, many tokens)."""
+        key = (morph, tuple(values.items()))
+        new = self._write_cache.get(key)
+        if new is None:
+            features = self._feature_dict(morph)
+            changed = dict(features, **values)
+            new = self._write_cache[key] = morph if changed == features else self.nlp.vocab.morphology.add(
+                "|".join(f"{k}={v}" for k, v in sorted(changed.items())))
+        return new
+
     def _feature_dict(self, key: int) -> dict[str, str]:
         features = self._features.get(key)
         if features is None:
@@ -432,6 +459,19 @@ def _adjective_mask(word: str, endings: dict[str, int]) -> int:
     return endings.get(word[-2:].lower()) or endings.get(word[-1:].lower(), 0)
 
 
+def _pronoun_case(phrases: "_Phrases", i: int) -> str | None:
+    """The case of personal pronoun ``i``: the one its form allows, else the one of its
+    relation ("sie" as the object: accusative) or of its preposition ("mit uns": dative)."""
+    allowed = PRONOUN_CASES.get(phrases.words[i].lower())
+    if allowed is None:
+        return None
+    if len(allowed) > 1:
+        relation = _RELATION_CASE_IDS.get(phrases.deps[i])
+        governed = [PREPOSITIONS.get(phrases.words[p].lower(), frozenset()) for p in phrases.case_markers.get(i, ())]
+        allowed = {relation} & allowed if relation else allowed.intersection(*governed) if governed else allowed
+    return next(iter(allowed)) if len(allowed) == 1 else None
+
+
 class _Phrases:
     """A Doc's nouns with their determiners, attributive adjectives and case markers, read
     from the parse as plain lists (no Token objects)."""
@@ -445,6 +485,10 @@ class _Phrases:
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
+        self.pronouns = [i for i, tag in enumerate(tags) if tag == _PPER]
+        lemmas = array[:, 5].tolist()
+        self.passives = [i for i, (relation, lemma) in enumerate(zip(deps, lemmas))
+                         if relation == _AUX_PASS and lemma == _WERDEN]
         for i, (relation, head) in enumerate(zip(deps, self.heads)):
             if head <= i:
                 continue  # the rules read only words before their noun
@@ -456,11 +500,10 @@ class _Phrases:
                 self.case_markers.setdefault(head, []).append(i)
         self.deps: list[int] = deps
         # strings only of the words the rules read: the nouns and the words before them
-        wanted = sorted(set(self.nouns).union(*self.determiners.values(), *self.adjectives.values(),
-                                              *self.case_markers.values()))
+        wanted = sorted(set(self.nouns).union(self.pronouns, *self.determiners.values(),
+                                              *self.adjectives.values(), *self.case_markers.values()))
         orths = array[:, 4].tolist()
         self.words = dict(zip(wanted, hash_strings(doc, [orths[i] for i in wanted])))
-        lemmas = array[:, 5].tolist()
         self.lemmas = dict(zip(self.nouns, hash_strings(doc, [lemmas[i] for i in self.nouns])))
 
 

@@ -112,3 +112,24 @@ def test_morph_agreement_is_added_to_the_bundled_model_only():
     if (pipeline.nlp.BUNDLED_MODEL / "config.cfg").exists():
         names = pipeline.load().pipe_names
         assert names.index("meldung_morph_agreement") == names.index("meldung_lemma_check") + 1
+
+
+def test_personal_pronouns_take_the_case_their_form_and_relation_allow():
+    out = agree([
+        ("Sie", "PRON", "PPER", "nsubj", 1, "sie", "Case=Acc|Gender=Fem|Number=Sing|Person=3|PronType=Prs"),
+        ("sah", "VERB", "VVFIN", "ROOT", 1, "sehen", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"),
+        ("ihn", "PRON", "PPER", "obj", 1, "er", "Case=Nom|Gender=Masc|Number=Sing|Person=3|PronType=Prs"),
+        ("mit", "ADP", "APPR", "case", 4, "mit", ""),
+        ("uns", "PRON", "PPER", "obl", 1, "wir", "Case=Acc|Number=Plur|Person=1|PronType=Prs"),
+    ])
+    assert [o.split("|")[0] for o in (out[0], out[2], out[4])] == ["Case=Nom", "Case=Acc", "Case=Dat"]
+
+
+def test_passive_werden_gets_voice_pass():
+    out = agree([
+        ("Er", "PRON", "PPER", "nsubj:pass", 2, "er", "Case=Nom|Gender=Masc|Number=Sing|Person=3|PronType=Prs"),
+        ("wurde", "AUX", "VAFIN", "aux:pass", 2, "werden", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"),
+        ("gewählt", "VERB", "VVPP", "ROOT", 2, "wählen", "VerbForm=Part"),
+    ])
+    assert out[1] == "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin|Voice=Pass"
+    assert out[2] == "VerbForm=Part"
