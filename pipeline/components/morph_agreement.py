@@ -266,7 +266,7 @@ def _decode(line: str) -> dict[str, int]:
 _NOUN_POS = frozenset({NOUN, PROPN})
 _DET_RELATIONS = frozenset(map(get_string_id, ("det", "det:poss")))
 _AMOD, _CASE = get_string_id("amod"), get_string_id("case")
-_NMOD, _CONJ = get_string_id("nmod"), get_string_id("conj")
+_NMOD, _CONJ, _NUMMOD = get_string_id("nmod"), get_string_id("conj"), get_string_id("nummod")
 _RELATION_CASE_IDS = {get_string_id(relation): case for relation, case in RELATION_CASE.items()}
 _GEN_OR_DAT = frozenset({"Gen", "Dat"})
 _PPER = get_string_id("PPER")
@@ -353,8 +353,8 @@ class MorphAgreement:
         relation = phrases.deps[noun]
         if relation in _RELATION_CASE_IDS:
             return _RELATION_CASE_IDS[relation]
-        if relation == _NMOD and not prepositions:
-            return "Gen"
+        if relation == _NMOD and not prepositions and noun not in phrases.counted:
+            return "Gen"  # "die Chefs der Industrie"; not "7 Tage Erholung", "18 Uhr"
         if any(PREPOSITIONS.get(word) == _GEN_OR_DAT for word in prepositions):
             return "Gen"
         if relation == _CONJ:  # the first conjunct's case, as resolved or as the model has it
@@ -485,6 +485,9 @@ class _Phrases:
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
+        #: nouns with a number before them
+        self.counted = {head for i, (relation, head) in enumerate(zip(deps, self.heads))
+                        if relation == _NUMMOD and head > i}
         self.pronouns = [i for i, tag in enumerate(tags) if tag == _PPER]
         lemmas = array[:, 5].tolist()
         self.passives = [i for i, (relation, lemma) in enumerate(zip(deps, lemmas))
