@@ -279,9 +279,14 @@ class MorphAgreement:
     """Sets case, gender and number of noun phrases (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = "meldung_morph_agreement",
-                 lexicon: NounLexicon | None = None) -> None:
+                 lexicon: NounLexicon | None = None, *, use_lexicon: bool = True, use_adjectives: bool = True,
+                 use_relations: bool = True, use_pronouns: bool = True, use_passive: bool = True) -> None:
         self.nlp = nlp
         self.name = name
+        #: which pieces of knowledge apply (all by default; single ones off for the ablation
+        #: in models/README.md, ``python models/ablate_morph.py``)
+        self.use_lexicon, self.use_adjectives, self.use_relations = use_lexicon, use_adjectives, use_relations
+        self.use_pronouns, self.use_passive = use_pronouns, use_passive
         self.lexicon = lexicon if lexicon is not None else NounLexicon.read(DEFAULT_NOUNS)
         self._features: dict[int, dict[str, str]] = {}
         self._noun_cache: dict[tuple[str, str], int] = {}
@@ -307,11 +312,11 @@ class MorphAgreement:
                     self._write(new, det, chosen, "det")
                 for adjective in phrases.adjectives.get(noun, ()):
                     self._write(new, adjective, chosen, "adj")
-        for pronoun in phrases.pronouns:
+        for pronoun in phrases.pronouns if self.use_pronouns else ():
             case = _pronoun_case(phrases, pronoun)
             if case is not None:
                 new[pronoun] = self._with(new[pronoun], Case=case)
-        for auxiliary in phrases.passives:
+        for auxiliary in phrases.passives if self.use_passive else ():
             new[auxiliary] = self._with(new[auxiliary], Voice="Pass")
         if new != morphs:
             doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
@@ -321,7 +326,7 @@ class MorphAgreement:
                  case_of: dict[int, str]) -> Analysis | None:
         """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
         constraints = []
-        if phrases.pos[noun] == NOUN:
+        if phrases.pos[noun] == NOUN and self.use_lexicon:
             constraints.append(self._noun_mask(phrases.words[noun], phrases.lemmas[noun]))
         determiners = [phrases.words[i] for i in phrases.determiners.get(noun, ())]
         for word in determiners:
@@ -329,7 +334,7 @@ class MorphAgreement:
         prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
         for word in prepositions:
             constraints.append(_CONTRACTION_MASKS.get(word) or _PREPOSITION_MASKS.get(word, 0))
-        adjectives = phrases.adjectives.get(noun)
+        adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
         if adjectives:
             # a contraction is an article too: "im zweiten Anlauf" has weak endings
             endings = _adjective_endings(determiners + [word for word in prepositions if word in CONTRACTIONS])
@@ -345,7 +350,7 @@ class MorphAgreement:
         if not left & (left - 1):
             return ANALYSES[left.bit_length() - 1]
         model = self._feature_dict(morphs[noun])
-        preferred = self._relation_case(phrases, noun, prepositions, morphs, case_of)
+        preferred = self._relation_case(phrases, noun, prepositions, morphs, case_of) if self.use_relations else None
         return _closest(left, preferred, model.get("Case"), model.get("Gender"), model.get("Number"))
 
     def _relation_case(self, phrases: "_Phrases", noun: int, prepositions: list[str],
@@ -511,6 +516,10 @@ class _Phrases:
 
 
 @Language.factory("meldung_morph_agreement",
+                  default_config={"use_lexicon": True, "use_adjectives": True, "use_relations": True,
+                                  "use_pronouns": True, "use_passive": True},
                   requires=["token.pos", "token.dep", "token.lemma", "token.morph"], assigns=["token.morph"])
-def make_morph_agreement(nlp: Language, name: str) -> MorphAgreement:
-    return MorphAgreement(nlp, name)
+def make_morph_agreement(nlp: Language, name: str, use_lexicon: bool, use_adjectives: bool, use_relations: bool,
+                         use_pronouns: bool, use_passive: bool) -> MorphAgreement:
+    return MorphAgreement(nlp, name, use_lexicon=use_lexicon, use_adjectives=use_adjectives,
+                          use_relations=use_relations, use_pronouns=use_pronouns, use_passive=use_passive)

@@ -133,3 +133,11 @@ def test_passive_werden_gets_voice_pass():
     ])
     assert out[1] == "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin|Voice=Pass"
     assert out[2] == "VerbForm=Part"
+
+
+def test_each_piece_of_knowledge_can_be_switched_off_in_the_config():
+    nlp = spacy.blank("de")
+    component = nlp.add_pipe("meldung_morph_agreement", config={"use_lexicon": False})
+    doc = Doc(nlp.vocab, words=["Bundesregierung"], pos=["NOUN"], tags=["NN"], deps=["ROOT"], heads=[0],
+              lemmas=["Bundesregierung"], morphs=["Case=Nom|Gender=Masc|Number=Sing"])
+    assert str(component(doc)[0].morph) == "Case=Nom|Gender=Masc|Number=Sing"  # no lexicon: left alone
