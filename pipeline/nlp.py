@@ -97,7 +97,8 @@ def speed_up_pos_rules(nlp: Language) -> None:
 
 def add_token_rules(nlp: Language) -> None:
     """meldung's corrections of the bundled model's token annotations, as ``load()`` and
-    ``meldung evaluate ud`` use them: morphology conventions and the lemma check."""
+    ``meldung evaluate ud`` use them: morphology conventions, the lemma check and noun phrase
+    agreement."""
     add_morph_conventions(nlp)
     add_lemma_check(nlp)
     add_morph_agreement(nlp)

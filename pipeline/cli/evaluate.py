@@ -78,7 +78,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.
 def ud(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
        rules: Annotated[bool, typer.Option(
            "--rules/--no-rules",
-           help="The bundled model's morphology conventions and lemma check, as `meldung run` uses them.")] = True,
+           help="The bundled model's morphology conventions, lemma check and noun phrase agreement, "
+                "as `meldung run` uses them.")] = True,
        ) -> None:
     """Tagging, morphology, lemmas and parse against a UD CoNLL-U file (gold tokens).
 

@@ -10,21 +10,27 @@ singular, masculine or neuter), a preposition governs a case ("mit": dative). Th
 intersection is often one analysis: "mit dem Präsidenten" can only be dative singular
 masculine.
 
-``meldung_morph_agreement`` runs after the parser and the lemmatizer. For every noun (and
-proper noun) it intersects what the lexicon (``pipeline/data/morph/nouns.tsv.gz``, from
-Wiktionary), its determiners and the preposition of its phrase allow; a constraint that
-would leave nothing is skipped (a wrong parse or an unknown word must not block the
-others). Among what is left it takes the analysis the parse suggests (subject: nominative,
-object: accusative, a noun modifier without preposition: genitive, a conjunct: its first
-conjunct's case), then the one closest to the model's own features, and writes it to the
-noun, its determiners and its attributive adjectives (only the features they already
-have: an uninflected "super" stays without case). Nothing is written where no constraint
-applied.
+``meldung_morph_agreement`` runs after the parser and the lemmatizer. For every noun and
+proper noun it intersects what the lexicon allows for a common noun
+(``pipeline/data/morph/nouns.tsv.gz``, from Wiktionary), what its determiners and adjective
+endings allow and the case its preposition governs; a constraint that would leave nothing
+is skipped (a wrong parse or an unknown word must not block the others). Among what is
+left it takes the case the parse suggests (subject: nominative, object: accusative, a noun
+modifier without preposition or number: genitive, a conjunct: its first conjunct's), then
+the analysis closest to the model's own features, and writes it to the noun, its
+determiners and its attributive adjectives (only the features they already have: an
+uninflected "super" stays without case). Nothing is written where no constraint applied.
+
+The same component gives personal pronouns the case their form allows ("ihn": accusative)
+or, where the form has two, the case of their relation or preposition, and passive
+*werden* (``aux:pass``) ``Voice=Pass``. Each piece can be switched off in the config
+(``use_lexicon``, ``use_adjectives``, ``use_relations``, ``use_pronouns``, ``use_passive``).
 
 Written by hand because spaCy's morphologizer is the only German morphology we can train
-here, and no installable package resolves case in context; the lexicon is data, the
-rules are German grammar (article and ending tables below). Measured in models/README.md,
-"Noun phrase agreement".
+here, and no installable package resolves case in context. The lexicons are data
+(``nouns.tsv.gz``, ``prepositions.tsv`` in ``pipeline/data/morph/``); the closed paradigms
+of the grammar (articles, ein-/der-word and adjective endings, personal pronouns) are the
+tables below. Measured in models/README.md, "Noun phrase agreement".
 """
 
 from __future__ import annotations
@@ -95,17 +101,21 @@ MIXED_ENDINGS: dict[str, frozenset[Analysis]] = {
 STRONG_ENDINGS: dict[str, frozenset[Analysis]] = {
     **ENDINGS, "en": ENDINGS["en"] | _GENITIVE_ES,
 }
-#: prepositions and the cases they govern; the genitive ones take a dative in speech
-PREPOSITIONS: dict[str, frozenset[str]] = {
-    **dict.fromkeys(("aus", "bei", "mit", "nach", "seit", "von", "zu", "gegenüber", "außer", "entgegen",
-                     "samt", "nebst", "ab"), frozenset({"Dat"})),
-    **dict.fromkeys(("durch", "für", "gegen", "ohne", "um", "bis", "wider"), frozenset({"Acc"})),
-    **dict.fromkeys(("an", "auf", "hinter", "in", "neben", "über", "unter", "vor", "zwischen"),
-                    frozenset({"Acc", "Dat"})),
-    **dict.fromkeys(("wegen", "während", "trotz", "statt", "anstatt", "innerhalb", "außerhalb", "aufgrund",
-                     "angesichts", "laut", "infolge", "bezüglich", "oberhalb", "unterhalb", "seitens",
-                     "anlässlich", "zugunsten", "hinsichtlich", "mithilfe", "inmitten"), frozenset({"Gen", "Dat"})),
-}
+PREPOSITIONS_FILE = DEFAULT_NOUNS.parent / "prepositions.tsv"
+
+
+def read_prepositions(path: Path) -> dict[str, frozenset[str]]:
+    """{preposition: the cases it governs} from ``word<TAB>Case,Case`` lines (``#`` comments)."""
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, cases = line.split("\t")
+            table[word.strip()] = frozenset(case.strip() for case in cases.split(","))
+    return table
+
+
+#: prepositions and the cases they govern (``pipeline/data/morph/prepositions.tsv``)
+PREPOSITIONS: dict[str, frozenset[str]] = read_prepositions(PREPOSITIONS_FILE)
 #: preposition + article in one word (spaCy's tokenizer keeps "im" whole; GSD splits it)
 CONTRACTIONS: dict[str, frozenset[Analysis]] = {
     **dict.fromkeys(("im", "am", "beim", "vom", "zum"), ENDINGS["em"]),
@@ -124,8 +134,10 @@ PRONOUN_CASES: dict[str, frozenset[str]] = {
 #: the case a dependency relation implies, to choose among what agreement leaves
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
 _DETERMINER_RELATIONS = frozenset({"det", "det:poss"})
-#: answers per (form, lemma) kept before the cache is emptied
-_MAX_FORMS = 50_000
+#: answers per (form, lemma), and other answers, kept before a cache is emptied
+_MAX_FORMS = 20_000
+#: lexicon entries kept decoded (the lexicon itself stays encoded: 10 MB instead of ~50)
+_MAX_DECODED = 2_000
 
 
 def determiner_analyses(word: str) -> frozenset[Analysis] | None:
@@ -196,7 +208,6 @@ class NounLexicon:
 
     def __init__(self, lines: dict[str, str]) -> None:
         self.lines = lines
-        self._decoded: dict[str, dict[str, int]] = {}
 
     def analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
         """What the lexicon allows for ``form``: under ``lemma``; else under the form as a
@@ -234,9 +245,10 @@ class NounLexicon:
         return 0
 
     def _forms(self, lemma: str) -> dict[str, int]:
-        decoded = self._decoded.get(lemma)
+        cache = form_cache(self, "_decoded", _MAX_DECODED)
+        decoded = cache.get(lemma)
         if decoded is None:
-            decoded = self._decoded[lemma] = _decode(self.lines[lemma])
+            decoded = cache[lemma] = _decode(self.lines[lemma])
         return decoded
 
     @classmethod
