@@ -32,6 +32,7 @@ VARIANTS = {
     "without the parse's case preference": {"use_relations": False},
     "without pronoun case": {"use_pronouns": False},
     "without passive voice": {"use_passive": False},
+    "without adjective degree": {"use_degree": False},
 }
 
 
@@ -56,7 +57,7 @@ def main() -> None:
         for reference, doc in zip(gold, docs):
             doc = doc.copy()
             if switches is not None:
-                for switch in ("use_lexicon", "use_adjectives", "use_relations", "use_pronouns", "use_passive"):
+                for switch in ("use_lexicon", "use_adjectives", "use_relations", "use_pronouns", "use_passive", "use_degree"):
                     setattr(agreement, switch, switches.get(switch, True))
                 agreement(doc)
             for want, got in zip(reference, doc):

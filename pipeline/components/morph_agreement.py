@@ -23,8 +23,10 @@ uninflected "super" stays without case). Nothing is written where no constraint 
 
 The same component gives personal pronouns the case their form allows ("ihn": accusative)
 or, where the form has two, the case of their relation or preposition, and passive
-*werden* (``aux:pass``) ``Voice=Pass``. Each piece can be switched off in the config
-(``use_lexicon``, ``use_adjectives``, ``use_relations``, ``use_pronouns``, ``use_passive``).
+*werden* (``aux:pass``) ``Voice=Pass``, and adjectives whose form is their lemma plus a
+comparative or superlative suffix ``Degree=Cmp``/``Sup`` ("größeren", "neuesten"). Each piece
+can be switched off in the config (``use_lexicon``, ``use_adjectives``, ``use_relations``,
+``use_pronouns``, ``use_passive``, ``use_degree``).
 
 Written by hand because spaCy's morphologizer is the only German morphology we can train
 here, and no installable package resolves case in context. The lexicons are data
@@ -287,6 +289,7 @@ _PPER = get_string_id("PPER")
 _AUX_PASS = get_string_id("aux:pass")
 _WERDEN = get_string_id("werden")
 _ADJA = get_string_id("ADJA")
+_ADJECTIVE_TAGS = frozenset(map(get_string_id, ("ADJA", "ADJD")))
 
 
 class MorphAgreement:
@@ -294,13 +297,14 @@ class MorphAgreement:
 
     def __init__(self, nlp: Language, name: str = "meldung_morph_agreement",
                  lexicon: NounLexicon | None = None, *, use_lexicon: bool = True, use_adjectives: bool = True,
-                 use_relations: bool = True, use_pronouns: bool = True, use_passive: bool = True) -> None:
+                 use_relations: bool = True, use_pronouns: bool = True, use_passive: bool = True,
+                 use_degree: bool = True) -> None:
         self.nlp = nlp
         self.name = name
         #: which pieces of knowledge apply (all by default; single ones off for the ablation
         #: in models/README.md, ``python models/ablate_morph.py``)
         self.use_lexicon, self.use_adjectives, self.use_relations = use_lexicon, use_adjectives, use_relations
-        self.use_pronouns, self.use_passive = use_pronouns, use_passive
+        self.use_pronouns, self.use_passive, self.use_degree = use_pronouns, use_passive, use_degree
         self.lexicon = lexicon if lexicon is not None else NounLexicon.read(DEFAULT_NOUNS)
         self._features: dict[int, dict[str, str]] = {}
         self._noun_cache: dict[tuple[str, str], int] = {}
@@ -332,6 +336,10 @@ class MorphAgreement:
                 new[pronoun] = self._with(new[pronoun], Case=case)
         for auxiliary in phrases.passives if self.use_passive else ():
             new[auxiliary] = self._with(new[auxiliary], Voice="Pass")
+        for adjective, lemma in phrases.graded_adjectives if self.use_degree else ():
+            degree = adjective_degree(phrases.words[adjective], lemma, phrases.tags[adjective] == _ADJA)
+            if degree is not None and "Degree" in self._feature_dict(new[adjective]):
+                new[adjective] = self._with(new[adjective], Degree=degree)
         if new != morphs:
             doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
         return doc
@@ -479,6 +487,32 @@ def _adjective_mask(word: str, endings: dict[str, int]) -> int:
     return endings.get(word[-2:].lower()) or endings.get(word[-1:].lower(), 0)
 
 
+_UMLAUTS = str.maketrans("äöü", "aou")
+_ENDING_LETTERS = ("en", "em", "er", "es", "e")
+
+
+def adjective_degree(form: str, lemma: str, attributive: bool) -> str | None:
+    """``Cmp`` or ``Sup`` where an adjective's form is its lemma (the positive) plus the
+    comparative or superlative suffix, umlaut allowed ("größeren": groß, "neuesten": neu,
+    "größte": groß), else None (the model's degree stays). An attributive adjective always
+    has an ending, so "toller" there is "toll" + "-er" (positive), and only "tollere" a
+    comparative."""
+    word, lemma = form.lower().translate(_UMLAUTS), lemma.lower().translate(_UMLAUTS)
+    if not lemma or word == lemma:
+        return None
+    stem = word
+    if attributive:
+        ending = next((e for e in _ENDING_LETTERS if word.endswith(e)), None)
+        if ending is None:
+            return None
+        stem = word[:-len(ending)]
+    if stem in (lemma + "er", lemma + "r") and not lemma.endswith("er"):
+        return "Cmp"
+    if stem in (lemma + "st", lemma + "est") or (stem == lemma + "t" and lemma[-1:] in "ßsz"):
+        return "Sup"
+    return None
+
+
 def _pronoun_case(phrases: "_Phrases", i: int) -> str | None:
     """The case of personal pronoun ``i``: the one its form allows, else the one of its
     relation ("sie" as the object: accusative) or of its preposition ("mit uns": dative)."""
@@ -512,6 +546,8 @@ class _Phrases:
         lemmas = array[:, 5].tolist()
         self.passives = [i for i, (relation, lemma) in enumerate(zip(deps, lemmas))
                          if relation == _AUX_PASS and lemma == _WERDEN]
+        graded = [i for i, tag in enumerate(tags) if tag in _ADJECTIVE_TAGS]
+        self.tags = tags
         for i, (relation, head) in enumerate(zip(deps, self.heads)):
             if head <= i:
                 continue  # the rules read only words before their noun
@@ -523,18 +559,21 @@ class _Phrases:
                 self.case_markers.setdefault(head, []).append(i)
         self.deps: list[int] = deps
         # strings only of the words the rules read: the nouns and the words before them
-        wanted = sorted(set(self.nouns).union(self.pronouns, *self.determiners.values(),
+        wanted = sorted(set(self.nouns).union(self.pronouns, graded, *self.determiners.values(),
                                               *self.adjectives.values(), *self.case_markers.values()))
         orths = array[:, 4].tolist()
         self.words = dict(zip(wanted, hash_strings(doc, [orths[i] for i in wanted])))
         self.lemmas = dict(zip(self.nouns, hash_strings(doc, [lemmas[i] for i in self.nouns])))
+        #: (index, lemma) of the adjectives (ADJA, ADJD), for their degree
+        self.graded_adjectives = list(zip(graded, hash_strings(doc, [lemmas[i] for i in graded])))
 
 
 @Language.factory("meldung_morph_agreement",
                   default_config={"use_lexicon": True, "use_adjectives": True, "use_relations": True,
-                                  "use_pronouns": True, "use_passive": True},
+                                  "use_pronouns": True, "use_passive": True, "use_degree": True},
                   requires=["token.pos", "token.dep", "token.lemma", "token.morph"], assigns=["token.morph"])
 def make_morph_agreement(nlp: Language, name: str, use_lexicon: bool, use_adjectives: bool, use_relations: bool,
-                         use_pronouns: bool, use_passive: bool) -> MorphAgreement:
+                         use_pronouns: bool, use_passive: bool, use_degree: bool) -> MorphAgreement:
     return MorphAgreement(nlp, name, use_lexicon=use_lexicon, use_adjectives=use_adjectives,
-                          use_relations=use_relations, use_pronouns=use_pronouns, use_passive=use_passive)
+                          use_relations=use_relations, use_pronouns=use_pronouns, use_passive=use_passive,
+                          use_degree=use_degree)

@@ -141,3 +141,20 @@ def test_each_piece_of_knowledge_can_be_switched_off_in_the_config():
     doc = Doc(nlp.vocab, words=["Bundesregierung"], pos=["NOUN"], tags=["NN"], deps=["ROOT"], heads=[0],
               lemmas=["Bundesregierung"], morphs=["Case=Nom|Gender=Masc|Number=Sing"])
     assert str(component(doc)[0].morph) == "Case=Nom|Gender=Masc|Number=Sing"  # no lexicon: left alone
+
+
+def test_adjective_degree_from_form_and_lemma():
+    from pipeline.components.morph_agreement import adjective_degree
+
+    assert adjective_degree("größeren", "groß", attributive=True) == "Cmp"
+    assert adjective_degree("neuesten", "neu", attributive=True) == "Sup"
+    assert adjective_degree("größte", "groß", attributive=True) == "Sup"
+    assert adjective_degree("toller", "toll", attributive=True) is None  # "in toller Gesellschaft"
+    assert adjective_degree("schneller", "schnell", attributive=False) == "Cmp"  # "er ist schneller"
+    assert adjective_degree("besten", "gut", attributive=True) is None  # suppletive: left to the model
+    out = agree([
+        ("die", "DET", "ART", "det", 2, "der", "Case=Nom|Definite=Def|Gender=Fem|Number=Sing|PronType=Art"),
+        ("größte", "ADJ", "ADJA", "amod", 2, "groß", "Case=Nom|Degree=Pos|Gender=Fem|Number=Sing"),
+        ("Stadt", "NOUN", "NN", "ROOT", 2, "Stadt", "Case=Nom|Gender=Fem|Number=Sing"),
+    ])
+    assert out[1] == "Case=Nom|Degree=Sup|Gender=Fem|Number=Sing"
