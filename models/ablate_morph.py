@@ -24,6 +24,7 @@ from spacy.tokens import Doc  # noqa: E402
 from pipeline.evaluate.ud import _gold_docs  # noqa: E402
 from pipeline.nlp import load  # noqa: E402
 
+SWITCHES = ("use_lexicon", "use_adjectives", "use_relations", "use_pronouns", "use_passive", "use_degree")
 VARIANTS = {
     "model + conventions (no agreement)": None,
     "all of meldung_morph_agreement": {},
@@ -57,7 +58,7 @@ def main() -> None:
         for reference, doc in zip(gold, docs):
             doc = doc.copy()
             if switches is not None:
-                for switch in ("use_lexicon", "use_adjectives", "use_relations", "use_pronouns", "use_passive", "use_degree"):
+                for switch in SWITCHES:
                     setattr(agreement, switch, switches.get(switch, True))
                 agreement(doc)
             for want, got in zip(reference, doc):

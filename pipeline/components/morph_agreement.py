@@ -73,7 +73,8 @@ def _plural(case: str) -> set[Analysis]:
 ENDINGS: dict[str, frozenset[Analysis]] = {
     "er": frozenset({("Nom", "Masc", "Sing"), ("Gen", "Fem", "Sing"), ("Dat", "Fem", "Sing")} | _plural("Gen")),
     "e": frozenset({("Nom", "Fem", "Sing"), ("Acc", "Fem", "Sing")} | _plural("Nom") | _plural("Acc")),
-    "es": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing"), ("Gen", "Masc", "Sing"), ("Gen", "Neut", "Sing")}),
+    "es": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing"),
+                     ("Gen", "Masc", "Sing"), ("Gen", "Neut", "Sing")}),
     "em": frozenset({("Dat", "Masc", "Sing"), ("Dat", "Neut", "Sing")}),
     "en": frozenset({("Acc", "Masc", "Sing")} | _plural("Dat")),
 }
@@ -86,7 +87,9 @@ ARTICLES: dict[str, frozenset[Analysis]] = {
 _BARE = frozenset({("Nom", "Masc", "Sing"), ("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing")})
 EIN_STEMS = ("ein", "kein", "mein", "dein", "sein", "ihr", "unser", "euer", "eur")
 DER_STEMS = ("dies", "jen", "jed", "welch", "manch", "solch", "all")
-_REST = frozenset(a for a in ALL if a not in {("Nom", g, "Sing") for g in GENDERS} | {("Acc", "Fem", "Sing"), ("Acc", "Neut", "Sing")})
+#: everything but the nominative singular and the accusative feminine/neuter singular: "-en" after a der-word
+_REST = frozenset(a for a in ALL
+                  if a not in {("Nom", g, "Sing") for g in GENDERS} | {("Acc", "Fem", "Sing"), ("Acc", "Neut", "Sing")})
 #: adjective endings after a der-word ("der alte Mann", "den alten Mann")
 WEAK_ENDINGS: dict[str, frozenset[Analysis]] = {
     "e": frozenset({("Nom", g, "Sing") for g in GENDERS} | {("Acc", "Fem", "Sing"), ("Acc", "Neut", "Sing")}),
