@@ -105,15 +105,6 @@ def test_noun_lexicon_reads_forms_and_survives_to_disk(tmp_path):
     assert again.analyses("Tische", "Tisch") == {("Acc", "Masc", "Plur"), ("Nom", "Masc", "Plur")}
 
 
-def test_morph_agreement_is_added_to_the_bundled_model_only():
-    import pipeline
-
-    assert "meldung_morph_agreement" not in pipeline.load("blank").pipe_names
-    if (pipeline.nlp.BUNDLED_MODEL / "config.cfg").exists():
-        names = pipeline.load().pipe_names
-        assert names.index("meldung_morph_agreement") == names.index("meldung_lemma_check") + 1
-
-
 def test_personal_pronouns_take_the_case_their_form_and_relation_allow():
     out = agree([
         ("Sie", "PRON", "PPER", "nsubj", 1, "sie", "Case=Acc|Gender=Fem|Number=Sing|Person=3|PronType=Prs"),

@@ -43,15 +43,6 @@ def test_morph_conventions_table_comes_from_the_package_and_survives_to_disk(tmp
     assert again.get_pipe("meldung_morph_conventions").table == {"NN": {"add": {}, "keep": ["Case"]}}
 
 
-def test_morph_conventions_are_added_to_the_bundled_model_only():
-    import pipeline
-
-    assert "meldung_morph_conventions" not in pipeline.load("blank").pipe_names
-    if (pipeline.nlp.BUNDLED_MODEL / "config.cfg").exists():
-        names = pipeline.load().pipe_names
-        assert names.index("meldung_morph_conventions") == names.index("pos_from_tag") + 1
-
-
 def test_rare_participle_tags_follow_the_full_verbs_participle():
     # "worden" (VAPP) is too rare in GSD dev to have its own entry; it is a participle like VVPP
     assert convert(["worden"], ["VAPP"], ["Tense=Past"]) == ["VerbForm=Part"]

@@ -25,12 +25,3 @@ def test_es_beside_another_subject_stays_an_expletive():
     deps, _ = relabel(["Es", "kamen", "viele", "Leute", "."], [1, 1, 3, 1, 1],
                       ["expl", "ROOT", "det", "nsubj", "punct"])
     assert deps[0] == "expl"
-
-
-def test_parse_conventions_are_added_to_the_bundled_model_only():
-    import pipeline
-
-    assert "meldung_parse_conventions" not in pipeline.load("blank").pipe_names
-    if (pipeline.nlp.BUNDLED_MODEL / "config.cfg").exists():
-        names = pipeline.load().pipe_names
-        assert names.index("meldung_parse_conventions") == names.index("parser") + 1

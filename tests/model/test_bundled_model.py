@@ -73,3 +73,18 @@ def test_bundled_model_upos_follows_a_deciding_stts_tag():
     for token in doc:
         if token.tag_ in decided:
             assert token.pos_ == decided[token.tag_], (token.text, token.tag_, token.pos_)
+
+
+@pytest.mark.parametrize("rule,after", [
+    ("meldung_morph_conventions", "pos_from_tag"),
+    ("meldung_parse_conventions", "parser"),
+    ("meldung_morph_agreement", "meldung_lemma_check"),
+])
+def test_token_rules_follow_their_pipe_in_the_bundled_model_only(rule, after):
+    """``pipeline.load()`` adds meldung's token rules to its own model, each right after the
+    pipe it corrects, and to no other pipeline (a blank one here)."""
+    import pipeline
+
+    assert rule not in pipeline.load("blank").pipe_names
+    names = pipeline.load().pipe_names
+    assert names.index(rule) == names.index(after) + 1
