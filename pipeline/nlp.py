@@ -156,9 +156,9 @@ def add_morph_agreement(nlp: Language) -> None:
     from .components import morph_agreement  # noqa: F401  (registers the factory)
 
     if "meldung_morph_agreement" not in nlp.pipe_names:
-        last = [name for name in ("parser", "lemmatizer", "meldung_lemma_check") if name in nlp.pipe_names][-1]
-        after = max(nlp.pipe_names.index(name) for name in ("parser", last))
-        nlp.add_pipe("meldung_morph_agreement", after=nlp.pipe_names[after])
+        needed = [name for name in ("parser", "trainable_lemmatizer", "lemmatizer", "meldung_lemma_check")
+                  if name in nlp.pipe_names]
+        nlp.add_pipe("meldung_morph_agreement", after=max(needed, key=nlp.pipe_names.index))
 
 
 def add_entity_rules(nlp: Language) -> None:
