@@ -97,10 +97,9 @@ def speed_up_pos_rules(nlp: Language) -> None:
 
 def add_token_rules(nlp: Language) -> None:
     """meldung's corrections of the bundled model's token annotations, as ``load()`` and
-    ``meldung evaluate ud`` use them: morphology and parse conventions, the lemma check and
-    noun phrase agreement."""
+    ``meldung evaluate ud`` use them: morphology conventions, the lemma check and noun phrase
+    agreement."""
     add_morph_conventions(nlp)
-    add_parse_conventions(nlp)
     add_lemma_check(nlp)
     add_morph_agreement(nlp)
 
@@ -117,18 +116,6 @@ def add_morph_conventions(nlp: Language) -> None:
     if "meldung_morph_conventions" not in nlp.pipe_names:
         after = "pos_from_tag" if "pos_from_tag" in nlp.pipe_names else "morphologizer"
         nlp.add_pipe("meldung_morph_conventions", after=after)
-
-
-def add_parse_conventions(nlp: Language) -> None:
-    """Put ``meldung_parse_conventions`` after the bundled model's parser: "es" without
-    another subject is ``nsubj`` as in GSD, not PUD's ``expl`` (models/README.md, "Parse
-    conventions"). Only for meldung's own model."""
-    if "parser" not in nlp.pipe_names or nlp.meta.get("name") != "meldung":
-        return
-    from .components import parse_conventions  # noqa: F401  (registers the factory)
-
-    if "meldung_parse_conventions" not in nlp.pipe_names:
-        nlp.add_pipe("meldung_parse_conventions", after="parser")
 
 
 def add_lemma_check(nlp: Language) -> None:

@@ -78,7 +78,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the scores as JSON.
 def ud(data: DataOpt, model: ModelOpt = None, limit: LimitOpt = None, as_json: JsonOpt = False,
        rules: Annotated[bool, typer.Option(
            "--rules/--no-rules",
-           help="The bundled model's morphology and parse conventions, lemma check and noun phrase agreement, "
+           help="The bundled model's morphology conventions, lemma check and noun phrase agreement, "
                 "as `meldung run` uses them.")] = True,
        ) -> None:
     """Tagging, morphology, lemmas and parse against a UD CoNLL-U file (gold tokens).

@@ -257,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-sentence-rules", action="store_true", help="do not add meldung_sentences before the parser")
     parser.add_argument("--no-rules", action="store_true",
-                        help="do not add meldung's morphology and parse conventions, lemma check and "
+                        help="do not add meldung's morphology conventions, lemma check and "
                              "noun phrase agreement (the bundled model's token rules)")
     args = parser.parse_args(argv)
 

@@ -77,7 +77,6 @@ def test_bundled_model_upos_follows_a_deciding_stts_tag():
 
 @pytest.mark.parametrize("rule,after", [
     ("meldung_morph_conventions", "pos_from_tag"),
-    ("meldung_parse_conventions", "parser"),
     ("meldung_morph_agreement", "meldung_lemma_check"),
 ])
 def test_token_rules_follow_their_pipe_in_the_bundled_model_only(rule, after):
