@@ -40,6 +40,7 @@ from __future__ import annotations
 import gzip
 import io
 import itertools
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -95,16 +96,18 @@ WEAK_ENDINGS: dict[str, frozenset[Analysis]] = {
     "e": frozenset({("Nom", g, "Sing") for g in GENDERS} | {("Acc", "Fem", "Sing"), ("Acc", "Neut", "Sing")}),
     "en": _REST,
 }
-#: adjective endings after an ein-word ("ein alter Mann", "einem alten Mann")
+#: adjective endings after an ein-word without ending ("ein alter Mann", "ein altes Haus";
+#: after "einem", "eine" the weak endings apply)
 MIXED_ENDINGS: dict[str, frozenset[Analysis]] = {
     "er": frozenset({("Nom", "Masc", "Sing")}),
     "es": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing")}),
-    "e": frozenset({("Nom", "Fem", "Sing"), ("Acc", "Fem", "Sing")}),
-    "en": _REST | {("Nom", g, "Plur") for g in GENDERS} | {("Acc", g, "Plur") for g in GENDERS},
 }
-#: adjective endings without a determiner ("alter Wein", "guten Weines")
+#: adjective endings without a determiner ("alter Wein", "altes Brot"): the der-word endings,
+#: but the genitive masculine/neuter singular is "-en" ("guten Weines"), not "-es"
 STRONG_ENDINGS: dict[str, frozenset[Analysis]] = {
-    **ENDINGS, "en": ENDINGS["en"] | _GENITIVE_ES,
+    **ENDINGS,
+    "es": frozenset({("Nom", "Neut", "Sing"), ("Acc", "Neut", "Sing")}),
+    "en": ENDINGS["en"] | _GENITIVE_ES,
 }
 PREPOSITIONS_FILE = DEFAULT_NOUNS.parent / "prepositions.tsv"
 
@@ -123,9 +126,10 @@ def read_prepositions(path: Path) -> dict[str, frozenset[str]]:
 PREPOSITIONS: dict[str, frozenset[str]] = read_prepositions(PREPOSITIONS_FILE)
 #: preposition + article in one word (spaCy's tokenizer keeps "im" whole; GSD splits it)
 CONTRACTIONS: dict[str, frozenset[Analysis]] = {
-    **dict.fromkeys(("im", "am", "beim", "vom", "zum"), ENDINGS["em"]),
+    **dict.fromkeys(("im", "am", "beim", "vom", "zum", "unterm", "überm", "vorm", "hinterm"), ENDINGS["em"]),
     "zur": frozenset({("Dat", "Fem", "Sing")}),
-    **dict.fromkeys(("ins", "ans", "aufs"), frozenset({("Acc", "Neut", "Sing")})),
+    **dict.fromkeys(("ins", "ans", "aufs", "fürs", "ums", "übers", "durchs", "vors"),
+                    frozenset({("Acc", "Neut", "Sing")})),
 }
 #: personal pronouns and the cases their form allows ("ihr" is left alone: a second person
 #: plural nominative or a feminine dative, which decides more features than the case)
@@ -157,8 +161,11 @@ def determiner_analyses(word: str) -> frozenset[Analysis] | None:
             if not ending:
                 return _BARE
             if ending in ENDINGS:
-                # "eines"/"meines" is genitive only: no nominative "eines Kind"
-                return _GENITIVE_ES if ending == "es" else ENDINGS[ending]
+                # "eines"/"meines" is genitive only (no nominative "eines Kind"), "einer"/"meiner"
+                # never nominative masculine (that is "ein"/"mein")
+                if ending == "es":
+                    return _GENITIVE_ES
+                return ENDINGS[ending] - {("Nom", "Masc", "Sing")} if ending == "er" else ENDINGS[ending]
     for stem in DER_STEMS:
         ending = word[len(stem):] if word.startswith(stem) else None
         if ending in ENDINGS:
@@ -260,14 +267,29 @@ class NounLexicon:
 
     @classmethod
     def read(cls, path: Path) -> "NounLexicon":
+        """The lexicon in ``path``; a malformed line (a hand edit) fails here, with its
+        number, not in the middle of a run."""
+        lines = {}
         with gzip.open(path, "rt", encoding="utf-8") as handle:
-            return cls(dict(line.rstrip("\n").split("\t", 1) for line in handle if line.strip()))
+            for number, line in enumerate(handle, 1):
+                line = line.rstrip("\n")
+                if not line.strip():
+                    continue
+                if not _LINE.fullmatch(line):
+                    raise ValueError(f"{path}: line {number} is not 'lemma<TAB>genders<TAB>form:cells;...': {line[:80]!r}")
+                lemma, entry = line.split("\t", 1)
+                lines[lemma] = entry
+        return cls(lines)
 
     def write(self, path: Path) -> None:
         buffer = io.BytesIO()
         with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as raw:
             raw.write("".join(f"{lemma}\t{self.lines[lemma]}\n" for lemma in sorted(self.lines)).encode("utf-8"))
         Path(path).write_bytes(buffer.getvalue())
+
+
+#: one lexicon line: lemma, genders (m/f/n or -), forms with their case/number cells
+_LINE = re.compile(r"[^\t]+\t(?:[mfn]+|-)\t[^\t:;]+:(?:[NGDA][sp])+(?:;[^\t:;]+:(?:[NGDA][sp])+)*")
 
 
 def _decode(line: str) -> dict[str, int]:
@@ -310,7 +332,6 @@ class MorphAgreement:
         self.use_pronouns, self.use_passive, self.use_degree = use_pronouns, use_passive, use_degree
         self.lexicon = lexicon if lexicon is not None else NounLexicon.read(DEFAULT_NOUNS)
         self._features: dict[int, dict[str, str]] = {}
-        self._noun_cache: dict[tuple[str, str], int] = {}
         self._write_cache: dict[tuple[int, Analysis, str], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -319,8 +340,7 @@ class MorphAgreement:
         array = doc.to_array([POS, DEP, HEAD, TAG, ORTH, LEMMA, MORPH])
         pos = array[:, 0].tolist()
         phrases = _Phrases(doc, array, pos)
-        form_cache(self, "_noun_cache", _MAX_FORMS)  # (emptied here when full, read below)
-        form_cache(self, "_write_cache", _MAX_FORMS)
+        form_cache(self, "_write_cache", _MAX_FORMS)  # (emptied here when full, read below)
         morphs = array[:, 6].tolist()
         new = list(morphs)
         case_of: dict[int, str] = {}
@@ -350,15 +370,15 @@ class MorphAgreement:
     def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
                  case_of: dict[int, str]) -> Analysis | None:
         """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
-        constraints = []
+        # the closed classes first, so that a wrong lexicon entry (or a wrong lemma) is the
+        # constraint skipped, not the article: "zum" before "bis" ("bis zum Ende")
+        prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
+        constraints = [_CONTRACTION_MASKS[word] for word in prepositions if word in _CONTRACTION_MASKS]
+        determiners = [phrases.words[i] for i in phrases.determiners.get(noun, ())]
+        constraints += [_determiner_mask(word) for word in determiners]
+        constraints += [_PREPOSITION_MASKS.get(word, 0) for word in prepositions if word not in _CONTRACTION_MASKS]
         if phrases.pos[noun] == NOUN and self.use_lexicon:
             constraints.append(self._noun_mask(phrases.words[noun], phrases.lemmas[noun]))
-        determiners = [phrases.words[i] for i in phrases.determiners.get(noun, ())]
-        for word in determiners:
-            constraints.append(_determiner_mask(word))
-        prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
-        for word in prepositions:
-            constraints.append(_CONTRACTION_MASKS.get(word) or _PREPOSITION_MASKS.get(word, 0))
         adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
         if adjectives:
             # a contraction is an article too: "im zweiten Anlauf" has weak endings
@@ -393,7 +413,7 @@ class MorphAgreement:
         return None
 
     def _noun_mask(self, form: str, lemma: str) -> int:
-        cache = self._noun_cache
+        cache = form_cache(self.lexicon, "_noun_cache", _MAX_FORMS)  # answers of this lexicon
         key = (form, lemma)
         found = cache.get(key)
         if found is None:
@@ -452,7 +472,6 @@ class MorphAgreement:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> "MorphAgreement":
         self.lexicon = NounLexicon.read(Path(path) / NOUNS_FILE)
-        self.__dict__.pop("_noun_cache", None)
         return self
 
 

@@ -76,20 +76,42 @@ def test_uninflected_words_and_unconstrained_nouns_stay_as_the_model_left_them()
     assert out == ["Degree=Pos", "Case=Nom|Gender=Masc|Number=Sing"]
 
 
-def test_a_constraint_that_contradicts_the_others_is_skipped():
-    # "dem Frau" is wrong German (or a wrong parse): the article is ignored, the noun decides
+def test_the_article_outranks_the_lexicon_when_they_contradict():
+    # "dem Frau" is wrong German, or a wrong lexicon entry or lemma: the lexicon is the
+    # constraint skipped, so the article never gets an analysis it cannot have
     out = agree([
         ("mit", "ADP", "APPR", "case", 2, "mit", ""),
         ("dem", "DET", "ART", "det", 2, "der", "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"),
         ("Frau", "NOUN", "NN", "ROOT", 2, "Frau", "Case=Dat|Gender=Masc|Number=Sing"),
     ])
-    assert out[2] == "Case=Dat|Gender=Fem|Number=Sing"
+    assert out[1] == "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"
+    assert out[2] == "Case=Dat|Gender=Masc|Number=Sing"
+
+
+def test_a_contraction_outranks_a_preposition_before_it():
+    out = agree([
+        ("bis", "ADP", "APPR", "case", 2, "bis", ""),
+        ("zum", "ADP", "APPRART", "case", 2, "zu der", ""),
+        ("Ende", "NOUN", "NN", "ROOT", 2, "Ende", "Case=Acc|Gender=Neut|Number=Sing"),
+    ])
+    assert out[2] == "Case=Dat|Gender=Neut|Number=Sing"
+
+
+def test_nouns_declined_like_adjectives_take_the_gender_of_their_article():
+    # Wiktionary has "Vorsitzender" (m) and "Vorsitzende" (f); the lemmatizer gives "Vorsitzende"
+    masculine = agree([
+        ("Der", "DET", "ART", "det", 1, "der", "Case=Nom|Definite=Def|Gender=Fem|Number=Sing|PronType=Art"),
+        ("Vorsitzende", "NOUN", "NN", "nsubj", 2, "Vorsitzende", "Case=Nom|Gender=Fem|Number=Sing"),
+        ("sagte", "VERB", "VVFIN", "ROOT", 2, "sagen", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"),
+    ])
+    assert masculine[1] == "Case=Nom|Gender=Masc|Number=Sing"
 
 
 def test_determiner_tables_follow_german_declension():
     assert determiner_analyses("dem") == {("Dat", "Masc", "Sing"), ("Dat", "Neut", "Sing")}
     assert determiner_analyses("eines") == {("Gen", "Masc", "Sing"), ("Gen", "Neut", "Sing")}
     assert ("Nom", "Masc", "Sing") in determiner_analyses("unser")  # the stem ends in -er
+    assert ("Nom", "Masc", "Sing") not in determiner_analyses("einer")  # "ein Mann", not "einer Mann"
     assert determiner_analyses("viel") is None
 
 

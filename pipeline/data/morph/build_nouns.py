@@ -16,7 +16,10 @@ A compound is left out when meldung finds exactly the same analyses for all its 
 through its head noun ("Bundesregierung" through "Regierung"): ``morph_agreement``
 looks a form up as a lemma, then with up to three letters cut off, then by its longest
 known tail (``NounLexicon.analyses``). That keeps the file and the table in memory at
-about a third of the full list; the build checks the round trip for every form.
+about half of the full list; the build checks every form of a left-out lemma against the
+final file and puts the lemma back where the answer differs. Nouns declined like
+adjectives are merged under their -e form ("Vorsitzender" m + "Vorsitzende" f), which is the
+lemma spaCy gives both.
 """
 
 from __future__ import annotations
@@ -65,19 +68,45 @@ def read_wiktionary(path: Path) -> dict[str, tuple[str, dict[str, set[str]]]]:
     return entries
 
 
+def merge_adjectival(entries: dict[str, tuple[str, dict[str, set[str]]]]) -> None:
+    """Nouns declined like adjectives have one Wiktionary lemma per gender ("Vorsitzender" m,
+    "Vorsitzende" f) while the lemmatizer gives "Vorsitzende" for both: put the masculine
+    entry's genders and forms under the form without -r as well, so that the article decides
+    ("der Vorsitzende": masculine nominative)."""
+    for lemma in sorted(entries):
+        genders, forms = entries[lemma]
+        base = lemma[:-1]
+        if lemma.endswith("er") and base in forms:  # "Beamter": forms "Beamte", "Beamten"
+            other_genders, other_forms = entries.get(base, ("", {}))
+            merged = {form: set(cells) for form, cells in other_forms.items()}
+            for form, cells in forms.items():
+                merged.setdefault(form, set()).update(cells)
+            entries[base] = ("".join(sorted(set(genders) | set(other_genders))), merged)
+
+
 def reduce(entries: dict[str, tuple[str, dict[str, set[str]]]]) -> dict[str, str]:
     """Encoded lines of the lemmas whose analyses the lexicon cannot find through another
-    (shorter) lemma; shortest lemmas first, so that heads are in before their compounds."""
+    lemma. Shortest lemmas first, so that heads are in before their compounds; then every
+    left-out lemma is checked against the final lexicon (a longer lemma kept later, "das
+    Bremsen", can answer first for a form of a left-out one, "die Bremsen") and put back
+    where the answer differs, until nothing changes."""
+    lines = {lemma: encode_entry(genders or "-", forms) for lemma, (genders, forms) in entries.items()}
+
+    def same(lexicon: NounLexicon, lemma: str) -> bool:
+        full = NounLexicon({lemma: lines[lemma]})
+        return all(lexicon.analyses(form, "") == full.analyses(form, lemma) for form in entries[lemma][1])
+
     kept: dict[str, str] = {}
     lexicon = NounLexicon(kept)
     for lemma in sorted(entries, key=lambda word: (len(word), word)):
-        genders, forms = entries[lemma]
-        line = encode_entry(genders or "-", forms)
-        full = NounLexicon({lemma: line})
-        if all(lexicon.analyses(form, "") == full.analyses(form, lemma) for form in forms):
-            continue
-        kept[lemma] = line
-    return kept
+        if not same(lexicon, lemma):
+            kept[lemma] = lines[lemma]
+    while True:
+        lexicon = NounLexicon(kept)
+        missing = [lemma for lemma in sorted(entries) if lemma not in kept and not same(lexicon, lemma)]
+        if not missing:
+            return kept
+        kept.update((lemma, lines[lemma]) for lemma in missing)
 
 
 def main() -> None:
@@ -85,6 +114,7 @@ def main() -> None:
 
     source = Path(next(iter(german_nouns.__path__))) / "nouns.csv"
     entries = read_wiktionary(source)
+    merge_adjectival(entries)
     kept = reduce(entries)
     NounLexicon(kept).write(HERE / "nouns.tsv.gz")
     print(f"{len(entries)} nouns, {len(kept)} written to nouns.tsv.gz")
