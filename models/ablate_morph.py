@@ -21,7 +21,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from spacy.tokens import Doc  # noqa: E402
 
-from pipeline.evaluate.ud import _gold_docs  # noqa: E402
+from pipeline.evaluate.ud import gold_docs  # noqa: E402
 from pipeline.nlp import load  # noqa: E402
 
 SWITCHES = ("use_lexicon", "use_adjectives", "use_relations", "use_pronouns", "use_passive", "use_degree")
@@ -44,7 +44,7 @@ def main() -> None:
     nlp = load(None)
     agreement = nlp.get_pipe("meldung_morph_agreement")
     before = nlp.pipe_names[:nlp.pipe_names.index("meldung_morph_agreement")]
-    gold, _ = _gold_docs(args.data, nlp.vocab, None)
+    gold, _ = gold_docs(args.data, nlp.vocab, None)
     docs = []
     for reference in gold:
         doc = Doc(nlp.vocab, words=[t.text for t in reference], spaces=[bool(t.whitespace_) for t in reference])

@@ -123,7 +123,9 @@ def _sentence_spans(texts: list[str], sep: str = " ") -> tuple[str, list[tuple[i
     return sep.join(parts), spans
 
 
-def _gold_docs(path: str | Path, vocab: Vocab, limit: int | None) -> tuple[list[Doc], list[Sentence]]:
+def gold_docs(path: str | Path, vocab: Vocab, limit: int | None) -> tuple[list[Doc], list[Sentence]]:
+    """The sentences of a CoNLL-U file as gold Docs (and as read), e.g. for an ablation that
+    runs its own pipeline over their tokens (models/ablate_morph.py)."""
     sentences = list(read_conllu(path, limit=limit))
     return [sentence_to_doc(vocab, s) for s in sentences], sentences
 
@@ -152,7 +154,7 @@ def evaluate_ud(
         ``uas``, ``las``, ``sent_f``, ``words_per_second``, ``n_sentences``,
         ``n_words``; a figure is ``None`` when nothing could be scored.
     """
-    golds, sentences = _gold_docs(path, nlp.vocab, limit)
+    golds, sentences = gold_docs(path, nlp.vocab, limit)
     preds_in = [Doc(nlp.vocab, words=[t.text for t in g], spaces=[bool(t.whitespace_) for t in g]) for g in golds]
     # gold sentences: mark each Doc as one sentence so a sentence component cannot split it
     for doc in preds_in:
