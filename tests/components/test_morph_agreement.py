@@ -3,6 +3,7 @@ the articles, the adjective endings and the prepositions."""
 
 from __future__ import annotations
 
+import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -76,35 +77,28 @@ def test_uninflected_words_and_unconstrained_nouns_stay_as_the_model_left_them()
     assert out == ["Degree=Pos", "Case=Nom|Gender=Masc|Number=Sing"]
 
 
-def test_the_article_outranks_the_lexicon_when_they_contradict():
+@pytest.mark.parametrize("rows,expected", [
     # "dem Frau" is wrong German, or a wrong lexicon entry or lemma: the lexicon is the
     # constraint skipped, so the article never gets an analysis it cannot have
-    out = agree([
-        ("mit", "ADP", "APPR", "case", 2, "mit", ""),
-        ("dem", "DET", "ART", "det", 2, "der", "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"),
-        ("Frau", "NOUN", "NN", "ROOT", 2, "Frau", "Case=Dat|Gender=Masc|Number=Sing"),
-    ])
-    assert out[1] == "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"
-    assert out[2] == "Case=Dat|Gender=Masc|Number=Sing"
-
-
-def test_a_contraction_outranks_a_preposition_before_it():
-    out = agree([
-        ("bis", "ADP", "APPR", "case", 2, "bis", ""),
-        ("zum", "ADP", "APPRART", "case", 2, "zu der", ""),
-        ("Ende", "NOUN", "NN", "ROOT", 2, "Ende", "Case=Acc|Gender=Neut|Number=Sing"),
-    ])
-    assert out[2] == "Case=Dat|Gender=Neut|Number=Sing"
-
-
-def test_nouns_declined_like_adjectives_take_the_gender_of_their_article():
-    # Wiktionary has "Vorsitzender" (m) and "Vorsitzende" (f); the lemmatizer gives "Vorsitzende"
-    masculine = agree([
-        ("Der", "DET", "ART", "det", 1, "der", "Case=Nom|Definite=Def|Gender=Fem|Number=Sing|PronType=Art"),
-        ("Vorsitzende", "NOUN", "NN", "nsubj", 2, "Vorsitzende", "Case=Nom|Gender=Fem|Number=Sing"),
-        ("sagte", "VERB", "VVFIN", "ROOT", 2, "sagen", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin"),
-    ])
-    assert masculine[1] == "Case=Nom|Gender=Masc|Number=Sing"
+    ([("mit", "ADP", "APPR", "case", 2, "mit", ""),
+      ("dem", "DET", "ART", "det", 2, "der", "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art"),
+      ("Frau", "NOUN", "NN", "ROOT", 2, "Frau", "Case=Dat|Gender=Masc|Number=Sing")],
+     {1: "Case=Dat|Definite=Def|Gender=Masc|Number=Sing|PronType=Art", 2: "Case=Dat|Gender=Masc|Number=Sing"}),
+    # a contraction outranks a preposition before it: "bis zum Ende" is dative
+    ([("bis", "ADP", "APPR", "case", 2, "bis", ""),
+      ("zum", "ADP", "APPRART", "case", 2, "zu der", ""),
+      ("Ende", "NOUN", "NN", "ROOT", 2, "Ende", "Case=Acc|Gender=Neut|Number=Sing")],
+     {2: "Case=Dat|Gender=Neut|Number=Sing"}),
+    # nouns declined like adjectives: Wiktionary has "Vorsitzender" (m) and "Vorsitzende" (f),
+    # the lemmatizer gives "Vorsitzende" for both; the article decides
+    ([("Der", "DET", "ART", "det", 1, "der", "Case=Nom|Definite=Def|Gender=Fem|Number=Sing|PronType=Art"),
+      ("Vorsitzende", "NOUN", "NN", "nsubj", 2, "Vorsitzende", "Case=Nom|Gender=Fem|Number=Sing"),
+      ("sagte", "VERB", "VVFIN", "ROOT", 2, "sagen", "Mood=Ind|Number=Sing|Person=3|Tense=Past|VerbForm=Fin")],
+     {1: "Case=Nom|Gender=Masc|Number=Sing"}),
+])
+def test_articles_and_prepositions_constrain_before_the_lexicon(rows, expected):
+    out = agree(rows)
+    assert {i: out[i] for i in expected} == expected
 
 
 def test_determiner_tables_follow_german_declension():
