@@ -16,6 +16,7 @@ from typing import Sequence
 import numpy
 from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, MorphAnalysis
+from spacy.vocab import Vocab
 
 #: hash -> string, filled from the StringStores the Docs come with; bounded by the
 #: number of distinct word forms, lemmas and tags seen (filled up to _MAX_STRINGS)
@@ -23,6 +24,8 @@ _STRINGS: dict[int, str] = {}
 _MAX_STRINGS = 100_000  # ~12 MB; full after ~1,500 benchmark reports, flat after
 #: MORPH hash -> {field: values}, for the few fields the rules ask for
 _MORPH: dict[tuple[int, str], list[str]] = {}
+#: MORPH hash -> {field: value}; as bounded as the vocab's morphology (a few thousand analyses)
+_FEATURES: dict[int, dict[str, str]] = {}
 
 
 #: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat)
@@ -93,6 +96,15 @@ def morph_get(doc: Doc, key: int, field: str) -> list[str]:
     got = _MORPH.get((key, field))
     if got is None:
         got = _MORPH[(key, field)] = MorphAnalysis.from_id(doc.vocab, key).get(field)
+    return got
+
+
+def morph_features(vocab: Vocab, key: int) -> dict[str, str]:
+    """``MorphAnalysis.to_dict()`` of the analysis behind MORPH hash ``key`` ({} for none),
+    cached: the analysis behind a hash never changes. The dict is shared: do not change it."""
+    got = _FEATURES.get(key)
+    if got is None:
+        got = _FEATURES[key] = MorphAnalysis.from_id(vocab, key).to_dict() if key else {}
     return got
 
 

@@ -49,9 +49,9 @@ from spacy.attrs import DEP, HEAD, LEMMA, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
-from spacy.tokens import Doc, MorphAnalysis
+from spacy.tokens import Doc
 
-from ._tokens import form_cache, hash_strings
+from ._tokens import form_cache, hash_strings, morph_features
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -60,7 +60,11 @@ NOUNS_FILE = "nouns.tsv.gz"
 Analysis = tuple[str, str, str]
 CASES = ("Nom", "Acc", "Dat", "Gen")
 GENDERS = ("Masc", "Fem", "Neut")
-ALL: frozenset[Analysis] = frozenset(itertools.product(CASES, GENDERS, ("Sing", "Plur")))
+#: the 24 analyses in a fixed order, the more frequent first (nominative before accusative,
+#: dative, genitive; masculine, feminine, neuter; singular before plural): among analyses the
+#: evidence cannot tell apart, the first is taken. A set of them is an int with bit i for ANALYSES[i]
+ANALYSES: tuple[Analysis, ...] = tuple(itertools.product(CASES, GENDERS, ("Sing", "Plur")))
+ALL: frozenset[Analysis] = frozenset(ANALYSES)
 _CELL_CASE = {"N": "Nom", "G": "Gen", "D": "Dat", "A": "Acc"}
 _CELL_NUMBER = {"s": "Sing", "p": "Plur"}
 _GENDER = {"m": "Masc", "f": "Fem", "n": "Neut"}
@@ -144,7 +148,7 @@ PRONOUN_CASES: dict[str, frozenset[str]] = {
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
 #: answers per (form, lemma), and other answers, kept before a cache is emptied
 _MAX_FORMS = 20_000
-#: lexicon entries kept decoded (the 48,520 entries stay encoded, about 10 MB, until a
+#: lexicon entries kept decoded (the ~48,500 entries stay encoded, about 10 MB, until a
 #: noun asks for one)
 _MAX_DECODED = 2_000
 
@@ -178,10 +182,6 @@ def encode_entry(genders: str, forms: dict[str, set[str]]) -> str:
     return genders + "\t" + ";".join(f"{form}:{''.join(sorted(cells))}" for form, cells in sorted(forms.items()))
 
 
-#: the 24 analyses in a fixed order, the more frequent first (nominative before accusative,
-#: dative, genitive; masculine, feminine, neuter; singular before plural): among analyses the
-#: evidence cannot tell apart, the first is taken. A set of them is an int with bit i for ANALYSES[i]
-ANALYSES: tuple[Analysis, ...] = tuple(itertools.product(CASES, GENDERS, ("Sing", "Plur")))
 _BIT = {analysis: 1 << i for i, analysis in enumerate(ANALYSES)}
 
 
@@ -284,6 +284,8 @@ class NounLexicon:
         return cls(lines)
 
     def write(self, path: Path) -> None:
+        """Sorted lines, gzip without timestamp or file name (hence the buffer: gzip
+        writes the name of a file it opens itself): the same lexicon gives the same bytes."""
         buffer = io.BytesIO()
         with gzip.GzipFile(fileobj=buffer, mode="wb", compresslevel=9, mtime=0) as raw:
             raw.write("".join(f"{lemma}\t{self.lines[lemma]}\n" for lemma in sorted(self.lines)).encode("utf-8"))
@@ -333,7 +335,6 @@ class MorphAgreement:
         self.use_lexicon, self.use_adjectives, self.use_relations = use_lexicon, use_adjectives, use_relations
         self.use_pronouns, self.use_passive, self.use_degree = use_pronouns, use_passive, use_degree
         self.lexicon = lexicon if lexicon is not None else NounLexicon.read(DEFAULT_NOUNS)
-        self._features: dict[int, dict[str, str]] = {}
         self._write_cache: dict[tuple[int, Analysis, str], int] = {}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -427,11 +428,10 @@ class MorphAgreement:
         determiner or adjective only the features the model gave it (an uninflected
         "super" or a name without case stays so), and no gender on a plural article
         that had none."""
-        cache = self._write_cache
-        key = (morphs[i], analysis, kind)
-        new = cache.get(key)
+        key = (morphs[i], analysis, kind)  # one lookup per token; the rule below per new key
+        new = self._write_cache.get(key)
         if new is None:
-            new = cache[key] = self._rewritten(morphs[i], analysis, kind)
+            new = self._write_cache[key] = self._rewritten(morphs[i], analysis, kind)
         morphs[i] = new
 
     def _rewritten(self, morph: int, analysis: Analysis, kind: str) -> int:
@@ -439,33 +439,24 @@ class MorphAgreement:
         if kind != "noun" and "Case" not in features:
             return morph
         case, gender, number = analysis
-        new = dict(features, Case=case, Number=number)
         if kind != "det" or number == "Sing" or "Gender" in features:
-            new["Gender"] = gender
-        return morph if new == features else self._added(new)
+            return self._with(morph, Case=case, Gender=gender, Number=number)
+        return self._with(morph, Case=case, Number=number)
 
     def _with(self, morph: int, **values: str) -> int:
-        """``morph`` with these feature values (cached: few analyses, many tokens)."""
+        """``morph`` with these feature values, added to the vocab's morphology if new
+        (cached: few analyses, many tokens)."""
         key = (morph, tuple(values.items()))
         new = self._write_cache.get(key)
         if new is None:
             features = self._feature_dict(morph)
             changed = dict(features, **values)
-            new = self._write_cache[key] = morph if changed == features else self._added(changed)
+            new = self._write_cache[key] = morph if changed == features else self.nlp.vocab.morphology.add(
+                "|".join(f"{k}={v}" for k, v in sorted(changed.items())))
         return new
 
-    def _added(self, features: dict[str, str]) -> int:
-        """The MORPH key of these features (added to the vocab's morphology if new)."""
-        return self.nlp.vocab.morphology.add("|".join(f"{k}={v}" for k, v in sorted(features.items())))
-
     def _feature_dict(self, key: int) -> dict[str, str]:
-        features = self._features.get(key)
-        if features is None:
-            if len(self._features) > _MAX_FORMS:
-                self._features.clear()
-            features = self._features[key] = (
-                MorphAnalysis.from_id(self.nlp.vocab, key).to_dict() if key else {})
-        return features
+        return morph_features(self.nlp.vocab, key)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
@@ -564,15 +555,15 @@ class _Phrases:
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
-        #: nouns with a number before them
-        self.counted = {head for i, (relation, head) in enumerate(zip(deps, self.heads))
-                        if relation == _NUMMOD and head > i}
+        #: nouns with a number before them ("7 Tage")
+        self.counted: set[int] = set()
         self.pronouns = [i for i, tag in enumerate(tags) if tag == _PPER]
         lemmas = array[:, 5].tolist()
         self.passives = [i for i, (relation, lemma) in enumerate(zip(deps, lemmas))
                          if relation == _AUX_PASS and lemma == _WERDEN]
         graded = [i for i, tag in enumerate(tags) if tag in _ADJECTIVE_TAGS]
         self.tags = tags
+        self.deps: list[int] = deps
         for i, (relation, head) in enumerate(zip(deps, self.heads)):
             if head <= i:
                 continue  # the rules read only words before their noun
@@ -582,7 +573,8 @@ class _Phrases:
                 self.adjectives.setdefault(head, []).append(i)
             elif relation == _CASE:
                 self.case_markers.setdefault(head, []).append(i)
-        self.deps: list[int] = deps
+            elif relation == _NUMMOD:
+                self.counted.add(head)
         # strings only of the words the rules read: the nouns and the words before them
         wanted = sorted(set(self.nouns).union(self.pronouns, graded, *self.determiners.values(),
                                               *self.adjectives.values(), *self.case_markers.values()))

@@ -24,7 +24,9 @@ from typing import Iterable
 import numpy
 from spacy.attrs import MORPH, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, MorphAnalysis
+from spacy.tokens import Doc
+
+from ._tokens import morph_features
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "data" / "morph" / "gsd_conventions.json"
 TABLE_FILE = "gsd_conventions.json"
@@ -77,7 +79,7 @@ class MorphConventions:
             rules = self.table.get(SAME_AS[name])
         if rules is None:
             return morph
-        features = MorphAnalysis.from_id(self.nlp.vocab, morph).to_dict() if morph else {}
+        features = morph_features(self.nlp.vocab, morph)
         kept = {k: v for k, v in features.items() if k in rules["keep"]}
         for k, v in rules["add"].items():
             kept.setdefault(k, v)

@@ -37,3 +37,10 @@ def test_tokens_span_text_and_doc_text_as_spacy_gives_them():
     assert _tokens.doc_text(doc) == doc.text
     assert all(_tokens.span_text(words, spaces, i, j) == doc[i:j].text
                for i in range(len(doc) + 1) for j in range(i, len(doc) + 1))
+
+
+def test_morph_features_are_the_analysis_as_a_dict():
+    nlp = spacy.blank("de")
+    key = nlp.vocab.morphology.add("Case=Dat|Gender=Fem|Number=Sing")
+    assert _tokens.morph_features(nlp.vocab, key) == {"Case": "Dat", "Gender": "Fem", "Number": "Sing"}
+    assert _tokens.morph_features(nlp.vocab, 0) == {}
