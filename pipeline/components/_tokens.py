@@ -21,15 +21,21 @@ from spacy.vocab import Vocab
 #: hash -> string, filled from the StringStores the Docs come with; bounded by the
 #: number of distinct word forms, lemmas and tags seen (filled up to _MAX_STRINGS)
 _STRINGS: dict[int, str] = {}
-_MAX_STRINGS = 100_000  # ~12 MB; full after ~1,500 benchmark reports, flat after
+#: ~6 MB; full after ~700 benchmark reports, flat after. 100,000 (full after ~1,500)
+#: gave the same speed on 3,000 reports and 27 MB more peak memory (682 vs 655 MB).
+_MAX_STRINGS = 50_000
 #: MORPH hash -> {field: values}, for the few fields the rules ask for
 _MORPH: dict[tuple[int, str], list[str]] = {}
 #: MORPH hash -> {field: value}; as bounded as the vocab's morphology (a few thousand analyses)
 _FEATURES: dict[int, dict[str, str]] = {}
 
 
-#: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat)
-MAX_FORMS = 50_000
+#: entries of a per-lexicon cache of word forms before it is emptied (memory stays flat).
+#: The caches fill within the first thousand or two reports of a run, so their size is
+#: most of what peak memory gains after that: 50,000 (with 100,000 strings above) gave
+#: 636 -> 689 MB from 1,000 to 3,000 benchmark reports, 20,000 625 -> 656 MB, at the
+#: same speed.
+MAX_FORMS = 20_000
 
 
 def form_cache(owner: object, name: str, limit: int = MAX_FORMS) -> dict:
