@@ -4,7 +4,9 @@ Inputs are partitioned by file, and large JSON Lines files by line ranges. Each
 task reads its partition, analyses it and writes its own part files (atomically)
 straight into the output folder, which must therefore be on a file system every
 worker sees (a local disk for ``--scheduler local``; a shared mount for a real
-cluster). The driver records each finished part in the manifest, so ``--resume``
+cluster). A doc_id repeated within a partition gets a suffix ("x#2") as in a local run;
+one repeated in another partition does not (no task sees the others' ids), so in a Dask
+run ``doc_id`` is unique only if the input's ids are. The driver records each finished part in the manifest, so ``--resume``
 works as in a local run. A task that fails is retried by Dask; a partition that
 still fails is recorded in the errors table and the run goes on.
 
@@ -25,7 +27,7 @@ from typing import Iterable
 
 from .ingest import ReadOptions, read_source
 from .ingest.sources import Source, iter_sources
-from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts
+from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts, unique_reports
 from .tables import schema
 from .tables.writers import DatasetWriter, write_part_files
 
@@ -85,15 +87,9 @@ def process_partition(partition: Partition, part_root: str, fmt: str, model: str
     doc_ids: list[str] = []
     status: Counter = Counter()
     words = 0
-    reports = read_source(partition.source, read)
-
-    def with_date(items):
-        for report in items:
-            if report.published is None:
-                report.published = published
-            yield report
-
-    for report, doc in analyse(nlp, with_date(reports)):
+    # repeated doc_ids get their suffixes as in a local run ("x", "x#2"), within the partition
+    reports = unique_reports(read_source(partition.source, read), set(), RunSummary(), published)
+    for report, doc in analyse(nlp, reports):
         for table, rows in checked_rows(report, doc).items():
             tables[table].extend(rows)
         doc_ids.append(report.doc_id)

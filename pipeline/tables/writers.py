@@ -85,6 +85,18 @@ def read_part_file(path: Path, table: str) -> pa.Table:
     raise ValueError(f"not a part file: {path}")
 
 
+def read_part_columns(path: Path, table: str, names: list[str]) -> list[list]:
+    """Some columns of one part file as lists of values; a Parquet part reads only those
+    columns."""
+    path = Path(path)
+    if path.suffix == ".parquet":
+        wanted = pa.schema([schema.arrow_schema(table).field(n) for n in names])
+        arrow = pq.read_table(path, columns=names, schema=wanted)
+    else:
+        arrow = read_part_file(path, table)
+    return [arrow.column(n).to_pylist() for n in names]
+
+
 def _from_csv(table: str, name: str, value: str):
     """CSV cell text back to a value ``schema.coerce`` takes: '' is null, lists are
     JSON arrays, booleans are true/false."""
@@ -133,6 +145,8 @@ class DatasetWriter:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.out = Path(out)
         self.fmt = fmt
+        #: doc_ids finished before this writer opened the folder (a resumed run skips them);
+        #: the parts this run commits are not added: a doc_id it meets again is a repeat
         self.done: set[str] = set()
         self.committed_parts: set[str] = set()
         self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
@@ -209,7 +223,6 @@ class DatasetWriter:
             manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
             manifest.flush()
             os.fsync(manifest.fileno())
-        self.done.update(doc_ids)
         self.committed_parts.add(part)
         for table, n in counts.items():
             self.rows_written[table] += n

@@ -156,12 +156,13 @@ def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_pa
     assert component in errors["message"].iloc[0] and "boom" in errors["message"].iloc[0]
 
 
-def test_scale_people_linked_across_documents(tmp_path):
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+def test_scale_people_linked_across_documents(tmp_path, fmt):
     from pipeline.run import link_people_parts
     from pipeline.tables.rows import person_id
     from pipeline.tables.writers import DatasetWriter
 
-    writer = DatasetWriter(tmp_path / "out")
+    writer = DatasetWriter(tmp_path / "out", fmt)
     writer.write_part({"people": [{"doc_id": "a", "entity": 0, "canonical": "Recep Tayyip Erdogan",
                                    "person_id": person_id("Recep Tayyip Erdogan")}]}, ["a"])
     writer.write_part({"people": [{"doc_id": "b", "entity": 0, "canonical": "Erdogan", "person_id": person_id("Erdogan")},
@@ -277,3 +278,50 @@ def test_scale_the_first_characters_of_a_run_stay_in_the_vocabulary_then_zones_b
     list(analyse(nlp, [_report("next", "Ein Trümmelbrauer wurxte.")]))  # the budget is spent
     assert len(nlp.vocab.strings) == strings
     assert nlp.tokenizer.max_cache_size >= 50_000
+
+
+def _feed_with_repeats(folder: Path) -> Path:
+    """Agency feeds repeat ids (an update sent under the id of the first version)."""
+    path = folder / "repeats.jsonl"
+    texts = ["Berlin (dpa) - Der Bundestag hat getagt.", "Paris (AFP) - Macron reist nach Rom.",
+             "Hamburg (dpa) - Der Hafen wächst.", "Kiew (dpa) - Neue Angriffe.", "Rom (AFP) - Streik."]
+    ids = ["x", "y", "x", "z", "x"]
+    path.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in zip(ids, texts)), encoding="utf-8")
+    return path
+
+
+def test_scale_repeated_ids_get_a_suffix_however_far_apart(tmp_path):
+    # one document per batch and per part: the first "x" is committed before the repeats come
+    path = _feed_with_repeats(tmp_path)
+    nlp = pipeline.load("blank")
+    summary = run([str(path)], tmp_path / "out", RunOptions(part_size=1, batch_size=1), nlp=nlp)
+    assert summary.documents["ok"] == 5 and summary.skipped == 0
+    assert pipeline.read(tmp_path / "out").documents["doc_id"].tolist() == ["x", "y", "x#2", "z", "x#3"]
+
+
+def test_scale_resume_names_repeats_as_the_first_run_did(tmp_path):
+    path = _feed_with_repeats(tmp_path)
+    nlp = pipeline.load("blank")
+    options = RunOptions(part_size=1, batch_size=1)
+    whole = tmp_path / "whole"
+    run([str(path)], whole, options, nlp=nlp)
+    # a run that stopped after three documents (parts): as if the feed had only those yet
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines[:3]), encoding="utf-8")
+    resumed = tmp_path / "resumed"
+    run([str(path)], resumed, options, nlp=nlp)
+    path.write_text("".join(lines), encoding="utf-8")
+    summary = run([str(path)], resumed, RunOptions(part_size=1, batch_size=1, resume=True), nlp=nlp)
+    assert summary.skipped == 3 and summary.documents["ok"] == 2
+    assert_same_tables(whole, resumed)
+
+
+def test_scale_dask_partition_suffixes_repeated_ids_as_a_local_run(tmp_path):
+    from pipeline.distributed import Partition, process_partition
+    from pipeline.ingest import ReadOptions
+    from pipeline.ingest.sources import iter_sources
+
+    path = _feed_with_repeats(tmp_path)
+    (source,) = iter_sources([str(path)])
+    result = process_partition(Partition(source), str(tmp_path / "parts"), "parquet", "blank", None, ReadOptions())
+    assert result["doc_ids"] == ["x", "y", "x#2", "z", "x#3"]
