@@ -29,7 +29,7 @@ from .ingest import ReadOptions, read_source
 from .ingest.sources import Source, iter_sources
 from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts, unique_reports
 from .tables import schema
-from .tables.writers import DatasetWriter, write_part_files
+from .tables.writers import DatasetWriter, OutputExists, write_part_files
 
 #: A JSON Lines file is split into partitions of this many lines.
 LINES_PER_PARTITION = 2000
@@ -43,7 +43,10 @@ class Partition:
     @property
     def name(self) -> str:
         """A part name that is the same for the same partition in every run (for --resume)."""
-        key = f"{self.source.name}|{self.source.lines}"
+        # the file's full path, not its name below the input folder: a/x.txt and b/x.txt
+        # are two partitions (with the same name they were one part, and a document lost)
+        where = str(self.source.path.resolve()) if self.source.path is not None else self.source.name
+        key = f"{where}|{self.source.lines}"
         return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -117,6 +120,10 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
 
     started = time.perf_counter()
     writer = DatasetWriter(out, options.fmt, resume=options.resume, overwrite=options.overwrite)
+    local = sorted(p for p in writer.committed_parts if not p.startswith("d"))
+    if local:
+        raise OutputExists(f"output folder {out} holds a run made without --scheduler (part {local[0]}); "
+                           f"resume it without --scheduler")
     summary = RunSummary()
     todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
     client, cluster = _client(scheduler, max(options.n_process, 2))

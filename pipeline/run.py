@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc extensions
 from .ingest import ReadOptions, Report, iter_reports
+from .ingest.readers import readable
 from .nlp import load
 from .tables import schema
 from .tables.rows import doc_rows
@@ -298,11 +299,14 @@ def _rows_from_pool(nlp: Language, reports: Iterable[Report], *, n_process: int,
     context = multiprocessing.get_context("fork")  # workers inherit the model: no reload
     _set_error_handler(nlp)
     _POOL_NLP = nlp
-    pool = ProcessPoolExecutor(n_process, mp_context=context)
+    pool = _pool(n_process, context)
     window: deque[tuple[list[Report], Future]] = deque()
     try:
         for chunk in _chunks(reports, batch_size, batch_chars):
-            window.append((chunk, pool.submit(_pool_work, chunk)))
+            try:
+                window.append((chunk, pool.submit(_pool_work, chunk)))
+            except BrokenProcessPool:  # a worker died since the last collect: redo what was in flight
+                window.append((chunk, _broken_future()))
             while len(window) >= 2 * n_process:
                 results, pool = _collect(window, pool, n_process, context)
                 yield from results
@@ -312,6 +316,30 @@ def _rows_from_pool(nlp: Language, reports: Iterable[Report], *, n_process: int,
     finally:
         pool.shutdown(cancel_futures=True)
         _POOL_NLP = None
+
+
+def _pool(n_process: int, context) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(n_process, mp_context=context, initializer=_die_with_parent)
+
+
+def _broken_future() -> Future:
+    """A future that failed as a broken pool's do: :func:`_collect` then redoes its batch."""
+    future: Future = Future()
+    future.set_exception(BrokenProcessPool("the pool broke before this batch was sent"))
+    return future
+
+
+def _die_with_parent() -> None:
+    """In a worker: end when the parent process ends, even by kill -9 (Linux), instead
+    of living on as an orphan holding a model's memory."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
 
 def _collect(window: deque, pool: ProcessPoolExecutor, n_process: int,
@@ -328,13 +356,13 @@ def _collect(window: deque, pool: ProcessPoolExecutor, n_process: int,
     results: list[Analysed] = []
     for item in pending:
         results += _redo_alone(item, context)
-    return results, ProcessPoolExecutor(n_process, mp_context=context)
+    return results, _pool(n_process, context)
 
 
 def _redo_alone(chunk: list[Report], context) -> list[Analysed]:
     """A batch redone in a pool of its own; if a worker dies again, each document alone,
     and the one that kills its worker is an error row."""
-    with ProcessPoolExecutor(1, mp_context=context) as pool:
+    with _pool(1, context) as pool:
         try:
             return pool.submit(_pool_work, chunk).result()
         except BrokenProcessPool:
@@ -373,6 +401,10 @@ def unique_reports(reports: Iterable[Report], done: set[str], summary: RunSummar
     finished document."""
     seen: set[str] = set()
     for report in reports:
+        # a file name that is no UTF-8 (os gives its bytes as lone surrogates) cannot be stored
+        report.doc_id, report.source = readable(report.doc_id), readable(report.source)
+        if report.error:
+            report.error = readable(report.error)
         base, n = report.doc_id, 1
         while report.doc_id in seen:
             n += 1
@@ -409,7 +441,7 @@ def link_people_parts(writer: DatasetWriter) -> int:
             rows = read_part_file(file, "people").to_pylist()
             for row, new_id in zip(rows, new_ids):
                 row["person_id"] = new_id
-            write_table_file(file, "people", rows, writer.fmt)
+            write_table_file(file, "people", rows, file.suffix.lstrip("."))  # the part's own format
             changed += 1
     return changed
 

@@ -70,7 +70,8 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
 
     A folder is walked recursively; files with a known ending are read, and
     folders or files whose name starts with ``_`` or ``.`` are skipped (gold
-    data, hidden files). A named file is read whatever its ending. Globs are
+    data, hidden files), and so are meldung's own output folders (they hold a
+    ``_meldung`` folder): an output inside the input is never read as input. A named file is read whatever its ending. Globs are
     expanded. ``-`` is standard input.
     """
     for item in inputs:
@@ -79,9 +80,10 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
             continue
         path = Path(item)
         if path.is_dir():
+            outputs = [d.parent for d in path.rglob("_meldung") if d.is_dir()]
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 rel = file.relative_to(path)
-                if not _hidden(rel) and _known(file):
+                if not _hidden(rel) and _known(file) and not any(o in file.parents for o in outputs):
                     yield Source(file, rel.as_posix())
         elif path.is_file():
             yield Source(path, path.name)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,10 @@ from . import schema
 
 FORMATS = ("parquet", "csv", "jsonl", "duckdb")
 MANIFEST = "_meldung/manifest.jsonl"
+#: the --format of the run, for a resumed run to check
+FORMAT_FILE = "_meldung/format"
+#: part files and the temporary files they are written under
+_PART_FILE = re.compile(r"\.?part-[0-9a-z]+\.(parquet|csv|jsonl)(\.tmp)?")
 DUCKDB_FILE = "meldung.duckdb"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "duckdb": ".parquet"}
 
@@ -159,49 +164,96 @@ class DatasetWriter:
         """Where part files go: the output folder, or a staging folder for DuckDB."""
         return self.out / "_meldung" / "parts" if self.fmt == "duckdb" else self.out
 
-    def _ours(self) -> list[Path]:
-        names = list(schema.TABLE_NAMES) + ["_meldung", DUCKDB_FILE]
-        return [self.out / n for n in names if (self.out / n).exists()]
+    def _is_ours(self) -> bool:
+        """Whether the folder holds a meldung run (its ``_meldung`` folder)."""
+        return (self.out / "_meldung").is_dir()
+
+    def _part_files(self, table: str) -> list[Path]:
+        """The part files (and temporary part files) of a table: the only files of a table
+        folder that meldung writes, so the only ones it ever deletes."""
+        folder = self.part_root / table
+        if not folder.is_dir():
+            return []
+        return [f for f in folder.iterdir() if f.is_file() and _PART_FILE.match(f.name)]
 
     def _prepare(self, *, resume: bool, overwrite: bool) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
         existing = [p for p in self.out.iterdir() if not p.name.startswith(".")]
-        if existing and not resume:
+        if existing and not self._is_ours():
+            clash = [p.name for p in existing if p.name in schema.TABLE_NAMES or p.name == DUCKDB_FILE]
+            if not overwrite or resume or clash:
+                raise OutputExists(
+                    f"output folder {self.out} is not empty and holds no meldung run"
+                    + (f" ({', '.join(sorted(clash))} would be written into)" if clash else "")
+                    + "; choose a new or empty folder")
+        elif existing and not resume:
             if not overwrite:
                 raise OutputExists(
                     f"output folder {self.out} is not empty; use --resume to continue that run "
                     f"or --overwrite to replace it")
-            for path in self._ours():
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
-        if resume:
+            self._remove_run()
+        if resume and self._is_ours():
+            self._check_format()
             self._load_manifest()
+        (self.out / "_meldung").mkdir(exist_ok=True)  # first: from now on the folder is a run's
         for table in schema.TABLE_NAMES:
             (self.part_root / table).mkdir(parents=True, exist_ok=True)
-        (self.out / "_meldung").mkdir(exist_ok=True)
+        (self.out / FORMAT_FILE).write_text(self.fmt + "\n", encoding="utf-8")
         probe = self.out / "_meldung" / ".write-test"
         probe.write_text("ok")
         probe.unlink()
+
+    def _remove_run(self) -> None:
+        """--overwrite: the previous run's part files, manifest and DuckDB file; a table
+        folder that holds anything else keeps it."""
+        for table in schema.TABLE_NAMES:
+            for file in self._part_files(table):
+                file.unlink()
+            for folder in (self.part_root / table, self.out / table):
+                if folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
+        (self.out / DUCKDB_FILE).unlink(missing_ok=True)
+        shutil.rmtree(self.out / "_meldung")
+
+    def _check_format(self) -> None:
+        """A resumed run writes the format the run began with (a CSV run resumed in
+        Parquet would mix formats in one dataset)."""
+        stored = self.out / FORMAT_FILE
+        if stored.exists():
+            before = stored.read_text("utf-8").strip()
+        else:  # a run from before the format was stored: its part files say it
+            suffixes = {f.suffix for t in schema.TABLE_NAMES for f in self._part_files(t) if f.name.startswith("part-")}
+            before = {".csv": "csv", ".jsonl": "jsonl"}.get(next(iter(suffixes), ""), self.fmt)
+        if before != self.fmt:
+            raise OutputExists(f"output folder {self.out} holds a run in --format {before}; "
+                               f"resume it with --format {before}")
 
     def _load_manifest(self) -> None:
         manifest = self.out / MANIFEST
         parts: set[str] = set()
         if manifest.exists():
-            for line in manifest.read_text("utf-8").splitlines():
+            data = manifest.read_bytes()
+            if data and not data.endswith(b"\n"):
+                # a line cut off by a kill: its part is not committed; cut it away so that
+                # the next commit starts a line of its own
+                data = data[:data.rfind(b"\n") + 1]
+                with open(manifest, "r+b") as handle:
+                    handle.truncate(len(data))
+            for line in data.decode("utf-8").split("\n"):  # not splitlines(): ids may hold U+2028
+                if not line.strip():
+                    continue
                 try:
                     entry = json.loads(line)
                 except json.JSONDecodeError:
-                    continue  # a line cut off by a kill: its part is not committed
+                    continue
                 parts.add(entry["part"])
                 self.committed_parts.add(entry["part"])
                 self.done.update(entry["doc_ids"])
                 for table, n in entry.get("rows", {}).items():
                     self.rows_written[table] = self.rows_written.get(table, 0) + n
         for table in schema.TABLE_NAMES:
-            folder = self.part_root / table
-            if not folder.exists():
-                continue
-            for file in folder.iterdir():
-                if file.name.startswith(".") or file.stem.removeprefix("part-") not in parts:
+            for file in self._part_files(table):
+                if file.name.startswith(".") or file.name.split(".")[0].removeprefix("part-") not in parts:
                     file.unlink()  # uncommitted part or temporary file of a killed run
         self._next_part = max((int(p) for p in parts if p.isdigit()), default=-1) + 1
         (self.out / DUCKDB_FILE).unlink(missing_ok=True)
