@@ -39,14 +39,17 @@ RETRIES = 2
 @dataclass(frozen=True)
 class Partition:
     source: Source
+    origin: int = 0  # which input argument the file was found under
 
     @property
     def name(self) -> str:
-        """A part name that is the same for the same partition in every run (for --resume)."""
-        # the file's full path, not its name below the input folder: a/x.txt and b/x.txt
-        # are two partitions (with the same name they were one part, and a document lost)
-        where = str(self.source.path.resolve()) if self.source.path is not None else self.source.name
-        key = f"{where}|{self.source.lines}"
+        """A part name that is the same for the same partition in every run (for --resume),
+        and, with the same arguments, after the input folder moved. The input argument's
+        number tells a/x.txt from b/x.txt (``run a b``: both named x.txt below their input;
+        with one name they were one part, and a document was lost)."""
+        key = f"{self.source.name}|{self.source.lines}"
+        if self.origin:
+            key = f"{self.origin}|{key}"
         return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
@@ -58,15 +61,22 @@ def _count_lines(source: Source) -> int:
 def partitions(inputs: Iterable[str], lines_per_partition: int = LINES_PER_PARTITION) -> list[Partition]:
     """The inputs as partitions: a file each, large JSON Lines files in line ranges."""
     parts = []
-    for source in iter_sources(inputs):
+    for origin, item in enumerate(inputs):
+        parts += _partitions(item, origin, lines_per_partition)
+    return parts
+
+
+def _partitions(item: str, origin: int, lines_per_partition: int) -> list[Partition]:
+    parts = []
+    for source in iter_sources([item]):
         if source.path is None:
             raise ValueError("standard input (-) cannot be distributed; give files")
         if source.suffix in (".jsonl", ".ndjson", ".json"):
             n = _count_lines(source)
             for first in range(1, max(n, 1) + 1, lines_per_partition):
-                parts.append(Partition(replace(source, lines=(first, first + lines_per_partition - 1))))
+                parts.append(Partition(replace(source, lines=(first, first + lines_per_partition - 1)), origin))
         else:
-            parts.append(Partition(source))
+            parts.append(Partition(source, origin))
     return parts
 
 
