@@ -169,10 +169,10 @@ class DatasetWriter:
         """Whether the folder holds a meldung run (its ``_meldung`` folder)."""
         return (self.out / "_meldung").is_dir()
 
-    def _part_files(self, table: str) -> list[Path]:
+    def _part_files(self, table: str, root: Path | None = None) -> list[Path]:
         """The part files (and temporary part files) of a table: the only files of a table
         folder that meldung writes, so the only ones it ever deletes."""
-        folder = self.part_root / table
+        folder = (root or self.part_root) / table
         if not folder.is_dir():
             return []
         return [f for f in folder.iterdir() if f.is_file() and _PART_FILE.match(f.name)]
@@ -208,11 +208,12 @@ class DatasetWriter:
         """--overwrite: the previous run's part files, manifest and DuckDB file; a table
         folder that holds anything else keeps it."""
         for table in schema.TABLE_NAMES:
-            for file in self._part_files(table):
-                file.unlink()
-            for folder in (self.part_root / table, self.out / table):
-                if folder.is_dir() and not any(folder.iterdir()):
-                    folder.rmdir()
+            # both places: the run before may have been in another format (DuckDB stages its parts)
+            for root in (self.out, self.out / "_meldung" / "parts"):
+                for file in self._part_files(table, root):
+                    file.unlink()
+                if (root / table).is_dir() and not any((root / table).iterdir()):
+                    (root / table).rmdir()
         (self.out / DUCKDB_FILE).unlink(missing_ok=True)
         shutil.rmtree(self.out / "_meldung")
 

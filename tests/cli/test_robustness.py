@@ -283,3 +283,15 @@ def test_robust_a_file_name_that_is_no_utf8_still_gets_its_row(write, tmp_path, 
     summary = run([str(write.folder)], tmp_path / "out", RunOptions(), nlp=nlp)
     assert summary.documents["ok"] == 2
     assert sorted(pipeline.read(tmp_path / "out").documents["doc_id"]) == ["a.txt", "b\ufffd.txt"]
+
+
+def test_robust_overwrite_in_another_format_leaves_no_parts_of_the_run_before(write, tmp_path):
+    write("a.txt", "Eins ist gut.")
+    out = tmp_path / "out"
+    args = ["run", str(write.folder), "--out", str(out), "--model", "blank", "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    assert runner.invoke(app, args + ["--overwrite", "--format", "duckdb"]).exit_code == 0
+    assert not (out / "documents").exists()  # the Parquet parts of the first run
+    assert runner.invoke(app, args + ["--overwrite", "--format", "csv"]).exit_code == 0
+    assert not (out / "meldung.duckdb").exists() and not (out / "_meldung" / "parts").exists()
+    assert [p.suffix for p in (out / "documents").iterdir()] == [".csv"]
