@@ -23,27 +23,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def write(tmp_path):
-    """write(name, content) -> path of a file in a fresh input folder (str or bytes)."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-
-    def _write(name: str, content) -> Path:
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
-
-    _write.folder = folder
-    return _write
-
-
-@pytest.fixture(scope="module")
-def nlp():
-    return pipeline.load("blank")
+def nlp(blank_nlp):
+    return blank_nlp
 
 
 def _jsonl(records) -> str:
