@@ -26,7 +26,6 @@ from spacy.tokens import Doc
 
 from . import extensions  # noqa: F401 - registers Doc extensions
 from .ingest import ReadOptions, Report, iter_reports
-from .ingest.readers import readable
 from .nlp import load
 from .tables import schema
 from .tables.rows import doc_rows
@@ -401,10 +400,6 @@ def unique_reports(reports: Iterable[Report], done: set[str], summary: RunSummar
     finished document."""
     seen: set[str] = set()
     for report in reports:
-        # a file name that is no UTF-8 (os gives its bytes as lone surrogates) cannot be stored
-        report.doc_id, report.source = readable(report.doc_id), readable(report.source)
-        if report.error:
-            report.error = readable(report.error)
         base, n = report.doc_id, 1
         while report.doc_id in seen:
             n += 1

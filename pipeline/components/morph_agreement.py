@@ -51,7 +51,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
-from ._tokens import form_cache, hash_strings, morph_features
+from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -146,8 +146,6 @@ PRONOUN_CASES: dict[str, frozenset[str]] = {
 }
 #: the case a dependency relation implies, to choose among what agreement leaves
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
-#: answers per (form, lemma), and other answers, kept before a cache is emptied
-_MAX_FORMS = 20_000
 #: lexicon entries kept decoded (the ~48,500 entries stay encoded, about 10 MB, until a
 #: noun asks for one)
 _MAX_DECODED = 2_000
@@ -343,7 +341,7 @@ class MorphAgreement:
         array = doc.to_array([POS, DEP, HEAD, TAG, ORTH, LEMMA, MORPH])
         pos = array[:, 0].tolist()
         phrases = _Phrases(doc, array, pos)
-        form_cache(self, "_write_cache", _MAX_FORMS)  # (emptied here when full, read below)
+        form_cache(self, "_write_cache")  # (emptied here when full, read below)
         morphs = array[:, 6].tolist()
         new = list(morphs)
         case_of: dict[int, str] = {}
@@ -416,7 +414,7 @@ class MorphAgreement:
         return None
 
     def _noun_mask(self, form: str, lemma: str) -> int:
-        cache = form_cache(self.lexicon, "_noun_cache", _MAX_FORMS)  # answers of this lexicon
+        cache = form_cache(self.lexicon, "_noun_cache")  # answers of this lexicon
         key = (form, lemma)
         found = cache.get(key)
         if found is None:
@@ -491,7 +489,7 @@ def _determiner_mask(word: str) -> int:
     if found is None:
         analyses = determiner_analyses(word)
         found = to_mask(analyses) if analyses else 0
-        if len(_DETERMINER_MASKS) < _MAX_FORMS:
+        if len(_DETERMINER_MASKS) < MAX_FORMS:
             _DETERMINER_MASKS[word] = found
     return found
 

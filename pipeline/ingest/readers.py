@@ -21,7 +21,7 @@ from defusedxml import DefusedXmlException
 
 from .assemble import from_blocks, from_plain_text, parse_published
 from .decode import DecodeError, decode
-from .report import Report
+from .report import Report, encodable, readable
 from .sources import DEFAULT_MAX_BYTES, Source, TooLarge
 
 #: Default cap on a document's length in characters (spaCy's default max_length).
@@ -97,23 +97,6 @@ def read_txt(source: Source, options: ReadOptions) -> Iterator[Report]:
     yield _finish(report, options)
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def readable(value: str) -> str:
-    """``value`` with lone surrogates (a JSON escape like ``\\ud800`` without its pair,
-    or an undecodable file name) as U+FFFD: no table can store them, and an id or a name
-    should still say where its row came from."""
-    if _encodable(value):
-        return value
-    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
-
-
 def _record_report(record: dict, doc_id: str, source: str, fmt: str, options: ReadOptions) -> Report:
     f = options.fields
     doc_id = readable(doc_id)
@@ -123,7 +106,7 @@ def _record_report(record: dict, doc_id: str, source: str, fmt: str, options: Re
     if not isinstance(text, str):
         return Report.failed(doc_id, source, "parse", f"field {f.text!r} is not text", fmt=fmt)
 
-    if not _encodable(text):
+    if not encodable(text):
         return Report.failed(doc_id, source, "parse",
                              f"field {f.text!r} holds a lone surrogate (broken UTF-16 escape)", fmt=fmt)
 

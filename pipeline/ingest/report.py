@@ -5,6 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+
+def encodable(text: str) -> bool:
+    """Whether ``text`` can be stored (UTF-8 has no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def readable(value: str) -> str:
+    """``value`` with lone surrogates (a JSON escape like ``\\ud800`` without its pair,
+    or an undecodable file name) as U+FFFD: no table can store them, and an id, a name or
+    a message should still say where its row came from."""
+    if encodable(value):
+        return value
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+
+
 #: Kinds of layout block, in the order they appear in a report.
 BLOCK_KINDS = ("headline", "dateline", "subheading", "paragraph", "signature")
 
@@ -48,4 +67,5 @@ class Report:
     @classmethod
     def failed(cls, doc_id: str, source: str, stage: str, message: str, *, fmt: str = "txt",
                status: str = "error") -> "Report":
-        return cls(doc_id=doc_id, source=source, format=fmt, status=status, error=message, stage=stage)
+        # (the message may quote a file name that is no UTF-8)
+        return cls(doc_id=doc_id, source=source, format=fmt, status=status, error=readable(message), stage=stage)

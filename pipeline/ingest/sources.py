@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .report import readable
+
 #: File name endings meldung reads when it walks a folder (a ``.gz`` may follow).
 KNOWN_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".json", ".csv", ".tsv", ".xml", ".nitf", ".html", ".htm")
 #: Default cap on the bytes read from one input file (decompressed).
@@ -71,8 +73,10 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
     A folder is walked recursively; files with a known ending are read, and
     folders or files whose name starts with ``_`` or ``.`` are skipped (gold
     data, hidden files), and so are meldung's own output folders (they hold a
-    ``_meldung`` folder): an output inside the input is never read as input. A named file is read whatever its ending. Globs are
-    expanded. ``-`` is standard input.
+    ``_meldung`` folder): an output inside the input is never read as input. A
+    named file is read whatever its ending. Globs are expanded. ``-`` is
+    standard input. A file name that is no UTF-8 gets U+FFFD for its odd bytes
+    (:func:`readable`); the file is read from its real path.
     """
     for item in inputs:
         if item == "-":
@@ -80,20 +84,21 @@ def iter_sources(inputs: Iterable[str]) -> Iterator[Source]:
             continue
         path = Path(item)
         if path.is_dir():
-            outputs = [d.parent for d in path.rglob("_meldung") if d.is_dir()]
-            for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            entries = list(path.rglob("*"))
+            outputs = [e.parent for e in entries if e.name == "_meldung" and e.is_dir()]
+            for file in sorted(e for e in entries if e.is_file()):
                 rel = file.relative_to(path)
                 if not _hidden(rel) and _known(file) and not any(o in file.parents for o in outputs):
-                    yield Source(file, rel.as_posix())
+                    yield Source(file, readable(rel.as_posix()))
         elif path.is_file():
-            yield Source(path, path.name)
+            yield Source(path, readable(path.name))
         else:
             matches = sorted(glob.glob(item, recursive=True))
             files = [Path(m) for m in matches if Path(m).is_file()]
             if not files:
                 raise InputNotFound(f"no such file or folder: {item}")
             for file in files:
-                yield Source(file, file.as_posix())
+                yield Source(file, readable(file.as_posix()))
 
 
 def check_inputs(inputs: Iterable[str]) -> None:

@@ -208,12 +208,12 @@ class DatasetWriter:
         """--overwrite: the previous run's part files, manifest and DuckDB file; a table
         folder that holds anything else keeps it."""
         for table in schema.TABLE_NAMES:
-            # both places: the run before may have been in another format (DuckDB stages its parts)
-            for root in (self.out, self.out / "_meldung" / "parts"):
-                for file in self._part_files(table, root):
-                    file.unlink()
-                if (root / table).is_dir() and not any((root / table).iterdir()):
-                    (root / table).rmdir()
+            # the table folders, whatever this run's format: the run before may have had
+            # another (DuckDB's staged parts go with _meldung below)
+            for file in self._part_files(table, self.out):
+                file.unlink()
+            if (self.out / table).is_dir() and not any((self.out / table).iterdir()):
+                (self.out / table).rmdir()
         (self.out / DUCKDB_FILE).unlink(missing_ok=True)
         shutil.rmtree(self.out / "_meldung")
 
