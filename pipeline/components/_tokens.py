@@ -10,6 +10,7 @@ string, so the cache can never give a different answer than the StringStore).
 
 from __future__ import annotations
 
+import itertools
 import operator
 from typing import Sequence
 
@@ -19,7 +20,7 @@ from spacy.tokens import Doc, MorphAnalysis
 from spacy.vocab import Vocab
 
 #: hash -> string, filled from the StringStores the Docs come with; bounded by the
-#: number of distinct word forms, lemmas and tags seen (filled up to _MAX_STRINGS)
+#: number of distinct word forms, lemmas and tags seen (at most _MAX_STRINGS; see hash_strings)
 _STRINGS: dict[int, str] = {}
 #: ~6 MB; full after ~700 benchmark reports, flat after. 100,000 (full after ~1,500)
 #: gave the same speed on 3,000 reports and 27 MB more peak memory (682 vs 655 MB).
@@ -59,19 +60,31 @@ def strings(doc: Doc, attr: int) -> list[str]:
 def hash_strings(doc: Doc, hashes: list[int]) -> list[str]:
     """The strings of ``hashes`` (from ``doc``'s StringStore), through the shared cache.
 
-    A full cache keeps what it has and takes nothing more: the first strings of a run are
-    its frequent ones. (Emptying it when full made every component decode the common
-    words again: 1,000 benchmark reports bring 69,000 different strings.)"""
+    A full cache keeps its first half and makes room for new strings in the other: the
+    first strings of a run are its frequent ones, and every component asks for the same
+    Doc's rare words after the first one has decoded them. (Emptying it when full made every
+    component decode the common words again: 1,000 benchmark reports bring 69,000 different
+    strings; taking nothing more when full made every component after the first decode each
+    Doc's rare words again, through this function's slow path.)"""
     try:
         return list(map(_STRINGS.__getitem__, hashes))
     except KeyError:
         store = doc.vocab.strings
         missing = {h: store[h] for h in set(hashes).difference(_STRINGS)}
-        if len(_STRINGS) + len(missing) <= _MAX_STRINGS:
-            _STRINGS.update(missing)
-            return list(map(_STRINGS.__getitem__, hashes))
-        # (never copy the full cache here: one call per Doc and attribute would copy it)
-        return [s if s is not None else missing[h] for s, h in zip(map(_STRINGS.get, hashes), hashes)]
+        if len(missing) > _MAX_STRINGS // 2:  # one huge Doc: not worth keeping
+            return [s if s is not None else missing[h] for s, h in zip(map(_STRINGS.get, hashes), hashes)]
+        if len(_STRINGS) + len(missing) > _MAX_STRINGS:
+            _keep_first_strings(_MAX_STRINGS // 2)
+        _STRINGS.update(missing)
+        return list(map(_STRINGS.__getitem__, hashes))
+
+
+def _keep_first_strings(n: int) -> None:
+    """Drop all but the ``n`` strings that came into the cache first (a few ms, once every
+    few hundred reports)."""
+    kept = list(itertools.islice(_STRINGS.items(), n))
+    _STRINGS.clear()
+    _STRINGS.update(kept)
 
 
 #: a token's trailing whitespace by its SPACY flag (0/1 or False/True)

@@ -8,16 +8,21 @@ from pipeline.components import _tokens
 
 def test_tokens_strings_through_a_full_cache_stay_right_and_the_cache_stays_bounded(monkeypatch):
     nlp = spacy.blank("de")
-    doc = nlp("Der Quorxbauer bellte am Abend in Zwibbelstadt")
     monkeypatch.setattr(_tokens, "_STRINGS", {})
-    monkeypatch.setattr(_tokens, "_MAX_STRINGS", 3)
-    assert _tokens.strings(doc, ORTH) == [t.text for t in doc]
-    assert len(_tokens._STRINGS) <= 3  # too many new strings for the room left: none taken
-    monkeypatch.setattr(_tokens, "_MAX_STRINGS", 5)
-    assert _tokens.strings(doc[:4].as_doc(), ORTH) == ["Der", "Quorxbauer", "bellte", "am"]
-    assert set(_tokens._STRINGS.values()) == {"Der", "Quorxbauer", "bellte", "am"}
-    assert _tokens.strings(doc, ORTH) == [t.text for t in doc]  # full: the rest from the store
-    assert len(_tokens._STRINGS) == 4
+    monkeypatch.setattr(_tokens, "_MAX_STRINGS", 8)
+    first, second = nlp("Der Quorxbauer bellte am"), nlp("Abend in Zwibbelstadt heute")
+    assert _tokens.strings(first, ORTH) == [t.text for t in first]
+    assert _tokens.strings(second, ORTH) == [t.text for t in second]
+    assert len(_tokens._STRINGS) == 8  # full
+    third = nlp("eins zwei drei eins")
+    assert _tokens.strings(third, ORTH) == ["eins", "zwei", "drei", "eins"]
+    # the first half stays (a run's first strings are its frequent ones), the rest makes room
+    kept = list(_tokens._STRINGS.values())
+    assert set(kept[:4]) == {"Der", "Quorxbauer", "bellte", "am"} and set(kept[4:]) == {"eins", "zwei", "drei"}
+    huge = nlp("fünf neue Wörter auf einmal")  # more than half the cache: read, not kept
+    assert _tokens.strings(huge, ORTH) == [t.text for t in huge]
+    assert len(_tokens._STRINGS) == 7
+    assert _tokens.strings(first, ORTH) == [t.text for t in first]
 
 
 def test_tokens_sentence_bounds_as_doc_sents():
