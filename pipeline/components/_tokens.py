@@ -41,11 +41,15 @@ MAX_FORMS = 20_000
 
 def form_cache(owner: object, name: str, limit: int = MAX_FORMS) -> dict:
     """A dict kept on ``owner`` (a lexicon) as attribute ``name``, for answers per word form
-    that depend only on that lexicon; emptied once it holds more than ``limit`` entries,
-    and gone with the lexicon."""
+    that depend only on that lexicon, and gone with the lexicon. Once it holds more than
+    ``limit`` entries, only the first ``limit // 2`` stay: the forms a run meets first are
+    its frequent ones. (Emptying it made the components answer for the common words again
+    every few hundred reports: 1,000 reports have ~30,000 distinct capitalised words.)"""
     cache = owner.__dict__.get(name)
-    if cache is None or len(cache) > limit:
+    if cache is None:
         cache = owner.__dict__[name] = {}
+    elif len(cache) > limit:
+        cache = owner.__dict__[name] = dict(itertools.islice(cache.items(), limit // 2))
     return cache
 
 

@@ -49,3 +49,15 @@ def test_morph_features_are_the_analysis_as_a_dict():
     key = nlp.vocab.morphology.add("Case=Dat|Gender=Fem|Number=Sing")
     assert _tokens.morph_features(nlp.vocab, key) == {"Case": "Dat", "Gender": "Fem", "Number": "Sing"}
     assert _tokens.morph_features(nlp.vocab, 0) == {}
+
+
+def test_form_cache_keeps_its_first_half_when_full():
+    class Lexicon:
+        pass
+
+    lexicon = Lexicon()
+    cache = _tokens.form_cache(lexicon, "_answers", limit=4)
+    cache.update({"der": 1, "die": 2, "das": 3, "Quorx": 4, "Zwibbel": 5})
+    assert _tokens.form_cache(lexicon, "_answers", limit=4) == {"der": 1, "die": 2}  # the first ones stay
+    assert _tokens.form_cache(lexicon, "_answers", limit=4) is lexicon._answers
+    assert _tokens.form_cache(Lexicon(), "_answers") == {}  # one cache per lexicon
