@@ -532,25 +532,20 @@ class _TokenTable:
         # morphologizer gave "Gespräche" in "führten in Genf Gespräche über ..." ADV, the
         # tagger NN), unknown without a tagger
         tag = cols[3]
-        noun = ((word_class == _NOUN) | (tag == _NN) | (tag == _NE)).tolist()
-        tagged = (word_class != _UNTAGGED).tolist()
+        noun = (word_class == _NOUN) | (tag == _NN) | (tag == _NE)
+        tagged = word_class != _UNTAGGED
+        capital = numpy.fromiter(map(str.isupper, map(operator.getitem, text, repeat(_FIRST_LETTER))),
+                                 dtype=bool, count=len(text))
+        # a word with a letter: all letters (IS_ALPHA), else looked at ("G7", "Nato-Gipfel")
+        letter = cols[5] == 1
+        for i in _where((capital & ~letter).tolist()):
+            letter[i] = any(ch.isalpha() for ch in text[i])
+        nounish = capital & letter & tagged & noun  # (as arrays: a test per word was the cost)
         lower = self.lower
-        self.noun_slots = slots = []
-        for i in _where(list(map(str.isupper, map(operator.getitem, text, repeat(_FIRST_LETTER))))):
-            word = text[i]
-            if not (word[0].isalpha() or any(ch.isalpha() for ch in word)):
-                nounish = False
-            elif tagged[i]:
-                nounish = noun[i]
-            elif starts[i] or (i > 0 and text[i - 1] in _OPENERS):
-                nounish = lower[i] not in FUNCTION_WORDS
-            else:
-                nounish = True
-            if nounish:
-                not_verb[i] = True
-                slots.append(i)
-            elif starts[i]:
-                slots.append(i)
+        for i in _where((capital & letter & ~tagged).tolist()):  # no tagger: the capital decides
+            nounish[i] = not (starts[i] or (i > 0 and text[i - 1] in _OPENERS)) or lower[i] not in FUNCTION_WORDS
+        not_verb |= nounish
+        self.noun_slots = numpy.flatnonzero(nounish | (capital & (cols[6] == 1))).tolist()
         self.verb_slots = numpy.flatnonzero(~not_verb).tolist()
 
     def trigger_words(self, lex: EventLexicon) -> tuple[list[int], list[tuple], list[int], list[tuple[str, ...]]]:
