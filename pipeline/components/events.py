@@ -54,14 +54,14 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy
 import srsly
 from spacy import util
-from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, LEMMA, LOWER, ORTH, POS, SENT_START, TAG
+from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, LEMMA, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
 from spacy.parts_of_speech import IDS as POS_IDS, NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -340,8 +340,18 @@ def _particles_for(word: str, lex: EventLexicon) -> Iterable[str]:
 # -- sentence helpers
 
 
-def _sentences(doc: Doc) -> list[Span]:
-    return list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+def _sentence_bounds(doc: Doc, table: "_TokenTable") -> list[tuple[int, int]]:
+    """(start, end) of each sentence, as ``doc.sents`` gives them (the whole Doc without
+    sentence annotation), from the sentence starts of ``table`` (read already: another
+    ``Doc.to_array`` otherwise)."""
+    if not doc.has_annotation("SENT_START"):
+        return [(0, len(doc))]
+    if "sents" in doc.user_hooks or not len(doc):
+        return _tokens.sentence_bounds(doc)
+    starts = _where(table.sent_start)
+    if starts[:1] != [0]:
+        starts.insert(0, 0)  # the first token starts a sentence whatever it says
+    return list(zip(starts, starts[1:] + [len(doc)]))
 
 
 def _is_nounish(tok: Token, parsed: bool) -> bool:
@@ -421,6 +431,10 @@ _POS_CLASS[[POS_IDS[p] for p in NOUN_POS]] = _NOUN
 _POS_CLASS[[POS_IDS[""], POS_IDS["X"]]] = _UNTAGGED
 
 
+#: the first letter of a word (a slice: "" for an empty word, as ``word[:1]``)
+_FIRST_LETTER = slice(0, 1)
+
+
 class _Trigger(NamedTuple):
     token: Token
     entry: Entry
@@ -455,23 +469,26 @@ class _TokenTable:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        cols = doc.to_array([ORTH, LOWER, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
-                             HEAD]).T if len(doc) else numpy.zeros((10, 0), dtype="uint64")
+        cols = doc.to_array([ORTH, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
+                             HEAD]).T if len(doc) else numpy.zeros((9, 0), dtype="uint64")
         # the string columns read as lists; flags, relations and heads stay arrays until asked
-        orth, lower, lemma, tag = (cols[k].tolist() for k in (0, 1, 2, 4))
+        orth, lemma, tag = (cols[k].tolist() for k in (0, 1, 3))
         self._cols = cols
         # hash -> string through the shared cache: the StringStore decodes a new str per look
         self.text = _tokens.hash_strings(doc, orth)
-        self.lower = _tokens.hash_strings(doc, lower)
+        # a token's LOWER is its text's str.lower() (spaCy's lexical attribute getter): one
+        # lower() per word is cheaper than a second column of hashes through the string cache
+        self.lower = list(map(str.lower, self.text))
         self.lemma = _tokens.hash_strings(doc, lemma)
         self.tag = _tokens.hash_strings(doc, tag)
         # the relation is only asked whether it marks a particle: compared as a number
-        self._particle_deps = _indices_of(cols[8], _PRT_DEP_IDS)
+        self._particle_deps = _indices_of(cols[7], _PRT_DEP_IDS)
         self._particles: set[str] | None = None
         self._particle_children: dict[int, int] = {}
         # is_sent_start 1 (True), else -1 (as unsigned: False) or 0 (None): both false here
-        self.sent_start = (cols[7] == 1).tolist()
+        self.sent_start = (cols[6] == 1).tolist()
         self._find_slots()
+        self._trigger_words: tuple | None = None
 
     @cached_property
     def lemma_lower(self) -> list[str]:
@@ -481,20 +498,20 @@ class _TokenTable:
 
     @cached_property
     def pos(self) -> list[str]:
-        return list(map(POS_NAMES.__getitem__, self._cols[3].tolist()))
+        return list(map(POS_NAMES.__getitem__, self._cols[2].tolist()))
 
     @cached_property
     def punct(self) -> list[bool]:
-        return (self._cols[5] == 1).tolist()
+        return (self._cols[4] == 1).tolist()
 
     @cached_property
     def alpha(self) -> list[bool]:
-        return (self._cols[6] == 1).tolist()
+        return (self._cols[5] == 1).tolist()
 
     @cached_property
     def _head(self) -> list[int]:
         """Relative head offsets as unsigned 64-bit numbers: see particle_child."""
-        return self._cols[9].tolist()
+        return self._cols[8].tolist()
 
     def _find_slots(self) -> None:
         """The words the trigger search looks at, in order (a sentence takes its share with
@@ -504,9 +521,9 @@ class _TokenTable:
         cols, text, starts = self._cols, self.text, self.sent_start
         # one lookup per token in the table of word classes (a comparison per class and
         # token array was most of the slot search: numpy's cost per call, not per value)
-        word_class = _POS_CLASS[cols[3]]
-        not_verb = (cols[5] == 1) | (word_class == _CLOSED)
-        for i in _where((~not_verb & (cols[6] != 1)).tolist()):
+        word_class = _POS_CLASS[cols[2]]
+        not_verb = (cols[4] == 1) | (word_class == _CLOSED)
+        for i in _where((~not_verb & (cols[5] != 1)).tolist()):
             not_verb[i] = "-" not in text[i]
         # :func:`_is_nounish` of the capitalised words (only those can be nounish), plus the
         # STTS tag, its POS and tag tests made for all tokens at once: a method call per
@@ -514,27 +531,75 @@ class _TokenTable:
         # tagger is the better judge of nouns: tags 94%, UPOS 92% on GSD test; the
         # morphologizer gave "Gespräche" in "führten in Genf Gespräche über ..." ADV, the
         # tagger NN), unknown without a tagger
-        tag = cols[4]
-        noun = ((word_class == _NOUN) | (tag == _NN) | (tag == _NE)).tolist()
-        tagged = (word_class != _UNTAGGED).tolist()
+        tag = cols[3]
+        noun = (word_class == _NOUN) | (tag == _NN) | (tag == _NE)
+        tagged = word_class != _UNTAGGED
+        capital = numpy.fromiter(map(str.isupper, map(operator.getitem, text, repeat(_FIRST_LETTER))),
+                                 dtype=bool, count=len(text))
+        # a word with a letter: all letters (IS_ALPHA), else looked at ("G7", "Nato-Gipfel")
+        letter = cols[5] == 1
+        for i in _where((capital & ~letter).tolist()):
+            letter[i] = any(ch.isalpha() for ch in text[i])
+        nounish = capital & letter & tagged & noun  # (as arrays: a test per word was the cost)
         lower = self.lower
-        self.noun_slots = slots = []
-        for i in _where([x[:1].isupper() for x in text]):
-            word = text[i]
-            if not (word[0].isalpha() or any(ch.isalpha() for ch in word)):
-                nounish = False
-            elif tagged[i]:
-                nounish = noun[i]
-            elif starts[i] or (i > 0 and text[i - 1] in _OPENERS):
-                nounish = lower[i] not in FUNCTION_WORDS
-            else:
-                nounish = True
-            if nounish:
-                not_verb[i] = True
-                slots.append(i)
-            elif starts[i]:
-                slots.append(i)
+        for i in _where((capital & letter & ~tagged).tolist()):  # no tagger: the capital decides
+            nounish[i] = not (starts[i] or (i > 0 and text[i - 1] in _OPENERS)) or lower[i] not in FUNCTION_WORDS
+        not_verb |= nounish
+        self.noun_slots = numpy.flatnonzero(nounish | (capital & (cols[6] == 1))).tolist()
         self.verb_slots = numpy.flatnonzero(~not_verb).tolist()
+
+    def trigger_words(self, lex: EventLexicon) -> tuple[list[int], list[tuple], list[int], list[tuple[str, ...]]]:
+        """The verb slots that can be a trigger (:func:`_verb_form`: keys of their own, or a
+        particle can make some) with their verb forms, and the noun slots with
+        :func:`_noun_keys`, made once per Doc and lexicon. The cached answers of all slots
+        are looked up in one pass in C (a loop per sentence and slot was most of the trigger
+        search); only the forms seen first make theirs. A sentence with none of these
+        words has no trigger, and needs no more look."""
+        got = self._trigger_words
+        if got is None or got[0] is not lex:
+            verbs, verb_forms = self._verb_words(lex)
+            nouns, noun_keys = self._noun_words(lex)
+            got = self._trigger_words = (lex, verbs, verb_forms, nouns, noun_keys)
+        return got[1:]
+
+    def has_trigger_words(self, lex: EventLexicon, start: int, end: int) -> bool:
+        """Whether tokens ``[start, end)`` hold a word of :meth:`trigger_words`."""
+        verbs, _, nouns, _ = self.trigger_words(lex)
+        return bisect_left(verbs, start) < bisect_left(verbs, end) or \
+            bisect_left(nouns, start) < bisect_left(nouns, end)
+
+    def _form_keys(self, slots: list[int]) -> Iterator[tuple[str, str]]:
+        """(text, lemma) of each of ``slots``: the key of the per-form caches (the lower case
+        is the text's)."""
+        return zip(map(self.text.__getitem__, slots), map(self.lemma.__getitem__, slots))
+
+    def _verb_words(self, lex: EventLexicon) -> tuple[list[int], list[tuple]]:
+        forms = _tokens.form_cache(lex, "_verb_forms")
+        answers = list(map(forms.get, self._form_keys(self.verb_slots), repeat(_UNSEEN_VERB)))
+        # (an unseen form is kept: its answer is made below)
+        kept = list(map(operator.itemgetter(1), answers))
+        slots, answers = list(compress(self.verb_slots, kept)), list(compress(answers, kept))
+        for k, answer in enumerate(answers):
+            if answer is _UNSEEN_VERB:
+                i = slots[k]
+                answers[k] = forms[self.text[i], self.lemma[i]] = _verb_form(self, i, lex)
+        kept = list(map(operator.itemgetter(1), answers))
+        return list(compress(slots, kept)), list(compress(answers, kept))
+
+    def _noun_words(self, lex: EventLexicon) -> tuple[list[int], list[tuple[str, ...]]]:
+        known = _tokens.form_cache(lex, "_noun_keys")
+        answers = list(map(known.get, self._form_keys(self.noun_slots), repeat(_UNSEEN_NOUN)))
+        # (an unseen form is kept, a form without keys is not: () is false)
+        slots, answers = list(compress(self.noun_slots, answers)), list(compress(answers, answers))
+        unseen = [k for k, answer in enumerate(answers) if answer is _UNSEEN_NOUN]
+        words = [slots[k] for k in unseen]
+        for k, i, may_hold in zip(unseen, words, _may_hold_noun_keys(
+                list(map(self.lower.__getitem__, words)), list(map(self.lemma.__getitem__, words)), lex)):
+            if may_hold:
+                answers[k] = _noun_keys(self.lower[i], self.lemma[i], self.text[i], lex)
+            else:
+                answers[k] = known[self.text[i], self.lemma[i]] = ()
+        return list(compress(slots, answers)), list(compress(answers, answers))
 
     def particle_child(self, i: int, particles: set[str]) -> int | None:
         """The first of ``doc[i].children`` that is a separated verb particle (by its
@@ -608,20 +673,17 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
 def _noun_candidates(sent: Span, lex: EventLexicon, table: _TokenTable) -> list[tuple[int, tuple[str, ...]]]:
     """(index, :func:`_noun_keys`) of every word of ``sent`` that can be a noun trigger:
     a nounish or sentence-initial capitalised word with keys."""
-    lower, lemma, text = table.lower, table.lemma, table.text
-    noun_keys = _tokens.form_cache(lex, "_noun_keys")  # read here: asked for every capitalised word
-    out = []
-    for i in _in_range(table.noun_slots, sent.start, sent.end):
-        keys = noun_keys.get((lower[i], lemma[i], text[i]))
-        if keys is None:
-            keys = _noun_keys(lower[i], lemma[i], text[i], lex)
-        if keys:
-            out.append((i, keys))
-    return out
+    _, _, nouns, keys = table.trigger_words(lex)
+    lo, hi = bisect_left(nouns, sent.start), bisect_left(nouns, sent.end)
+    return list(zip(nouns[lo:hi], keys[lo:hi]))
 
 
 #: the verb keys of a word without any (:func:`_verb_keys`)
 _NO_VERB_KEYS = ((), (), ())
+#: what the per-form caches give for a form not seen yet (:meth:`_TokenTable.trigger_words`);
+#: true in the place of the answer's flag, so that the form is kept for a look
+_UNSEEN_VERB = (None, True)
+_UNSEEN_NOUN = (None,)
 
 
 def _verb_candidates(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTable
@@ -631,15 +693,11 @@ def _verb_candidates(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenT
     separated particle only when a particle can make a key of it (:func:`_verb_form`,
     cached per lexicon and form): the particle search for every verb of every sentence
     was a third of the trigger search."""
-    text, sent_start = table.text, table.sent_start
-    lower, lemma = table.lower, table.lemma
-    forms = _tokens.form_cache(lex, "_verb_forms")  # read here: asked for every word
+    text, sent_start, lower = table.text, table.sent_start, table.lower
+    verbs, forms, _, _ = table.trigger_words(lex)
+    lo, hi = bisect_left(verbs, sent.start), bisect_left(verbs, sent.end)
     out = []
-    for i in _in_range(table.verb_slots, sent.start, sent.end):
-        got = forms.get((lower[i], lemma[i], text[i]))
-        if got is None:
-            got = forms[lower[i], lemma[i], text[i]] = _verb_form(table, i, lex)
-        keys, may_take_particle = got
+    for i, (keys, may_take_particle) in zip(verbs[lo:hi], forms[lo:hi]):
         particle = None
         if may_take_particle and (text[i][:1].islower() or sent_start[i]):
             particle = _particle_at(i, sent.end, lex, parsed, table)
@@ -749,7 +807,7 @@ def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | No
     and form: most candidates of most words have no entry at all, and looking each up
     again in every sentence was a fifth of the trigger search."""
     cache = _tokens.form_cache(lex, "_verb_keys")
-    key = (table.lower[i], table.lemma[i], table.text[i], particle)
+    key = (table.text[i], table.lemma[i], particle)  # (the lower case is the text's)
     got = cache.get(key)
     if got is None:
         cands = table.candidates(i, lex, False, particle)
@@ -790,7 +848,7 @@ def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str,
     order, cached per lexicon and form: the compound search tried every tail of every
     candidate of every capitalised word of every sentence again."""
     cache = _tokens.form_cache(lex, "_noun_keys")
-    key = (low, lemma, text)
+    key = (text, lemma)  # (the lower case is the text's)
     got = cache.get(key)
     if got is not None:
         return got
@@ -826,6 +884,21 @@ def _may_hold_noun_key(low: str, first: str | None, lex: EventLexicon) -> bool:
         return True
     plain = low.translate(_UMLAUT)
     return plain != low and contains_core(plain) is not None
+
+
+def _may_hold_noun_keys(lows: list[str], lemmas: list[str], lex: EventLexicon) -> list[bool]:
+    """:func:`_may_hold_noun_key` of many words at once (lower case ``lows``, pipeline
+    ``lemmas``): a Doc's new capitalised forms (a few dozen: a thousand reports have more
+    different ones than the per-form cache keeps) took two Python calls each, and most
+    hold no key. The words themselves are searched in one pass in C; a lemma or spelling
+    without umlauts is searched only when it differs from the word."""
+    contains_core = _noun_core_finder(lex)
+    found = list(map(contains_core, lows))
+    for k in _where([m is None for m in found]):
+        low, first = lows[k], lemmas[k].lower()
+        plain = low.translate(_UMLAUT)
+        found[k] = (first != low and contains_core(first)) or (plain != low and contains_core(plain))
+    return list(map(bool, found))
 
 
 def _literal_finder(words: list[str]) -> re.Pattern:
@@ -1062,8 +1135,11 @@ def common_nouns() -> frozenset[str]:
     return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
 
 
+@lru_cache(maxsize=4096)
 def _ends_in_noun(word: str, nouns: frozenset[str]) -> bool:
-    """A compound of a common noun ("Polizeiangaben", "Hochrechnungen")? Tails of 6+ letters."""
+    """A compound of a common noun ("Polizeiangaben", "Hochrechnungen")? Tails of 6+ letters.
+    Cached per word: the place scan asks it for the same names after prepositions again
+    and again, and the look at every tail was a third of the preposition rule."""
     places = place_names()
     for k in range(2, len(word) - 5):
         tail = word[k].upper() + word[k + 1:]
@@ -1650,11 +1726,11 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
     """
     lex = lexicon or default_lexicon()
     ctx = _Context(doc, lex)
-    for sent in _sentences(doc):
-        if sent.end <= ctx.body_start:
-            continue
-        if sent.start < ctx.body_start:
-            sent = doc[ctx.body_start:sent.end]
+    for start, end in _sentence_bounds(doc, ctx.table):
+        start = max(start, ctx.body_start)
+        if end <= start or not ctx.table.has_trigger_words(lex, start, end):
+            continue  # (most sentences: no Span made)
+        sent = doc[start:end]
         triggers = _find_triggers(sent, lex, ctx.parsed, ctx.table)
         if not triggers:
             continue
