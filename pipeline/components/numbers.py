@@ -57,7 +57,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
-from spacy.attrs import LOWER, ORTH, SPACY
+from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -244,15 +244,19 @@ class _Words:
     """The token attributes the finder reads at every token, as lists read once per Doc
     (see ``_tokens.py``): ``doc[i]`` builds a new Token at every look, ``tok.lower_``
     decodes the string again, and ``tok.sent`` walks the sentence. (What it asks of a
-    few tokens only, it asks their Token, ``doc``.)"""
+    few tokens only, it asks their Token, ``doc``.) The lower-case forms are the word
+    forms lowered (spaCy's LOWER is ``str.lower``): decoding a second column of hashes
+    cost more than lowering, once the shared string cache is full."""
 
     def __init__(self, doc: Doc):
         n = len(doc)
         self.doc = doc
-        columns = doc.to_array([ORTH, LOWER, SPACY]).T.tolist() if n else [[]] * 3
+        columns = doc.to_array([ORTH, SPACY]).T.tolist() if n else [[]] * 2
         self.text = _tokens.hash_strings(doc, columns[0])
-        self.lower = _tokens.hash_strings(doc, columns[1])
-        self.spaced = columns[2]  # trailing whitespace
+        self.lower = list(map(str.lower, self.text))
+        self.spaced = columns[1]  # trailing whitespace
+        self.parsed = doc.has_annotation("DEP")
+        self.tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
         self._sents = _tokens.sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, n)]
         self._sent_starts = [start for start, _ in self._sents]
 
@@ -407,9 +411,10 @@ def _approx_before(w: _Words, i: int, lower: int, lex: NumberLexicon) -> tuple[i
     return None
 
 
-def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -> str | None:
+def _what(w: _Words, start: int, end: int, limit: int, fraction_or_vague: bool) -> str | None:
     """The counted noun: dependency head if parsed, else the next noun in the sentence."""
-    if doc.has_annotation("DEP"):
+    doc = w.doc
+    if w.parsed:
         for tok in doc[start:end]:
             head = tok.head
             if head.i >= end and head.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nk", "nummod", "amod", "nmod"):
@@ -418,7 +423,7 @@ def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -
         for child in last.children:  # "zwei Drittel der Stimmen", "Tausende von Menschen"
             if child.dep_ in ("ag", "pg", "nmod") and child.pos_ == "NOUN" and child.i >= end:
                 return child.text
-    has_pos = doc.has_annotation("TAG") or doc.has_annotation("POS")
+    has_pos = w.tagged
     skip = 0
     for tok in doc[end:min(limit, end + 5)]:
         if tok.is_punct or tok.like_num:
@@ -524,7 +529,7 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
             start, value = start - 1, -value
         what = None
         if unit is None:
-            what = _what(doc, i, end, limit, bool(core.fraction or core.vague))
+            what = _what(w, i, end, limit, bool(core.fraction or core.vague))
         yield NumberMatch(start, end, value, value_max, approx, unit, what)
         taken = end
 
