@@ -102,8 +102,9 @@ _ADJ_GUESS = re.compile(
     r"(e|en|er|es|em)$")
 _COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Mittel|Zentral)-?(.+)$")
 _INFLECTIONS = ("", "e", "en", "er", "es", "em")
-#: the letters the inflections end in
-_INFLECTION_LAST_LETTERS = frozenset(ending[-1] for ending in _INFLECTIONS[1:])
+#: the inflection a word may end in, by its last letter: each ends in a letter of its own
+#: (e, n, r, s, m), so a word's last letter names the one inflection it can have
+_INFLECTION_BY_LAST_LETTER = {ending[-1]: ending for ending in _INFLECTIONS[1:]}
 ROLE_DEPS = {"nk", "app", "pnc", "appos", "compound", "flat", "nmod"}
 
 
@@ -252,12 +253,10 @@ class EntityLexicon:
     def demonym(self, word: str) -> str | None:
         """The country code of an inflected country adjective ("türkischen" -> TR)."""
         low = word.lower()
-        if low[-1:] not in _INFLECTION_LAST_LETTERS:  # most words: no inflection to strip
+        ending = _INFLECTION_BY_LAST_LETTER.get(low[-1:])
+        if ending is None or not low.endswith(ending):  # most words: no inflection to strip
             return None
-        for ending in _INFLECTIONS[1:]:
-            if low.endswith(ending) and low[:-len(ending)] in self.demonyms:
-                return self.demonyms[low[:-len(ending)]]
-        return None
+        return self.demonyms.get(low[:-len(ending)])
 
     def role_base(self, word: str) -> str | None:
         """``word`` as a role noun in its base form ("Präsidenten" -> "Präsident",

@@ -105,9 +105,11 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     # the rules below look at every token's text, several times: read once as a list
     # (no Token per look, see _tokens.py)
     texts = _tokens.strings(doc, ORTH)
-    tags = _tokens.strings(doc, TAG) if doc.has_annotation("TAG") else None
+    tags = None  # read at the first place matched (many Docs match none)
     for match_id, start, end in matcher(doc):
         label, _, source = strings[match_id].partition("|")
+        if label == "LOC" and tags is None:
+            tags = _tokens.strings(doc, TAG) if doc.has_annotation("TAG") else []
         if label == "LOC" and tags and _after_unknown_name(texts, tags, start, (known, nouns, first_names)):
             continue
         yield GazetteerMatch(start, end, label, source)
