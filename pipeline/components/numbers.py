@@ -232,8 +232,8 @@ def _is_article_one(word: str) -> bool:
     return word in ("ein", "eine", "einen", "einem", "einer", "eines")
 
 
-#: the ORTH hashes and word forms of the Doc read last (see :func:`doc_words`)
-_LAST_WORDS: list[list] = [[], []]
+#: (ORTH hashes, word forms) of the Doc read last, as one pair (see :func:`doc_words`)
+_LAST_WORDS: list[tuple[list[int], list[str]]] = [([], [])]
 
 
 def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
@@ -244,13 +244,16 @@ def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
     whose ORTH hashes are the same (the forms are those hashes decoded, so they are the
     same whatever Doc the hashes come from). Decoding them is no longer cheap once the
     shared string cache is full (after ~700 reports), which is most of a long run.
+    The list of forms is shared by the callers: do not change it.
     """
     if not len(doc):
         return [], []
     hashes, spaces = doc.to_array([ORTH, SPACY]).T.tolist()
-    if hashes != _LAST_WORDS[0]:
-        _LAST_WORDS[:] = hashes, _tokens.hash_strings(doc, hashes)
-    return _LAST_WORDS[1], spaces
+    last_hashes, words = _LAST_WORDS[0]  # read as one pair: never one Doc's hashes with another's words
+    if hashes != last_hashes:
+        words = _tokens.hash_strings(doc, hashes)
+        _LAST_WORDS[0] = (hashes, words)
+    return words, spaces
 
 
 #: a token's trailing whitespace by its SPACY flag (0 or 1)
