@@ -59,13 +59,14 @@ from typing import Callable, Iterable, NamedTuple
 
 import numpy
 from spacy import util
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE, ORTH, SPACY
+from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
 from . import _tokens
+from . import numbers as _numbers
 
 __all__ = [
     "DATA_DIR", "DATA_FILES", "Place", "Mention", "EntityRecord", "Resolution", "EntityLexicon",
@@ -101,8 +102,9 @@ _ADJ_GUESS = re.compile(
     r"(e|en|er|es|em)$")
 _COMPASS = re.compile(r"^(Nordost|Nordwest|Südost|Südwest|Nord|Süd|Ost|West|Mittel|Zentral)-?(.+)$")
 _INFLECTIONS = ("", "e", "en", "er", "es", "em")
-#: the letters the inflections end in
-_INFLECTION_LAST_LETTERS = frozenset(ending[-1] for ending in _INFLECTIONS[1:])
+#: the inflection a word may end in, by its last letter: each ends in a letter of its own
+#: (e, n, r, s, m), so a word's last letter names the one inflection it can have
+_INFLECTION_BY_LAST_LETTER = {ending[-1]: ending for ending in _INFLECTIONS[1:]}
 ROLE_DEPS = {"nk", "app", "pnc", "appos", "compound", "flat", "nmod"}
 
 
@@ -251,12 +253,10 @@ class EntityLexicon:
     def demonym(self, word: str) -> str | None:
         """The country code of an inflected country adjective ("türkischen" -> TR)."""
         low = word.lower()
-        if low[-1:] not in _INFLECTION_LAST_LETTERS:  # most words: no inflection to strip
+        ending = _INFLECTION_BY_LAST_LETTER.get(low[-1:])
+        if ending is None or not low.endswith(ending):  # most words: no inflection to strip
             return None
-        for ending in _INFLECTIONS[1:]:
-            if low.endswith(ending) and low[:-len(ending)] in self.demonyms:
-                return self.demonyms[low[:-len(ending)]]
-        return None
+        return self.demonyms.get(low[:-len(ending)])
 
     def role_base(self, word: str) -> str | None:
         """``word`` as a role noun in its base form ("Präsidenten" -> "Präsident",
@@ -314,10 +314,11 @@ class _DocView:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.texts = _tokens.strings(doc, ORTH)
+        # the words as the numbers and dates components decoded them for this Doc
+        self.texts, self.space_after = _numbers.doc_words(doc)
         # one column at a time: tolist() of the 2-D array costs several times as much
-        flags = doc.to_array([IS_PUNCT, IS_SPACE, SPACY]).T if len(doc) else numpy.zeros((3, 0))
-        self.punct, self.space, self.space_after = [(column == 1).tolist() for column in flags]
+        flags = doc.to_array([IS_PUNCT, IS_SPACE]).T if len(doc) else numpy.zeros((2, 0))
+        self.punct, self.space = [(column == 1).tolist() for column in flags]
         self.blocks = [(b.start, b.end) for b in doc.spans["layout"]] if "layout" in doc.spans else []
         self.has_sentences = doc.has_annotation("SENT_START")
         self.has_parse = doc.has_annotation("DEP")
@@ -369,7 +370,7 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
     """
     # read once as a list (no Token per word, see _tokens.py); each word form is looked up
     # once per lexicon, not once per token
-    texts = _tokens.strings(doc, ORTH) if texts is None else texts
+    texts = _numbers.doc_words(doc)[0] if texts is None else texts
     codes = _tokens.form_cache(lexicon, "_demonym_codes")
     forms = set(texts)  # each word form once: most forms come back many times in a Doc
     for text in forms.difference(codes):  # filling order does not matter

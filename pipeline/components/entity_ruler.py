@@ -105,9 +105,11 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     # the rules below look at every token's text, several times: read once as a list
     # (no Token per look, see _tokens.py)
     texts = _tokens.strings(doc, ORTH)
-    tags = _tokens.strings(doc, TAG) if doc.has_annotation("TAG") else None
+    tags = None  # read at the first place matched (many Docs match none)
     for match_id, start, end in matcher(doc):
         label, _, source = strings[match_id].partition("|")
+        if label == "LOC" and tags is None:
+            tags = _tokens.strings(doc, TAG) if doc.has_annotation("TAG") else []
         if label == "LOC" and tags and _after_unknown_name(texts, tags, start, (known, nouns, first_names)):
             continue
         yield GazetteerMatch(start, end, label, source)
@@ -401,9 +403,11 @@ class EntityFilter(Pipe):
 
     def is_spurious(self, ent: Span) -> bool:
         """Whether ``ent`` is a one-token entity the filter removes."""
-        if len(ent) != 1 or ent.text in self.protected:
+        if len(ent) != 1:
             return False
         text = ent.text
+        if text in self.protected:
+            return False
         if self.remove_nonalpha and not any(c.isalpha() for c in text):
             return True
         if self.remove_lowercase and text[:1].islower():
@@ -423,9 +427,10 @@ class EntityFilter(Pipe):
         error_handler = self.get_error_handler()
         try:
             self._ensure()
-            ents = [self.trim(e) if self.trim_punct else e for e in doc.ents]
+            found = doc.ents  # (a new Span per entity at every read)
+            ents = [self.trim(e) if self.trim_punct else e for e in found]
             ents = [e for e in ents if e is not None and not self.is_spurious(e)]
-            if [(e.start, e.end, e.label) for e in ents] != [(e.start, e.end, e.label) for e in doc.ents]:
+            if [(e.start, e.end, e.label) for e in ents] != [(e.start, e.end, e.label) for e in found]:
                 doc.set_ents(ents, default="outside")
             return doc
         except Exception as e:

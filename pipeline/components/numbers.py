@@ -57,7 +57,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 import srsly
 from spacy import util
-from spacy.attrs import LOWER, ORTH, SPACY
+from spacy.attrs import ORTH, SPACY
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
@@ -232,6 +232,44 @@ def _is_article_one(word: str) -> bool:
     return word in ("ein", "eine", "einen", "einem", "einer", "eines")
 
 
+#: (ORTH hashes, word forms) of the Doc read last, as one pair (see :func:`doc_words`)
+_LAST_WORDS: list[tuple[list[int], list[str]]] = [([], [])]
+
+
+def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
+    """The word forms of ``doc``'s tokens and their trailing-whitespace flags, as lists.
+
+    The numbers, dates and entities components run one after the other on each Doc and
+    all read the word forms: the forms of the last Doc are kept, and given again for a Doc
+    whose ORTH hashes are the same (the forms are those hashes decoded, so they are the
+    same whatever Doc the hashes come from). Decoding them is no longer cheap once the
+    shared string cache is full (after ~700 reports), which is most of a long run.
+    The list of forms is shared by the callers: do not change it.
+    """
+    if not len(doc):
+        return [], []
+    hashes, spaces = doc.to_array([ORTH, SPACY]).T.tolist()
+    last_hashes, words = _LAST_WORDS[0]  # read as one pair: never one Doc's hashes with another's words
+    if hashes != last_hashes:
+        words = _tokens.hash_strings(doc, hashes)
+        _LAST_WORDS[0] = (hashes, words)
+    return words, spaces
+
+
+#: a token's trailing whitespace by its SPACY flag (0 or 1)
+_TRAILING = ("", " ")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, from :func:`doc_words`: the words and their whitespace interleaved
+    in one list and joined once."""
+    words, spaces = doc_words(doc)
+    parts = [""] * (2 * len(words))
+    parts[::2] = words
+    parts[1::2] = map(_TRAILING.__getitem__, spaces)
+    return "".join(parts)
+
+
 class _Core(NamedTuple):
     end: int
     value: float
@@ -244,15 +282,17 @@ class _Words:
     """The token attributes the finder reads at every token, as lists read once per Doc
     (see ``_tokens.py``): ``doc[i]`` builds a new Token at every look, ``tok.lower_``
     decodes the string again, and ``tok.sent`` walks the sentence. (What it asks of a
-    few tokens only, it asks their Token, ``doc``.)"""
+    few tokens only, it asks their Token, ``doc``.) The lower-case forms are the word
+    forms lowered (spaCy's LOWER is ``str.lower``): decoding a second column of hashes
+    cost more than lowering, once the shared string cache is full."""
 
     def __init__(self, doc: Doc):
         n = len(doc)
         self.doc = doc
-        columns = doc.to_array([ORTH, LOWER, SPACY]).T.tolist() if n else [[]] * 3
-        self.text = _tokens.hash_strings(doc, columns[0])
-        self.lower = _tokens.hash_strings(doc, columns[1])
-        self.spaced = columns[2]  # trailing whitespace
+        self.text, self.spaced = doc_words(doc)  # word forms, trailing whitespace
+        self.lower = list(map(str.lower, self.text))
+        self.parsed = doc.has_annotation("DEP")
+        self.tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
         self._sents = _tokens.sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, n)]
         self._sent_starts = [start for start, _ in self._sents]
 
@@ -407,9 +447,10 @@ def _approx_before(w: _Words, i: int, lower: int, lex: NumberLexicon) -> tuple[i
     return None
 
 
-def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -> str | None:
+def _what(w: _Words, start: int, end: int, limit: int, fraction_or_vague: bool) -> str | None:
     """The counted noun: dependency head if parsed, else the next noun in the sentence."""
-    if doc.has_annotation("DEP"):
+    doc = w.doc
+    if w.parsed:
         for tok in doc[start:end]:
             head = tok.head
             if head.i >= end and head.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nk", "nummod", "amod", "nmod"):
@@ -418,7 +459,7 @@ def _what(doc: Doc, start: int, end: int, limit: int, fraction_or_vague: bool) -
         for child in last.children:  # "zwei Drittel der Stimmen", "Tausende von Menschen"
             if child.dep_ in ("ag", "pg", "nmod") and child.pos_ == "NOUN" and child.i >= end:
                 return child.text
-    has_pos = doc.has_annotation("TAG") or doc.has_annotation("POS")
+    has_pos = w.tagged
     skip = 0
     for tok in doc[end:min(limit, end + 5)]:
         if tok.is_punct or tok.like_num:
@@ -524,7 +565,7 @@ def find_numbers(doc: Doc, lexicon: NumberLexicon | None = None) -> Iterator[Num
             start, value = start - 1, -value
         what = None
         if unit is None:
-            what = _what(doc, i, end, limit, bool(core.fraction or core.vague))
+            what = _what(w, i, end, limit, bool(core.fraction or core.vague))
         yield NumberMatch(start, end, value, value_max, approx, unit, what)
         taken = end
 
