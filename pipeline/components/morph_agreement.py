@@ -37,6 +37,7 @@ tables below. Measured in models/README.md, "Noun phrase agreement".
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import itertools
@@ -52,6 +53,7 @@ from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
 from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features
+from .morph_conventions import set_morphs
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -146,9 +148,6 @@ PRONOUN_CASES: dict[str, frozenset[str]] = {
 }
 #: the case a dependency relation implies, to choose among what agreement leaves
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
-#: lexicon entries kept decoded (the ~48,500 entries stay encoded, about 10 MB, until a
-#: noun asks for one)
-_MAX_DECODED = 2_000
 
 
 def determiner_analyses(word: str) -> frozenset[Analysis] | None:
@@ -217,8 +216,9 @@ def _adjective_endings(determiners: list[str]) -> dict[str, int]:
 class NounLexicon:
     """Gender and paradigm cells of German nouns, by lemma; finds compounds by their head.
 
-    ``lines`` maps a lemma to its encoded entry (``encode_entry``); entries are decoded on
-    first use, each form's analyses as a bit mask over ``ANALYSES``."""
+    ``lines`` maps a lemma to its encoded entry (``encode_entry``); entries stay encoded
+    (about 10 MB), and a form's analyses are read from its entry when asked for, as a bit
+    mask over ``ANALYSES``."""
 
     def __init__(self, lines: dict[str, str]) -> None:
         self.lines = lines
@@ -233,7 +233,7 @@ class NounLexicon:
     def mask(self, form: str, lemma: str) -> int:
         """``analyses`` as a bit mask; 0 where the lexicon knows nothing."""
         if lemma in self.lines:
-            found = self._forms(lemma).get(form)
+            found = self._form_mask(lemma, form)
             if found:
                 return found
         found = self._by_form(form)
@@ -253,17 +253,24 @@ class NounLexicon:
             if len(lemma) < 3:
                 return 0
             if lemma in lines:
-                found = self._forms(lemma).get(form)
+                found = self._form_mask(lemma, form)
                 if found:
                     return found
         return 0
 
-    def _forms(self, lemma: str) -> dict[str, int]:
-        cache = form_cache(self, "_decoded", _MAX_DECODED)
-        decoded = cache.get(lemma)
-        if decoded is None:
-            decoded = cache[lemma] = _decode(self.lines[lemma])
-        return decoded
+    def _form_mask(self, lemma: str, form: str) -> int:
+        """The analyses of ``form`` in ``lemma``'s entry (0 if the entry lacks it), read
+        from the encoded line: a search for the one form a noun asks about, instead of
+        decoding every form of the entry (a form holds no ``:`` or ``;``)."""
+        line = self.lines[lemma]
+        at = line.find("\t" + form + ":")
+        if at < 0:
+            at = line.find(";" + form + ":")
+            if at < 0:
+                return 0
+        start = at + len(form) + 2
+        end = line.find(";", start)
+        return _cells_mask(line[:line.index("\t")], line[start:] if end < 0 else line[start:end])
 
     @classmethod
     def read(cls, path: Path) -> "NounLexicon":
@@ -294,16 +301,13 @@ class NounLexicon:
 _LINE = re.compile(r"[^\t]+\t(?:[mfn]+|-)\t[^\t:;]+:(?:[NGDA][sp])+(?:;[^\t:;]+:(?:[NGDA][sp])+)*")
 
 
-def _decode(line: str) -> dict[str, int]:
-    genders, forms = line.split("\t")
+@functools.lru_cache(maxsize=4_096)
+def _cells_mask(genders: str, cells: str) -> int:
+    """The analyses of a lexicon form: its case/number ``cells`` ("DsAp") with each of
+    the entry's ``genders`` ("mn"; "-": any). Few distinct pairs, hence the cache."""
     names = [_GENDER[g] for g in genders if g in _GENDER] or list(GENDERS)
-    decoded = {}
-    for item in forms.split(";"):
-        form, cells = item.rsplit(":", 1)
-        decoded[form] = to_mask(
-            (_CELL_CASE[cells[i]], gender, _CELL_NUMBER[cells[i + 1]])
-            for i in range(0, len(cells), 2) for gender in names)
-    return decoded
+    return to_mask((_CELL_CASE[cells[i]], gender, _CELL_NUMBER[cells[i + 1]])
+                   for i in range(0, len(cells), 2) for gender in names)
 
 
 _NOUN_POS = frozenset({NOUN, PROPN})
@@ -364,8 +368,7 @@ class MorphAgreement:
             degree = adjective_degree(phrases.words[adjective], lemma, phrases.tags[adjective] == _ADJA)
             if degree is not None and "Degree" in self._feature_dict(new[adjective]):
                 new[adjective] = self._with(new[adjective], Degree=degree)
-        if new != morphs:
-            doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
+        set_morphs(doc, array[:, 6], new)
         return doc
 
     def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
