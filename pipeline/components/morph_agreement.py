@@ -220,8 +220,12 @@ class NounLexicon:
     (about 10 MB), and a form's analyses are read from its entry when asked for, as a bit
     mask over ``ANALYSES``."""
 
-    def __init__(self, lines: dict[str, str]) -> None:
+    def __init__(self, lines: dict[str, str], beginnings: frozenset[str] | None = None) -> None:
         self.lines = lines
+        #: the first three letters of every lemma (``read`` gives them; a lexicon still
+        #: being filled, as in build_nouns.py, goes without): a word no lemma begins
+        #: like is no form of any, which rules out most tails of a compound at one look
+        self.beginnings = beginnings
 
     def analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
         """What the lexicon allows for ``form``: under ``lemma``; else under the form as a
@@ -239,11 +243,15 @@ class NounLexicon:
         found = self._by_form(form)
         if found:
             return found
+        beginnings = self.beginnings
         for start in range(1, len(form) - 3):
             if form[start] != "-":
-                found = self._by_form(form[start].upper() + form[start + 1:])
-                if found:
-                    return found
+                tail = form[start].upper() + form[start + 1:]
+                # (every lemma _by_form tries is 3 letters or more and begins as the tail)
+                if beginnings is None or tail[:3] in beginnings:
+                    found = self._by_form(tail)
+                    if found:
+                        return found
         return 0
 
     def _by_form(self, form: str) -> int:
@@ -286,7 +294,7 @@ class NounLexicon:
                     raise ValueError(f"{path}: line {number} is not 'lemma<TAB>genders<TAB>form:cells;...': {line[:80]!r}")
                 lemma, entry = line.split("\t", 1)
                 lines[lemma] = entry
-        return cls(lines)
+        return cls(lines, frozenset(lemma[:3] for lemma in lines))
 
     def write(self, path: Path) -> None:
         """Sorted lines, gzip without timestamp or file name (hence the buffer: gzip
@@ -374,16 +382,21 @@ class MorphAgreement:
     def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
                  case_of: dict[int, str]) -> Analysis | None:
         """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
+        markers = phrases.case_markers.get(noun, ())
+        dets = phrases.determiners.get(noun, ())
+        adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
+        in_lexicon = phrases.pos[noun] == NOUN and self.use_lexicon
+        if not (markers or dets or adjectives or in_lexicon):
+            return None  # nothing to constrain it: most names without an article
         # the closed classes first, so that a wrong lexicon entry (or a wrong lemma) is the
         # constraint skipped, not the article: "zum" before "bis" ("bis zum Ende")
-        prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
+        prepositions = [phrases.words[i].lower() for i in markers]
         constraints = [_CONTRACTION_MASKS[word] for word in prepositions if word in _CONTRACTION_MASKS]
-        determiners = [phrases.words[i] for i in phrases.determiners.get(noun, ())]
+        determiners = [phrases.words[i] for i in dets]
         constraints += [_determiner_mask(word) for word in determiners]
         constraints += [_PREPOSITION_MASKS.get(word, 0) for word in prepositions if word not in _CONTRACTION_MASKS]
-        if phrases.pos[noun] == NOUN and self.use_lexicon:
+        if in_lexicon:
             constraints.append(self._noun_mask(phrases.words[noun], phrases.lemmas[noun]))
-        adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
         if adjectives:
             # a contraction is an article too: "im zweiten Anlauf" has weak endings
             endings = _adjective_endings(determiners + [word for word in prepositions if word in CONTRACTIONS])
