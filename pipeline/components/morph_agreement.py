@@ -318,7 +318,6 @@ def _cells_mask(genders: str, cells: str) -> int:
                    for i in range(0, len(cells), 2) for gender in names)
 
 
-_NOUN_POS = frozenset({NOUN, PROPN})
 _DET_RELATIONS = frozenset(map(get_string_id, ("det", "det:poss")))
 _AMOD, _CASE = get_string_id("amod"), get_string_id("case")
 _NMOD, _CONJ, _NUMMOD = get_string_id("nmod"), get_string_id("conj"), get_string_id("nummod")
@@ -328,7 +327,9 @@ _PPER = get_string_id("PPER")
 _AUX_PASS = get_string_id("aux:pass")
 _WERDEN = get_string_id("werden")
 _ADJA = get_string_id("ADJA")
-_ADJECTIVE_TAGS = frozenset(map(get_string_id, ("ADJA", "ADJD")))
+_ADJD = get_string_id("ADJD")
+#: the relations _Phrases reads (a StringStore key is a uint64, as Doc.to_array gives it)
+_READ_RELATIONS = numpy.array(sorted({*_DET_RELATIONS, _AMOD, _CASE, _NUMMOD}), dtype=numpy.uint64)
 
 
 class MorphAgreement:
@@ -482,11 +483,12 @@ class MorphAgreement:
         return self
 
 
+@functools.lru_cache(maxsize=MAX_FORMS)
 def _closest(left: int, preferred: str | None, case: str | None, gender: str | None,
              number: str | None) -> Analysis:
     """Of the analyses in ``left``, the one with the case the parse suggests (counted
     twice) and most of the model's own features; of equals the first in ANALYSES, the more
-    frequent one."""
+    frequent one. (Cached: a run asks the same few thousand questions again and again.)"""
     best, best_score = None, -1
     for i, analysis in enumerate(ANALYSES):
         if left >> i & 1:
@@ -521,12 +523,13 @@ _UMLAUTS = str.maketrans("äöü", "aou")
 _ENDING_LETTERS = ("en", "em", "er", "es", "e")
 
 
+@functools.lru_cache(maxsize=MAX_FORMS)
 def adjective_degree(form: str, lemma: str, attributive: bool) -> str | None:
     """``Cmp`` or ``Sup`` where an adjective's form is its lemma (the positive) plus the
     comparative or superlative suffix, umlaut allowed ("größeren": groß, "neuesten": neu,
     "größte": groß), else None (the model's degree stays). An attributive adjective always
     has an ending, so "toller" there is "toll" + "-er" (positive), and only "tollere" a
-    comparative."""
+    comparative. (Cached per question: a Doc's adjectives repeat.)"""
     word, lemma = form.lower().translate(_UMLAUTS), lemma.lower().translate(_UMLAUTS)
     if not lemma or word == lemma:
         return None
@@ -562,25 +565,29 @@ class _Phrases:
 
     def __init__(self, doc: Doc, array: numpy.ndarray, pos: list[int]) -> None:
         self.pos = pos
-        deps = array[:, 1].tolist()
-        self.heads = (array[:, 2].astype("int64") + numpy.arange(len(doc))).tolist()
-        tags = array[:, 3].tolist()
-        self.nouns = [i for i, p in enumerate(pos) if p in _NOUN_POS]
+        positions = numpy.arange(len(doc))
+        pos_column, dep_column, tag_column, lemma_column = array[:, 0], array[:, 1], array[:, 3], array[:, 5]
+        deps = dep_column.tolist()
+        heads = array[:, 2].astype("int64") + positions
+        self.heads = heads.tolist()
+        tags = tag_column.tolist()
+        # the token classes the rules read, found with numpy (a Doc has a few of each)
+        self.nouns = numpy.flatnonzero((pos_column == NOUN) | (pos_column == PROPN)).tolist()
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
         #: nouns with a number before them ("7 Tage")
         self.counted: set[int] = set()
-        self.pronouns = [i for i, tag in enumerate(tags) if tag == _PPER]
-        lemmas = array[:, 5].tolist()
-        self.passives = [i for i, (relation, lemma) in enumerate(zip(deps, lemmas))
-                         if relation == _AUX_PASS and lemma == _WERDEN]
-        graded = [i for i, tag in enumerate(tags) if tag in _ADJECTIVE_TAGS]
+        self.pronouns = numpy.flatnonzero(tag_column == _PPER).tolist()
+        lemmas = lemma_column.tolist()
+        self.passives = numpy.flatnonzero((dep_column == _AUX_PASS) & (lemma_column == _WERDEN)).tolist()
+        graded = numpy.flatnonzero((tag_column == _ADJA) | (tag_column == _ADJD)).tolist()
         self.tags = tags
         self.deps: list[int] = deps
-        for i, (relation, head) in enumerate(zip(deps, self.heads)):
-            if head <= i:
-                continue  # the rules read only words before their noun
+        # the rules read only words before their noun, and only in these relations
+        read = (heads > positions) & (dep_column[:, None] == _READ_RELATIONS).any(axis=1)
+        for i in numpy.flatnonzero(read).tolist():
+            relation, head = deps[i], self.heads[i]
             if relation in _DET_RELATIONS and pos[i] == DET:
                 self.determiners.setdefault(head, []).append(i)
             elif relation == _AMOD and pos[i] == ADJ and tags[i] == _ADJA:
