@@ -246,10 +246,10 @@ class NounLexicon:
         beginnings = self.beginnings
         for start in range(1, len(form) - 3):
             if form[start] != "-":
-                tail = form[start].upper() + form[start + 1:]
+                head = form[start].upper()
                 # (every lemma _by_form tries is 3 letters or more and begins as the tail)
-                if beginnings is None or tail[:3] in beginnings:
-                    found = self._by_form(tail)
+                if beginnings is None or head + form[start + 1:start + 3] in beginnings:
+                    found = self._by_form(head + form[start + 1:])
                     if found:
                         return found
         return 0
