@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
+import numpy
 from spacy.attrs import LEMMA, ORTH, SENT_START, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
@@ -52,6 +53,27 @@ MIN_HEAD = 3
 #: the same as StringStore keys, for reading a Doc's arrays without decoding strings
 _OPEN_TAG_KEYS = frozenset(map(get_string_id, OPEN_TAGS))
 _OPENER_KEYS = frozenset(map(get_string_id, OPENERS))
+_OPEN_TAG_ARRAY = numpy.array(sorted(_OPEN_TAG_KEYS), dtype=numpy.uint64)
+_OPENER_ARRAY = numpy.array(sorted(_OPENER_KEYS), dtype=numpy.uint64)
+_NOUN_TAG_ARRAY = numpy.array(sorted(map(get_string_id, NOUN_TAGS)), dtype=numpy.uint64)
+#: bits of a lemma's flags (``LemmaCheck._lemma_flags``)
+_CAPITALISED, _KNOWN = 1, 2
+
+
+def _first_words(words: numpy.ndarray, starts: numpy.ndarray) -> numpy.ndarray:
+    """Per token (ORTH and SENT_START columns), whether it is written as at a sentence
+    start: the first token, a sentence start, or a token after an opening quote, colon
+    or bracket."""
+    first = starts == 1
+    first[0] = True
+    first[1:] |= _among(words[:-1], _OPENER_ARRAY)
+    return first
+
+
+def _among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """Per value, whether it is one of the few ``keys`` (``numpy.isin`` without its
+    set-up cost, which is most of the time for a Doc's few hundred tokens)."""
+    return (values[:, None] == keys).any(axis=1)
 
 
 class LemmaCheck:
@@ -84,6 +106,7 @@ class LemmaCheck:
         makes *Wahlen* no noun head)."""
         self._table = table
         self.__dict__.pop("_checked_lemmas", None)  # answers of the table before
+        self.__dict__.pop("_flags_by_lemma", None)
         values = set(table.values())
         self._lemmas = frozenset(v.lower() for v in values)
         self._nouns = frozenset(v.lower() for v in values if v[:1].isupper() and table.get(v) == v)
@@ -92,25 +115,46 @@ class LemmaCheck:
         if not len(doc) or not self.load_table():
             return doc
         columns = doc.to_array([ORTH, LEMMA, TAG, SENT_START])
-        words, lemmas, tags, starts = (columns[:, k].tolist() for k in range(4))
-        # The answer depends on the form, the model's lemma, the tag and the position
-        # class only, and a Doc repeats most of them: one dict look per token, strings
-        # decoded only for the (form, lemma, tag, first) a run has not seen yet.
-        checked = form_cache(self, "_checked_lemmas")
-        store = doc.vocab.strings
-        for i, tag in enumerate(tags):
-            if tag not in _OPEN_TAG_KEYS or not lemmas[i]:
-                continue
-            first = i == 0 or starts[i] == 1 or words[i - 1] in _OPENER_KEYS
-            key = (words[i], lemmas[i], tag, first)
-            better = checked.get(key)
-            if better is None:
-                lemma = store[lemmas[i]]
-                better = self.lemma(store[words[i]], lemma, store[tag], first)
-                checked[key] = better = "" if better == lemma else better
+        candidates = numpy.flatnonzero(_among(columns[:, 2], _OPEN_TAG_ARRAY) & (columns[:, 1] != 0))
+        if not len(candidates):
+            return doc
+        words, lemmas, tags = columns[candidates, 0], columns[candidates, 1], columns[candidates, 2]
+        first = _first_words(columns[:, 0], columns[:, 3])[candidates]
+        # Most lemmas are kept by rule 2 alone: the lemma is the form or a known lemma,
+        # which needs one look per distinct lemma, not per (form, lemma, tag, first).
+        # Rule 1 (a capitalised lemma at a sentence start) comes before it.
+        flags = numpy.array(self._lemma_flags(lemmas.tolist(), doc), dtype=numpy.uint8)
+        capitalised = first & ~_among(tags, _NOUN_TAG_ARRAY) & (flags & _CAPITALISED != 0)
+        kept = ~capitalised & ((words == lemmas) | (flags & _KNOWN != 0))
+        rest = numpy.flatnonzero(~kept)
+        keys = zip(words[rest].tolist(), lemmas[rest].tolist(), tags[rest].tolist(), first[rest].tolist())
+        for i, key in zip(candidates[rest].tolist(), keys):
+            better = self._checked(key, doc)
             if better:
                 doc[i].lemma_ = better
         return doc
+
+    def _lemma_flags(self, lemmas: list[int], doc: Doc) -> list[int]:
+        """Per LEMMA key, ``_CAPITALISED`` and ``_KNOWN`` (the lemma is a lemma of the
+        table), cached per key: strings decoded for the lemmas a run has not seen yet."""
+        cache = form_cache(self, "_flags_by_lemma")
+        for key in set(lemmas).difference(cache):
+            lemma = doc.vocab.strings[key]
+            cache[key] = _CAPITALISED * lemma[:1].isupper() | _KNOWN * (lemma.lower() in self._lemmas)
+        return list(map(cache.__getitem__, lemmas))
+
+    def _checked(self, key: tuple[int, int, int, bool], doc: Doc) -> str:
+        """The checked lemma for a (form, lemma, tag, first) of StringStore keys, "" where
+        the model's lemma stays; cached (the answer depends on these four only)."""
+        checked = form_cache(self, "_checked_lemmas")
+        better = checked.get(key)
+        if better is None:
+            store = doc.vocab.strings
+            word, lemma, tag, first = key
+            lemma_text = store[lemma]
+            better = self.lemma(store[word], lemma_text, store[tag], first)
+            checked[key] = better = "" if better == lemma_text else better
+        return better
 
     def lemma(self, word: str, lemma: str, tag: str, first: bool) -> str:
         """The checked lemma of ``word`` (STTS ``tag``) whose model lemma is ``lemma``."""

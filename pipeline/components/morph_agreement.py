@@ -37,6 +37,7 @@ tables below. Measured in models/README.md, "Noun phrase agreement".
 
 from __future__ import annotations
 
+import functools
 import gzip
 import io
 import itertools
@@ -52,6 +53,7 @@ from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
 from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features
+from .morph_conventions import set_morphs
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -146,9 +148,9 @@ PRONOUN_CASES: dict[str, frozenset[str]] = {
 }
 #: the case a dependency relation implies, to choose among what agreement leaves
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
-#: lexicon entries kept decoded (the ~48,500 entries stay encoded, about 10 MB, until a
-#: noun asks for one)
-_MAX_DECODED = 2_000
+#: answers kept by the caches of pure functions below (least recently used go first; 1,000
+#: benchmark reports ask ~3,600 different questions of _closest, ~8,700 of adjective_degree)
+_MAX_QUESTIONS = 4_096
 
 
 def determiner_analyses(word: str) -> frozenset[Analysis] | None:
@@ -217,11 +219,16 @@ def _adjective_endings(determiners: list[str]) -> dict[str, int]:
 class NounLexicon:
     """Gender and paradigm cells of German nouns, by lemma; finds compounds by their head.
 
-    ``lines`` maps a lemma to its encoded entry (``encode_entry``); entries are decoded on
-    first use, each form's analyses as a bit mask over ``ANALYSES``."""
+    ``lines`` maps a lemma to its encoded entry (``encode_entry``); entries stay encoded
+    (about 10 MB), and a form's analyses are read from its entry when asked for, as a bit
+    mask over ``ANALYSES``."""
 
-    def __init__(self, lines: dict[str, str]) -> None:
+    def __init__(self, lines: dict[str, str], beginnings: frozenset[str] | None = None) -> None:
         self.lines = lines
+        #: the first three letters of every lemma (``read`` gives them; a lexicon still
+        #: being filled, as in build_nouns.py, goes without): a tail of a compound whose
+        #: first three letters begin no lemma is found under none, at one look
+        self.beginnings = beginnings
 
     def analyses(self, form: str, lemma: str) -> frozenset[Analysis] | None:
         """What the lexicon allows for ``form``: under ``lemma``; else under the form as a
@@ -233,17 +240,21 @@ class NounLexicon:
     def mask(self, form: str, lemma: str) -> int:
         """``analyses`` as a bit mask; 0 where the lexicon knows nothing."""
         if lemma in self.lines:
-            found = self._forms(lemma).get(form)
+            found = self._form_mask(lemma, form)
             if found:
                 return found
         found = self._by_form(form)
         if found:
             return found
+        beginnings = self.beginnings
         for start in range(1, len(form) - 3):
             if form[start] != "-":
-                found = self._by_form(form[start].upper() + form[start + 1:])
-                if found:
-                    return found
+                head = form[start].upper()
+                # (every lemma _by_form tries is 3 letters or more and begins as the tail)
+                if beginnings is None or head + form[start + 1:start + 3] in beginnings:
+                    found = self._by_form(head + form[start + 1:])
+                    if found:
+                        return found
         return 0
 
     def _by_form(self, form: str) -> int:
@@ -253,17 +264,24 @@ class NounLexicon:
             if len(lemma) < 3:
                 return 0
             if lemma in lines:
-                found = self._forms(lemma).get(form)
+                found = self._form_mask(lemma, form)
                 if found:
                     return found
         return 0
 
-    def _forms(self, lemma: str) -> dict[str, int]:
-        cache = form_cache(self, "_decoded", _MAX_DECODED)
-        decoded = cache.get(lemma)
-        if decoded is None:
-            decoded = cache[lemma] = _decode(self.lines[lemma])
-        return decoded
+    def _form_mask(self, lemma: str, form: str) -> int:
+        """The analyses of ``form`` in ``lemma``'s entry (0 if the entry lacks it), read
+        from the encoded line: a search for the one form a noun asks about, instead of
+        decoding every form of the entry (a form holds no ``:`` or ``;``)."""
+        line = self.lines[lemma]
+        at = line.find("\t" + form + ":")
+        if at < 0:
+            at = line.find(";" + form + ":")
+            if at < 0:
+                return 0
+        start = at + len(form) + 2
+        end = line.find(";", start)
+        return _cells_mask(line[:line.index("\t")], line[start:] if end < 0 else line[start:end])
 
     @classmethod
     def read(cls, path: Path) -> "NounLexicon":
@@ -279,7 +297,7 @@ class NounLexicon:
                     raise ValueError(f"{path}: line {number} is not 'lemma<TAB>genders<TAB>form:cells;...': {line[:80]!r}")
                 lemma, entry = line.split("\t", 1)
                 lines[lemma] = entry
-        return cls(lines)
+        return cls(lines, frozenset(lemma[:3] for lemma in lines))
 
     def write(self, path: Path) -> None:
         """Sorted lines, gzip without timestamp or file name (hence the buffer: gzip
@@ -294,19 +312,15 @@ class NounLexicon:
 _LINE = re.compile(r"[^\t]+\t(?:[mfn]+|-)\t[^\t:;]+:(?:[NGDA][sp])+(?:;[^\t:;]+:(?:[NGDA][sp])+)*")
 
 
-def _decode(line: str) -> dict[str, int]:
-    genders, forms = line.split("\t")
+@functools.lru_cache(maxsize=4_096)
+def _cells_mask(genders: str, cells: str) -> int:
+    """The analyses of a lexicon form: its case/number ``cells`` ("DsAp") with each of
+    the entry's ``genders`` ("mn"; "-": any). Few distinct pairs, hence the cache."""
     names = [_GENDER[g] for g in genders if g in _GENDER] or list(GENDERS)
-    decoded = {}
-    for item in forms.split(";"):
-        form, cells = item.rsplit(":", 1)
-        decoded[form] = to_mask(
-            (_CELL_CASE[cells[i]], gender, _CELL_NUMBER[cells[i + 1]])
-            for i in range(0, len(cells), 2) for gender in names)
-    return decoded
+    return to_mask((_CELL_CASE[cells[i]], gender, _CELL_NUMBER[cells[i + 1]])
+                   for i in range(0, len(cells), 2) for gender in names)
 
 
-_NOUN_POS = frozenset({NOUN, PROPN})
 _DET_RELATIONS = frozenset(map(get_string_id, ("det", "det:poss")))
 _AMOD, _CASE = get_string_id("amod"), get_string_id("case")
 _NMOD, _CONJ, _NUMMOD = get_string_id("nmod"), get_string_id("conj"), get_string_id("nummod")
@@ -316,7 +330,9 @@ _PPER = get_string_id("PPER")
 _AUX_PASS = get_string_id("aux:pass")
 _WERDEN = get_string_id("werden")
 _ADJA = get_string_id("ADJA")
-_ADJECTIVE_TAGS = frozenset(map(get_string_id, ("ADJA", "ADJD")))
+_ADJD = get_string_id("ADJD")
+#: the relations _Phrases reads (a StringStore key is a uint64, as Doc.to_array gives it)
+_READ_RELATIONS = numpy.array(sorted({*_DET_RELATIONS, _AMOD, _CASE, _NUMMOD}), dtype=numpy.uint64)
 
 
 class MorphAgreement:
@@ -364,23 +380,27 @@ class MorphAgreement:
             degree = adjective_degree(phrases.words[adjective], lemma, phrases.tags[adjective] == _ADJA)
             if degree is not None and "Degree" in self._feature_dict(new[adjective]):
                 new[adjective] = self._with(new[adjective], Degree=degree)
-        if new != morphs:
-            doc.from_array([MORPH], numpy.asarray(new, dtype=array.dtype))
+        set_morphs(doc, array[:, 6], new)
         return doc
 
     def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
                  case_of: dict[int, str]) -> Analysis | None:
         """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
+        markers = phrases.case_markers.get(noun, ())
+        dets = phrases.determiners.get(noun, ())
+        adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
+        in_lexicon = phrases.pos[noun] == NOUN and self.use_lexicon
+        if not (markers or dets or adjectives or in_lexicon):
+            return None  # nothing to constrain it: most names without an article
         # the closed classes first, so that a wrong lexicon entry (or a wrong lemma) is the
         # constraint skipped, not the article: "zum" before "bis" ("bis zum Ende")
-        prepositions = [phrases.words[i].lower() for i in phrases.case_markers.get(noun, ())]
+        prepositions = [phrases.words[i].lower() for i in markers]
         constraints = [_CONTRACTION_MASKS[word] for word in prepositions if word in _CONTRACTION_MASKS]
-        determiners = [phrases.words[i] for i in phrases.determiners.get(noun, ())]
+        determiners = [phrases.words[i] for i in dets]
         constraints += [_determiner_mask(word) for word in determiners]
         constraints += [_PREPOSITION_MASKS.get(word, 0) for word in prepositions if word not in _CONTRACTION_MASKS]
-        if phrases.pos[noun] == NOUN and self.use_lexicon:
+        if in_lexicon:
             constraints.append(self._noun_mask(phrases.words[noun], phrases.lemmas[noun]))
-        adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
         if adjectives:
             # a contraction is an article too: "im zweiten Anlauf" has weak endings
             endings = _adjective_endings(determiners + [word for word in prepositions if word in CONTRACTIONS])
@@ -466,11 +486,12 @@ class MorphAgreement:
         return self
 
 
+@functools.lru_cache(maxsize=_MAX_QUESTIONS)
 def _closest(left: int, preferred: str | None, case: str | None, gender: str | None,
              number: str | None) -> Analysis:
     """Of the analyses in ``left``, the one with the case the parse suggests (counted
     twice) and most of the model's own features; of equals the first in ANALYSES, the more
-    frequent one."""
+    frequent one. (Cached: a run asks the same few thousand questions again and again.)"""
     best, best_score = None, -1
     for i, analysis in enumerate(ANALYSES):
         if left >> i & 1:
@@ -505,12 +526,13 @@ _UMLAUTS = str.maketrans("äöü", "aou")
 _ENDING_LETTERS = ("en", "em", "er", "es", "e")
 
 
+@functools.lru_cache(maxsize=_MAX_QUESTIONS)
 def adjective_degree(form: str, lemma: str, attributive: bool) -> str | None:
     """``Cmp`` or ``Sup`` where an adjective's form is its lemma (the positive) plus the
     comparative or superlative suffix, umlaut allowed ("größeren": groß, "neuesten": neu,
     "größte": groß), else None (the model's degree stays). An attributive adjective always
     has an ending, so "toller" there is "toll" + "-er" (positive), and only "tollere" a
-    comparative."""
+    comparative. (Cached per question: a Doc's adjectives repeat.)"""
     word, lemma = form.lower().translate(_UMLAUTS), lemma.lower().translate(_UMLAUTS)
     if not lemma or word == lemma:
         return None
@@ -546,25 +568,29 @@ class _Phrases:
 
     def __init__(self, doc: Doc, array: numpy.ndarray, pos: list[int]) -> None:
         self.pos = pos
-        deps = array[:, 1].tolist()
-        self.heads = (array[:, 2].astype("int64") + numpy.arange(len(doc))).tolist()
-        tags = array[:, 3].tolist()
-        self.nouns = [i for i, p in enumerate(pos) if p in _NOUN_POS]
+        positions = numpy.arange(len(doc))
+        pos_column, dep_column, tag_column, lemma_column = array[:, 0], array[:, 1], array[:, 3], array[:, 5]
+        deps = dep_column.tolist()
+        heads = array[:, 2].astype("int64") + positions
+        self.heads = heads.tolist()
+        tags = tag_column.tolist()
+        # the token classes the rules read, found with numpy (a Doc has a few of each)
+        self.nouns = numpy.flatnonzero((pos_column == NOUN) | (pos_column == PROPN)).tolist()
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
         #: nouns with a number before them ("7 Tage")
         self.counted: set[int] = set()
-        self.pronouns = [i for i, tag in enumerate(tags) if tag == _PPER]
-        lemmas = array[:, 5].tolist()
-        self.passives = [i for i, (relation, lemma) in enumerate(zip(deps, lemmas))
-                         if relation == _AUX_PASS and lemma == _WERDEN]
-        graded = [i for i, tag in enumerate(tags) if tag in _ADJECTIVE_TAGS]
+        self.pronouns = numpy.flatnonzero(tag_column == _PPER).tolist()
+        lemmas = lemma_column.tolist()
+        self.passives = numpy.flatnonzero((dep_column == _AUX_PASS) & (lemma_column == _WERDEN)).tolist()
+        graded = numpy.flatnonzero((tag_column == _ADJA) | (tag_column == _ADJD)).tolist()
         self.tags = tags
         self.deps: list[int] = deps
-        for i, (relation, head) in enumerate(zip(deps, self.heads)):
-            if head <= i:
-                continue  # the rules read only words before their noun
+        # the rules read only words before their noun, and only in these relations
+        read = (heads > positions) & (dep_column[:, None] == _READ_RELATIONS).any(axis=1)
+        for i in numpy.flatnonzero(read).tolist():
+            relation, head = deps[i], self.heads[i]
             if relation in _DET_RELATIONS and pos[i] == DET:
                 self.determiners.setdefault(head, []).append(i)
             elif relation == _AMOD and pos[i] == ADJ and tags[i] == _ADJA:
