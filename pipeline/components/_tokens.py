@@ -104,13 +104,40 @@ def span_text(words: Sequence[str], spaces: Sequence[int], start: int, end: int)
     return "".join(map(operator.add, words[start:last], map(_TRAILING.__getitem__, spaces[start:last]))) + words[last]
 
 
-def doc_text(doc: Doc) -> str:
-    """``doc.text`` joined from the token strings and whitespace flags (``doc.text``
-    builds a Token object per word)."""
+#: (ORTH hashes, word forms) of the Doc read last, as one pair (see :func:`words`)
+_LAST_WORDS: list[tuple[list[int], list[str]]] = [([], [])]
+
+
+def words(doc: Doc, orths: list[int]) -> list[str]:
+    """The word forms of ``doc``'s tokens from their ORTH hashes ``orths``. The components
+    after the NER run one after the other on each Doc, and all read the word forms: the
+    forms of the last Doc are kept and given again for the same hashes (the forms are those
+    hashes decoded, so they are right whatever Doc the hashes come from). The list is
+    shared by the callers: do not change it."""
+    last_orths, forms = _LAST_WORDS[0]  # read as one pair: never one Doc's hashes with another's forms
+    if orths != last_orths:
+        forms = hash_strings(doc, orths)
+        _LAST_WORDS[0] = (orths, forms)
+    return forms
+
+
+def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
+    """The word forms of ``doc``'s tokens (see :func:`words`) and their trailing-whitespace
+    flags, as lists."""
     if not len(doc):
-        return ""
-    spaces = doc.to_array(SPACY).tolist()
-    return span_text(strings(doc, ORTH), spaces, 0, len(doc)) + _TRAILING[spaces[-1]]
+        return [], []
+    orths, spaces = doc.to_array([ORTH, SPACY]).T.tolist()
+    return words(doc, orths), spaces
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` from :func:`doc_words` (``doc.text`` builds a Token object per word): the
+    words and their whitespace interleaved in one list and joined once."""
+    forms, spaces = doc_words(doc)
+    parts = [""] * (2 * len(forms))
+    parts[::2] = forms
+    parts[1::2] = map(_TRAILING.__getitem__, spaces)
+    return "".join(parts)
 
 
 def morph_get(doc: Doc, key: int, field: str) -> list[str]:

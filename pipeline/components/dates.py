@@ -821,7 +821,7 @@ def find_dates(doc: Doc, anchor: str | date | None = None, *, document_type: str
     if isinstance(anchor, str):
         anchor = date.fromisoformat(anchor[:10])
     lex = lexicon or default_lexicon()
-    text = _numbers.doc_text(doc)  # the numbers component decoded the words of this Doc
+    text = _tokens.doc_text(doc)  # the numbers component decoded the words of this Doc
     narrative = document_type == "narrative"
     ref: date | None = anchor  # the discourse reference date
     ref_prec = "D"

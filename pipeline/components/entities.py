@@ -315,7 +315,7 @@ class _DocView:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         # the words as the numbers and dates components decoded them for this Doc
-        self.texts, self.space_after = _numbers.doc_words(doc)
+        self.texts, self.space_after = _tokens.doc_words(doc)
         # one column at a time: tolist() of the 2-D array costs several times as much
         flags = doc.to_array([IS_PUNCT, IS_SPACE]).T if len(doc) else numpy.zeros((2, 0))
         self.punct, self.space = [(column == 1).tolist() for column in flags]
@@ -370,7 +370,7 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
     """
     # read once as a list (no Token per word, see _tokens.py); each word form is looked up
     # once per lexicon, not once per token
-    texts = _numbers.doc_words(doc)[0] if texts is None else texts
+    texts = _tokens.doc_words(doc)[0] if texts is None else texts
     codes = _tokens.form_cache(lexicon, "_demonym_codes")
     forms = set(texts)  # each word form once: most forms come back many times in a Doc
     for text in forms.difference(codes):  # filling order does not matter

@@ -104,7 +104,7 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     strings = doc.vocab.strings
     # the rules below look at every token's text, several times: read once as a list
     # (no Token per look, see _tokens.py)
-    texts = _tokens.strings(doc, ORTH)
+    texts = _tokens.doc_words(doc)[0]
     tags = None  # read at the first place matched (many Docs match none)
     for match_id, start, end in matcher(doc):
         label, _, source = strings[match_id].partition("|")

@@ -381,7 +381,7 @@ def _clause_bounds(sent: Span, i: int, text: list[str] | None = None) -> tuple[i
     """Token range of the comma-delimited stretch of ``sent`` around token ``i``
     (``text``: the Doc's token texts, ``_TokenTable.text``, when the caller has them)."""
     if text is None:
-        text = _tokens.strings(sent.doc, ORTH)
+        text = _tokens.doc_words(sent.doc)[0]
     start, end = sent.start, sent.end
     for j in range(i - 1, sent.start - 1, -1):
         if text[j] in CLAUSE_BREAKS:
@@ -475,7 +475,7 @@ class _TokenTable:
         orth, lemma, tag = (cols[k].tolist() for k in (0, 1, 3))
         self._cols = cols
         # hash -> string through the shared cache: the StringStore decodes a new str per look
-        self.text = _tokens.hash_strings(doc, orth)
+        self.text = _tokens.words(doc, orth)
         # a token's LOWER is its text's str.lower() (spaCy's lexical attribute getter): one
         # lower() per word is cheaper than a second column of hashes through the string cache
         self.lower = list(map(str.lower, self.text))

@@ -232,44 +232,6 @@ def _is_article_one(word: str) -> bool:
     return word in ("ein", "eine", "einen", "einem", "einer", "eines")
 
 
-#: (ORTH hashes, word forms) of the Doc read last, as one pair (see :func:`doc_words`)
-_LAST_WORDS: list[tuple[list[int], list[str]]] = [([], [])]
-
-
-def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
-    """The word forms of ``doc``'s tokens and their trailing-whitespace flags, as lists.
-
-    The numbers, dates and entities components run one after the other on each Doc and
-    all read the word forms: the forms of the last Doc are kept, and given again for a Doc
-    whose ORTH hashes are the same (the forms are those hashes decoded, so they are the
-    same whatever Doc the hashes come from). Decoding them is no longer cheap once the
-    shared string cache is full (after ~700 reports), which is most of a long run.
-    The list of forms is shared by the callers: do not change it.
-    """
-    if not len(doc):
-        return [], []
-    hashes, spaces = doc.to_array([ORTH, SPACY]).T.tolist()
-    last_hashes, words = _LAST_WORDS[0]  # read as one pair: never one Doc's hashes with another's words
-    if hashes != last_hashes:
-        words = _tokens.hash_strings(doc, hashes)
-        _LAST_WORDS[0] = (hashes, words)
-    return words, spaces
-
-
-#: a token's trailing whitespace by its SPACY flag (0 or 1)
-_TRAILING = ("", " ")
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, from :func:`doc_words`: the words and their whitespace interleaved
-    in one list and joined once."""
-    words, spaces = doc_words(doc)
-    parts = [""] * (2 * len(words))
-    parts[::2] = words
-    parts[1::2] = map(_TRAILING.__getitem__, spaces)
-    return "".join(parts)
-
-
 class _Core(NamedTuple):
     end: int
     value: float
@@ -289,7 +251,7 @@ class _Words:
     def __init__(self, doc: Doc):
         n = len(doc)
         self.doc = doc
-        self.text, self.spaced = doc_words(doc)  # word forms, trailing whitespace
+        self.text, self.spaced = _tokens.doc_words(doc)  # word forms, trailing whitespace
         self.lower = list(map(str.lower, self.text))
         self.parsed = doc.has_annotation("DEP")
         self.tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
