@@ -51,19 +51,19 @@ morphologizer, and always the word list ``konjunktiv.txt`` plus "er/sie/es/man
 from __future__ import annotations
 
 import json
-import operator
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy
 import srsly
 from spacy import util
-from spacy.attrs import DEP, IDX, LEMMA, MORPH, ORTH, POS, SPACY
+from spacy.attrs import (DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS,
+                         SPACY)
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -424,9 +424,10 @@ class _Ctx:
     like_num: Sequence[bool] = ()
     idx: list[int] = field(default_factory=list)
     ws: list[int] = field(default_factory=list)
-    #: DEP and LEMMA hashes, decoded by :meth:`dep` and :meth:`lemma` for the few tokens asked
-    dep_ids: list[int] = field(default_factory=list)
-    lemma_ids: list[int] = field(default_factory=list)
+    #: DEP and LEMMA hashes (array columns), decoded by :meth:`dep` and :meth:`lemma` for the
+    #: few tokens asked
+    dep_ids: numpy.ndarray = field(default_factory=lambda: numpy.zeros(0, numpy.uint64))
+    lemma_ids: numpy.ndarray = field(default_factory=lambda: numpy.zeros(0, numpy.uint64))
     #: token index -> lexicon entry of the tokens that are a reporting verb by their form or
     #: (tagged a verb) their lemma, ascending (see :func:`_verb_entries`)
     cue_entries: dict[int, tuple[str, str, str]] = field(default_factory=dict)
@@ -445,11 +446,11 @@ class _Ctx:
 
     def dep(self, i: int) -> str:
         """``doc[i].dep_``."""
-        return self.doc.vocab.strings[self.dep_ids[i]]
+        return self.doc.vocab.strings[int(self.dep_ids[i])]
 
     def lemma(self, i: int) -> str:
         """``doc[i].lemma_``."""
-        return self.doc.vocab.strings[self.lemma_ids[i]]
+        return self.doc.vocab.strings[int(self.lemma_ids[i])]
 
     def span_text(self, s: int, e: int) -> str:
         """``doc[s:e].text`` without building the Span and its Tokens."""
@@ -476,13 +477,6 @@ def _subjunctive(ctx: _Ctx, t: int) -> bool:
     if known is None:
         known = ctx.subjunctive[t] = _subjunctive_at(ctx, t)
     return known
-
-
-def _subjunctive_form(lex: QuoteLexicon, text: str, low: str) -> bool:
-    """Whether a word form passes :func:`_subjunctive_at`'s tests of the form: without them
-    only a Konjunktiv MORPH makes a token Konjunktiv."""
-    return low in lex.konjunktiv or (text.islower() and low.endswith("e") and len(low) > 3
-                                     and low not in FUNCTION_E)
 
 
 def _subjunctive_at(ctx: _Ctx, t: int) -> bool:
@@ -557,7 +551,7 @@ def _verb_entries(ctx: _Ctx, candidates: Iterable[int]) -> dict[int, tuple[str, 
 def _lemma_entry(ctx: _Ctx, i: int, cache: dict) -> tuple[str, str, str] | None:
     """The lexicon entry of token i's lemma, if that lemma is a reporting verb that needs no
     particle; kept per lemma (hash) in ``cache`` (per lexicon): the verbs of a text recur."""
-    key = ctx.lemma_ids[i]
+    key = int(ctx.lemma_ids[i])
     if key in cache:
         return cache[key]
     lemma = ctx.lemma(i)
@@ -1191,30 +1185,84 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
 
 
 def _read_tokens(ctx: _Ctx) -> None:
-    """Fill the context's per-token lists from one ``Doc.to_array`` (one pass per attribute
-    in C, not a Token per look)."""
+    """Fill the context's per-token lists from one ``Doc.to_array`` and the shared string
+    cache: one pass per attribute in C, not a Token per look; the lexicon tests of every
+    token are one dict lookup per token (see :func:`_word_classes`)."""
     doc, n = ctx.doc, len(ctx.doc)
-    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, DEP, LEMMA])
+    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, LIKE_NUM, DEP, LEMMA])
+    ctx.dep_ids, ctx.lemma_ids = table[:, 8], table[:, 9]  # asked for a few tokens only
     pos = table[:, 1]
-    verb_like = ((pos == VERB) | (pos == AUX)).tolist()
-    orth, pos, ctx.morph, ctx.idx, ctx.ws, ctx.dep_ids, ctx.lemma_ids = table.T.tolist()
+    verb_like = (pos == VERB) | (pos == AUX)
+    orth, pos, ctx.morph, ctx.idx, ctx.ws, punct, space, like_num = table[:, :8].T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
-    (ctx.text, ctx.lower, ctx.punct, ctx.space, ctx.like_num, cue_form, phrase_start,
-     separator, subjunctive_form) = zip(*_form_rows(doc, ctx.lex, orth))
-    maybe_cues = compress(range(n), map(operator.or_, verb_like, cue_form))
-    ctx.cue_entries = _verb_entries(ctx, maybe_cues)
+    ctx.text = _tokens.hash_strings(doc, orth)
+    # Token.lower_ is str.lower of the form (spaCy's LOWER attribute getter): lowering the
+    # strings at hand is cheaper than decoding a second hash per token
+    ctx.lower = list(map(str.lower, ctx.text))
+    ctx.punct, ctx.space, ctx.like_num = (list(map(bool, flags)) for flags in (punct, space,
+                                                                                 like_num))
+    cue_form, phrase_start, separator, subjunctive_form = _word_classes(ctx.lex, ctx.text,
+                                                                        ctx.lower)
+    verb_like[cue_form] = True
+    ctx.cue_entries = _verb_entries(ctx, numpy.flatnonzero(verb_like).tolist())
     ctx.cue_starts = list(ctx.cue_entries)
-    ctx.phrase_starts_at = list(compress(range(n), phrase_start))
-    ctx.separators = list(compress(range(n), separator))
-    # a token is Konjunktiv only by its MORPH or by its form: the others are answered now
-    mood = _subjunctive_moods(doc, ctx.morph)
-    ctx.subjunctive = list(map(_FIRST_SUBJUNCTIVE.__getitem__,
-                               map(operator.or_, subjunctive_form, mood)))
+    ctx.phrase_starts_at = phrase_start
+    ctx.separators = separator
+    # a token is Konjunktiv only by its MORPH or by its form: the others are answered now,
+    # the rest (None) when a rule asks
+    maybe = numpy.fromiter(_subjunctive_moods(doc, ctx.morph), bool, n)
+    maybe[subjunctive_form] = True
+    ctx.subjunctive = numpy.where(maybe, None, False).tolist()
 
 
-#: :attr:`_Ctx.subjunctive` of a token before it is asked, by whether its MORPH or its form
-#: can make it Konjunktiv: if not, it is not (False); else it is to be found out (None)
-_FIRST_SUBJUNCTIVE = (False, None)
+#: the tokens that split a sentence into segments (:func:`_segments`)
+SEPARATORS = frozenset({",", ";"})
+#: bits of :func:`_word_bits`: what a word form (lower case, or as written) is in the lexicon
+_CUE, _PHRASE, _KONJUNKTIV, _FUNCTION_E, _SOURCE_NOUN, _SEPARATOR = 1, 2, 4, 8, 16, 32
+
+
+def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
+    """(lower-case form -> bits, form as written -> bits) of the lexicon's word lists that
+    every token is tested against; made on first use and kept on the lexicon."""
+    got = lex.__dict__.get("_quote_word_bits")
+    if got is None:
+        lower: dict[str, int] = {}
+        written: dict[str, int] = {}
+        for words, bit, table in ((lex.verbs, _CUE, lower), (lex.phrase_starts, _PHRASE, lower),
+                                  (lex.konjunktiv, _KONJUNKTIV, lower),
+                                  (FUNCTION_E, _FUNCTION_E, lower),
+                                  (lex.source_nouns, _SOURCE_NOUN, written),
+                                  (SEPARATORS, _SEPARATOR, written)):
+            for word in words:
+                table[word] = table.get(word, 0) | bit
+        got = lex.__dict__["_quote_word_bits"] = (lower, written)
+    return got
+
+
+def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
+                  ) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Token indices, ascending: of the forms that can be a cue, of those that can start a
+    source phrase, of the commas and semicolons, and of the forms that can be Konjunktiv
+    (the form tests of :func:`_subjunctive_at`: in the word list, or a lower-case form in
+    -e of more than three letters that is no function word).
+
+    One dict lookup per token and spelling finds every word-list entry at once (a set
+    test per list and token cost four times as much; a cache of the answers per form was
+    emptied and refilled all the time: 1,000 reports bring ~45,000 different forms)."""
+    lower_bits, written_bits = _word_bits(lex)
+    by_lower = list(map(lower_bits.get, lower))
+    by_text = list(map(written_bits.get, text))
+    listed = list(compress(range(len(lower)), by_lower))
+    cue_form = [t for t in listed if by_lower[t] & _CUE]
+    sources = list(compress(range(len(text)), by_text))
+    phrase_start = sorted({t for t in listed if by_lower[t] & _PHRASE} |
+                          {t for t in sources if by_text[t] & _SOURCE_NOUN})
+    separator = [t for t in sources if by_text[t] & _SEPARATOR]
+    konjunktiv = [t for t in listed if by_lower[t] & _KONJUNKTIV]
+    in_e = compress(range(len(lower)), map(str.endswith, lower, repeat("e")))
+    konjunktiv += [t for t in in_e if not (by_lower[t] or 0) & _FUNCTION_E and
+                   len(lower[t]) > 3 and text[t].islower()]
+    return cue_form, phrase_start, separator, konjunktiv
 
 
 #: MORPH key -> whether the analysis has Mood=Sub (a few hundred analyses at most)
@@ -1230,40 +1278,6 @@ def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[bool]:
             if key not in _SUB_MOOD:
                 _SUB_MOOD[key] = _tokens.morph_get(doc, key, "Mood") == ["Sub"]
         return list(map(_SUB_MOOD.__getitem__, keys))
-
-
-def _form_rows(doc: Doc, lex: QuoteLexicon, orths: list[int]
-               ) -> list[tuple[str, str, bool, bool, bool, bool, bool, bool, bool]]:
-    """(text, lower, is_punct, is_space, like_num, can be a cue by its form, can start a
-    source phrase, is a comma or semicolon, can be Konjunktiv by its form: see
-    :func:`_subjunctive_at`) of the word form of every token. The row
-    depends only on the form (the lexeme) and the lexicon, and most forms recur in every
-    document: the rows are kept per lexicon (bounded, see :func:`_tokens.form_cache`),
-    keyed by the form's ORTH hash."""
-    cache = _tokens.form_cache(lex, "_quote_form_rows")
-    try:
-        return list(map(cache.__getitem__, orths))
-    except KeyError:
-        _add_form_rows(doc, lex, cache, orths)
-        return list(map(cache.__getitem__, orths))
-
-
-def _add_form_rows(doc: Doc, lex: QuoteLexicon, cache: dict, orths: list[int]) -> None:
-    """Put the rows of the Doc's word forms that ``cache`` lacks into it (see
-    :func:`_form_rows`). The strings come through the shared cache of :mod:`._tokens` (the
-    earlier components have decoded the forms already) and the lexeme flags from the form's
-    first token: a ``Lexeme`` from the vocabulary costs more than the rest of the row, and
-    1,000 reports bring ~38,000 new forms."""
-    first_token: dict[int, int] = {}
-    for t in compress(range(len(orths)), map(operator.not_, map(cache.__contains__, orths))):
-        first_token.setdefault(orths[t], t)
-    tokens = list(map(doc.__getitem__, first_token.values()))
-    texts = _tokens.hash_strings(doc, list(first_token))
-    lowers = _tokens.hash_strings(doc, [tok.lower for tok in tokens])
-    for h, tok, text, low in zip(first_token, tokens, texts, lowers):
-        cache[h] = (text, low, tok.is_punct, tok.is_space, tok.like_num, low in lex.verbs,
-                    low in lex.phrase_starts or text in lex.source_nouns,
-                    text in (",", ";"), _subjunctive_form(lex, text, low))
 
 
 def _pseudo_mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
