@@ -72,6 +72,7 @@ from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
+from ..tables.rows import extension_values
 from . import _tokens
 
 __all__ = [
@@ -436,6 +437,8 @@ class _Ctx:
     #: the commas and semicolons (:func:`_segments`): the scans jump from one to the next
     cue_starts: list[int] = field(default_factory=list)
     phrase_starts_at: list[int] = field(default_factory=list)
+    #: token indices, ascending, of the cue nouns (:func:`_noun_cue`)
+    cue_nouns_at: list[int] = field(default_factory=list)
     separators: list[int] = field(default_factory=list)
     #: :func:`_subjunctive` of each token once asked (None: not yet)
     subjunctive: list[bool | None] = field(default_factory=list)
@@ -531,7 +534,7 @@ def _cue_entry(ctx: _Ctx, i: int, lo: int) -> tuple[str, str, str] | None:
     return entry
 
 
-def _verb_entries(ctx: _Ctx, candidates: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+def _verb_entries(ctx: _Ctx, candidates: list[int]) -> dict[int, tuple[str, str, str]]:
     """The lexicon entries of the ``candidates`` (ascending) that have one: by their form,
     else by their lemma (the candidates without a cue form are tagged a verb). Made once per
     Doc: the rules ask for the verbs of a sentence again and again, and most verbs have no
@@ -539,22 +542,20 @@ def _verb_entries(ctx: _Ctx, candidates: Iterable[int]) -> dict[int, tuple[str, 
     verbs, lower = ctx.lex.verbs, ctx.lower
     cache = _tokens.form_cache(ctx.lex, "_quote_lemma_entries")
     entries = {}
-    for i in candidates:
+    for i, lemma_id in zip(candidates, ctx.lemma_ids[candidates].tolist()):
         entry = verbs.get(lower[i])
         if entry is None:
-            entry = _lemma_entry(ctx, i, cache)
+            entry = cache[lemma_id] if lemma_id in cache else _lemma_entry(ctx, lemma_id, cache)
         if entry is not None:
             entries[i] = entry
     return entries
 
 
-def _lemma_entry(ctx: _Ctx, i: int, cache: dict) -> tuple[str, str, str] | None:
-    """The lexicon entry of token i's lemma, if that lemma is a reporting verb that needs no
-    particle; kept per lemma (hash) in ``cache`` (per lexicon): the verbs of a text recur."""
-    key = int(ctx.lemma_ids[i])
-    if key in cache:
-        return cache[key]
-    lemma = ctx.lemma(i)
+def _lemma_entry(ctx: _Ctx, key: int, cache: dict) -> tuple[str, str, str] | None:
+    """The lexicon entry of the lemma with hash ``key``, if that lemma is a reporting verb
+    that needs no particle; kept per lemma in ``cache`` (per lexicon): the verbs of a text
+    recur."""
+    lemma = ctx.doc.vocab.strings[key]
     entry = ctx.lex.verbs.get(lemma.lower()) if lemma else None
     if entry and entry[2]:
         entry = None  # a bare lemma match of a particle verb needs the particle
@@ -1032,20 +1033,35 @@ def _mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
         spans = list(doc.spans["mentions"])
     else:
         spans = list(doc.ents)
-    has_canonical = Span.has_extension("mention_canonical")
-    has_entity = Span.has_extension("mention_entity")
+    values = _mention_values(doc)
     ids: dict[str, int] = {}
     out = []
     for span in spans:
-        x = span._
-        canonical = x.mention_canonical if has_canonical else None
-        entity = x.mention_entity if has_entity else None
+        canonical, entity = values(span)
         start, end, label = span.start, span.end, span.label_
         name = canonical or ctx.span_text(start, end)
         if entity is None:  # as pipeline.tables.rows numbers entities without a resolver
             entity = ids.setdefault(f"{label}:{name}", len(ids))
         out.append((start, end, label, entity, name))
     return out
+
+
+_MENTION_EXTENSIONS = ["mention_canonical", "mention_entity"]
+
+
+def _mention_values(doc: Doc) -> Callable[[Span], Sequence]:
+    """A function giving (``mention_canonical``, ``mention_entity``) of a mention span of
+    ``doc``, None where the extension is not registered (no entities resolver loaded).
+    With both registered, the rows' :func:`~pipeline.tables.rows.extension_values` reads
+    them: a dict lookup each where spaCy keeps them in ``doc.user_data``, instead of a
+    ``span._`` object per span."""
+    if all(map(Span.has_extension, _MENTION_EXTENSIONS)):
+        return extension_values(doc, _MENTION_EXTENSIONS)
+
+    def values(span: Span) -> list:
+        return [span._.get(name) if Span.has_extension(name) else None
+                for name in _MENTION_EXTENSIONS]
+    return values
 
 
 def _strip_roles(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
@@ -1193,16 +1209,15 @@ def _read_tokens(ctx: _Ctx) -> None:
     ctx.dep_ids, ctx.lemma_ids = table[:, 8], table[:, 9]  # asked for a few tokens only
     pos = table[:, 1]
     verb_like = (pos == VERB) | (pos == AUX)
-    orth, pos, ctx.morph, ctx.idx, ctx.ws, punct, space, like_num = table[:, :8].T.tolist()
+    orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
+    ctx.punct, ctx.space, ctx.like_num = table[:, 5:8].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
     ctx.text = _tokens.hash_strings(doc, orth)
     # Token.lower_ is str.lower of the form (spaCy's LOWER attribute getter): lowering the
     # strings at hand is cheaper than decoding a second hash per token
     ctx.lower = list(map(str.lower, ctx.text))
-    ctx.punct, ctx.space, ctx.like_num = (list(map(bool, flags)) for flags in (punct, space,
-                                                                                 like_num))
-    cue_form, phrase_start, separator, subjunctive_form = _word_classes(ctx.lex, ctx.text,
-                                                                        ctx.lower)
+    cue_form, phrase_start, separator, subjunctive_form, ctx.cue_nouns_at = _word_classes(
+        ctx.lex, ctx.text, ctx.lower)
     verb_like[cue_form] = True
     ctx.cue_entries = _verb_entries(ctx, numpy.flatnonzero(verb_like).tolist())
     ctx.cue_starts = list(ctx.cue_entries)
@@ -1218,7 +1233,8 @@ def _read_tokens(ctx: _Ctx) -> None:
 #: the tokens that split a sentence into segments (:func:`_segments`)
 SEPARATORS = frozenset({",", ";"})
 #: bits of :func:`_word_bits`: what a word form (lower case, or as written) is in the lexicon
-_CUE, _PHRASE, _KONJUNKTIV, _FUNCTION_E, _SOURCE_NOUN, _SEPARATOR = 1, 2, 4, 8, 16, 32
+_CUE, _PHRASE, _KONJUNKTIV, _FUNCTION_E, _SOURCE_NOUN, _SEPARATOR, _CUE_NOUN = (
+    1, 2, 4, 8, 16, 32, 64)
 
 
 def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
@@ -1232,7 +1248,8 @@ def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
                                   (lex.konjunktiv, _KONJUNKTIV, lower),
                                   (FUNCTION_E, _FUNCTION_E, lower),
                                   (lex.source_nouns, _SOURCE_NOUN, written),
-                                  (SEPARATORS, _SEPARATOR, written)):
+                                  (SEPARATORS, _SEPARATOR, written),
+                                  (lex.cue_nouns, _CUE_NOUN, written)):
             for word in words:
                 table[word] = table.get(word, 0) | bit
         got = lex.__dict__["_quote_word_bits"] = (lower, written)
@@ -1240,11 +1257,11 @@ def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
-                  ) -> tuple[list[int], list[int], list[int], list[int]]:
+                  ) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
     """Token indices, ascending: of the forms that can be a cue, of those that can start a
-    source phrase, of the commas and semicolons, and of the forms that can be Konjunktiv
-    (the form tests of :func:`_subjunctive_at`: in the word list, or a lower-case form in
-    -e of more than three letters that is no function word).
+    source phrase, of the commas and semicolons, of the forms that can be Konjunktiv (the
+    form tests of :func:`_subjunctive_at`: in the word list, or a lower-case form in -e of
+    more than three letters that is no function word), and of the cue nouns.
 
     One dict lookup per token and spelling finds every word-list entry at once (a set
     test per list and token cost four times as much; a cache of the answers per form was
@@ -1258,11 +1275,12 @@ def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
     phrase_start = sorted({t for t in listed if by_lower[t] & _PHRASE} |
                           {t for t in sources if by_text[t] & _SOURCE_NOUN})
     separator = [t for t in sources if by_text[t] & _SEPARATOR]
+    cue_nouns = [t for t in sources if by_text[t] & _CUE_NOUN]
     konjunktiv = [t for t in listed if by_lower[t] & _KONJUNKTIV]
     in_e = compress(range(len(lower)), map(str.endswith, lower, repeat("e")))
-    konjunktiv += [t for t in in_e if not (by_lower[t] or 0) & _FUNCTION_E and
-                   len(lower[t]) > 3 and text[t].islower()]
-    return cue_form, phrase_start, separator, konjunktiv
+    konjunktiv += [t for t in in_e if len(lower[t]) > 3 and not (by_lower[t] or 0) & _FUNCTION_E
+                   and text[t].islower()]
+    return cue_form, phrase_start, separator, konjunktiv, cue_nouns
 
 
 #: MORPH key -> whether the analysis has Mood=Sub (a few hundred analyses at most)
@@ -1456,9 +1474,8 @@ def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None
     zu-infinitive): the message is the clause, the cue the clause's verb and the noun, the
     speaker the verb's subject."""
     doc = ctx.doc
-    nouns = compress(range(lo + 1, end - 2),
-                     map(ctx.lex.cue_nouns.__contains__, ctx.text[lo + 1:end - 2]))
-    for n in nouns:
+    at = ctx.cue_nouns_at
+    for n in at[bisect_left(at, lo + 1):bisect_left(at, end - 2)]:
         if ctx.in_quote[n]:
             continue
         c = n + 1  # "die Auffassung vertreten, ...": the clause's verb may follow the noun
@@ -1630,6 +1647,20 @@ def _has_free(claimed: set[int], s: int, e: int, n: int) -> bool:
     return False
 
 
+def _may_report(ctx: _Ctx, lo: int, end: int) -> bool:
+    """Whether [lo, end) has a word :func:`_indirect` can start from: a reporting verb, a
+    source phrase or a cue noun. Most segments have none, and the rules would each look
+    at them in vain."""
+    return _any_in(ctx.cue_starts, lo, end) or _any_in(ctx.phrase_starts_at, lo, end) or (
+        NOUN_CUES and _any_in(ctx.cue_nouns_at, lo + 1, end - 2))
+
+
+def _any_in(ascending: list[int], lo: int, hi: int) -> bool:
+    """Whether the ascending list has a value in [lo, hi)."""
+    k = bisect_left(ascending, lo)
+    return k < len(ascending) and ascending[k] < hi
+
+
 def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     """Indirect speech in the sentence [lo, hi): a reporting verb with its content clause,
     or a source phrase; None if there is none."""
@@ -1637,7 +1668,7 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     end = hi
     while end > lo and (ctx.space[end - 1] or ctx.text[end - 1] in (".", "!", "?")):
         end -= 1
-    if end <= lo:
+    if end <= lo or not _may_report(ctx, lo, end):
         return None
     if not _has_free(claimed, lo, end, 3):
         return None
@@ -2061,8 +2092,9 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
     # continuations: Konjunktiv sentences without a reporting clause after a quote
     if (continuations or reported) and indirect:
         covered = set()
-        for f in items:
-            covered |= {ctx.sent_of[t] for t in range(f.start, f.end)}
+        for f in items:  # the sentences of the tokens [start, end): a run of sentences
+            if f.end > f.start:
+                covered.update(range(ctx.sent_of[f.start], ctx.sent_of[f.end - 1] + 1))
         extra = []
         sent_items = {ctx.sent_of[f.start]: f for f in items}
         last_k = None
