@@ -1233,8 +1233,7 @@ def _read_tokens(ctx: _Ctx) -> None:
 #: the tokens that split a sentence into segments (:func:`_segments`)
 SEPARATORS = frozenset({",", ";"})
 #: bits of :func:`_word_bits`: what a word form (lower case, or as written) is in the lexicon
-_CUE, _PHRASE, _KONJUNKTIV, _FUNCTION_E, _SOURCE_NOUN, _SEPARATOR, _CUE_NOUN = (
-    1, 2, 4, 8, 16, 32, 64)
+_CUE, _PHRASE, _KONJUNKTIV, _SOURCE_NOUN, _SEPARATOR, _CUE_NOUN = 1, 2, 4, 8, 16, 32
 
 
 def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
@@ -1246,7 +1245,6 @@ def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
         written: dict[str, int] = {}
         for words, bit, table in ((lex.verbs, _CUE, lower), (lex.phrase_starts, _PHRASE, lower),
                                   (lex.konjunktiv, _KONJUNKTIV, lower),
-                                  (FUNCTION_E, _FUNCTION_E, lower),
                                   (lex.source_nouns, _SOURCE_NOUN, written),
                                   (SEPARATORS, _SEPARATOR, written),
                                   (lex.cue_nouns, _CUE_NOUN, written)):
@@ -1278,7 +1276,7 @@ def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
     cue_nouns = [t for t in sources if by_text[t] & _CUE_NOUN]
     konjunktiv = [t for t in listed if by_lower[t] & _KONJUNKTIV]
     in_e = compress(range(len(lower)), map(str.endswith, lower, repeat("e")))
-    konjunktiv += [t for t in in_e if len(lower[t]) > 3 and not (by_lower[t] or 0) & _FUNCTION_E
+    konjunktiv += [t for t in in_e if len(lower[t]) > 3 and lower[t] not in FUNCTION_E
                    and text[t].islower()]
     return cue_form, phrase_start, separator, konjunktiv, cue_nouns
 
