@@ -51,19 +51,19 @@ morphologizer, and always the word list ``konjunktiv.txt`` plus "er/sie/es/man
 from __future__ import annotations
 
 import json
-import operator
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy
 import srsly
 from spacy import util
-from spacy.attrs import DEP, IDX, LEMMA, MORPH, ORTH, POS, SPACY
+from spacy.attrs import (DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS,
+                         SPACY)
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -72,6 +72,7 @@ from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
+from ..tables.rows import extension_values
 from . import _tokens
 
 __all__ = [
@@ -424,9 +425,10 @@ class _Ctx:
     like_num: Sequence[bool] = ()
     idx: list[int] = field(default_factory=list)
     ws: list[int] = field(default_factory=list)
-    #: DEP and LEMMA hashes, decoded by :meth:`dep` and :meth:`lemma` for the few tokens asked
-    dep_ids: list[int] = field(default_factory=list)
-    lemma_ids: list[int] = field(default_factory=list)
+    #: DEP and LEMMA hashes (array columns), decoded by :meth:`dep` and :meth:`lemma` for the
+    #: few tokens asked
+    dep_ids: numpy.ndarray = field(default_factory=lambda: numpy.zeros(0, numpy.uint64))
+    lemma_ids: numpy.ndarray = field(default_factory=lambda: numpy.zeros(0, numpy.uint64))
     #: token index -> lexicon entry of the tokens that are a reporting verb by their form or
     #: (tagged a verb) their lemma, ascending (see :func:`_verb_entries`)
     cue_entries: dict[int, tuple[str, str, str]] = field(default_factory=dict)
@@ -435,6 +437,8 @@ class _Ctx:
     #: the commas and semicolons (:func:`_segments`): the scans jump from one to the next
     cue_starts: list[int] = field(default_factory=list)
     phrase_starts_at: list[int] = field(default_factory=list)
+    #: token indices, ascending, of the cue nouns (:func:`_noun_cue`)
+    cue_nouns_at: list[int] = field(default_factory=list)
     separators: list[int] = field(default_factory=list)
     #: :func:`_subjunctive` of each token once asked (None: not yet)
     subjunctive: list[bool | None] = field(default_factory=list)
@@ -445,11 +449,11 @@ class _Ctx:
 
     def dep(self, i: int) -> str:
         """``doc[i].dep_``."""
-        return self.doc.vocab.strings[self.dep_ids[i]]
+        return self.doc.vocab.strings[int(self.dep_ids[i])]
 
     def lemma(self, i: int) -> str:
         """``doc[i].lemma_``."""
-        return self.doc.vocab.strings[self.lemma_ids[i]]
+        return self.doc.vocab.strings[int(self.lemma_ids[i])]
 
     def span_text(self, s: int, e: int) -> str:
         """``doc[s:e].text`` without building the Span and its Tokens."""
@@ -476,13 +480,6 @@ def _subjunctive(ctx: _Ctx, t: int) -> bool:
     if known is None:
         known = ctx.subjunctive[t] = _subjunctive_at(ctx, t)
     return known
-
-
-def _subjunctive_form(lex: QuoteLexicon, text: str, low: str) -> bool:
-    """Whether a word form passes :func:`_subjunctive_at`'s tests of the form: without them
-    only a Konjunktiv MORPH makes a token Konjunktiv."""
-    return low in lex.konjunktiv or (text.islower() and low.endswith("e") and len(low) > 3
-                                     and low not in FUNCTION_E)
 
 
 def _subjunctive_at(ctx: _Ctx, t: int) -> bool:
@@ -537,7 +534,7 @@ def _cue_entry(ctx: _Ctx, i: int, lo: int) -> tuple[str, str, str] | None:
     return entry
 
 
-def _verb_entries(ctx: _Ctx, candidates: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+def _verb_entries(ctx: _Ctx, candidates: list[int]) -> dict[int, tuple[str, str, str]]:
     """The lexicon entries of the ``candidates`` (ascending) that have one: by their form,
     else by their lemma (the candidates without a cue form are tagged a verb). Made once per
     Doc: the rules ask for the verbs of a sentence again and again, and most verbs have no
@@ -545,22 +542,20 @@ def _verb_entries(ctx: _Ctx, candidates: Iterable[int]) -> dict[int, tuple[str, 
     verbs, lower = ctx.lex.verbs, ctx.lower
     cache = _tokens.form_cache(ctx.lex, "_quote_lemma_entries")
     entries = {}
-    for i in candidates:
+    for i, lemma_id in zip(candidates, ctx.lemma_ids[candidates].tolist()):
         entry = verbs.get(lower[i])
         if entry is None:
-            entry = _lemma_entry(ctx, i, cache)
+            entry = cache[lemma_id] if lemma_id in cache else _lemma_entry(ctx, lemma_id, cache)
         if entry is not None:
             entries[i] = entry
     return entries
 
 
-def _lemma_entry(ctx: _Ctx, i: int, cache: dict) -> tuple[str, str, str] | None:
-    """The lexicon entry of token i's lemma, if that lemma is a reporting verb that needs no
-    particle; kept per lemma (hash) in ``cache`` (per lexicon): the verbs of a text recur."""
-    key = ctx.lemma_ids[i]
-    if key in cache:
-        return cache[key]
-    lemma = ctx.lemma(i)
+def _lemma_entry(ctx: _Ctx, key: int, cache: dict) -> tuple[str, str, str] | None:
+    """The lexicon entry of the lemma with hash ``key``, if that lemma is a reporting verb
+    that needs no particle; kept per lemma in ``cache`` (per lexicon): the verbs of a text
+    recur."""
+    lemma = ctx.doc.vocab.strings[key]
     entry = ctx.lex.verbs.get(lemma.lower()) if lemma else None
     if entry and entry[2]:
         entry = None  # a bare lemma match of a particle verb needs the particle
@@ -1038,20 +1033,35 @@ def _mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
         spans = list(doc.spans["mentions"])
     else:
         spans = list(doc.ents)
-    has_canonical = Span.has_extension("mention_canonical")
-    has_entity = Span.has_extension("mention_entity")
+    values = _mention_values(doc)
     ids: dict[str, int] = {}
     out = []
     for span in spans:
-        x = span._
-        canonical = x.mention_canonical if has_canonical else None
-        entity = x.mention_entity if has_entity else None
+        canonical, entity = values(span)
         start, end, label = span.start, span.end, span.label_
         name = canonical or ctx.span_text(start, end)
         if entity is None:  # as pipeline.tables.rows numbers entities without a resolver
             entity = ids.setdefault(f"{label}:{name}", len(ids))
         out.append((start, end, label, entity, name))
     return out
+
+
+_MENTION_EXTENSIONS = ["mention_canonical", "mention_entity"]
+
+
+def _mention_values(doc: Doc) -> Callable[[Span], Sequence]:
+    """A function giving (``mention_canonical``, ``mention_entity``) of a mention span of
+    ``doc``, None where the extension is not registered (no entities resolver loaded).
+    With both registered, the rows' :func:`~pipeline.tables.rows.extension_values` reads
+    them: a dict lookup each where spaCy keeps them in ``doc.user_data``, instead of a
+    ``span._`` object per span."""
+    if all(map(Span.has_extension, _MENTION_EXTENSIONS)):
+        return extension_values(doc, _MENTION_EXTENSIONS)
+
+    def values(span: Span) -> list:
+        return [span._.get(name) if Span.has_extension(name) else None
+                for name in _MENTION_EXTENSIONS]
+    return values
 
 
 def _strip_roles(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
@@ -1191,30 +1201,84 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
 
 
 def _read_tokens(ctx: _Ctx) -> None:
-    """Fill the context's per-token lists from one ``Doc.to_array`` (one pass per attribute
-    in C, not a Token per look)."""
+    """Fill the context's per-token lists from one ``Doc.to_array`` and the shared string
+    cache: one pass per attribute in C, not a Token per look; the lexicon tests of every
+    token are one dict lookup per token (see :func:`_word_classes`)."""
     doc, n = ctx.doc, len(ctx.doc)
-    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, DEP, LEMMA])
+    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, LIKE_NUM, DEP, LEMMA])
+    ctx.dep_ids, ctx.lemma_ids = table[:, 8], table[:, 9]  # asked for a few tokens only
     pos = table[:, 1]
-    verb_like = ((pos == VERB) | (pos == AUX)).tolist()
-    orth, pos, ctx.morph, ctx.idx, ctx.ws, ctx.dep_ids, ctx.lemma_ids = table.T.tolist()
+    verb_like = (pos == VERB) | (pos == AUX)
+    orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
+    ctx.punct, ctx.space, ctx.like_num = table[:, 5:8].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
-    (ctx.text, ctx.lower, ctx.punct, ctx.space, ctx.like_num, cue_form, phrase_start,
-     separator, subjunctive_form) = zip(*_form_rows(doc, ctx.lex, orth))
-    maybe_cues = compress(range(n), map(operator.or_, verb_like, cue_form))
-    ctx.cue_entries = _verb_entries(ctx, maybe_cues)
+    ctx.text = _tokens.hash_strings(doc, orth)
+    # Token.lower_ is str.lower of the form (spaCy's LOWER attribute getter): lowering the
+    # strings at hand is cheaper than decoding a second hash per token
+    ctx.lower = list(map(str.lower, ctx.text))
+    cue_form, phrase_start, separator, subjunctive_form, ctx.cue_nouns_at = _word_classes(
+        ctx.lex, ctx.text, ctx.lower)
+    verb_like[cue_form] = True
+    ctx.cue_entries = _verb_entries(ctx, numpy.flatnonzero(verb_like).tolist())
     ctx.cue_starts = list(ctx.cue_entries)
-    ctx.phrase_starts_at = list(compress(range(n), phrase_start))
-    ctx.separators = list(compress(range(n), separator))
-    # a token is Konjunktiv only by its MORPH or by its form: the others are answered now
-    mood = _subjunctive_moods(doc, ctx.morph)
-    ctx.subjunctive = list(map(_FIRST_SUBJUNCTIVE.__getitem__,
-                               map(operator.or_, subjunctive_form, mood)))
+    ctx.phrase_starts_at = phrase_start
+    ctx.separators = separator
+    # a token is Konjunktiv only by its MORPH or by its form: the others are answered now,
+    # the rest (None) when a rule asks
+    maybe = numpy.fromiter(_subjunctive_moods(doc, ctx.morph), bool, n)
+    maybe[subjunctive_form] = True
+    ctx.subjunctive = numpy.where(maybe, None, False).tolist()
 
 
-#: :attr:`_Ctx.subjunctive` of a token before it is asked, by whether its MORPH or its form
-#: can make it Konjunktiv: if not, it is not (False); else it is to be found out (None)
-_FIRST_SUBJUNCTIVE = (False, None)
+#: the tokens that split a sentence into segments (:func:`_segments`)
+SEPARATORS = frozenset({",", ";"})
+#: bits of :func:`_word_bits`: what a word form (lower case, or as written) is in the lexicon
+_CUE, _PHRASE, _KONJUNKTIV, _SOURCE_NOUN, _SEPARATOR, _CUE_NOUN = 1, 2, 4, 8, 16, 32
+
+
+def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
+    """(lower-case form -> bits, form as written -> bits) of the lexicon's word lists that
+    every token is tested against; made on first use and kept on the lexicon."""
+    got = lex.__dict__.get("_quote_word_bits")
+    if got is None:
+        lower: dict[str, int] = {}
+        written: dict[str, int] = {}
+        for words, bit, table in ((lex.verbs, _CUE, lower), (lex.phrase_starts, _PHRASE, lower),
+                                  (lex.konjunktiv, _KONJUNKTIV, lower),
+                                  (lex.source_nouns, _SOURCE_NOUN, written),
+                                  (SEPARATORS, _SEPARATOR, written),
+                                  (lex.cue_nouns, _CUE_NOUN, written)):
+            for word in words:
+                table[word] = table.get(word, 0) | bit
+        got = lex.__dict__["_quote_word_bits"] = (lower, written)
+    return got
+
+
+def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
+                  ) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Token indices, ascending: of the forms that can be a cue, of those that can start a
+    source phrase, of the commas and semicolons, of the forms that can be Konjunktiv (the
+    form tests of :func:`_subjunctive_at`: in the word list, or a lower-case form in -e of
+    more than three letters that is no function word), and of the cue nouns.
+
+    One dict lookup per token and spelling finds every word-list entry at once (a set
+    test per list and token cost four times as much; a cache of the answers per form was
+    emptied and refilled all the time: 1,000 reports bring ~45,000 different forms)."""
+    lower_bits, written_bits = _word_bits(lex)
+    by_lower = list(map(lower_bits.get, lower))
+    by_text = list(map(written_bits.get, text))
+    listed = list(compress(range(len(lower)), by_lower))
+    cue_form = [t for t in listed if by_lower[t] & _CUE]
+    sources = list(compress(range(len(text)), by_text))
+    phrase_start = sorted({t for t in listed if by_lower[t] & _PHRASE} |
+                          {t for t in sources if by_text[t] & _SOURCE_NOUN})
+    separator = [t for t in sources if by_text[t] & _SEPARATOR]
+    cue_nouns = [t for t in sources if by_text[t] & _CUE_NOUN]
+    konjunktiv = [t for t in listed if by_lower[t] & _KONJUNKTIV]
+    in_e = compress(range(len(lower)), map(str.endswith, lower, repeat("e")))
+    konjunktiv += [t for t in in_e if len(lower[t]) > 3 and lower[t] not in FUNCTION_E
+                   and text[t].islower()]
+    return cue_form, phrase_start, separator, konjunktiv, cue_nouns
 
 
 #: MORPH key -> whether the analysis has Mood=Sub (a few hundred analyses at most)
@@ -1230,40 +1294,6 @@ def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[bool]:
             if key not in _SUB_MOOD:
                 _SUB_MOOD[key] = _tokens.morph_get(doc, key, "Mood") == ["Sub"]
         return list(map(_SUB_MOOD.__getitem__, keys))
-
-
-def _form_rows(doc: Doc, lex: QuoteLexicon, orths: list[int]
-               ) -> list[tuple[str, str, bool, bool, bool, bool, bool, bool, bool]]:
-    """(text, lower, is_punct, is_space, like_num, can be a cue by its form, can start a
-    source phrase, is a comma or semicolon, can be Konjunktiv by its form: see
-    :func:`_subjunctive_at`) of the word form of every token. The row
-    depends only on the form (the lexeme) and the lexicon, and most forms recur in every
-    document: the rows are kept per lexicon (bounded, see :func:`_tokens.form_cache`),
-    keyed by the form's ORTH hash."""
-    cache = _tokens.form_cache(lex, "_quote_form_rows")
-    try:
-        return list(map(cache.__getitem__, orths))
-    except KeyError:
-        _add_form_rows(doc, lex, cache, orths)
-        return list(map(cache.__getitem__, orths))
-
-
-def _add_form_rows(doc: Doc, lex: QuoteLexicon, cache: dict, orths: list[int]) -> None:
-    """Put the rows of the Doc's word forms that ``cache`` lacks into it (see
-    :func:`_form_rows`). The strings come through the shared cache of :mod:`._tokens` (the
-    earlier components have decoded the forms already) and the lexeme flags from the form's
-    first token: a ``Lexeme`` from the vocabulary costs more than the rest of the row, and
-    1,000 reports bring ~38,000 new forms."""
-    first_token: dict[int, int] = {}
-    for t in compress(range(len(orths)), map(operator.not_, map(cache.__contains__, orths))):
-        first_token.setdefault(orths[t], t)
-    tokens = list(map(doc.__getitem__, first_token.values()))
-    texts = _tokens.hash_strings(doc, list(first_token))
-    lowers = _tokens.hash_strings(doc, [tok.lower for tok in tokens])
-    for h, tok, text, low in zip(first_token, tokens, texts, lowers):
-        cache[h] = (text, low, tok.is_punct, tok.is_space, tok.like_num, low in lex.verbs,
-                    low in lex.phrase_starts or text in lex.source_nouns,
-                    text in (",", ";"), _subjunctive_form(lex, text, low))
 
 
 def _pseudo_mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
@@ -1442,9 +1472,8 @@ def _noun_cue(ctx: _Ctx, lo: int, end: int, claimed: set[int]) -> "_Found | None
     zu-infinitive): the message is the clause, the cue the clause's verb and the noun, the
     speaker the verb's subject."""
     doc = ctx.doc
-    nouns = compress(range(lo + 1, end - 2),
-                     map(ctx.lex.cue_nouns.__contains__, ctx.text[lo + 1:end - 2]))
-    for n in nouns:
+    at = ctx.cue_nouns_at
+    for n in at[bisect_left(at, lo + 1):bisect_left(at, end - 2)]:
         if ctx.in_quote[n]:
             continue
         c = n + 1  # "die Auffassung vertreten, ...": the clause's verb may follow the noun
@@ -1616,6 +1645,20 @@ def _has_free(claimed: set[int], s: int, e: int, n: int) -> bool:
     return False
 
 
+def _may_report(ctx: _Ctx, lo: int, end: int) -> bool:
+    """Whether [lo, end) has a word :func:`_indirect` can start from: a reporting verb, a
+    source phrase or a cue noun. Most segments have none, and the rules would each look
+    at them in vain."""
+    return _any_in(ctx.cue_starts, lo, end) or _any_in(ctx.phrase_starts_at, lo, end) or (
+        NOUN_CUES and _any_in(ctx.cue_nouns_at, lo + 1, end - 2))
+
+
+def _any_in(ascending: list[int], lo: int, hi: int) -> bool:
+    """Whether the ascending list has a value in [lo, hi)."""
+    k = bisect_left(ascending, lo)
+    return k < len(ascending) and ascending[k] < hi
+
+
 def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     """Indirect speech in the sentence [lo, hi): a reporting verb with its content clause,
     or a source phrase; None if there is none."""
@@ -1623,7 +1666,7 @@ def _indirect(ctx: _Ctx, lo: int, hi: int, claimed: set[int]) -> _Found | None:
     end = hi
     while end > lo and (ctx.space[end - 1] or ctx.text[end - 1] in (".", "!", "?")):
         end -= 1
-    if end <= lo:
+    if end <= lo or not _may_report(ctx, lo, end):
         return None
     if not _has_free(claimed, lo, end, 3):
         return None
@@ -2047,8 +2090,9 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
     # continuations: Konjunktiv sentences without a reporting clause after a quote
     if (continuations or reported) and indirect:
         covered = set()
-        for f in items:
-            covered |= {ctx.sent_of[t] for t in range(f.start, f.end)}
+        for f in items:  # the sentences of the tokens [start, end): a run of sentences
+            if f.end > f.start:
+                covered.update(range(ctx.sent_of[f.start], ctx.sent_of[f.end - 1] + 1))
         extra = []
         sent_items = {ctx.sent_of[f.start]: f for f in items}
         last_k = None
