@@ -72,7 +72,6 @@ from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
-from ..tables.rows import extension_values
 from . import _tokens
 
 __all__ = [
@@ -1052,11 +1051,11 @@ _MENTION_EXTENSIONS = ["mention_canonical", "mention_entity"]
 def _mention_values(doc: Doc) -> Callable[[Span], Sequence]:
     """A function giving (``mention_canonical``, ``mention_entity``) of a mention span of
     ``doc``, None where the extension is not registered (no entities resolver loaded).
-    With both registered, the rows' :func:`~pipeline.tables.rows.extension_values` reads
+    With both registered, the rows' :func:`~pipeline.components._tokens.extension_values` reads
     them: a dict lookup each where spaCy keeps them in ``doc.user_data``, instead of a
     ``span._`` object per span."""
     if all(map(Span.has_extension, _MENTION_EXTENSIONS)):
-        return extension_values(doc, _MENTION_EXTENSIONS)
+        return _tokens.extension_values(doc, _MENTION_EXTENSIONS)
 
     def values(span: Span) -> list:
         return [span._.get(name) if Span.has_extension(name) else None
@@ -1212,7 +1211,7 @@ def _read_tokens(ctx: _Ctx) -> None:
     orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
     ctx.punct, ctx.space, ctx.like_num = table[:, 5:8].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
-    ctx.text = _tokens.hash_strings(doc, orth)
+    ctx.text = _tokens.words(doc, orth)
     # Token.lower_ is str.lower of the form (spaCy's LOWER attribute getter): lowering the
     # strings at hand is cheaper than decoding a second hash per token
     ctx.lower = list(map(str.lower, ctx.text))

@@ -16,9 +16,8 @@ from datetime import date
 from typing import Iterable
 
 from spacy.tokens import Doc, Span
-from spacy.vocab import Vocab
 
-from ..components._tokens import sentence_bounds
+from ..components._tokens import extension_values, sentence_bounds
 from ..ingest.report import Report
 from . import schema
 
@@ -70,48 +69,6 @@ class SentenceIndex:
 
     def __call__(self, token_i: int) -> int:
         return max(bisect_right(self.starts, token_i) - 1, 0)
-
-
-def _values_in_user_data() -> bool:
-    """Whether spaCy keeps a Span's extension value in ``doc.user_data`` under
-    ``("._.", name, start_char, end_char)``, asked once of a two-word Doc. It does in
-    spaCy 3.8, but the key is no public contract (some 3.x versions added the label:
-    hence a labelled span, as the rows' spans are)."""
-    name = "meldung_rows_probe"
-    Span.set_extension(name, default=None, force=True)
-    try:
-        doc = Doc(Vocab(), words=["ein", "Test"])
-        span = Span(doc, 1, 2, label="LOC")
-        span._.set(name, "probe")
-        return doc.user_data == {("._.", name, span.start_char, span.end_char): "probe"}
-    finally:
-        Span.remove_extension(name)
-
-
-_VALUES_IN_USER_DATA = _values_in_user_data()
-_PLAIN = (None, None, None, None)  # Span.get_extension of a default-None value: no getter
-
-
-def extension_values(doc: Doc, names: list[str]):
-    """A function giving the values of the Span extensions ``names`` (all registered)
-    of a span of ``doc``, as ``[span._.get(name) for name in names]`` gives them.
-
-    ``span._`` builds an Underscore object per span and runs Python code per value (the
-    rows read 180,000 values per 1,000 reports); where spaCy keeps plain values in
-    ``doc.user_data`` as :func:`_values_in_user_data` found, they are read from there:
-    a dict lookup each. Extensions with a getter, a method or a default other than None
-    are read through ``span._``."""
-    if _VALUES_IN_USER_DATA and all(Span.get_extension(name) == _PLAIN for name in names):
-        data = doc.user_data
-
-        def values(span: Span) -> list:
-            start, end = span.start_char, span.end_char
-            return [data.get(("._.", name, start, end)) for name in names]
-    else:
-        def values(span: Span) -> list:
-            underscore = span._
-            return [underscore.get(name) for name in names]
-    return values
 
 
 def mention_spans(doc: Doc) -> list[Span]:

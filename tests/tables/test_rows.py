@@ -4,6 +4,7 @@ import pytest
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
+from pipeline.components import _tokens
 from pipeline.tables import rows
 
 
@@ -21,7 +22,7 @@ def doc_with_values():
 
 
 def test_rows_spacy_keeps_plain_span_values_where_the_rows_read_them():
-    assert rows._VALUES_IN_USER_DATA  # spaCy 3.8; if this fails, the rows read span._ (slower)
+    assert _tokens._VALUES_IN_USER_DATA  # spaCy 3.8; if this fails, the rows read span._ (slower)
 
 
 def test_rows_extension_values_are_those_of_span_underscore(doc_with_values):
