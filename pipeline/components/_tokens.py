@@ -74,12 +74,15 @@ def hash_strings(doc: Doc, hashes: list[int]) -> list[str]:
         return list(map(_STRINGS.__getitem__, hashes))
     except KeyError:
         store = doc.vocab.strings
-        missing = {h: store[h] for h in set(hashes).difference(_STRINGS)}
-        if len(missing) > _MAX_STRINGS // 2:  # one huge Doc: not worth keeping
+        distinct = set(hashes)
+        new = distinct.difference(_STRINGS)
+        if len(distinct) > _MAX_STRINGS // 2:  # one huge Doc: not worth keeping
+            missing = {h: store[h] for h in new}
             return [s if s is not None else missing[h] for s, h in zip(map(_STRINGS.get, hashes), hashes)]
-        if len(_STRINGS) + len(missing) > _MAX_STRINGS:
+        if len(_STRINGS) + len(new) > _MAX_STRINGS:
             _keep_first_strings(_MAX_STRINGS // 2)
-        _STRINGS.update(missing)
+            new = distinct.difference(_STRINGS)  # the Doc's strings in the dropped half too
+        _STRINGS.update({h: store[h] for h in new})
         return list(map(_STRINGS.__getitem__, hashes))
 
 

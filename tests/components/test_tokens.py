@@ -23,6 +23,10 @@ def test_tokens_strings_through_a_full_cache_stay_right_and_the_cache_stays_boun
     assert _tokens.strings(huge, ORTH) == [t.text for t in huge]
     assert len(_tokens._STRINGS) == 7
     assert _tokens.strings(first, ORTH) == [t.text for t in first]
+    # full again: the strings of the Doc that were in the dropped half come back with the new one
+    again = nlp("eins vier fünf")
+    assert _tokens.strings(again, ORTH) == ["eins", "vier", "fünf"]
+    assert len(_tokens._STRINGS) == 7
 
 
 def test_tokens_sentence_bounds_as_doc_sents():
