@@ -161,6 +161,19 @@ def morph_features(vocab: Vocab, key: int) -> dict[str, str]:
     return got
 
 
+def set_morphs(doc: Doc, old: numpy.ndarray, new: list[int]) -> None:
+    """Give the tokens whose MORPH key in ``new`` differs from ``old`` (the Doc's keys, as
+    ``to_array`` read them) their new analysis. Token by token: about one token in eight
+    changes, and ``Doc.from_array`` decodes and looks up the analysis of every token
+    (three times the time). The new keys are keys of the vocab's morphology."""
+    vocab = doc.vocab
+    for i in numpy.flatnonzero(old != numpy.asarray(new, dtype=old.dtype)).tolist():
+        if new[i]:
+            doc[i].morph = MorphAnalysis.from_id(vocab, new[i])
+        else:
+            doc[i].set_morph(None)
+
+
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """(start, end) of each sentence, as ``doc.sents`` gives them (which requires the
     SENT_START annotation), without building a Span per sentence. A Doc with a

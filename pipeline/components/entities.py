@@ -66,7 +66,6 @@ from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
 
 from . import _tokens
-from . import numbers as _numbers
 
 __all__ = [
     "DATA_DIR", "DATA_FILES", "Place", "Mention", "EntityRecord", "Resolution", "EntityLexicon",

@@ -52,8 +52,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
-from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features
-from .morph_conventions import set_morphs
+from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features, set_morphs
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"

@@ -21,12 +21,11 @@ import json
 from pathlib import Path
 from typing import Iterable
 
-import numpy
 from spacy.attrs import MORPH, TAG
 from spacy.language import Language
-from spacy.tokens import Doc, MorphAnalysis
+from spacy.tokens import Doc
 
-from ._tokens import morph_features
+from ._tokens import morph_features, set_morphs
 
 DEFAULT_TABLE = Path(__file__).resolve().parent.parent / "data" / "morph" / "gsd_conventions.json"
 TABLE_FILE = "gsd_conventions.json"
@@ -96,19 +95,6 @@ class MorphConventions:
         self.table = load_table(Path(path) / TABLE_FILE)
         self._cache.clear()
         return self
-
-
-def set_morphs(doc: Doc, old: numpy.ndarray, new: list[int]) -> None:
-    """Give the tokens whose MORPH key in ``new`` differs from ``old`` (the Doc's keys, as
-    ``to_array`` read them) their new analysis. Token by token: about one token in eight
-    changes, and ``Doc.from_array`` decodes and looks up the analysis of every token
-    (three times the time). The new keys are keys of the vocab's morphology."""
-    vocab = doc.vocab
-    for i in numpy.flatnonzero(old != numpy.asarray(new, dtype=old.dtype)).tolist():
-        if new[i]:
-            doc[i].morph = MorphAnalysis.from_id(vocab, new[i])
-        else:
-            doc[i].set_morph(None)
 
 
 def load_table(path: Path) -> dict[str, dict]:

@@ -1,6 +1,5 @@
 """The Python API: analyze texts and files, stream rows, read a written run."""
 
-import pandas as pd
 import pytest
 from typer.testing import CliRunner
 

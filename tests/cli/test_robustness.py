@@ -9,7 +9,6 @@ import io
 import json
 import os
 import time
-from pathlib import Path
 
 import pytest
 from spacy.language import Language

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from spacy.tokens import Span
 
 import pipeline.components.sentences  # noqa: F401  (registers meldung_sentences)
 from pipeline.components.sentences import add_sentence_rules, find_quotations, find_sentence_boundaries
