@@ -15,7 +15,7 @@ import operator
 from typing import Sequence
 
 import numpy
-from spacy.attrs import ORTH, SENT_START, SPACY
+from spacy.attrs import MORPH, ORTH, SENT_START, SPACY
 from spacy.tokens import Doc, MorphAnalysis, Span
 from spacy.vocab import Vocab
 
@@ -165,9 +165,15 @@ def set_morphs(doc: Doc, old: numpy.ndarray, new: list[int]) -> None:
     """Give the tokens whose MORPH key in ``new`` differs from ``old`` (the Doc's keys, as
     ``to_array`` read them) their new analysis. Token by token: about one token in eight
     changes, and ``Doc.from_array`` decodes and looks up the analysis of every token
-    (three times the time). The new keys are keys of the vocab's morphology."""
+    (three times the time). A key the Doc's own vocab does not know (a Doc made on another
+    vocab than the pipeline's, which added the analysis) goes through ``Doc.from_array`` for
+    the whole Doc, which adds it there or says why it cannot."""
     vocab = doc.vocab
-    for i in numpy.flatnonzero(old != numpy.asarray(new, dtype=old.dtype)).tolist():
+    changed = numpy.flatnonzero(old != numpy.asarray(new, dtype=old.dtype)).tolist()
+    if not all(map(vocab.morphology.get, {new[i] for i in changed if new[i]})):
+        doc.from_array([MORPH], numpy.asarray(new, dtype=old.dtype))
+        return
+    for i in changed:
         if new[i]:
             doc[i].morph = MorphAnalysis.from_id(vocab, new[i])
         else:

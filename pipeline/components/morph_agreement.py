@@ -272,6 +272,8 @@ class NounLexicon:
         """The analyses of ``form`` in ``lemma``'s entry (0 if the entry lacks it), read
         from the encoded line: a search for the one form a noun asks about, instead of
         decoding every form of the entry (a form holds no ``:`` or ``;``)."""
+        if ":" in form or ";" in form:  # would be read as part of the encoding
+            return 0
         line = self.lines[lemma]
         at = line.find("\t" + form + ":")
         if at < 0:

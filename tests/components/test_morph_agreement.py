@@ -165,3 +165,9 @@ def test_adjective_degree_from_form_and_lemma():
         ("Stadt", "NOUN", "NN", "ROOT", 2, "Stadt", "Case=Nom|Gender=Fem|Number=Sing"),
     ])
     assert out[1] == "Case=Nom|Degree=Sup|Gender=Fem|Number=Sing"
+
+
+def test_lexicon_form_with_the_encodings_separators_is_unknown_not_misread():
+    lexicon = NounLexicon({"Ei": "n\tEi:AsDsNs;Eier:ApDpGpNp"})
+    assert lexicon.mask("Eier", "Ei")
+    assert lexicon.mask("Ei:AsDsNs;Eier", "Ei") == 0  # not the cells of "Eier" in the encoded line

@@ -65,3 +65,18 @@ def test_form_cache_keeps_its_first_half_when_full():
     assert _tokens.form_cache(lexicon, "_answers", limit=4) == {"der": 1, "die": 2}  # the first ones stay
     assert _tokens.form_cache(lexicon, "_answers", limit=4) is lexicon._answers
     assert _tokens.form_cache(Lexicon(), "_answers") == {}  # one cache per lexicon
+
+
+def test_set_morphs_writes_the_changed_tokens_also_on_a_doc_of_another_vocab():
+    from spacy.attrs import MORPH
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    pipeline_vocab = Vocab()
+    key = pipeline_vocab.morphology.add("Case=Nom|Number=Sing")  # as a component adds it
+    for vocab in (pipeline_vocab, Vocab()):  # the pipeline's own, and one that lacks the analysis
+        vocab.strings.add("Case=Nom|Number=Sing")
+        doc = Doc(vocab, words=["Der", "Hund"])
+        old = doc.to_array(MORPH)
+        _tokens.set_morphs(doc, old, [0, key])
+        assert [str(t.morph) for t in doc] == ["", "Case=Nom|Number=Sing"]
