@@ -124,6 +124,24 @@ def words(doc: Doc, orths: list[int]) -> list[str]:
     return forms
 
 
+#: (word forms, their lower case) of the Doc lowered last (see :func:`lower_words`)
+_LAST_LOWER: list[tuple[list[str], list[str]]] = [([], [])]
+
+
+def lower_words(forms: list[str]) -> list[str]:
+    """The lower case of the word forms ``forms`` (a list from :func:`words`): what
+    ``Token.lower_`` gives, since spaCy's LOWER getter is ``str.lower`` of the form, and
+    cheaper than decoding a second column of hashes. The components after the NER lower
+    the same shared list one after the other: the answer for the last list is kept (the
+    list is never changed, and it is held here, so the same object is the same forms).
+    The result is shared too: do not change it."""
+    last_forms, lowered = _LAST_LOWER[0]
+    if forms is not last_forms:
+        lowered = list(map(str.lower, forms))
+        _LAST_LOWER[0] = (forms, lowered)
+    return lowered
+
+
 def doc_words(doc: Doc) -> tuple[list[str], list[int]]:
     """The word forms of ``doc``'s tokens (see :func:`words`) and their trailing-whitespace
     flags, as lists."""
@@ -169,9 +187,10 @@ def set_morphs(doc: Doc, old: numpy.ndarray, new: list[int]) -> None:
     vocab than the pipeline's, which added the analysis) goes through ``Doc.from_array`` for
     the whole Doc, which adds it there or says why it cannot."""
     vocab = doc.vocab
-    changed = numpy.flatnonzero(old != numpy.asarray(new, dtype=old.dtype)).tolist()
+    new_column = numpy.asarray(new, dtype=old.dtype)
+    changed = numpy.flatnonzero(old != new_column).tolist()
     if not all(map(vocab.morphology.get, {new[i] for i in changed if new[i]})):
-        doc.from_array([MORPH], numpy.asarray(new, dtype=old.dtype))
+        doc.from_array([MORPH], new_column)
         return
     for i in changed:
         if new[i]:
@@ -180,10 +199,18 @@ def set_morphs(doc: Doc, old: numpy.ndarray, new: list[int]) -> None:
             doc[i].set_morph(None)
 
 
-def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+def among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
+    """Per value, whether it is one of the few ``keys`` (StringStore keys of tags, relations,
+    words): ``numpy.isin`` without its set-up cost, which is most of the time for a Doc's
+    few hundred tokens."""
+    return (values[:, None] == keys).any(axis=1)
+
+
+def sentence_bounds(doc: Doc, sent_starts: numpy.ndarray | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence, as ``doc.sents`` gives them (which requires the
     SENT_START annotation), without building a Span per sentence. A Doc with a
-    ``sents`` user hook gets the hook's sentences."""
+    ``sents`` user hook gets the hook's sentences. ``sent_starts``: the Doc's SENT_START
+    column where the caller has read it already (another ``Doc.to_array`` otherwise)."""
     if "sents" in doc.user_hooks:
         return [(s.start, s.end) for s in doc.sents]
     if not doc.has_annotation("SENT_START"):
@@ -191,7 +218,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     n = len(doc)
     if not n:
         return []
-    values = doc.to_array(SENT_START)
+    values = doc.to_array(SENT_START) if sent_starts is None else sent_starts.copy()
     values[0] = 1  # the first token starts a sentence whatever it says
     starts = numpy.flatnonzero(values == 1).tolist()
     return list(zip(starts, starts[1:] + [n]))

@@ -121,7 +121,8 @@ WERDEN = {"wurde", "wurden", "worden", "wird", "werden", "würde", "würden", "w
 SUBJ_DEPS = {"nsubj", "nsubj:pass", "sb", "csubj"}
 OBJ_DEPS = {"obj", "iobj", "oa", "da", "dobj"}
 PRT_DEPS = {"compound:prt", "svp", "prt"}
-_PRT_DEP_IDS = sorted(get_string_id(d) for d in PRT_DEPS)  # their StringStore hashes
+#: their StringStore keys, for _tokens.among
+_PRT_DEP_IDS = numpy.array(sorted(get_string_id(d) for d in PRT_DEPS), dtype=numpy.uint64)
 NOUN_POS = {"NOUN", "PROPN"}
 _VERB_SUFFIXES = ("test", "ten", "tet", "te", "est", "en", "et", "st", "t", "e", "n")
 #: the suffixes by their last letter, in the order above (only these can end a word)
@@ -340,20 +341,6 @@ def _particles_for(word: str, lex: EventLexicon) -> Iterable[str]:
 # -- sentence helpers
 
 
-def _sentence_bounds(doc: Doc, table: "_TokenTable") -> list[tuple[int, int]]:
-    """(start, end) of each sentence, as ``doc.sents`` gives them (the whole Doc without
-    sentence annotation), from the sentence starts of ``table`` (read already: another
-    ``Doc.to_array`` otherwise)."""
-    if not doc.has_annotation("SENT_START"):
-        return [(0, len(doc))]
-    if "sents" in doc.user_hooks or not len(doc):
-        return _tokens.sentence_bounds(doc)
-    starts = _where(table.sent_start)
-    if starts[:1] != [0]:
-        starts.insert(0, 0)  # the first token starts a sentence whatever it says
-    return list(zip(starts, starts[1:] + [len(doc)]))
-
-
 def _is_nounish(tok: Token, parsed: bool) -> bool:
     """A noun by POS (with a tagger) or, in German, by its capital letter."""
     if not tok.text[:1].isupper() or not any(ch.isalpha() for ch in tok.text):
@@ -441,15 +428,6 @@ class _Trigger(NamedTuple):
     extra: tuple[Token, ...]  # particle or phrase words
 
 
-def _indices_of(column: numpy.ndarray, values: list[int]) -> list[int]:
-    """Where ``column`` holds one of a few ``values`` (a comparison each: cheaper than
-    ``numpy.isin`` for a Doc's worth of tokens)."""
-    hit = numpy.zeros(len(column), dtype=bool)
-    for value in values:
-        hit |= column == value
-    return numpy.flatnonzero(hit).tolist()
-
-
 def _where(flags: list[bool]) -> list[int]:
     """The indices of the true ``flags`` (found in C, not a Python loop per flag)."""
     return list(compress(range(len(flags)), flags))
@@ -476,16 +454,15 @@ class _TokenTable:
         self._cols = cols
         # hash -> string through the shared cache: the StringStore decodes a new str per look
         self.text = _tokens.words(doc, orth)
-        # a token's LOWER is its text's str.lower() (spaCy's lexical attribute getter): one
-        # lower() per word is cheaper than a second column of hashes through the string cache
-        self.lower = list(map(str.lower, self.text))
+        self.lower = _tokens.lower_words(self.text)
         self.lemma = _tokens.hash_strings(doc, lemma)
         self.tag = _tokens.hash_strings(doc, tag)
         # the relation is only asked whether it marks a particle: compared as a number
-        self._particle_deps = _indices_of(cols[7], _PRT_DEP_IDS)
+        self._particle_deps = numpy.flatnonzero(_tokens.among(cols[7], _PRT_DEP_IDS)).tolist()
         self._particles: set[str] | None = None
         self._particle_children: dict[int, int] = {}
         # is_sent_start 1 (True), else -1 (as unsigned: False) or 0 (None): both false here
+        self.sent_starts = cols[6]  # (SENT_START as read, for _tokens.sentence_bounds)
         self.sent_start = (cols[6] == 1).tolist()
         self._find_slots()
         self._trigger_words: tuple | None = None
@@ -1726,7 +1703,8 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
     """
     lex = lexicon or default_lexicon()
     ctx = _Context(doc, lex)
-    for start, end in _sentence_bounds(doc, ctx.table):
+    parsed_sents = doc.has_annotation("SENT_START")
+    for start, end in _tokens.sentence_bounds(doc, ctx.table.sent_starts) if parsed_sents else [(0, len(doc))]:
         start = max(start, ctx.body_start)
         if end <= start or not ctx.table.has_trigger_words(lex, start, end):
             continue  # (most sentences: no Span made)

@@ -40,7 +40,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from ._tokens import form_cache
+from ._tokens import among, form_cache
 
 #: STTS tags of the open word classes the check looks at
 OPEN_TAGS = frozenset({"NN", "NE", "ADJA", "ADJD", "ADV", "VVFIN", "VVINF", "VVIZU", "VVPP", "VVIMP",
@@ -66,14 +66,8 @@ def _first_words(words: numpy.ndarray, starts: numpy.ndarray) -> numpy.ndarray:
     or bracket."""
     first = starts == 1
     first[0] = True
-    first[1:] |= _among(words[:-1], _OPENER_ARRAY)
+    first[1:] |= among(words[:-1], _OPENER_ARRAY)
     return first
-
-
-def _among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
-    """Per value, whether it is one of the few ``keys`` (``numpy.isin`` without its
-    set-up cost, which is most of the time for a Doc's few hundred tokens)."""
-    return (values[:, None] == keys).any(axis=1)
 
 
 class LemmaCheck:
@@ -115,7 +109,7 @@ class LemmaCheck:
         if not len(doc) or not self.load_table():
             return doc
         columns = doc.to_array([ORTH, LEMMA, TAG, SENT_START])
-        candidates = numpy.flatnonzero(_among(columns[:, 2], _OPEN_TAG_ARRAY) & (columns[:, 1] != 0))
+        candidates = numpy.flatnonzero(among(columns[:, 2], _OPEN_TAG_ARRAY) & (columns[:, 1] != 0))
         if not len(candidates):
             return doc
         words, lemmas, tags = columns[candidates, 0], columns[candidates, 1], columns[candidates, 2]
@@ -124,7 +118,7 @@ class LemmaCheck:
         # which needs one look per distinct lemma, not per (form, lemma, tag, first).
         # Rule 1 (a capitalised lemma at a sentence start) comes before it.
         flags = numpy.array(self._lemma_flags(lemmas.tolist(), doc), dtype=numpy.uint8)
-        capitalised = first & ~_among(tags, _NOUN_TAG_ARRAY) & (flags & _CAPITALISED != 0)
+        capitalised = first & ~among(tags, _NOUN_TAG_ARRAY) & (flags & _CAPITALISED != 0)
         kept = ~capitalised & ((words == lemmas) | (flags & _KNOWN != 0))
         rest = numpy.flatnonzero(~kept)
         keys = zip(words[rest].tolist(), lemmas[rest].tolist(), tags[rest].tolist(), first[rest].tolist())

@@ -243,15 +243,13 @@ class _Words:
     """The token attributes the finder reads at every token, as lists read once per Doc
     (see ``_tokens.py``): ``doc[i]`` builds a new Token at every look, ``tok.lower_``
     decodes the string again, and ``tok.sent`` walks the sentence. (What it asks of a
-    few tokens only, it asks their Token, ``doc``.) The lower-case forms are the word
-    forms lowered (spaCy's LOWER is ``str.lower``): decoding a second column of hashes
-    cost more than lowering, once the shared string cache is full."""
+    few tokens only, it asks their Token, ``doc``.)"""
 
     def __init__(self, doc: Doc):
         n = len(doc)
         self.doc = doc
         self.text, self.spaced = _tokens.doc_words(doc)  # word forms, trailing whitespace
-        self.lower = list(map(str.lower, self.text))
+        self.lower = _tokens.lower_words(self.text)
         self.parsed = doc.has_annotation("DEP")
         self.tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
         self._sents = _tokens.sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(0, n)]

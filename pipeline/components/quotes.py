@@ -1212,9 +1212,7 @@ def _read_tokens(ctx: _Ctx) -> None:
     ctx.punct, ctx.space, ctx.like_num = table[:, 5:8].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
     ctx.text = _tokens.words(doc, orth)
-    # Token.lower_ is str.lower of the form (spaCy's LOWER attribute getter): lowering the
-    # strings at hand is cheaper than decoding a second hash per token
-    ctx.lower = list(map(str.lower, ctx.text))
+    ctx.lower = _tokens.lower_words(ctx.text)
     cue_form, phrase_start, separator, subjunctive_form, ctx.cue_nouns_at = _word_classes(
         ctx.lex, ctx.text, ctx.lower)
     verb_like[cue_form] = True

@@ -1,5 +1,6 @@
 """The shared token-attribute reader of the rule components (pipeline/components/_tokens.py)."""
 
+import numpy
 import spacy
 from spacy.attrs import ORTH
 
@@ -80,3 +81,24 @@ def test_set_morphs_writes_the_changed_tokens_also_on_a_doc_of_another_vocab():
         old = doc.to_array(MORPH)
         _tokens.set_morphs(doc, old, [0, key])
         assert [str(t.morph) for t in doc] == ["", "Case=Nom|Number=Sing"]
+
+
+def test_sentence_bounds_from_a_column_read_already_and_lower_words_shared():
+    from spacy.attrs import SENT_START
+
+    doc = spacy.blank("de")("Ein Satz . Noch einer")
+    for tok in doc:
+        tok.is_sent_start = tok.i in (0, 3)
+    column = doc.to_array(SENT_START)
+    column[0] = 0  # the caller's array is not changed
+    assert _tokens.sentence_bounds(doc, column) == _tokens.sentence_bounds(doc) == [(0, 3), (3, 5)]
+    assert column[0] == 0
+    forms = _tokens.doc_words(doc)[0]
+    assert _tokens.lower_words(forms) == ["ein", "satz", ".", "noch", "einer"]
+    assert _tokens.lower_words(forms) is _tokens.lower_words(forms)  # lowered once for all components
+    assert _tokens.lower_words(["ẞ", "İ"]) == ["ß", "i̇"]
+
+
+def test_among_marks_the_values_that_are_one_of_the_keys():
+    keys = numpy.array([3, 7], dtype=numpy.uint64)
+    assert _tokens.among(numpy.array([1, 3, 5, 7], dtype=numpy.uint64), keys).tolist() == [False, True, False, True]
