@@ -4,11 +4,12 @@ Inputs are partitioned by file, and large JSON Lines files by line ranges. Each
 task reads its partition, analyses it and writes its own part files (atomically)
 straight into the output folder, which must therefore be on a file system every
 worker sees (a local disk for ``--scheduler local``; a shared mount for a real
-cluster). A doc_id repeated within a partition gets a suffix ("x#2") as in a local run;
-one repeated in another partition does not (no task sees the others' ids), so in a Dask
-run ``doc_id`` is unique only if the input's ids are. The driver records each finished
-part in the manifest, so ``--resume`` works as in a local run. A task that fails is retried by Dask; a partition that
-still fails is recorded in the errors table and the run goes on.
+cluster). A doc_id repeated within a partition gets a suffix ("x#2") as in a local
+run; one repeated in another partition does not (no task sees the others' ids), so in
+a Dask run ``doc_id`` is unique only if the input's ids are. The driver records each
+finished part in the manifest, so ``--resume`` works as in a local run. A task that
+fails is retried by Dask; a partition that still fails is recorded in the errors table
+and the run goes on.
 
 Start a cluster with ``dask scheduler`` on one machine and ``dask worker
 tcp://HOST:8786`` on each worker (with meldung installed), then
