@@ -12,8 +12,9 @@ its own):
       replaced by the equivalent array lookup, as pipeline.load() does),
   (c) the full `meldung run` (ingest + all components + writing Parquet; timed after
       the pipeline is loaded, like (b), with the load time reported on its own),
-each as words per second per process; plus peak RSS of (c) at every N and the
-speedup of `--n-process 2` over 1 at the largest N.
+each as words per second per process; plus peak RSS of (c) at every N, the
+speedup of `--n-process 2` over 1 at the largest N, and, at the smallest N, where
+(c)'s time goes: CPU seconds by stage of one more full run (benchmarks/stages.py).
 """
 
 from __future__ import annotations
@@ -106,10 +107,15 @@ print(json.dumps({"words": summary.words, "seconds": seconds, "rss_mb": rss / 10
 
 
 def _child(code: str, *args: str) -> dict:
+    return _python("-c", code, *args)
+
+
+def _python(*argv: str) -> dict:
+    """Run Python with ``argv`` in a process of its own (one BLAS thread) and return the
+    JSON object its output ends with."""
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1",
                PYTHONPATH=str(ROOT))
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
-                          cwd=ROOT)
+    proc = subprocess.run([sys.executable, *argv], capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr[-2000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -137,9 +143,16 @@ def main() -> None:
             if n == max(args.sizes):
                 two = _child(RUN, str(path), str(tmp / f"out2-{n}"), "2", args.model)
                 row["speedup"] = full["seconds"] / two["seconds"]
+            if n == min(args.sizes):
+                row["stages"] = _stages(path, args.model)
             rows.append(row)
             print(json.dumps(row), flush=True)
     report(rows, args)
+
+
+def _stages(path: Path, model: str) -> dict:
+    """CPU seconds by stage of one full run over ``path`` (benchmarks/stages.py)."""
+    return _python(str(ROOT / "benchmarks" / "stages.py"), str(path), *([] if model == "-" else ["--model", model]))
 
 
 def report(rows: list[dict], args) -> None:
@@ -165,8 +178,42 @@ def report(rows: list[dict], args) -> None:
     if len(rows) > 1:
         growth = (rows[-1]["rss_mb"] / rows[0]["rss_mb"] - 1) * 100
         lines.append(f"Peak RSS at {rows[-1]['n']:,} reports vs {rows[0]['n']:,}: {growth:+.0f}%.")
+    staged = [r for r in rows if "stages" in r]
+    if staged:
+        lines += [""] + stage_table(staged[0]["n"], staged[0]["stages"])
     args.output.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
+
+
+#: stages of a run that are not a pipeline component, and what they belong to
+_RUN_STAGES = {"read input": "input", "make Docs": "model", "rows": "tables", "write parts": "tables",
+               "link people": "tables"}
+
+
+def stage_table(n: int, stages: dict) -> list[str]:
+    """The Markdown section "where (c)'s time goes" from benchmarks/stages.py's answer:
+    each stage as CPU seconds per 1,000 reports and as a share of the model's stages (the
+    tokenizer, as "make Docs", and the model's components: what (b) runs)."""
+    seconds, model_pipes = stages["seconds"], set(stages["model"])
+    kind = {name: _RUN_STAGES.get(name, "model" if name in model_pipes else "meldung") for name in seconds}
+    model = sum(v for name, v in seconds.items() if kind[name] == "model")
+    per_1000 = 1000 / stages["documents"]
+    lines = [f"Where (c)'s time goes: CPU seconds by stage of one full run over the {n:,} reports "
+             f"(`python benchmarks/stages.py`; {stages['total']:.1f} s in all), in pipeline order; "
+             "\"vs model\" is the share of the model's stages (the tokenizer and the model's "
+             "components, what (b) runs).",
+             "",
+             "| stage | part | CPU s per 1,000 reports | vs model |",
+             "|---|---|---:|---:|"]
+    for name, value in seconds.items():
+        lines.append(f"| {name} | {kind[name]} | {value * per_1000:.2f} | {value / model * 100:.1f}% |")
+    for part in ("meldung", "tables", "input"):
+        value = sum(v for name, v in seconds.items() if kind[name] == part)
+        lines.append(f"| **all {part}** | | **{value * per_1000:.2f}** | **{value / model * 100:.1f}%** |")
+    added = sum(v for name, v in seconds.items() if kind[name] != "model")
+    lines += ["", f"Model stages {model * per_1000:.2f} s per 1,000 reports; everything else "
+              f"{added * per_1000:.2f} s, **+{added / model * 100:.0f}%** over the model (CPU time)."]
+    return lines
 
 
 if __name__ == "__main__":
