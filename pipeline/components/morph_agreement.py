@@ -52,7 +52,8 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
-from ._tokens import MAX_FORMS, among, form_cache, hash_strings, morph_features, set_morphs
+from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features, set_morphs, words
+from .lemmas import among_sorted
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -326,7 +327,8 @@ _DET_RELATIONS = frozenset(map(get_string_id, ("det", "det:poss")))
 _AMOD, _CASE = get_string_id("amod"), get_string_id("case")
 _NMOD, _CONJ, _NUMMOD = get_string_id("nmod"), get_string_id("conj"), get_string_id("nummod")
 _RELATION_CASE_IDS = {get_string_id(relation): case for relation, case in RELATION_CASE.items()}
-_GEN_OR_DAT = frozenset({"Gen", "Dat"})
+#: prepositions that govern the genitive or the dative ("wegen"): the parse then prefers the genitive
+_GENITIVE_OR_DATIVE = frozenset(word for word, cases in PREPOSITIONS.items() if cases == {"Gen", "Dat"})
 _PPER = get_string_id("PPER")
 _AUX_PASS = get_string_id("aux:pass")
 _WERDEN = get_string_id("werden")
@@ -362,8 +364,9 @@ class MorphAgreement:
         morphs = array[:, 6].tolist()
         new = list(morphs)
         case_of: dict[int, str] = {}
+        lexicon_masks = self._lexicon_masks(phrases) if self.use_lexicon else {}
         for noun in phrases.nouns:
-            chosen = self._resolve(phrases, noun, new, case_of)
+            chosen = self._resolve(phrases, noun, lexicon_masks.get(noun), new, case_of)
             if chosen is not None:
                 case_of[noun] = chosen[0]
                 self._write(new, noun, chosen, "noun" if pos[noun] == NOUN else "name")
@@ -377,37 +380,38 @@ class MorphAgreement:
                 new[pronoun] = self._with(new[pronoun], Case=case)
         for auxiliary in phrases.passives if self.use_passive else ():
             new[auxiliary] = self._with(new[auxiliary], Voice="Pass")
-        for adjective, lemma in phrases.graded_adjectives if self.use_degree else ():
-            degree = adjective_degree(phrases.words[adjective], lemma, phrases.tags[adjective] == _ADJA)
+        for adjective, lemma, attributive in phrases.graded_adjectives if self.use_degree else ():
+            degree = adjective_degree(phrases.words[adjective], lemma, attributive)
             if degree is not None and "Degree" in self._feature_dict(new[adjective]):
                 new[adjective] = self._with(new[adjective], Degree=degree)
         set_morphs(doc, array[:, 6], new)
         return doc
 
-    def _resolve(self, phrases: "_Phrases", noun: int, morphs: list[int],
+    def _resolve(self, phrases: "_Phrases", noun: int, lexicon_mask: int | None, morphs: list[int],
                  case_of: dict[int, str]) -> Analysis | None:
-        """The analysis of the phrase headed by ``noun``, or None if nothing constrains it."""
-        markers = phrases.case_markers.get(noun, ())
-        dets = phrases.determiners.get(noun, ())
+        """The analysis of the phrase headed by ``noun``, or None if nothing constrains it.
+        ``lexicon_mask``: what the lexicon allows for it (None: not looked up, a name)."""
+        markers = phrases.case_markers.get(noun)
+        dets = phrases.determiners.get(noun)
         adjectives = phrases.adjectives.get(noun) if self.use_adjectives else None
-        in_lexicon = phrases.pos[noun] == NOUN and self.use_lexicon
-        if not (markers or dets or adjectives or in_lexicon):
+        if not (markers or dets or adjectives or lexicon_mask is not None):
             return None  # nothing to constrain it: most names without an article
         # the closed classes first, so that a wrong lexicon entry (or a wrong lemma) is the
         # constraint skipped, not the article: "zum" before "bis" ("bis zum Ende")
-        prepositions = [phrases.words[i].lower() for i in markers]
+        words = phrases.words
+        prepositions = [words[i].lower() for i in markers] if markers else []
+        determiners = [words[i] for i in dets] if dets else []
         constraints = [_CONTRACTION_MASKS[word] for word in prepositions if word in _CONTRACTION_MASKS]
-        determiners = [phrases.words[i] for i in dets]
-        constraints += [_determiner_mask(word) for word in determiners]
+        constraints += map(_determiner_mask, determiners)
         constraints += [_PREPOSITION_MASKS.get(word, 0) for word in prepositions if word not in _CONTRACTION_MASKS]
-        if in_lexicon:
-            constraints.append(self._noun_mask(phrases.words[noun], phrases.lemmas[noun]))
+        if lexicon_mask is not None:
+            constraints.append(lexicon_mask)
         if adjectives:
             # a contraction is an article too: "im zweiten Anlauf" has weak endings
             endings = _adjective_endings(determiners + [word for word in prepositions if word in CONTRACTIONS])
             for adjective in adjectives:
                 if "Case" in self._feature_dict(morphs[adjective]):  # "super Brötchen": not inflected
-                    constraints.append(_adjective_mask(phrases.words[adjective], endings))
+                    constraints.append(_adjective_mask(words[adjective], endings))
         left = _ALL_MASK
         for allowed in constraints:
             if left & allowed:  # a constraint that would leave nothing is skipped
@@ -427,20 +431,24 @@ class MorphAgreement:
             return _RELATION_CASE_IDS[relation]
         if relation == _NMOD and not prepositions and noun not in phrases.counted:
             return "Gen"  # "die Chefs der Industrie"; not "7 Tage Erholung", "18 Uhr"
-        if any(PREPOSITIONS.get(word) == _GEN_OR_DAT for word in prepositions):
+        if not _GENITIVE_OR_DATIVE.isdisjoint(prepositions):
             return "Gen"
         if relation == _CONJ:  # the first conjunct's case, as resolved or as the model has it
             head = phrases.heads[noun]
             return case_of.get(head) or (self._feature_dict(morphs[head]).get("Case") if head != noun else None)
         return None
 
-    def _noun_mask(self, form: str, lemma: str) -> int:
+    def _lexicon_masks(self, phrases: "_Phrases") -> dict[int, int]:
+        """{common noun: what the lexicon allows for its form and lemma}, one cache look per
+        noun (the cache keeps the answers per (form, lemma): most nouns recur)."""
         cache = form_cache(self.lexicon, "_noun_cache")  # answers of this lexicon
-        key = (form, lemma)
-        found = cache.get(key)
-        if found is None:
-            found = cache[key] = self.lexicon.mask(form, lemma)
-        return found
+        keys = [(phrases.words[i], lemma) for i, lemma in phrases.common_nouns]
+        found = list(map(cache.get, keys))
+        if None in found:
+            for at, key in enumerate(keys):
+                if found[at] is None:
+                    found[at] = cache[key] = self.lexicon.mask(*key)
+        return dict(zip([i for i, _ in phrases.common_nouns], found))
 
     def _write(self, morphs: list[int], i: int, analysis: Analysis, kind: str) -> None:
         """Put ``analysis`` on token ``i``: all three features on a noun; on a name,
@@ -574,40 +582,40 @@ class _Phrases:
         deps = dep_column.tolist()
         heads = array[:, 2].astype("int64") + positions
         self.heads = heads.tolist()
-        tags = tag_column.tolist()
         # the token classes the rules read, found with numpy (a Doc has a few of each)
-        self.nouns = numpy.flatnonzero((pos_column == NOUN) | (pos_column == PROPN)).tolist()
+        nouns = numpy.flatnonzero((pos_column == NOUN) | (pos_column == PROPN))
+        self.nouns = nouns.tolist()
         self.determiners: dict[int, list[int]] = {}
         self.adjectives: dict[int, list[int]] = {}
         self.case_markers: dict[int, list[int]] = {}
         #: nouns with a number before them ("7 Tage")
         self.counted: set[int] = set()
         self.pronouns = numpy.flatnonzero(tag_column == _PPER).tolist()
-        lemmas = lemma_column.tolist()
         self.passives = numpy.flatnonzero((dep_column == _AUX_PASS) & (lemma_column == _WERDEN)).tolist()
-        graded = numpy.flatnonzero((tag_column == _ADJA) | (tag_column == _ADJD)).tolist()
-        self.tags = tags
+        attributive = tag_column == _ADJA
+        graded = numpy.flatnonzero(attributive | (tag_column == _ADJD))
         self.deps: list[int] = deps
         # the rules read only words before their noun, and only in these relations
-        read = (heads > positions) & among(dep_column, _READ_RELATIONS)
+        read = (heads > positions) & among_sorted(dep_column, _READ_RELATIONS)
         for i in numpy.flatnonzero(read).tolist():
             relation, head = deps[i], self.heads[i]
             if relation in _DET_RELATIONS and pos[i] == DET:
                 self.determiners.setdefault(head, []).append(i)
-            elif relation == _AMOD and pos[i] == ADJ and tags[i] == _ADJA:
+            elif relation == _AMOD and pos[i] == ADJ and attributive[i]:
                 self.adjectives.setdefault(head, []).append(i)
             elif relation == _CASE:
                 self.case_markers.setdefault(head, []).append(i)
             elif relation == _NUMMOD:
                 self.counted.add(head)
-        # strings only of the words the rules read: the nouns and the words before them
-        wanted = sorted(set(self.nouns).union(self.pronouns, graded, *self.determiners.values(),
-                                              *self.adjectives.values(), *self.case_markers.values()))
-        orths = array[:, 4].tolist()
-        self.words = dict(zip(wanted, hash_strings(doc, [orths[i] for i in wanted])))
-        self.lemmas = dict(zip(self.nouns, hash_strings(doc, [lemmas[i] for i in self.nouns])))
-        #: (index, lemma) of the adjectives (ADJA, ADJD), for their degree
-        self.graded_adjectives = list(zip(graded, hash_strings(doc, [lemmas[i] for i in graded])))
+        #: every token's word form: the components after the NER read the same shared list
+        #: (``_tokens.words``), so the forms are decoded once for all of them
+        self.words = words(doc, array[:, 4].tolist())
+        common = nouns[pos_column[nouns] == NOUN]
+        #: (index, lemma) of the common nouns, which the lexicon is asked about
+        self.common_nouns = list(zip(common.tolist(), hash_strings(doc, lemma_column[common].tolist())))
+        #: (index, lemma, attributive) of the adjectives (ADJA, ADJD), for their degree
+        self.graded_adjectives = list(zip(graded.tolist(), hash_strings(doc, lemma_column[graded].tolist()),
+                                          attributive[graded].tolist()))
 
 
 @Language.factory("meldung_morph_agreement",

@@ -51,24 +51,24 @@ class MorphConventions:
         if not len(doc) or not self.table:
             return doc
         array = doc.to_array([TAG, MORPH])
-        morphs = array[:, 1].tolist()
-        new = self._converted(list(zip(array[:, 0].tolist(), morphs)))
-        set_morphs(doc, array[:, 1], new)
+        tags, morphs = array.T.tolist()
+        set_morphs(doc, array[:, 1], self._converted(tags, morphs))
         return doc
 
-    def _converted(self, pairs: list[tuple[int, int]]) -> list[int]:
-        """The MORPH key of each (tag, morph) pair in the conventions of its tag, through a
-        cache (a Doc has few distinct pairs, and the keys are stable hashes): one dict
-        lookup per token instead of a method call."""
+    def _converted(self, tags: list[int], morphs: list[int]) -> list[int]:
+        """The MORPH key of each token (its TAG and MORPH keys) in the conventions of its
+        tag, through a cache (a Doc has few distinct pairs, and the keys are stable
+        hashes): one dict lookup per token instead of a method call, the pairs zipped as
+        they are looked up (no list of them)."""
         cache = self._cache
         try:
-            return list(map(cache.__getitem__, pairs))
+            return list(map(cache.__getitem__, zip(tags, morphs)))
         except KeyError:
             if len(cache) > _MAX_PAIRS:
                 cache.clear()
-            for tag, morph in set(pairs).difference(cache):  # filling order does not matter
+            for tag, morph in set(zip(tags, morphs)).difference(cache):  # filling order does not matter
                 cache[(tag, morph)] = self._convert(tag, morph)
-            return list(map(cache.__getitem__, pairs))
+            return list(map(cache.__getitem__, zip(tags, morphs)))
 
     def _convert(self, tag: int, morph: int) -> int:
         name = self.nlp.vocab.strings[tag] if tag else None
