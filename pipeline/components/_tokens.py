@@ -201,9 +201,13 @@ def set_morphs(doc: Doc, old: numpy.ndarray, new: list[int]) -> None:
 
 def among(values: numpy.ndarray, keys: numpy.ndarray) -> numpy.ndarray:
     """Per value, whether it is one of the few ``keys`` (StringStore keys of tags, relations,
-    words): ``numpy.isin`` without its set-up cost, which is most of the time for a Doc's
-    few hundred tokens."""
-    return (values[:, None] == keys).any(axis=1)
+    words; **sorted**, as ``numpy.array(sorted(...))`` makes them): ``numpy.isin`` without its
+    set-up cost, which is most of the time for a Doc's few hundred tokens. A binary search
+    per value: a fourth of the time of comparing every value with every key (3.3 vs 13 us
+    for 336 tokens and 17 keys, 2.2 vs 8.3 us for 2 keys)."""
+    if not len(keys):
+        return numpy.zeros(len(values), dtype=bool)
+    return keys[numpy.minimum(keys.searchsorted(values), len(keys) - 1)] == values
 
 
 def sentence_bounds(doc: Doc, sent_starts: numpy.ndarray | None = None) -> list[tuple[int, int]]:

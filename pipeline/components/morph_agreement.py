@@ -52,8 +52,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
-from ._tokens import MAX_FORMS, form_cache, hash_strings, morph_features, set_morphs, words
-from .lemmas import among_sorted
+from ._tokens import MAX_FORMS, among, form_cache, hash_strings, morph_features, set_morphs, words
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -596,7 +595,7 @@ class _Phrases:
         graded = numpy.flatnonzero(attributive | (tag_column == _ADJD))
         self.deps: list[int] = deps
         # the rules read only words before their noun, and only in these relations
-        read = (heads > positions) & among_sorted(dep_column, _READ_RELATIONS)
+        read = (heads > positions) & among(dep_column, _READ_RELATIONS)
         for i in numpy.flatnonzero(read).tolist():
             relation, head = deps[i], self.heads[i]
             if relation in _DET_RELATIONS and pos[i] == DET:

@@ -102,3 +102,11 @@ def test_sentence_bounds_from_a_column_read_already_and_lower_words_shared():
 def test_among_marks_the_values_that_are_one_of_the_keys():
     keys = numpy.array([3, 7], dtype=numpy.uint64)
     assert _tokens.among(numpy.array([1, 3, 5, 7], dtype=numpy.uint64), keys).tolist() == [False, True, False, True]
+
+
+def test_among_handles_values_beyond_the_keys_large_keys_and_no_keys():
+    big = 2 ** 64 - 5  # StringStore keys use the whole uint64 range
+    keys = numpy.array(sorted([9, 400, big]), dtype=numpy.uint64)
+    values = numpy.array([0, 9, 10, 400, big, 2 ** 64 - 1], dtype=numpy.uint64)
+    assert _tokens.among(values, keys).tolist() == [False, True, False, True, True, False]
+    assert _tokens.among(values, numpy.array([], dtype=numpy.uint64)).tolist() == [False] * 6
