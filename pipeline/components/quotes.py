@@ -1222,9 +1222,12 @@ def _read_tokens(ctx: _Ctx) -> None:
     ctx.separators = separator
     # a token is Konjunktiv only by its MORPH or by its form: the others are answered now,
     # the rest (None) when a rule asks
-    maybe = numpy.fromiter(_subjunctive_moods(doc, ctx.morph), bool, n)
-    maybe[subjunctive_form] = True
-    ctx.subjunctive = numpy.where(maybe, None, False).tolist()
+    subjunctive: list[bool | None] = [False] * n
+    for t in _subjunctive_moods(doc, ctx.morph):
+        subjunctive[t] = None
+    for t in subjunctive_form:
+        subjunctive[t] = None
+    ctx.subjunctive = subjunctive
 
 
 #: the tokens that split a sentence into segments (:func:`_segments`)
@@ -1282,15 +1285,16 @@ def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
 _SUB_MOOD: dict[int, bool] = {}
 
 
-def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[bool]:
-    """Whether each MORPH key's analysis is Konjunktiv (``Mood=Sub``)."""
+def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[int]:
+    """The indices of the MORPH keys ``keys`` whose analysis is Konjunktiv (``Mood=Sub``),
+    ascending: a few tokens of a Doc, picked out in C."""
     try:
-        return list(map(_SUB_MOOD.__getitem__, keys))
+        return list(compress(range(len(keys)), map(_SUB_MOOD.__getitem__, keys)))
     except KeyError:
         for key in keys:
             if key not in _SUB_MOOD:
                 _SUB_MOOD[key] = _tokens.morph_get(doc, key, "Mood") == ["Sub"]
-        return list(map(_SUB_MOOD.__getitem__, keys))
+        return list(compress(range(len(keys)), map(_SUB_MOOD.__getitem__, keys)))
 
 
 def _pseudo_mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
@@ -2277,6 +2281,31 @@ def _register_extensions() -> None:
         Doc.set_extension("quotes", getter=quotes_of)
 
 
+def _extension_writer(doc: Doc, names: Sequence[str]) -> Callable[[Span, Sequence], None]:
+    """A function giving a span of ``doc`` the values of its Span extensions ``names``
+    (all registered), as ``span._.set(name, value)`` per name does.
+
+    The writing twin of :func:`_tokens.extension_values`: where spaCy keeps plain values
+    in ``doc.user_data`` (``_tokens`` asks spaCy once whether it does), they are stored
+    there, a dict store each, instead of an Underscore object per span and Python code
+    per value (a fifth of the time spent on a quote after it was found). Extensions with
+    a setter, getter, method or default other than None go through ``span._``."""
+    if _tokens._VALUES_IN_USER_DATA and all(Span.get_extension(name) == _tokens._PLAIN
+                                            for name in names):
+        data = doc.user_data
+
+        def set_values(span: Span, values: Sequence) -> None:
+            start, end = span.start_char, span.end_char
+            for name, value in zip(names, values):
+                data[("._.", name, start, end)] = value
+    else:
+        def set_values(span: Span, values: Sequence) -> None:
+            underscore = span._
+            for name, value in zip(names, values):
+                underscore.set(name, value)
+    return set_values
+
+
 def quotes_of(doc: Doc, spans_key: str = "quotes") -> list[Quote]:
     """``Doc._.quotes``: the records of the quote spans on the Doc (what the table holds)."""
     if spans_key not in doc.spans:
@@ -2366,15 +2395,13 @@ class QuoteTagger(Pipe):
 
     def set_annotations(self, doc: Doc, quotes: list[Quote]) -> None:
         spans = []
+        set_values = _extension_writer(doc, SPAN_EXTENSIONS)
         for q in quotes:
             span = doc.char_span(q.start, q.end, label=SPAN_LABEL, alignment_mode="expand")
             if span is None:
                 continue
-            x = span._
-            x.quote_kind, x.quote_speaker, x.quote_speaker_entity = q.kind, q.speaker, q.speaker_entity
-            x.quote_speaker_text, x.quote_speaker_start, x.quote_speaker_end = (
-                q.speaker_text, q.speaker_start, q.speaker_end)
-            x.quote_cue, x.quote_cue_start, x.quote_cue_end = q.cue, q.cue_start, q.cue_end
+            set_values(span, (q.kind, q.speaker, q.speaker_entity, q.speaker_text,
+                              q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end))
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans
