@@ -62,8 +62,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 import numpy
 import srsly
 from spacy import util
-from spacy.attrs import (DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS,
-                         SPACY)
+from spacy.attrs import DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -421,7 +420,6 @@ class _Ctx:
     morph: list[int] = field(default_factory=list)
     punct: Sequence[bool] = ()
     space: Sequence[bool] = ()
-    like_num: Sequence[bool] = ()
     idx: list[int] = field(default_factory=list)
     ws: list[int] = field(default_factory=list)
     #: DEP and LEMMA hashes (array columns), decoded by :meth:`dep` and :meth:`lemma` for the
@@ -453,6 +451,11 @@ class _Ctx:
     def lemma(self, i: int) -> str:
         """``doc[i].lemma_``."""
         return self.doc.vocab.strings[int(self.lemma_ids[i])]
+
+    def like_num(self, i: int) -> bool:
+        """``doc[i].like_num``: asked for a few words of the speaker candidates only, where
+        a column of every token's flag cost more than all the answers."""
+        return self.doc[i].like_num
 
     def span_text(self, s: int, e: int) -> str:
         """``doc[s:e].text`` without building the Span and its Tokens."""
@@ -541,8 +544,8 @@ def _verb_entries(ctx: _Ctx, candidates: list[int]) -> dict[int, tuple[str, str,
     verbs, lower = ctx.lex.verbs, ctx.lower
     cache = _tokens.form_cache(ctx.lex, "_quote_lemma_entries")
     entries = {}
-    for i, lemma_id in zip(candidates, ctx.lemma_ids[candidates].tolist()):
-        entry = verbs.get(lower[i])
+    by_form = map(verbs.get, map(lower.__getitem__, candidates))
+    for i, entry, lemma_id in zip(candidates, by_form, ctx.lemma_ids[candidates].tolist()):
         if entry is None:
             entry = cache[lemma_id] if lemma_id in cache else _lemma_entry(ctx, lemma_id, cache)
         if entry is not None:
@@ -921,7 +924,7 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
         return first in SUBJ_PRONOUNS and e - s == 1
     if first == "der" and s + 1 < e and _adj(ctx, s + 1) and ctx.lower[s + 1].endswith("en"):
         return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
-    if (ctx.like_num[s] or first_pos == "NUM") and f < len(doc) and first not in ("ein", "eine") \
+    if (ctx.like_num(s) or first_pos == "NUM") and f < len(doc) and first not in ("ein", "eine") \
             and not (_tokens.morph_get(doc, ctx.morph[f], "Number") == ["Plur"] or
                      ctx.lower[f].endswith("n") or ctx.lower[f] == "sind"):
         return False  # "Zwölf Todesopfer forderte ein Taifun": a plural object, singular verb
@@ -929,7 +932,7 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
         not ctx.pos[t] and _cap(ctx, t))]
     if not nouns:
         return e - s == 1 and first in SUBJ_PRONOUNS
-    if all(ctx.text[t] in ctx.lex.not_speakers or ctx.like_num[t] for t in nouns):
+    if all(ctx.text[t] in ctx.lex.not_speakers or ctx.like_num(t) for t in nouns):
         return False
     return not any(ctx.pos[t] in ("VERB", "AUX") and
                    "Fin" in _tokens.morph_get(doc, ctx.morph[t], "VerbForm")
@@ -1173,12 +1176,13 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     block_of = [0] * len(doc)
     for b, (s, e, _) in enumerate(blocks):
         block_of[s:e] = [b] * (e - s)
+    table = doc.to_array(_TOKEN_COLUMNS)
     if doc.has_annotation("SENT_START"):
-        sents = _tokens.sentence_bounds(doc)
+        sents = _tokens.sentence_bounds(doc, table[:, _SENT_START_COLUMN])
     else:
         sents = [(s, e) for s, e, _ in blocks]
     # sentences never cross blocks: cut them where the block changes
-    changes = (numpy.flatnonzero(numpy.diff(block_of)) + 1).tolist()
+    changes = _block_changes(blocks, block_of)
     split = []
     for s, e in sents:
         cut = s
@@ -1191,7 +1195,7 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
         sent_of[s:e] = [k] * (e - s)
     ctx = _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), [],
                parsed=doc.has_annotation("DEP"), tagged=doc.has_annotation("POS"))
-    _read_tokens(ctx)
+    _read_tokens(ctx, table)
     mentions = _mentions(ctx)
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
         mentions = sorted(mentions + _pseudo_mentions(ctx))
@@ -1199,17 +1203,32 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     return ctx
 
 
-def _read_tokens(ctx: _Ctx) -> None:
-    """Fill the context's per-token lists from one ``Doc.to_array`` and the shared string
-    cache: one pass per attribute in C, not a Token per look; the lexicon tests of every
-    token are one dict lookup per token (see :func:`_word_classes`)."""
+def _block_changes(blocks: list[tuple[int, int, str]], block_of: list[int]) -> list[int]:
+    """The tokens whose block (``block_of``) is not the one of the token before them,
+    ascending. The blocks set ``block_of`` a slice each, so it can only change where a
+    block starts or ends: a look at those few tokens, not a pass over the Doc."""
+    n = len(block_of)
+    bounds = {s for s, _, _ in blocks} | {e for _, e, _ in blocks}
+    return sorted(i for i in bounds if 0 < i < n and block_of[i] != block_of[i - 1])
+
+
+#: the token attributes the rules read, in one ``Doc.to_array`` (see :func:`_read_tokens`)
+_TOKEN_COLUMNS = [ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, DEP, LEMMA, SENT_START]
+#: where SENT_START is in the table (for the sentence bounds, read with the rest)
+_SENT_START_COLUMN = _TOKEN_COLUMNS.index(SENT_START)
+
+
+def _read_tokens(ctx: _Ctx, table: numpy.ndarray) -> None:
+    """Fill the context's per-token lists from ``table``, the Doc's ``_TOKEN_COLUMNS``
+    read in one ``Doc.to_array``, and the shared string cache: one pass per attribute in
+    C, not a Token per look; the lexicon tests of every token are one dict lookup per
+    token (see :func:`_word_classes`)."""
     doc, n = ctx.doc, len(ctx.doc)
-    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, LIKE_NUM, DEP, LEMMA])
-    ctx.dep_ids, ctx.lemma_ids = table[:, 8], table[:, 9]  # asked for a few tokens only
+    ctx.dep_ids, ctx.lemma_ids = table[:, 7], table[:, 8]  # asked for a few tokens only
     pos = table[:, 1]
     verb_like = (pos == VERB) | (pos == AUX)
     orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
-    ctx.punct, ctx.space, ctx.like_num = table[:, 5:8].astype(bool).T.tolist()
+    ctx.punct, ctx.space = table[:, 5:7].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
     ctx.text = _tokens.words(doc, orth)
     ctx.lower = _tokens.lower_words(ctx.text)
@@ -2268,7 +2287,7 @@ def _appos_token(ctx: _Ctx, t: int) -> bool:
         return True
     if pos in ("VERB", "AUX") or low in AUX_WORDS or low in ctx.lex.verbs:
         return False
-    return low in DETS or low in PREPS or low in APPOS_WORDS or ctx.like_num[t] or _adj(ctx, t)
+    return low in DETS or low in PREPS or low in APPOS_WORDS or ctx.like_num(t) or _adj(ctx, t)
 
 
 # -- the spaCy component
