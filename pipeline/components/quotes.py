@@ -62,8 +62,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 import numpy
 import srsly
 from spacy import util
-from spacy.attrs import (DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, MORPH, ORTH, POS,
-                         SPACY)
+from spacy.attrs import DEP, IDX, IS_PUNCT, IS_SPACE, LEMMA, MORPH, ORTH, POS, SENT_START, SPACY
 from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
@@ -421,7 +420,6 @@ class _Ctx:
     morph: list[int] = field(default_factory=list)
     punct: Sequence[bool] = ()
     space: Sequence[bool] = ()
-    like_num: Sequence[bool] = ()
     idx: list[int] = field(default_factory=list)
     ws: list[int] = field(default_factory=list)
     #: DEP and LEMMA hashes (array columns), decoded by :meth:`dep` and :meth:`lemma` for the
@@ -453,6 +451,11 @@ class _Ctx:
     def lemma(self, i: int) -> str:
         """``doc[i].lemma_``."""
         return self.doc.vocab.strings[int(self.lemma_ids[i])]
+
+    def like_num(self, i: int) -> bool:
+        """``doc[i].like_num``: asked for a few words of the speaker candidates only, where
+        a column of every token's flag cost more than all the answers."""
+        return self.doc[i].like_num
 
     def span_text(self, s: int, e: int) -> str:
         """``doc[s:e].text`` without building the Span and its Tokens."""
@@ -541,8 +544,8 @@ def _verb_entries(ctx: _Ctx, candidates: list[int]) -> dict[int, tuple[str, str,
     verbs, lower = ctx.lex.verbs, ctx.lower
     cache = _tokens.form_cache(ctx.lex, "_quote_lemma_entries")
     entries = {}
-    for i, lemma_id in zip(candidates, ctx.lemma_ids[candidates].tolist()):
-        entry = verbs.get(lower[i])
+    by_form = map(verbs.get, map(lower.__getitem__, candidates))
+    for i, entry, lemma_id in zip(candidates, by_form, ctx.lemma_ids[candidates].tolist()):
         if entry is None:
             entry = cache[lemma_id] if lemma_id in cache else _lemma_entry(ctx, lemma_id, cache)
         if entry is not None:
@@ -921,7 +924,7 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
         return first in SUBJ_PRONOUNS and e - s == 1
     if first == "der" and s + 1 < e and _adj(ctx, s + 1) and ctx.lower[s + 1].endswith("en"):
         return False  # "Der englisch-sprachigen Zeitung sagte X": dative (nominative: "der neue")
-    if (ctx.like_num[s] or first_pos == "NUM") and f < len(doc) and first not in ("ein", "eine") \
+    if (ctx.like_num(s) or first_pos == "NUM") and f < len(doc) and first not in ("ein", "eine") \
             and not (_tokens.morph_get(doc, ctx.morph[f], "Number") == ["Plur"] or
                      ctx.lower[f].endswith("n") or ctx.lower[f] == "sind"):
         return False  # "Zwölf Todesopfer forderte ein Taifun": a plural object, singular verb
@@ -929,7 +932,7 @@ def _vorfeld_is_speaker(ctx: _Ctx, s: int, e: int, f: int) -> bool:
         not ctx.pos[t] and _cap(ctx, t))]
     if not nouns:
         return e - s == 1 and first in SUBJ_PRONOUNS
-    if all(ctx.text[t] in ctx.lex.not_speakers or ctx.like_num[t] for t in nouns):
+    if all(ctx.text[t] in ctx.lex.not_speakers or ctx.like_num(t) for t in nouns):
         return False
     return not any(ctx.pos[t] in ("VERB", "AUX") and
                    "Fin" in _tokens.morph_get(doc, ctx.morph[t], "VerbForm")
@@ -1173,12 +1176,13 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     block_of = [0] * len(doc)
     for b, (s, e, _) in enumerate(blocks):
         block_of[s:e] = [b] * (e - s)
+    table = doc.to_array(_TOKEN_COLUMNS)
     if doc.has_annotation("SENT_START"):
-        sents = _tokens.sentence_bounds(doc)
+        sents = _tokens.sentence_bounds(doc, table[:, _SENT_START_COLUMN])
     else:
         sents = [(s, e) for s, e, _ in blocks]
     # sentences never cross blocks: cut them where the block changes
-    changes = (numpy.flatnonzero(numpy.diff(block_of)) + 1).tolist()
+    changes = _block_changes(blocks, block_of)
     split = []
     for s, e in sents:
         cut = s
@@ -1191,7 +1195,7 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
         sent_of[s:e] = [k] * (e - s)
     ctx = _Ctx(doc, lex, split, sent_of, block_of, blocks, [False] * len(doc), [],
                parsed=doc.has_annotation("DEP"), tagged=doc.has_annotation("POS"))
-    _read_tokens(ctx)
+    _read_tokens(ctx, table)
     mentions = _mentions(ctx)
     if not any(m[2] == "PER" for m in mentions):  # no person NER: names by heuristic
         mentions = sorted(mentions + _pseudo_mentions(ctx))
@@ -1199,17 +1203,32 @@ def _context(doc: Doc, lex: QuoteLexicon) -> _Ctx:
     return ctx
 
 
-def _read_tokens(ctx: _Ctx) -> None:
-    """Fill the context's per-token lists from one ``Doc.to_array`` and the shared string
-    cache: one pass per attribute in C, not a Token per look; the lexicon tests of every
-    token are one dict lookup per token (see :func:`_word_classes`)."""
+def _block_changes(blocks: list[tuple[int, int, str]], block_of: list[int]) -> list[int]:
+    """The tokens whose block (``block_of``) is not the one of the token before them,
+    ascending. The blocks set ``block_of`` a slice each, so it can only change where a
+    block starts or ends: a look at those few tokens, not a pass over the Doc."""
+    n = len(block_of)
+    bounds = {s for s, _, _ in blocks} | {e for _, e, _ in blocks}
+    return sorted(i for i in bounds if 0 < i < n and block_of[i] != block_of[i - 1])
+
+
+#: the token attributes the rules read, in one ``Doc.to_array`` (see :func:`_read_tokens`)
+_TOKEN_COLUMNS = [ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, DEP, LEMMA, SENT_START]
+#: where SENT_START is in the table (for the sentence bounds, read with the rest)
+_SENT_START_COLUMN = _TOKEN_COLUMNS.index(SENT_START)
+
+
+def _read_tokens(ctx: _Ctx, table: numpy.ndarray) -> None:
+    """Fill the context's per-token lists from ``table``, the Doc's ``_TOKEN_COLUMNS``
+    read in one ``Doc.to_array``, and the shared string cache: one pass per attribute in
+    C, not a Token per look; the lexicon tests of every token are one dict lookup per
+    token (see :func:`_word_classes`)."""
     doc, n = ctx.doc, len(ctx.doc)
-    table = doc.to_array([ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, LIKE_NUM, DEP, LEMMA])
-    ctx.dep_ids, ctx.lemma_ids = table[:, 8], table[:, 9]  # asked for a few tokens only
+    ctx.dep_ids, ctx.lemma_ids = table[:, 7], table[:, 8]  # asked for a few tokens only
     pos = table[:, 1]
     verb_like = (pos == VERB) | (pos == AUX)
     orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
-    ctx.punct, ctx.space, ctx.like_num = table[:, 5:8].astype(bool).T.tolist()
+    ctx.punct, ctx.space = table[:, 5:7].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
     ctx.text = _tokens.words(doc, orth)
     ctx.lower = _tokens.lower_words(ctx.text)
@@ -1222,9 +1241,12 @@ def _read_tokens(ctx: _Ctx) -> None:
     ctx.separators = separator
     # a token is Konjunktiv only by its MORPH or by its form: the others are answered now,
     # the rest (None) when a rule asks
-    maybe = numpy.fromiter(_subjunctive_moods(doc, ctx.morph), bool, n)
-    maybe[subjunctive_form] = True
-    ctx.subjunctive = numpy.where(maybe, None, False).tolist()
+    subjunctive: list[bool | None] = [False] * n
+    for t in _subjunctive_moods(doc, ctx.morph):
+        subjunctive[t] = None
+    for t in subjunctive_form:
+        subjunctive[t] = None
+    ctx.subjunctive = subjunctive
 
 
 #: the tokens that split a sentence into segments (:func:`_segments`)
@@ -1282,15 +1304,16 @@ def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
 _SUB_MOOD: dict[int, bool] = {}
 
 
-def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[bool]:
-    """Whether each MORPH key's analysis is Konjunktiv (``Mood=Sub``)."""
+def _subjunctive_moods(doc: Doc, keys: list[int]) -> list[int]:
+    """The indices of the MORPH keys ``keys`` whose analysis is Konjunktiv (``Mood=Sub``),
+    ascending: a few tokens of a Doc, picked out in C."""
     try:
-        return list(map(_SUB_MOOD.__getitem__, keys))
+        return list(compress(range(len(keys)), map(_SUB_MOOD.__getitem__, keys)))
     except KeyError:
         for key in keys:
             if key not in _SUB_MOOD:
                 _SUB_MOOD[key] = _tokens.morph_get(doc, key, "Mood") == ["Sub"]
-        return list(map(_SUB_MOOD.__getitem__, keys))
+        return list(compress(range(len(keys)), map(_SUB_MOOD.__getitem__, keys)))
 
 
 def _pseudo_mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
@@ -2264,7 +2287,7 @@ def _appos_token(ctx: _Ctx, t: int) -> bool:
         return True
     if pos in ("VERB", "AUX") or low in AUX_WORDS or low in ctx.lex.verbs:
         return False
-    return low in DETS or low in PREPS or low in APPOS_WORDS or ctx.like_num[t] or _adj(ctx, t)
+    return low in DETS or low in PREPS or low in APPOS_WORDS or ctx.like_num(t) or _adj(ctx, t)
 
 
 # -- the spaCy component
@@ -2275,6 +2298,31 @@ def _register_extensions() -> None:
             Span.set_extension(name, default=None)
     if not Doc.has_extension("quotes"):
         Doc.set_extension("quotes", getter=quotes_of)
+
+
+def _extension_writer(doc: Doc, names: Sequence[str]) -> Callable[[Span, Sequence], None]:
+    """A function giving a span of ``doc`` the values of its Span extensions ``names``
+    (all registered), as ``span._.set(name, value)`` per name does.
+
+    The writing twin of :func:`_tokens.extension_values`: where spaCy keeps plain values
+    in ``doc.user_data`` (``_tokens`` asks spaCy once whether it does), they are stored
+    there, a dict store each, instead of an Underscore object per span and Python code
+    per value (a fifth of the time spent on a quote after it was found). Extensions with
+    a setter, getter, method or default other than None go through ``span._``."""
+    if _tokens._VALUES_IN_USER_DATA and all(Span.get_extension(name) == _tokens._PLAIN
+                                            for name in names):
+        data = doc.user_data
+
+        def set_values(span: Span, values: Sequence) -> None:
+            start, end = span.start_char, span.end_char
+            for name, value in zip(names, values):
+                data[("._.", name, start, end)] = value
+    else:
+        def set_values(span: Span, values: Sequence) -> None:
+            underscore = span._
+            for name, value in zip(names, values):
+                underscore.set(name, value)
+    return set_values
 
 
 def quotes_of(doc: Doc, spans_key: str = "quotes") -> list[Quote]:
@@ -2366,15 +2414,13 @@ class QuoteTagger(Pipe):
 
     def set_annotations(self, doc: Doc, quotes: list[Quote]) -> None:
         spans = []
+        set_values = _extension_writer(doc, SPAN_EXTENSIONS)
         for q in quotes:
             span = doc.char_span(q.start, q.end, label=SPAN_LABEL, alignment_mode="expand")
             if span is None:
                 continue
-            x = span._
-            x.quote_kind, x.quote_speaker, x.quote_speaker_entity = q.kind, q.speaker, q.speaker_entity
-            x.quote_speaker_text, x.quote_speaker_start, x.quote_speaker_end = (
-                q.speaker_text, q.speaker_start, q.speaker_end)
-            x.quote_cue, x.quote_cue_start, x.quote_cue_end = q.cue, q.cue_start, q.cue_end
+            set_values(span, (q.kind, q.speaker, q.speaker_entity, q.speaker_text,
+                              q.speaker_start, q.speaker_end, q.cue, q.cue_start, q.cue_end))
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans

@@ -528,3 +528,30 @@ def test_quotes_heisst_es_frame_names_the_document(model_nlp):
     got = [(s._.quote_kind, s._.quote_speaker_text, s._.quote_speaker, s._.quote_cue)
            for s in doc.spans["quotes"]]
     assert got == [("direct", "In der Erklärung", "Erklärung", "heißt es")]
+
+
+@pytest.mark.parametrize("blocks", [
+    [],
+    [(0, 4, "paragraph"), (4, 9, "paragraph")],
+    [(1, 3, "headline"), (5, 10, "paragraph")],  # gaps before, between and after the blocks
+    [(0, 6, "paragraph"), (2, 4, "signature"), (6, 10, "paragraph")],  # a block inside another
+])
+def test_quotes_block_changes_are_where_the_block_of_a_token_changes(blocks):
+    from pipeline.components.quotes import _block_changes
+    n = 10
+    block_of = [0] * n
+    for b, (s, e, _) in enumerate(blocks):
+        block_of[s:e] = [b] * (e - s)
+    expected = [i for i in range(1, n) if block_of[i] != block_of[i - 1]]
+    assert _block_changes(blocks, block_of) == expected
+
+
+def test_quotes_extension_writer_sets_what_span_underscore_reads():
+    from spacy.tokens import Doc, Span
+
+    from pipeline.components.quotes import SPAN_EXTENSIONS, _extension_writer
+    doc = Doc(spacy.blank("de").vocab, words=["Er", "sagte", ",", "es", "regne", "."])
+    span = Span(doc, 3, 5, label="QUOTE")
+    values = ("indirect", "Er", 0, "Er", 0, 2, "sagte", 3, 8)
+    _extension_writer(doc, SPAN_EXTENSIONS)(span, values)
+    assert [Span(doc, 3, 5, label="QUOTE")._.get(name) for name in SPAN_EXTENSIONS] == list(values)
