@@ -2300,31 +2300,6 @@ def _register_extensions() -> None:
         Doc.set_extension("quotes", getter=quotes_of)
 
 
-def _extension_writer(doc: Doc, names: Sequence[str]) -> Callable[[Span, Sequence], None]:
-    """A function giving a span of ``doc`` the values of its Span extensions ``names``
-    (all registered), as ``span._.set(name, value)`` per name does.
-
-    The writing twin of :func:`_tokens.extension_values`: where spaCy keeps plain values
-    in ``doc.user_data`` (``_tokens`` asks spaCy once whether it does), they are stored
-    there, a dict store each, instead of an Underscore object per span and Python code
-    per value (a fifth of the time spent on a quote after it was found). Extensions with
-    a setter, getter, method or default other than None go through ``span._``."""
-    if _tokens._VALUES_IN_USER_DATA and all(Span.get_extension(name) == _tokens._PLAIN
-                                            for name in names):
-        data = doc.user_data
-
-        def set_values(span: Span, values: Sequence) -> None:
-            start, end = span.start_char, span.end_char
-            for name, value in zip(names, values):
-                data[("._.", name, start, end)] = value
-    else:
-        def set_values(span: Span, values: Sequence) -> None:
-            underscore = span._
-            for name, value in zip(names, values):
-                underscore.set(name, value)
-    return set_values
-
-
 def quotes_of(doc: Doc, spans_key: str = "quotes") -> list[Quote]:
     """``Doc._.quotes``: the records of the quote spans on the Doc (what the table holds)."""
     if spans_key not in doc.spans:
@@ -2414,7 +2389,7 @@ class QuoteTagger(Pipe):
 
     def set_annotations(self, doc: Doc, quotes: list[Quote]) -> None:
         spans = []
-        set_values = _extension_writer(doc, SPAN_EXTENSIONS)
+        set_values = _tokens.extension_writer(doc, SPAN_EXTENSIONS)
         for q in quotes:
             span = doc.char_span(q.start, q.end, label=SPAN_LABEL, alignment_mode="expand")
             if span is None:

@@ -549,9 +549,10 @@ def test_quotes_block_changes_are_where_the_block_of_a_token_changes(blocks):
 def test_quotes_extension_writer_sets_what_span_underscore_reads():
     from spacy.tokens import Doc, Span
 
-    from pipeline.components.quotes import SPAN_EXTENSIONS, _extension_writer
+    from pipeline.components._tokens import extension_writer
+    from pipeline.components.quotes import SPAN_EXTENSIONS
     doc = Doc(spacy.blank("de").vocab, words=["Er", "sagte", ",", "es", "regne", "."])
     span = Span(doc, 3, 5, label="QUOTE")
     values = ("indirect", "Er", 0, "Er", 0, 2, "sagte", 3, 8)
-    _extension_writer(doc, SPAN_EXTENSIONS)(span, values)
+    extension_writer(doc, SPAN_EXTENSIONS)(span, values)
     assert [Span(doc, 3, 5, label="QUOTE")._.get(name) for name in SPAN_EXTENSIONS] == list(values)

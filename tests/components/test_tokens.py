@@ -110,3 +110,30 @@ def test_among_handles_values_beyond_the_keys_large_keys_and_no_keys():
     values = numpy.array([0, 9, 10, 400, big, 2 ** 64 - 1], dtype=numpy.uint64)
     assert _tokens.among(values, keys).tolist() == [False, True, False, True, True, False]
     assert _tokens.among(values, numpy.array([], dtype=numpy.uint64)).tolist() == [False] * 6
+
+
+def test_extension_writer_sets_what_span_underscore_and_extension_values_read():
+    from spacy.tokens import Doc, Span
+
+    Span.set_extension("test_plain_a", default=None, force=True)
+    Span.set_extension("test_plain_b", default=None, force=True)
+    Span.set_extension("test_got", getter=lambda span: span.text.upper(), force=True)
+    try:
+        doc = Doc(spacy.blank("de").vocab, words=["Berlin", "und", "Paris"])
+        plain = ["test_plain_a", "test_plain_b"]
+        _tokens.extension_writer(doc, plain)(Span(doc, 0, 1, label="LOC"), ["Berlin", 3])
+        span = Span(doc, 0, 1, label="LOC")
+        assert [span._.test_plain_a, span._.test_plain_b] == ["Berlin", 3]
+        assert _tokens.extension_values(doc, plain)(span) == ["Berlin", 3]
+        assert Span(doc, 2, 3)._.test_plain_a is None  # another span keeps its own values
+        # with a getter among the names, the writer does what span._.set does
+        names = ["test_plain_a", "test_got"]
+        by_writer, by_hand = (Doc(doc.vocab, words=["Berlin", "und", "Paris"]) for _ in range(2))
+        _tokens.extension_writer(by_writer, names)(Span(by_writer, 2, 3), ["Paris", "x"])
+        for name, value in zip(names, ["Paris", "x"]):
+            Span(by_hand, 2, 3)._.set(name, value)
+        assert by_writer.user_data == by_hand.user_data
+        assert Span(by_writer, 2, 3)._.test_got == "PARIS"
+    finally:
+        for name in ("test_plain_a", "test_plain_b", "test_got"):
+            Span.remove_extension(name)
