@@ -794,12 +794,15 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     entities = []
     for key, entity in ids.items():
         label = labels[key]
-        rec = EntityRecord(entity, label, canonical_of[key], counts[key], first[key])
+        # made whole at once (``_replace`` builds a second record through a dict)
+        common = (entity, label, canonical_of[key], counts[key], first[key])
         if label == "PER":
-            rec = rec._replace(roles=roles_of.get(key, []))
+            rec = EntityRecord(*common, roles=roles_of.get(key, []))
         elif label == "LOC":
             p = places[key]
-            rec = rec._replace(country=p.country, kind=p.kind, lat=p.lat, lon=p.lon)
+            rec = EntityRecord(*common, country=p.country, kind=p.kind, lat=p.lat, lon=p.lon)
+        else:
+            rec = EntityRecord(*common)
         entities.append(rec)
     return Resolution(mentions, entities)
 
