@@ -57,13 +57,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-import numpy
 from spacy import util
-from spacy.attrs import IS_ALPHA, IS_PUNCT, IS_SPACE
+from spacy.attrs import IS_ALPHA
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
+from spacy.vocab import Vocab
 
 from . import _tokens
 
@@ -303,6 +303,35 @@ def default_lexicon() -> EntityLexicon:
     return EntityLexicon.from_dir(DATA_DIR)
 
 
+class _FormFlags:
+    """A lexeme flag of each token (``"is_punct"``, ``"is_space"``), read like a list by
+    token index. The resolver asks for it at the edges of names and mentions only, not
+    for every token, and a lexeme's flag is the same for every token of its form: so each
+    form is looked up once, in a cache kept over Docs (:func:`_tokens.form_cache`), rather
+    than a column of the whole Doc read. (spaCy computes these two flags from the text
+    alone, with the same function in every language.)"""
+
+    __slots__ = ("vocab", "texts", "flag")
+
+    def __init__(self, vocab: Vocab, texts: list[str], flag: str) -> None:
+        self.vocab, self.texts, self.flag = vocab, texts, flag
+
+    def __getitem__(self, i: int) -> bool:
+        known = _tokens.form_cache(_FORM_FLAGS, self.flag)
+        text = self.texts[i]
+        flag = known.get(text)
+        if flag is None:
+            flag = known[text] = getattr(self.vocab[text], self.flag)
+        return flag
+
+
+class _FlagCaches:
+    """Holder of :class:`_FormFlags`' caches, one per flag (attributes named after it)."""
+
+
+_FORM_FLAGS = _FlagCaches()
+
+
 class _DocView:
     """The token attributes the resolver reads, read once per Doc as plain lists.
 
@@ -315,9 +344,9 @@ class _DocView:
         self.doc = doc
         # the words as the numbers and dates components decoded them for this Doc
         self.texts, self.space_after = _tokens.doc_words(doc)
-        # one column at a time: tolist() of the 2-D array costs several times as much
-        flags = doc.to_array([IS_PUNCT, IS_SPACE]).T if len(doc) else numpy.zeros((2, 0))
-        self.punct, self.space = [(column == 1).tolist() for column in flags]
+        # asked for the tokens at the edges of names and mentions only: no column read
+        self.punct = _FormFlags(doc.vocab, self.texts, "is_punct")
+        self.space = _FormFlags(doc.vocab, self.texts, "is_space")
         self.blocks = [(b.start, b.end) for b in doc.spans["layout"]] if "layout" in doc.spans else []
         self.has_sentences = doc.has_annotation("SENT_START")
         self.has_parse = doc.has_annotation("DEP")
@@ -765,12 +794,15 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     entities = []
     for key, entity in ids.items():
         label = labels[key]
-        rec = EntityRecord(entity, label, canonical_of[key], counts[key], first[key])
+        # made whole at once (``_replace`` builds a second record through a dict)
+        common = (entity, label, canonical_of[key], counts[key], first[key])
         if label == "PER":
-            rec = rec._replace(roles=roles_of.get(key, []))
+            rec = EntityRecord(*common, roles=roles_of.get(key, []))
         elif label == "LOC":
             p = places[key]
-            rec = rec._replace(country=p.country, kind=p.kind, lat=p.lat, lon=p.lon)
+            rec = EntityRecord(*common, country=p.country, kind=p.kind, lat=p.lat, lon=p.lon)
+        else:
+            rec = EntityRecord(*common)
         entities.append(rec)
     return Resolution(mentions, entities)
 

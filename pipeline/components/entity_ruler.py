@@ -24,6 +24,8 @@ README); ``initialize(data_dir=...)`` can load others, and ``to_disk`` /
 """
 
 
+import operator
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -32,6 +34,7 @@ from spacy.attrs import ORTH, TAG
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Pipe
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
@@ -88,7 +91,8 @@ def _genitive(name: str) -> str | None:
 
 def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[str],
                            nouns: set[str], roles: tuple[str, ...] = (),
-                           known: set[str] = frozenset()) -> Iterator[GazetteerMatch]:
+                           known: set[str] = frozenset(),
+                           word_kinds: dict[str, int] | None = None) -> Iterator[GazetteerMatch]:
     """Yield gazetteer matches, overlapping ones included: the phrase matches, then the
     first-name and role matches, each kind in text order.
 
@@ -100,21 +104,25 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
     a role noun ("Präsident", "US-Präsident", "Regierungssprecherin": a token ending
     in one of ``roles``) followed by 1-2 such words that are not in another list
     (``known``) gives a PER match over those words ("Kanzlerin Merkel").
+
+    ``word_kinds``: the answers of :func:`_word_kinds` per word form for these lists,
+    kept by the caller over Docs (each Doc's new forms are added).
     """
     strings = doc.vocab.strings
     # the rules below look at every token's text, several times: read once as a list
     # (no Token per look, see _tokens.py)
-    texts = _tokens.doc_words(doc)[0]
+    texts, spaces = _tokens.doc_words(doc)
     tags = None  # read at the first place matched (many Docs match none)
     for match_id, start, end in matcher(doc):
         label, _, source = strings[match_id].partition("|")
         if label == "LOC" and tags is None:
-            tags = _tokens.strings(doc, TAG) if doc.has_annotation("TAG") else []
+            tags = doc.to_array(TAG).tolist() if doc.has_annotation("TAG") else []
         if label == "LOC" and tags and _after_unknown_name(texts, tags, start, (known, nouns, first_names)):
             continue
         yield GazetteerMatch(start, end, label, source)
     n = len(texts)
-    for i in [i for i, text in enumerate(texts[:-1]) if text in first_names or "-" in text]:
+    kinds = _word_kinds(texts[:-1], first_names, roles, {} if word_kinds is None else word_kinds)
+    for i in compress(range(n - 1), map(operator.and_, kinds, repeat(_FIRST_NAME))):
         text = texts[i]
         if text not in first_names and not all(p in first_names for p in text.split("-")):
             continue  # a hyphenated word is a first name when its parts are: "Karl-Theodor"
@@ -125,11 +133,11 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
         # von der Kreisverwaltung", "John Sifton von Human Rights Watch" are a name and an
         # organisation), and not after an article ("eine Art von ...")
         if all(t in first_names for t in texts[i + 1:end]) and text not in known and \
-                not (i > 0 and doc[i - 1].lower_ in ARTICLES):
+                not (i > 0 and texts[i - 1].lower() in ARTICLES):  # lower_ is str.lower of the text
             end = _particle_surname_end(texts, end, nouns, known, first_names) or end
-        if end > i + 1 and doc[i:end].text not in known:  # "Rio de Janeiro" is a city
+        if end > i + 1 and _tokens.span_text(texts, spaces, i, end) not in known:  # "Rio de Janeiro" is a city
             yield GazetteerMatch(i, end, "PER", "first_names")
-    for i in _role_nouns(texts[:-1], roles):
+    for i in compress(range(n - 1), map(operator.and_, kinds, repeat(_ROLE_NOUN))):
         start = end = i + 1
         while (end < n and end - start < 2 and _surname_like(texts[end], nouns)
                and texts[end] not in known and texts[end] not in first_names
@@ -139,30 +147,43 @@ def find_gazetteer_matches(doc: Doc, matcher: PhraseMatcher, first_names: set[st
             yield GazetteerMatch(start, end, "PER", "roles")
 
 
-def _after_unknown_name(texts: list[str], tags: list[str], start: int,
+#: TAG hashes of a proper noun and of the articles before a noun
+_NE = get_string_id("NE")
+_ARTICLE_TAGS = (get_string_id("ART"), get_string_id("APPRART"))
+
+
+def _after_unknown_name(texts: list[str], tags: list[int], start: int,
                         lists: tuple[set[str], ...]) -> bool:
     """Whether the place name at ``start`` follows a proper noun (by its tag) that none of
     ``lists`` knows (names, common nouns: "Westen" tagged NE in "im Westen Afghanistans";
     first names): then the place is most likely part of a club's, party's or firm's name
     ("Borussia Mönchengladbach", "Panathinaikos Athen", "Bayer Leverkusen"), which the
-    model labels whole when the gazetteer has not claimed the place first."""
-    if start == 0 or tags[start - 1] != "NE" or (start > 1 and tags[start - 2] in ("ART", "APPRART")):
+    model labels whole when the gazetteer has not claimed the place first. (``tags``: the
+    tokens' TAG hashes.)"""
+    if start == 0 or tags[start - 1] != _NE or (start > 1 and tags[start - 2] in _ARTICLE_TAGS):
         return False  # "im Westen Afghanistans": after an article a noun, whatever its tag
     before = texts[start - 1]
     return before[:1].isupper() and not any(before in names for names in lists)
 
 
-def _role_nouns(texts: list[str], roles: tuple[str, ...]) -> list[int]:
-    """Indices of the words that end in one of ``roles``. A word's last few letters
-    (as many as the shortest role has) rule out nearly every word with one set look-up
-    before the ``endswith`` test against all the roles."""
-    if not roles:
-        return []
-    tail = min(map(len, roles))
-    if not tail:  # an empty role ends every word
-        return list(range(len(texts)))
-    tails = {role[-tail:] for role in roles}
-    return [i for i, text in enumerate(texts) if text[-tail:] in tails and text.endswith(roles)]
+#: the kinds of word the PER rules start at (bits of :func:`_word_kinds`' answers)
+_FIRST_NAME = 1  # a first name, or hyphenated (it may be made of first names: "Karl-Theodor")
+_ROLE_NOUN = 2  # ends in a role noun ("Präsident", "US-Präsident", "Regierungssprecherin")
+
+
+def _word_kinds(texts: list[str], first_names: set[str], roles: tuple[str, ...],
+                known_forms: dict[str, int]) -> list[int]:
+    """Per word, the PER rules it may start (:data:`_FIRST_NAME`, :data:`_ROLE_NOUN`, both
+    or 0). Both rules tested every token; nearly all words are neither, and a form's answer
+    never changes for the same lists: ``known_forms`` keeps it per form (over Docs, when
+    the caller keeps the dict), so a Doc's words are one dict look-up each, in C."""
+    kinds = list(map(known_forms.get, texts))
+    if None in kinds:  # new word forms: learn each once
+        for text in dict.fromkeys(compress(texts, map(operator.is_, kinds, repeat(None)))):
+            first = _FIRST_NAME if text in first_names or "-" in text else 0
+            known_forms[text] = first | (_ROLE_NOUN if text.endswith(roles) else 0)
+        kinds = list(map(known_forms.__getitem__, texts))
+    return kinds
 
 
 #: name particles between first name and surname ("Ursula von der Leyen", "Karl-Theodor zu
@@ -266,6 +287,7 @@ class Gazetteer(Pipe):
         self.nouns = set(self.lists["common_nouns.txt"])
         self.roles = tuple(self.lists["roles.txt"]) if self.use_roles else ()
         self.known = {n for f in LIST_LABELS for n in self.lists[f]}
+        self.__dict__.pop("_word_kinds", None)  # the answers per word form were for the old lists
         self._loaded = True
 
     def _ensure(self) -> None:
@@ -285,8 +307,9 @@ class Gazetteer(Pipe):
 
     def match(self, doc: Doc) -> Iterator[GazetteerMatch]:
         self._ensure()
+        word_kinds = _tokens.form_cache(self, "_word_kinds")  # answers for the lists in use
         for m in find_gazetteer_matches(doc, self.matcher, self.first_names, self.nouns,
-                                        self.roles, self.known):
+                                        self.roles, self.known, word_kinds):
             if m.label in self.ent_labels:
                 yield m
 

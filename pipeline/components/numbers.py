@@ -48,10 +48,11 @@ from __future__ import annotations
 
 import bisect
 import json
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -455,12 +456,14 @@ def _possible_starts(w: _Words, lex: NumberLexicon) -> list[int]:
     stays flat): a new dict per Doc learnt the same common words again in every report. (A
     lexicon is not changed once loaded; one that were would need a new NumberLexicon object.)"""
     known = _tokens.form_cache(lex, "_may_start")
-    if not known.keys() >= set(w.text):  # new word forms: learn them
+    answers = list(map(known.get, w.text))
+    if None in answers:  # new word forms: learn them, each once, not every token again
         words = _start_words(lex)
-        for text, low in zip(w.text, w.lower):
-            if text not in known:
-                known[text] = (low in words or any(map(str.isdigit, text)) or _text2num(low) is not None)
-    return list(compress(range(len(w.text)), map(known.__getitem__, w.text)))
+        for text in dict.fromkeys(compress(w.text, map(operator.is_, answers, repeat(None)))):
+            low = text.lower()  # what w.lower holds (spaCy's LOWER is str.lower)
+            known[text] = (low in words or any(map(str.isdigit, text)) or _text2num(low) is not None)
+        answers = list(map(known.__getitem__, w.text))
+    return list(compress(range(len(w.text)), answers))
 
 
 def _start_words(lex: NumberLexicon) -> frozenset[str]:
