@@ -939,14 +939,6 @@ def _mention_spans(doc: Doc) -> list[Span]:
     return list(doc.spans["mentions"]) if "mentions" in doc.spans else list(doc.ents)
 
 
-def _canonical(span: Span) -> str:
-    if Span.has_extension("mention_canonical"):
-        value = span._.get("mention_canonical")
-        if value:
-            return value
-    return span.text
-
-
 class _Context:
     """Per-document lookups shared by the triggers of a Doc.
 
@@ -966,6 +958,19 @@ class _Context:
     @cached_property
     def mentions(self) -> list[Span]:
         return _mention_spans(self.doc)
+
+    def canonical(self, span: Span) -> str:
+        """The canonical name of a mention (``mention_canonical``), else its text; the value
+        read from ``doc.user_data`` where spaCy keeps it (:func:`_tokens.extension_values`):
+        an Underscore object per look was most of the time of the place scan's start."""
+        value = self._canonical_value(span)[0] if self._canonical_value is not None else None
+        return value if value else span.text
+
+    @cached_property
+    def _canonical_value(self) -> Callable[[Span], list] | None:
+        if not Span.has_extension("mention_canonical"):
+            return None
+        return _tokens.extension_values(self.doc, ["mention_canonical"])
 
     @cached_property
     def by_token(self) -> dict[int, Span]:
@@ -990,11 +995,18 @@ class _Context:
         """The numbers that can count a party: those without a unit."""
         if not Span.has_extension("number_unit"):
             return self.numbers
-        return [s for s in self.numbers if not s._.get("number_unit")]
+        unit = self.span_values(["number_unit"])
+        return [s for s in self.numbers if not unit(s)[0]]
+
+    @cached_property
+    def number_values(self) -> Callable[[Span], list]:
+        """``number_value`` and ``number_what`` of a number span (:func:`_tokens.extension_values`)."""
+        return _tokens.extension_values(self.doc, ["number_value", "number_what"])
 
     @cached_property
     def date_values(self) -> list[tuple[int, int, str]]:
-        return _date_values(list(self.doc.spans["dates"]) if "dates" in self.doc.spans else [])
+        return _date_values(list(self.doc.spans["dates"]) if "dates" in self.doc.spans else [],
+                            self.span_values(["date_value", "date_kind"]))
 
     @cached_property
     def quotes(self) -> list[Span]:
@@ -1005,7 +1017,23 @@ class _Context:
         """The cue offset of each quote (``quote_cue_start``), read once per Doc."""
         if not Span.has_extension("quote_cue_start"):
             return [None] * len(self.quotes)
-        return [q._.get("quote_cue_start") for q in self.quotes]
+        cue = self.span_values(["quote_cue_start"])
+        return [cue(q)[0] for q in self.quotes]
+
+    def span_values(self, names: list[str]) -> Callable[[Span], list]:
+        """A function giving ``[span._.get(name) for name in names]`` of a span of the Doc
+        (None for an extension that is not registered), through
+        :func:`_tokens.extension_values`: an Underscore object per span and value was most of
+        the time of reading the Doc's numbers, dates and quotes."""
+        known = [name for name in names if Span.has_extension(name)]
+        read = _tokens.extension_values(self.doc, known)
+        if len(known) == len(names):
+            return read
+
+        def values(span: Span) -> list:
+            got = dict(zip(known, read(span)))
+            return [got.get(name) for name in names]
+        return values
 
     @cached_property
     def place_scan(self) -> "_PlaceScan":
@@ -1056,7 +1084,7 @@ class _PlaceScan:
         for m in ctx.mentions:
             # (the mention's text starts with its first word's)
             if m.label_ in LOC_LABELS and self.text[m.start][:1].isupper():  # not demonyms ("palästinensischen")
-                mentions[m.start] = (m.end, _canonical(m))
+                mentions[m.start] = (m.end, ctx.canonical(m))
         self._mentions = mentions
         self._mention_starts = sorted(mentions)
         self.found = dict(mentions)
@@ -1346,11 +1374,11 @@ def _role_text(head: Token, ctx: _Context) -> str | None:
     toks = ctx.phrase_tokens(head)
     toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks})
     if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
-        return _canonical(ctx.by_token[head.i])
+        return ctx.canonical(ctx.by_token[head.i])
     for t in toks:
         m = ctx.by_token.get(t.i)
         if m is not None and m.label_ in ("PER", "ORG") and _usable(m):
-            return _canonical(m)
+            return ctx.canonical(m)
     name = _name_in(toks)
     if name:
         return name
@@ -1622,13 +1650,13 @@ def _dateline(ctx: _Context) -> str | None:
     return ctx.dateline
 
 
-def _date_values(dates: list[Span]) -> list[tuple[int, int, str]]:
+def _date_values(dates: list[Span], values: Callable[[Span], list]) -> list[tuple[int, int, str]]:
     """(start, end, value) of the time expressions that can date an event: a resolved
-    date or time (no duration, set, unresolved reference or period)."""
+    date or time (no duration, set, unresolved reference or period). ``values``: a span's
+    ``date_value`` and ``date_kind`` (:meth:`_Context.span_values`)."""
     out = []
     for s in dates:
-        value = s._.get("date_value") if Span.has_extension("date_value") else None
-        kind = s._.get("date_kind") if Span.has_extension("date_kind") else None
+        value, kind = values(s)
         if not value or kind in ("duration", "set") or value.endswith("_REF") or value.startswith("P"):
             continue
         out.append((s.start, s.end, value))
@@ -1665,17 +1693,18 @@ def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> 
                 s.end < sent.end and doc[s.end].i in phrase) or any(t.i == h.i for t in s)
             if attached or (not ctx.parsed and s.end == min(phrase)):
                 if trig.entry.type in COUNT_TYPES and nearest is not None and nearest.start > s.start \
-                        and not nearest._.get("number_what"):
+                        and not ctx.number_values(nearest)[1]:
                     s = nearest  # "30 Menschen getötet und mehr als 100 verletzt"
-                    return s._.get("number_value"), None
-                what = s._.get("number_what") or (h.text if not h.like_num else None)
-                return s._.get("number_value"), what
+                    return ctx.number_values(s)[0], None
+                value, what = ctx.number_values(s)
+                return value, what or (h.text if not h.like_num else None)
     if trig.entry.type in COUNT_TYPES:
         start, end = _clause_bounds(sent, trig.token.i, ctx.table.text)
         near = [s for s in nums if start <= s.start < end] or nums
         s = min(near, key=lambda s: abs(s.start - trig.token.i))
         if abs(s.start - trig.token.i) <= 12:
-            return s._.get("number_value"), s._.get("number_what")
+            value, what = ctx.number_values(s)
+            return value, what
     return None, None
 
 
