@@ -1345,16 +1345,20 @@ PRONOUNS = {"sich", "es", "man", "er", "sie", "wir", "ich", "ihr", "das", "dies"
             "der", "die", "beide", "beiden", "zugleich", "dabei"}
 
 
-def _name_after(tok: Token, have: set[int]) -> list[Token]:
+def _name_after(tok: Token, have: set[int], table: _TokenTable | None = None) -> list[Token]:
     """Capitalised non-nouns right after a phrase: the name after a role ("Regierungschef
-    Benjamin Netanjahu") or the surname after a first name ("Christine Lambrecht")."""
+    Benjamin Netanjahu") or the surname after a first name ("Christine Lambrecht").
+    (``table``: the Doc's token attributes, when the caller has them: four Tokens per
+    word looked at otherwise.)"""
     doc = tok.doc
+    table = table or _TokenTable(doc)
+    text, lower, alpha, pos = table.text, table.lower, table.alpha, table.pos_id
     nouns = common_nouns()
     out = []
     j = tok.i + 1
-    while j < len(doc) and j not in have and doc[j].text[:1].isupper() and doc[j].is_alpha \
-            and doc[j].text not in nouns and doc[j].lower_ not in FUNCTION_WORDS \
-            and doc[j].lower_ not in WEEKDAY_WORDS and doc[j].pos_ in ("PROPN", "X", "", "NOUN") \
+    while j < len(text) and j not in have and text[j][:1].isupper() and alpha[j] \
+            and text[j] not in nouns and lower[j] not in FUNCTION_WORDS \
+            and lower[j] not in WEEKDAY_WORDS and pos[j] in _NAME_POS_IDS \
             and len(out) < 3:
         out.append(doc[j])
         j += 1
@@ -1372,7 +1376,7 @@ def _role_text(head: Token, ctx: _Context) -> str | None:
     if head.like_num or head.pos_ == "NUM" or head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return None
     toks = ctx.phrase_tokens(head)
-    toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks})
+    toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks}, ctx.table)
     if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
         return ctx.canonical(ctx.by_token[head.i])
     for t in toks:
@@ -1584,8 +1588,14 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
 
 
 def _is_support_verb(tok: Token, ctx: _Context) -> bool:
-    """Whether the word can be a form of a support verb ("verhängte", "führten")."""
-    return bool(ctx.lex.cue("support_verb") & set(lemma_candidates(tok, ctx.lex, noun=False)))
+    """Whether the word can be a form of a support verb ("verhängte", "führten"); cached
+    per lexicon and form (the nominal triggers ask it of the same verbs again and again)."""
+    cache = _tokens.form_cache(ctx.lex, "_support_verbs")
+    key = (ctx.table.text[tok.i], ctx.table.lemma[tok.i])  # (what lemma_candidates reads)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = bool(ctx.lex.cue("support_verb") & set(lemma_candidates(tok, ctx.lex, noun=False)))
+    return got
 
 
 def _coordinated(doc: Doc, np: Token, sent: Span, ctx: _Context, trig: _Trigger) -> list[Token]:
