@@ -1743,6 +1743,10 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
     return False
 
 
+#: the words :func:`_content_ranges` looks at: quotation marks and the comma
+_SPEECH_MARKS = frozenset({"„", "»", "“", "«", '"', ","})
+
+
 def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon,
                     table: _TokenTable | None = None) -> list[tuple[int, int]]:
     """Token ranges of reported speech in ``sent``: quotation marks, and the clause after
@@ -1750,14 +1754,18 @@ def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon,
     text = (table or _TokenTable(sent.doc)).text
     out = []
     open_at = None
-    for i in range(sent.start, sent.end):
-        if text[i] in ("„", "»", "“") and open_at is None and text[i] != "“":
+    commas = []
+    # only the quotation marks and commas need a look: found in one pass in C
+    marks = _where(list(map(_SPEECH_MARKS.__contains__, text[sent.start:sent.end])))
+    for i in map(sent.start.__add__, marks):
+        if text[i] == ",":
+            commas.append(i)
+        elif text[i] in ("„", "»", "“") and open_at is None and text[i] != "“":
             open_at = i
         elif text[i] in ("“", "«", '"') and open_at is not None:
             out.append((open_at, i))
             open_at = None
     speech = lex.cue("speech")
-    commas = [i for i in range(sent.start, sent.end) if text[i] == ","]
     for trig in triggers:
         if trig.entry.type not in SPEECH_TYPES and trig.entry.lemma not in speech:
             continue
@@ -2008,8 +2016,8 @@ class EventTagger(Pipe):
             span = Span(doc, m.start, m.end, label=m.type)
             if direct:
                 # the values of SPAN_EXTENSIONS are the match's fields after start and end
-                start, end = span.start_char, span.end_char
-                doc.user_data.update(zip([("._.", name, start, end) for name in SPAN_EXTENSIONS], m[2:]))
+                keys = zip(repeat("._."), SPAN_EXTENSIONS, repeat(span.start_char), repeat(span.end_char))
+                doc.user_data.update(zip(keys, m[2:]))
                 spans.append(span)
                 continue
             ext = span._  # one accessor for the eleven values, not a new one for each
