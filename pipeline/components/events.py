@@ -63,7 +63,7 @@ import srsly
 from spacy import util
 from spacy.attrs import DEP, HEAD, IS_ALPHA, IS_PUNCT, LEMMA, ORTH, POS, SENT_START, TAG
 from spacy.language import Language
-from spacy.parts_of_speech import IDS as POS_IDS, NAMES as POS_NAMES
+from spacy.parts_of_speech import IDS as POS_IDS
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
 from spacy.strings import get_string_id
@@ -391,8 +391,8 @@ def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: 
             return child
         # a particle the parser attached elsewhere (or tagged as a preposition): the
         # clause-final one, with no other full verb in between
-        found = _particle_at(i, sent_end, lex, False, table) if table.tag[i].startswith("VV") else None
-        if found is not None and not any(t.startswith("VV") for t in table.tag[i + 1:found]):
+        found = _particle_at(i, sent_end, lex, False, table) if table.tags(i, i + 1)[0].startswith("VV") else None
+        if found is not None and not any(t.startswith("VV") for t in table.tags(i + 1, found)):
             return found
         return None
     particles = lex.cue("particle")
@@ -408,7 +408,7 @@ def _particle_at(i: int, sent_end: int, lex: EventLexicon, parsed: bool, table: 
 
 #: word classes that never trigger an event (with a tagger): skipped before the lemma lookup
 CLOSED_POS = frozenset({"DET", "ADP", "PRON", "CCONJ", "SCONJ", "NUM", "PART", "SYM", "INTJ"})
-_NN, _NE = get_string_id("NN"), get_string_id("NE")
+_NN, _NE, _PTKVZ = get_string_id("NN"), get_string_id("NE"), get_string_id("PTKVZ")
 #: the word class of each POS id for the trigger search: open, closed, noun, or none
 #: (no tagger: "" and X)
 _OPEN, _CLOSED, _NOUN, _UNTAGGED = range(4)
@@ -433,11 +433,6 @@ def _where(flags: list[bool]) -> list[int]:
     return list(compress(range(len(flags)), flags))
 
 
-def _in_range(slots: list[int], start: int, end: int) -> list[int]:
-    """The indices of sorted ``slots`` that lie in ``[start, end)``."""
-    return slots[bisect_left(slots, start):bisect_left(slots, end)]
-
-
 class _TokenTable:
     """The token attributes the rules read, one list per attribute, read once per Doc.
 
@@ -450,13 +445,12 @@ class _TokenTable:
         cols = doc.to_array([ORTH, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
                              HEAD]).T if len(doc) else numpy.zeros((9, 0), dtype="uint64")
         # the string columns read as lists; flags, relations and heads stay arrays until asked
-        orth, lemma, tag = (cols[k].tolist() for k in (0, 1, 3))
+        orth, lemma = cols[0].tolist(), cols[1].tolist()
         self._cols = cols
         # hash -> string through the shared cache: the StringStore decodes a new str per look
         self.text = _tokens.words(doc, orth)
         self.lower = _tokens.lower_words(self.text)
         self.lemma = _tokens.hash_strings(doc, lemma)
-        self.tag = _tokens.hash_strings(doc, tag)
         # the relation is only asked whether it marks a particle: compared as a number
         self._particle_deps = numpy.flatnonzero(_tokens.among(cols[7], _PRT_DEP_IDS)).tolist()
         self._particles: set[str] | None = None
@@ -467,15 +461,16 @@ class _TokenTable:
         self._find_slots()
         self._trigger_words: tuple | None = None
 
-    @cached_property
-    def lemma_lower(self) -> list[str]:
-        """The lemmas in lower case, made once per Doc (the trigger search and the modality
-        rule lowered each sentence's and clause's lemmas again, one method call per word)."""
-        return list(map(str.lower, self.lemma))
+    def lemma_lower(self, start: int, end: int) -> Iterator[str]:
+        """The lemmas of tokens ``[start, end)`` in lower case: only the sentences with a
+        trigger word and the clauses of triggers ask (lowering all of a Doc's lemmas at once
+        lowered two in three for nothing)."""
+        return map(str.lower, self.lemma[start:end])
 
     @cached_property
-    def pos(self) -> list[str]:
-        return list(map(POS_NAMES.__getitem__, self._cols[2].tolist()))
+    def pos_id(self) -> list[int]:
+        """The POS ids (compared with :data:`_NAME_POS_IDS`: no string per token)."""
+        return self._cols[2].tolist()
 
     @cached_property
     def punct(self) -> list[bool]:
@@ -485,10 +480,11 @@ class _TokenTable:
     def alpha(self) -> list[bool]:
         return (self._cols[5] == 1).tolist()
 
-    @cached_property
-    def _head(self) -> list[int]:
-        """Relative head offsets as unsigned 64-bit numbers: see particle_child."""
-        return self._cols[8].tolist()
+    def tags(self, start: int, end: int) -> list[str]:
+        """The STTS tags of tokens ``[start, end)``, decoded where asked: the particle search
+        and the modality rule read a few, and decoding every token's was a tenth of the
+        table."""
+        return _tokens.hash_strings(self.doc, self._cols[3][start:end].tolist())
 
     def _find_slots(self) -> None:
         """The words the trigger search looks at, in order (a sentence takes its share with
@@ -585,11 +581,11 @@ class _TokenTable:
         particle search."""
         if self._particles is not particles:
             found: dict[int, int] = {}
-            tag, lower, head = self.tag, self.lower, self._head
-            marked = set(self._particle_deps)
-            marked.update(c for c, t in enumerate(tag) if t == "PTKVZ" and lower[c] in particles)
-            for c in sorted(marked):
-                rel = head[c]
+            lower = self.lower
+            tagged = numpy.flatnonzero(self._cols[3] == _PTKVZ).tolist()
+            marked = sorted(set(self._particle_deps).union(c for c in tagged if lower[c] in particles))
+            # (relative head offsets as unsigned 64-bit numbers)
+            for c, rel in zip(marked, self._cols[8][marked].tolist()):
                 if rel:  # the root is its own head (rel 0); heads before the child are negative
                     found.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), c)
             self._particle_children, self._particles = found, particles
@@ -611,7 +607,7 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     if not verbs and not nouns:  # most sentences: no word can be a trigger
         return []
     words = set(lower[sent.start:sent.end])
-    words.update(table.lemma_lower[sent.start:sent.end])
+    words.update(table.lemma_lower(sent.start, sent.end))
     words.discard("")  # (no lemma: no word; a context word is never empty anyway)
     consumed: set[int] = set()
     found: list[_Trigger] = []
@@ -943,14 +939,6 @@ def _mention_spans(doc: Doc) -> list[Span]:
     return list(doc.spans["mentions"]) if "mentions" in doc.spans else list(doc.ents)
 
 
-def _canonical(span: Span) -> str:
-    if Span.has_extension("mention_canonical"):
-        value = span._.get("mention_canonical")
-        if value:
-            return value
-    return span.text
-
-
 class _Context:
     """Per-document lookups shared by the triggers of a Doc.
 
@@ -970,6 +958,19 @@ class _Context:
     @cached_property
     def mentions(self) -> list[Span]:
         return _mention_spans(self.doc)
+
+    def canonical(self, span: Span) -> str:
+        """The canonical name of a mention (``mention_canonical``), else its text; the value
+        read from ``doc.user_data`` where spaCy keeps it (:func:`_tokens.extension_values`):
+        an Underscore object per look was most of the time of the place scan's start."""
+        value = self._canonical_value(span)[0] if self._canonical_value is not None else None
+        return value if value else span.text
+
+    @cached_property
+    def _canonical_value(self) -> Callable[[Span], list] | None:
+        if not Span.has_extension("mention_canonical"):
+            return None
+        return _tokens.extension_values(self.doc, ["mention_canonical"])
 
     @cached_property
     def by_token(self) -> dict[int, Span]:
@@ -994,11 +995,18 @@ class _Context:
         """The numbers that can count a party: those without a unit."""
         if not Span.has_extension("number_unit"):
             return self.numbers
-        return [s for s in self.numbers if not s._.get("number_unit")]
+        unit = self.span_values(["number_unit"])
+        return [s for s in self.numbers if not unit(s)[0]]
+
+    @cached_property
+    def number_values(self) -> Callable[[Span], list]:
+        """``number_value`` and ``number_what`` of a number span (:func:`_tokens.extension_values`)."""
+        return _tokens.extension_values(self.doc, ["number_value", "number_what"])
 
     @cached_property
     def date_values(self) -> list[tuple[int, int, str]]:
-        return _date_values(list(self.doc.spans["dates"]) if "dates" in self.doc.spans else [])
+        return _date_values(list(self.doc.spans["dates"]) if "dates" in self.doc.spans else [],
+                            self.span_values(["date_value", "date_kind"]))
 
     @cached_property
     def quotes(self) -> list[Span]:
@@ -1009,17 +1017,27 @@ class _Context:
         """The cue offset of each quote (``quote_cue_start``), read once per Doc."""
         if not Span.has_extension("quote_cue_start"):
             return [None] * len(self.quotes)
-        return [q._.get("quote_cue_start") for q in self.quotes]
+        cue = self.span_values(["quote_cue_start"])
+        return [cue(q)[0] for q in self.quotes]
+
+    def span_values(self, names: list[str]) -> Callable[[Span], list]:
+        """A function giving ``[span._.get(name) for name in names]`` of a span of the Doc
+        (None for an extension that is not registered), through
+        :func:`_tokens.extension_values`: an Underscore object per span and value was most of
+        the time of reading the Doc's numbers, dates and quotes."""
+        known = [name for name in names if Span.has_extension(name)]
+        read = _tokens.extension_values(self.doc, known)
+        if len(known) == len(names):
+            return read
+
+        def values(span: Span) -> list:
+            got = dict(zip(known, read(span)))
+            return [got.get(name) for name in names]
+        return values
 
     @cached_property
-    def places(self) -> dict[int, tuple[int, str]]:
-        return self._places()
-
-    @cached_property
-    def place_tokens(self) -> list[int]:
-        """The start tokens of :attr:`places` in order: a trigger looks at those of its own
-        sentence only (it went through every place of the Doc)."""
-        return sorted(self.places)
+    def place_scan(self) -> "_PlaceScan":
+        return _PlaceScan(self)
 
     @cached_property
     def published(self) -> str | None:
@@ -1044,23 +1062,100 @@ class _Context:
             self._role_texts[head.i] = _role_text(head, self)
         return self._role_texts[head.i]
 
-    def _places(self) -> dict[int, tuple[int, str]]:
-        """token start -> (end, name) of every place: LOC mentions, else gazetteer names."""
-        out: dict[int, tuple[int, str]] = {}
-        text = self.table.text
-        for m in self.mentions:
+
+class _PlaceScan:
+    """The places of a Doc: token start -> (end, name) of LOC mentions, else gazetteer
+    names (:attr:`found`), found by a scan that runs only as far as the triggers ask.
+
+    The scan goes left to right over the words that can start a name or introduce one and
+    over the LOC mentions (its stops); a LOC mention is skipped whole, a name found is
+    stepped over. Two in three sentences have no trigger, and the scan of all of them was a
+    tenth of the component: a stretch of stops before a sentence that is asked about is
+    passed over unscanned when none of them can change what the scan finds from that
+    sentence on: no gazetteer name can reach into it (those have at most ``longest``
+    words), no LOC mention does, and no name after a locative preposition can (that search
+    never goes past a word without letters). The places of a stretch that was passed over
+    are made by a scan of the whole Doc, should anything ask for them."""
+
+    def __init__(self, ctx: _Context):
+        self.ctx = ctx
+        self.text, self.lower = ctx.table.text, ctx.table.lower
+        mentions: dict[int, tuple[int, str]] = {}
+        for m in ctx.mentions:
             # (the mention's text starts with its first word's)
-            if m.label_ in LOC_LABELS and text[m.start][:1].isupper():  # not demonyms ("palästinensischen")
-                out[m.start] = (m.end, _canonical(m))
+            if m.label_ in LOC_LABELS and self.text[m.start][:1].isupper():  # not demonyms ("palästinensischen")
+                mentions[m.start] = (m.end, ctx.canonical(m))
+        self._mentions = mentions
+        self._mention_starts = sorted(mentions)
+        self.found = dict(mentions)
+        self._next = 0  # the scan's next word: those before it are done or inside a place
+        self._done = 0  # the words before this are scanned or passed over
+        self._passed: list[tuple[int, int]] = []
+        self._whole = False
+
+    def starts_in(self, start: int, end: int) -> list[int]:
+        """The starts of the places in tokens ``[start, end)``, in order."""
+        self._cover(start, end)
+        return sorted(k for k in self.found if start <= k < end)
+
+    def at(self, i: int) -> tuple[int, str] | None:
+        """(end, name) of the place that starts at token ``i``, else None."""
+        self._cover(i, i + 1)
+        return self.found.get(i)
+
+    def _cover(self, start: int, end: int) -> None:
+        """Scan so that :attr:`found` holds every place that starts in ``[start, end)``, as a
+        scan of the whole Doc finds them."""
+        if self._whole or end <= start:
+            return
+        if start < self._done:
+            if any(a < min(end, self._done) and start < b for a, b in self._passed):
+                self._scan_whole()
+                return
+            start = self._done
+            if end <= start:
+                return
+        elif start > self._done:
+            if self._can_pass(self._done, start):
+                self._passed.append((self._done, start))
+                self._next = max(self._next, start)
+            else:
+                start = self._done
+        self._scan(start, end)
+        self._done = end
+
+    def _scan_whole(self) -> None:
+        self.found = dict(self._mentions)
+        self._next, self._whole = 0, True
+        self._scan(0, len(self.text))
+
+    def _can_pass(self, lo: int, hi: int) -> bool:
+        """Whether the stops in ``[lo, hi)`` can leave the scan from ``hi`` on as it is."""
+        text, lower = self.text, self.lower
+        starts = place_starts()
+        if any(map(starts.__contains__, text[max(lo, hi - _longest_place()):hi])):
+            return False
+        alpha = self.ctx.table.alpha
+        last_break = hi - 1  # the last word without letters before hi (or lo - 1)
+        while last_break >= lo and alpha[last_break]:
+            last_break -= 1
+        if any(map(LOC_PREPS.__contains__, lower[max(lo, last_break):hi])):
+            return False
+        starts_at = self._mention_starts
+        return all(self._mentions[m][0] <= hi for m in starts_at[bisect_left(starts_at, lo):bisect_left(starts_at, hi)])
+
+    def _scan(self, lo: int, hi: int) -> None:
+        """Run the scan over the stops in ``[lo, hi)`` (it may step on past ``hi``)."""
+        text, lower, out = self.text, self.lower, self.found
         names = place_names()
-        doc = self.doc
-        lower, by_token = self.table.lower, self.by_token
-        # the scan stops at the words that can start a name or introduce one and at the
-        # places known so far (a LOC mention is skipped whole); the rest only move it on
-        stops = _where(list(map(operator.or_, map(place_starts().__contains__, text),
-                                map(LOC_PREPS.__contains__, lower))))
-        i = 0
-        for stop in sorted(out.keys() | set(stops)) if out else stops:  # (stops: in order)
+        ctx = self.ctx
+        by_token = ctx.by_token
+        stops = [lo + k for k in _where(list(map(operator.or_, map(place_starts().__contains__, text[lo:hi]),
+                                                  map(LOC_PREPS.__contains__, lower[lo:hi]))))]
+        starts_at = self._mention_starts
+        mentions = starts_at[bisect_left(starts_at, lo):bisect_left(starts_at, hi)]
+        i = self._next
+        for stop in sorted(set(mentions).union(stops)) if mentions else stops:  # (stops: in order)
             if stop < i:
                 continue
             i = stop
@@ -1081,7 +1176,7 @@ class _Context:
                 elif k == 1:
                     best = max(best or 0, 1)
             if not best and lower[i] in LOC_PREPS:
-                k = _name_after_preposition(doc, i, self.table)
+                k = _name_after_preposition(ctx.doc, i, ctx.table)
                 if k is not None and k not in by_token and k not in out:
                     out[k] = (k + 1, text[k])  # a stop there or not: k is stepped over
                 i += 1
@@ -1092,7 +1187,13 @@ class _Context:
                 i += best
             else:
                 i += 1
-        return out
+        self._next = i
+
+
+@lru_cache(maxsize=1)
+def _longest_place() -> int:
+    """The most words of a gazetteer place name."""
+    return max((len(words) for names in place_names().values() for words in names), default=1)
 
 
 @lru_cache(maxsize=1)
@@ -1125,12 +1226,16 @@ def _ends_in_noun(word: str, nouns: frozenset[str]) -> bool:
     return False
 
 
+#: the word classes a place name after a preposition can have (ids of PROPN, NOUN, X, "")
+_NAME_POS_IDS = frozenset(POS_IDS[p] for p in ("PROPN", "NOUN", "X", ""))
+
+
 def _name_after_preposition(doc: Doc, i: int, table: _TokenTable | None = None) -> int | None:
     """Token index of a proper name after the locative preposition at ``i``
     ("in Paris", "in der kanadischen Provinz Quebec"), else None. (``table``: the Doc's
     token attributes, when the caller has them: it is asked at every preposition.)"""
     table = table or _TokenTable(doc)
-    text, lower, alpha, pos = table.text, table.lower, table.alpha, table.pos
+    text, lower, alpha, pos = table.text, table.lower, table.alpha, table.pos_id
     nouns = common_nouns()
     n = len(text)
     j = i + 1
@@ -1140,7 +1245,7 @@ def _name_after_preposition(doc: Doc, i: int, table: _TokenTable | None = None) 
     while j < n and text[j][:1].isupper() and alpha[j]:
         word = text[j]
         if lower[j] not in WEEKDAY_WORDS and word not in nouns and not _ends_in_noun(word, nouns) and (
-                pos[j] in ("PROPN", "NOUN", "X", "")) and lower[j] not in FUNCTION_WORDS:
+                pos[j] in _NAME_POS_IDS) and lower[j] not in FUNCTION_WORDS:
             found = j
         j += 1
     return found
@@ -1240,16 +1345,20 @@ PRONOUNS = {"sich", "es", "man", "er", "sie", "wir", "ich", "ihr", "das", "dies"
             "der", "die", "beide", "beiden", "zugleich", "dabei"}
 
 
-def _name_after(tok: Token, have: set[int]) -> list[Token]:
+def _name_after(tok: Token, have: set[int], table: _TokenTable | None = None) -> list[Token]:
     """Capitalised non-nouns right after a phrase: the name after a role ("Regierungschef
-    Benjamin Netanjahu") or the surname after a first name ("Christine Lambrecht")."""
+    Benjamin Netanjahu") or the surname after a first name ("Christine Lambrecht").
+    (``table``: the Doc's token attributes, when the caller has them: four Tokens per
+    word looked at otherwise.)"""
     doc = tok.doc
+    table = table or _TokenTable(doc)
+    text, lower, alpha, pos = table.text, table.lower, table.alpha, table.pos_id
     nouns = common_nouns()
     out = []
     j = tok.i + 1
-    while j < len(doc) and j not in have and doc[j].text[:1].isupper() and doc[j].is_alpha \
-            and doc[j].text not in nouns and doc[j].lower_ not in FUNCTION_WORDS \
-            and doc[j].lower_ not in WEEKDAY_WORDS and doc[j].pos_ in ("PROPN", "X", "", "NOUN") \
+    while j < len(text) and j not in have and text[j][:1].isupper() and alpha[j] \
+            and text[j] not in nouns and lower[j] not in FUNCTION_WORDS \
+            and lower[j] not in WEEKDAY_WORDS and pos[j] in _NAME_POS_IDS \
             and len(out) < 3:
         out.append(doc[j])
         j += 1
@@ -1267,13 +1376,13 @@ def _role_text(head: Token, ctx: _Context) -> str | None:
     if head.like_num or head.pos_ == "NUM" or head.lower_ in PRONOUNS or head.pos_ == "PRON":
         return None
     toks = ctx.phrase_tokens(head)
-    toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks})
+    toks = toks + _name_after(toks[-1] if toks else head, {t.i for t in toks}, ctx.table)
     if head.i in ctx.by_token and _usable(ctx.by_token[head.i]):
-        return _canonical(ctx.by_token[head.i])
+        return ctx.canonical(ctx.by_token[head.i])
     for t in toks:
         m = ctx.by_token.get(t.i)
         if m is not None and m.label_ in ("PER", "ORG") and _usable(m):
-            return _canonical(m)
+            return ctx.canonical(m)
     name = _name_in(toks)
     if name:
         return name
@@ -1479,8 +1588,14 @@ def _noun_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
 
 
 def _is_support_verb(tok: Token, ctx: _Context) -> bool:
-    """Whether the word can be a form of a support verb ("verhängte", "führten")."""
-    return bool(ctx.lex.cue("support_verb") & set(lemma_candidates(tok, ctx.lex, noun=False)))
+    """Whether the word can be a form of a support verb ("verhängte", "führten"); cached
+    per lexicon and form (the nominal triggers ask it of the same verbs again and again)."""
+    cache = _tokens.form_cache(ctx.lex, "_support_verbs")
+    key = (ctx.table.text[tok.i], ctx.table.lemma[tok.i])  # (what lemma_candidates reads)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = bool(ctx.lex.cue("support_verb") & set(lemma_candidates(tok, ctx.lex, noun=False)))
+    return got
 
 
 def _coordinated(doc: Doc, np: Token, sent: Span, ctx: _Context, trig: _Trigger) -> list[Token]:
@@ -1513,8 +1628,10 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     the dateline place."""
     lower = ctx.table.lower
     cands = []
-    places = ctx.places
-    for start in _in_range(ctx.place_tokens, sent.start, sent.end):
+    scan = ctx.place_scan
+    starts = scan.starts_in(sent.start, sent.end)
+    places = scan.found  # (the places of the sentence are all there now)
+    for start in starts:
         if start in role_toks or start in trigger_toks:
             continue
         end, name = places[start]
@@ -1528,12 +1645,12 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     names = [name]
     k = start - 1
     if k > sent.start and lower[k] == "und":
-        before = [(s0, v) for s0, v in ctx.places.items() if v[0] == k and sent.start <= s0]
+        before = [(s0, v) for s0, v in places.items() if v[0] == k and sent.start <= s0]
         if before:
             names.insert(0, before[0][1][1])
     j = end
-    while j + 1 < sent.end and lower[j] in ("und", ",") and (j + 1) in ctx.places:
-        e, n = ctx.places[j + 1]
+    while j + 1 < sent.end and lower[j] in ("und", ",") and (j + 1) in places:
+        e, n = places[j + 1]
         names.append(n)
         j = e
     return "; ".join(names)
@@ -1543,13 +1660,13 @@ def _dateline(ctx: _Context) -> str | None:
     return ctx.dateline
 
 
-def _date_values(dates: list[Span]) -> list[tuple[int, int, str]]:
+def _date_values(dates: list[Span], values: Callable[[Span], list]) -> list[tuple[int, int, str]]:
     """(start, end, value) of the time expressions that can date an event: a resolved
-    date or time (no duration, set, unresolved reference or period)."""
+    date or time (no duration, set, unresolved reference or period). ``values``: a span's
+    ``date_value`` and ``date_kind`` (:meth:`_Context.span_values`)."""
     out = []
     for s in dates:
-        value = s._.get("date_value") if Span.has_extension("date_value") else None
-        kind = s._.get("date_kind") if Span.has_extension("date_kind") else None
+        value, kind = values(s)
         if not value or kind in ("duration", "set") or value.endswith("_REF") or value.startswith("P"):
             continue
         out.append((s.start, s.end, value))
@@ -1586,17 +1703,18 @@ def _quantity(trig: _Trigger, sent: Span, ctx: _Context, heads: list[Token]) -> 
                 s.end < sent.end and doc[s.end].i in phrase) or any(t.i == h.i for t in s)
             if attached or (not ctx.parsed and s.end == min(phrase)):
                 if trig.entry.type in COUNT_TYPES and nearest is not None and nearest.start > s.start \
-                        and not nearest._.get("number_what"):
+                        and not ctx.number_values(nearest)[1]:
                     s = nearest  # "30 Menschen getötet und mehr als 100 verletzt"
-                    return s._.get("number_value"), None
-                what = s._.get("number_what") or (h.text if not h.like_num else None)
-                return s._.get("number_value"), what
+                    return ctx.number_values(s)[0], None
+                value, what = ctx.number_values(s)
+                return value, what or (h.text if not h.like_num else None)
     if trig.entry.type in COUNT_TYPES:
         start, end = _clause_bounds(sent, trig.token.i, ctx.table.text)
         near = [s for s in nums if start <= s.start < end] or nums
         s = min(near, key=lambda s: abs(s.start - trig.token.i))
         if abs(s.start - trig.token.i) <= 12:
-            return s._.get("number_value"), s._.get("number_what")
+            value, what = ctx.number_values(s)
+            return value, what
     return None, None
 
 
@@ -1625,6 +1743,10 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
     return False
 
 
+#: the words :func:`_content_ranges` looks at: quotation marks and the comma
+_SPEECH_MARKS = frozenset({"„", "»", "“", "«", '"', ","})
+
+
 def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon,
                     table: _TokenTable | None = None) -> list[tuple[int, int]]:
     """Token ranges of reported speech in ``sent``: quotation marks, and the clause after
@@ -1632,14 +1754,18 @@ def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon,
     text = (table or _TokenTable(sent.doc)).text
     out = []
     open_at = None
-    for i in range(sent.start, sent.end):
-        if text[i] in ("„", "»", "“") and open_at is None and text[i] != "“":
+    commas = []
+    # only the quotation marks and commas need a look: found in one pass in C
+    marks = _where(list(map(_SPEECH_MARKS.__contains__, text[sent.start:sent.end])))
+    for i in map(sent.start.__add__, marks):
+        if text[i] == ",":
+            commas.append(i)
+        elif text[i] in ("„", "»", "“") and open_at is None and text[i] != "“":
             open_at = i
         elif text[i] in ("“", "«", '"') and open_at is not None:
             out.append((open_at, i))
             open_at = None
     speech = lex.cue("speech")
-    commas = [i for i in range(sent.start, sent.end) if text[i] == ","]
     for trig in triggers:
         if trig.entry.type not in SPEECH_TYPES and trig.entry.lemma not in speech:
             continue
@@ -1666,7 +1792,7 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
     verbal = trig.entry.kind != "noun"
     perfect = any(x in ("haben", "sein") for x in clause)
     if perfect or verbal:  # (only these ask for the clause's lemmas)
-        words = set(table.lemma_lower[start:end]).union(map(lex.forms.get, clause, clause), lowers)
+        words = set(table.lemma_lower(start, end)).union(map(lex.forms.get, clause, clause), lowers)
         if perfect and {"sollen", "soll", "sollte", "sollten"} & words:
             return "reported"
         if verbal and (lex.cue("planned") & words or "geplant" in lowers):
@@ -1677,7 +1803,7 @@ def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: st
     morph = str(tok.morph)  # read once: a MorphAnalysis and its string per look
     future_aux = {"wird", "werden", "werde", "würde", "würden"} & lowers
     is_inf = low.endswith("en") and not low.startswith("ge") and (
-        not ctx.parsed or "VerbForm=Inf" in morph or table.tag[tok.i] in ("VVINF", "VVIZU"))
+        not ctx.parsed or "VerbForm=Inf" in morph or table.tags(tok.i, tok.i + 1)[0] in ("VVINF", "VVIZU"))
     if verbal and future_aux and is_inf and not _is_passive(tok, sent, ctx.parsed, table.text):
         return "planned"
     if future_aux and not verbal and "geben" in lowers:
@@ -1747,9 +1873,9 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
             quantity, what = _quantity(trig, sent, ctx, heads)
             if target is None and what and trig.entry.type in UNDERGOER_TYPES:
                 target = what  # "mindestens 14 Menschen ... ums Leben": the counted are affected
-            if trig.entry.type == "visit" and targets and targets[0].i in ctx.places and \
+            if trig.entry.type == "visit" and targets and ctx.place_scan.at(targets[0].i) and \
                     place == _dateline(ctx):
-                place = ctx.places[targets[0].i][1]
+                place = ctx.place_scan.at(targets[0].i)[1]
             negated = _negated(trig, sent, ctx)
             modality = _modality(trig, sent, ctx, negated, date, in_speech and not nominal)
             if nominal and modality == "asserted" and _embedded(trig, announcers, sent, ctx):
@@ -1824,6 +1950,15 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
+def _values_in_user_data() -> bool:
+    """Whether the span values can be written where ``span._`` writes them, in
+    ``doc.user_data`` (as :func:`_tokens.extension_values` reads them): spaCy keeps them
+    there, and none of the extensions has a setter. An Underscore object and its Python code
+    per value were most of the time of writing the spans."""
+    return _tokens._VALUES_IN_USER_DATA and all(Span.get_extension(name) == _tokens._PLAIN
+                                                for name in SPAN_EXTENSIONS)
+
+
 def events_score(examples: Iterable[Example], spans_key: str = "events", **kwargs) -> dict:
     """Exact-span precision/recall/F1 of ``doc.spans[spans_key]``, labelled by event type."""
     return Scorer.score_spans(examples, attr=f"spans_{spans_key}", allow_overlap=True,
@@ -1876,8 +2011,15 @@ class EventTagger(Pipe):
 
     def set_annotations(self, doc: Doc, matches: list[EventMatch]) -> None:
         spans = []
+        direct = _values_in_user_data()
         for m in matches:
             span = Span(doc, m.start, m.end, label=m.type)
+            if direct:
+                # the values of SPAN_EXTENSIONS are the match's fields after start and end
+                keys = zip(repeat("._."), SPAN_EXTENSIONS, repeat(span.start_char), repeat(span.end_char))
+                doc.user_data.update(zip(keys, m[2:]))
+                spans.append(span)
+                continue
             ext = span._  # one accessor for the eleven values, not a new one for each
             ext.event_type = m.type
             ext.event_trigger = m.trigger

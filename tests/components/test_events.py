@@ -389,3 +389,56 @@ def test_events_verb_prefilter_drops_no_word_with_a_key_candidate():
     skipped = [w for w in sorted(words) if not _may_hold_verb_key(w, None, lex)]
     assert "ägyptischen" in skipped and "werden" in skipped
     assert [w for w in skipped if key_ends.intersection(_candidates(w, None, lex, False, None))] == []
+
+
+# -- the place scan and the span values (speed)
+
+
+def _whole_scan(ctx):
+    from pipeline.components.events import _PlaceScan
+
+    scan = _PlaceScan(ctx)
+    scan._scan_whole()
+    return scan.found
+
+
+@pytest.mark.parametrize("sentences,asked", [
+    # the name after a preposition at the end of a sentence without a full stop
+    ([["Sie", "waren", "in"], ["Xandria", "liegt", "am", "Meer", "."]], [1]),
+    # a two-word gazetteer name across the sentence bounds, and a place in each sentence
+    ([["Treffen", "in", "New"], ["York", "und", "Paris", "."], ["Dann", "in", "Berlin", "."]], [1, 2]),
+    ([["Treffen", "in", "Rom", "."], ["Nichts", "."], ["Dann", "nach", "Madrid", "."]], [2]),
+    ([["Treffen", "in", "Rom", "."], ["Nichts", "."], ["Dann", "nach", "Madrid", "."]], [2, 0]),
+])
+def test_events_place_scan_of_some_sentences_finds_what_the_whole_scan_finds(nlp, sentences, asked):
+    """The scan passes over the sentences before the one asked about only where nothing
+    there can reach into it; a sentence passed over and asked about later takes the whole scan."""
+    from spacy.tokens import Doc
+
+    from pipeline.components.events import _Context
+
+    words = [w for s in sentences for w in s]
+    starts = [k == 0 for s in sentences for k in range(len(s))]
+    doc = Doc(nlp.vocab, words=words, sent_starts=starts)
+    bounds, k = [], 0
+    for s in sentences:
+        bounds.append((k, k + len(s)))
+        k += len(s)
+    whole = _whole_scan(_Context(doc, default_lexicon()))
+    scan = _Context(doc, default_lexicon()).place_scan
+    for n in asked:
+        start, end = bounds[n]
+        assert [(k, scan.found[k]) for k in scan.starts_in(start, end)] == \
+            [(k, whole[k]) for k in sorted(whole) if start <= k < end]
+
+
+def test_events_span_values_written_as_span_underscore_writes_them(nlp, monkeypatch):
+    import pipeline.components.events as events_module
+
+    text = "Erdogan und Putin trafen sich am Donnerstag in Moskau. Die Polizei nahm zwei Männer fest."
+    direct = analyse(nlp, text)
+    monkeypatch.setattr(events_module, "_values_in_user_data", lambda: False)
+    through_underscore = analyse(nlp, text)
+    assert events_module._tokens._VALUES_IN_USER_DATA
+    assert len(direct.spans["events"]) == 2
+    assert direct.user_data == through_underscore.user_data
