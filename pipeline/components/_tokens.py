@@ -283,9 +283,8 @@ def extension_writer(doc: Doc, names: Sequence[str]) -> Callable[[Span, Sequence
         data = doc.user_data
 
         def set_values(span: Span, values: Sequence) -> None:
-            start, end = span.start_char, span.end_char
-            for name, value in zip(names, values):
-                data[("._.", name, start, end)] = value
+            start, end = itertools.repeat(span.start_char), itertools.repeat(span.end_char)
+            data.update(zip(zip(itertools.repeat("._."), names, start, end), values))
     else:
         def set_values(span: Span, values: Sequence) -> None:
             underscore = span._

@@ -1950,15 +1950,6 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
-def _values_in_user_data() -> bool:
-    """Whether the span values can be written where ``span._`` writes them, in
-    ``doc.user_data`` (as :func:`_tokens.extension_values` reads them): spaCy keeps them
-    there, and none of the extensions has a setter. An Underscore object and its Python code
-    per value were most of the time of writing the spans."""
-    return _tokens._VALUES_IN_USER_DATA and all(Span.get_extension(name) == _tokens._PLAIN
-                                                for name in SPAN_EXTENSIONS)
-
-
 def events_score(examples: Iterable[Example], spans_key: str = "events", **kwargs) -> dict:
     """Exact-span precision/recall/F1 of ``doc.spans[spans_key]``, labelled by event type."""
     return Scorer.score_spans(examples, attr=f"spans_{spans_key}", allow_overlap=True,
@@ -2011,27 +2002,10 @@ class EventTagger(Pipe):
 
     def set_annotations(self, doc: Doc, matches: list[EventMatch]) -> None:
         spans = []
-        direct = _values_in_user_data()
+        set_values = _tokens.extension_writer(doc, SPAN_EXTENSIONS)
         for m in matches:
             span = Span(doc, m.start, m.end, label=m.type)
-            if direct:
-                # the values of SPAN_EXTENSIONS are the match's fields after start and end
-                keys = zip(repeat("._."), SPAN_EXTENSIONS, repeat(span.start_char), repeat(span.end_char))
-                doc.user_data.update(zip(keys, m[2:]))
-                spans.append(span)
-                continue
-            ext = span._  # one accessor for the eleven values, not a new one for each
-            ext.event_type = m.type
-            ext.event_trigger = m.trigger
-            ext.event_actor = m.actor
-            ext.event_target = m.target
-            ext.event_place = m.place
-            ext.event_date = m.date
-            ext.event_quantity = m.quantity
-            ext.event_quantity_what = m.quantity_what
-            ext.event_negated = m.negated
-            ext.event_modality = m.modality
-            ext.event_quote_start = m.quote_start
+            set_values(span, m[2:])  # the match's fields after start and end, in SPAN_EXTENSIONS' order
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans
