@@ -306,27 +306,39 @@ def default_lexicon() -> EntityLexicon:
 class _FormFlags:
     """A lexeme flag of each token (``"is_punct"``, ``"is_space"``), read like a list by
     token index. The resolver asks for it at the edges of names and mentions only, not
-    for every token, and a lexeme's flag is the same for every token of its form: so each
-    form is looked up once, in a cache kept over Docs (:func:`_tokens.form_cache`), rather
-    than a column of the whole Doc read. (spaCy computes these two flags from the text
-    alone, with the same function in every language.)"""
+    for every token, and a lexeme's flag is the same for every token of its form in a
+    Vocab: so each form is looked up once, in a cache kept over the Docs of that Vocab
+    (:class:`_FlagCaches`), rather than a column of the whole Doc read."""
 
-    __slots__ = ("vocab", "texts", "flag")
+    __slots__ = ("vocab", "texts", "flag", "known")
 
     def __init__(self, vocab: Vocab, texts: list[str], flag: str) -> None:
         self.vocab, self.texts, self.flag = vocab, texts, flag
+        self.known = _FORM_FLAGS.of(vocab, flag)
 
     def __getitem__(self, i: int) -> bool:
-        known = _tokens.form_cache(_FORM_FLAGS, self.flag)
         text = self.texts[i]
-        flag = known.get(text)
+        flag = self.known.get(text)
         if flag is None:
-            flag = known[text] = getattr(self.vocab[text], self.flag)
+            flag = self.known[text] = getattr(self.vocab[text], self.flag)
         return flag
 
 
 class _FlagCaches:
-    """Holder of :class:`_FormFlags`' caches, one per flag (attributes named after it)."""
+    """:class:`_FormFlags`' answers per flag (attributes named after it, bounded by
+    :func:`_tokens.form_cache`), for one Vocab at a time: a flag is the Vocab's (a bare
+    ``Vocab()`` has no lexical attribute getters, so "." is no punctuation there), and a
+    Doc of another Vocab starts the caches again. (A Vocab cannot be weakly referenced; the
+    last one is kept.)"""
+
+    def __init__(self) -> None:
+        self.vocab: Vocab | None = None
+
+    def of(self, vocab: Vocab, flag: str) -> dict[str, bool]:
+        if vocab is not self.vocab:
+            self.__dict__.clear()
+            self.vocab = vocab
+        return _tokens.form_cache(self, flag)
 
 
 _FORM_FLAGS = _FlagCaches()

@@ -327,3 +327,22 @@ def test_entities_word_after_a_one_word_opening_is_the_verb_not_an_adjective(nlp
     doc.ents = [Span(doc, 3, 5, label="PER")]
     doc = nlp.get_pipe("meldung_entities")(doc)
     assert people(doc)["Boris Pistorius"]["roles"] == ["Verteidigungsminister"]
+
+
+def test_entities_punctuation_is_each_vocab_own(monkeypatch):
+    """The resolver's punctuation test is the Doc's own Vocab's: a Doc on a bare ``Vocab()``
+    (no lexical attributes: "," is no punctuation there) seen first does not change what a
+    German Doc's mention is."""
+    from spacy.vocab import Vocab
+
+    import pipeline.components.entities as entities
+
+    def report(vocab):
+        doc = Doc(vocab, words=["Anna", "Schmidt", ",", "sagte", "sie"])
+        doc.ents = [Span(doc, 0, 3, label="PER")]
+        return doc
+
+    monkeypatch.setattr(entities, "_FORM_FLAGS", entities._FlagCaches())  # no form seen yet
+    resolve_entities(report(Vocab()))
+    after_bare = resolve_entities(report(spacy.blank("de").vocab)).mentions
+    assert [m.canonical for m in after_bare] == ["Anna Schmidt"]
