@@ -248,16 +248,34 @@ _VALUES_IN_USER_DATA = _values_in_user_data()
 _PLAIN = (None, None, None, None)  # Span.get_extension of a default-None value: no getter
 
 
-def extension_values(doc: Doc, names: list[str]):
+def _plain_in_user_data(names: Sequence[str]) -> bool:
+    """Whether the values of the Span extensions ``names`` are plain values where spaCy
+    keeps them in ``doc.user_data`` (as :func:`_values_in_user_data` found): no getter,
+    setter or method, default None."""
+    return _VALUES_IN_USER_DATA and all(Span.get_extension(name) == _PLAIN for name in names)
+
+
+def extension_values(doc: Doc, names: Sequence[str], *, optional: bool = False) -> Callable[[Span], list]:
     """A function giving the values of the Span extensions ``names`` (all registered)
     of a span of ``doc``, as ``[span._.get(name) for name in names]`` gives them.
+    ``optional``: names may be of extensions no component registered (no such component
+    loaded); their values are None.
 
     ``span._`` builds an Underscore object per span and runs Python code per value (the
     rows read 180,000 values per 1,000 reports); where spaCy keeps plain values in
-    ``doc.user_data`` as :func:`_values_in_user_data` found, they are read from there:
-    a dict lookup each. Extensions with a getter, a method or a default other than None
-    are read through ``span._``."""
-    if _VALUES_IN_USER_DATA and all(Span.get_extension(name) == _PLAIN for name in names):
+    ``doc.user_data`` (:func:`_plain_in_user_data`), they are read from there: a dict
+    lookup each. Extensions with a getter, a method or a default other than None are read
+    through ``span._``."""
+    if optional:
+        known = [name for name in names if Span.has_extension(name)]
+        if len(known) < len(names):
+            read = extension_values(doc, known)
+
+            def with_none(span: Span) -> list:
+                got = dict(zip(known, read(span)))
+                return [got.get(name) for name in names]
+            return with_none
+    if _plain_in_user_data(names):
         data = doc.user_data
 
         def values(span: Span) -> list:
@@ -275,11 +293,11 @@ def extension_writer(doc: Doc, names: Sequence[str]) -> Callable[[Span, Sequence
     (all registered), as ``span._.set(name, value)`` per name does.
 
     The writing twin of :func:`extension_values`: where spaCy keeps plain values in
-    ``doc.user_data`` (as :func:`_values_in_user_data` found), they are stored
-    there, a dict store each, instead of an Underscore object per span and Python code
-    per value (a fifth of the time spent on a quote after it was found). Extensions with
-    a setter, getter, method or default other than None go through ``span._``."""
-    if _VALUES_IN_USER_DATA and all(Span.get_extension(name) == _PLAIN for name in names):
+    ``doc.user_data`` (:func:`_plain_in_user_data`), they are stored there, a dict store
+    each, instead of an Underscore object per span and Python code per value (a fifth of
+    the time spent on a quote after it was found). Extensions with a setter, getter,
+    method or default other than None go through ``span._``."""
+    if _plain_in_user_data(names):
         data = doc.user_data
 
         def set_values(span: Span, values: Sequence) -> None:

@@ -853,7 +853,13 @@ def _may_hold_noun_key(low: str, first: str | None, lex: EventLexicon) -> bool:
     perhaps with an "e" added (:func:`_noun_guesses`), and every key tried is a candidate or
     its tail; so a key without a final "e" is a part of one of these three words."""
     contains_core = _noun_core_finder(lex)
-    if contains_core(low) is not None or first is not None and contains_core(first) is not None:
+    return contains_core(low) is not None or _other_spelling_holds(low, first, contains_core)
+
+
+def _other_spelling_holds(low: str, first: str | None, contains_core: Callable) -> bool:
+    """The rest of :func:`_may_hold_noun_key` once the word ``low`` itself holds no key:
+    its lemma ``first`` (where it differs) or its spelling without umlauts."""
+    if first is not None and first != low and contains_core(first) is not None:
         return True
     plain = low.translate(_UMLAUT)
     return plain != low and contains_core(plain) is not None
@@ -868,9 +874,7 @@ def _may_hold_noun_keys(lows: list[str], lemmas: list[str], lex: EventLexicon) -
     contains_core = _noun_core_finder(lex)
     found = list(map(contains_core, lows))
     for k in _where([m is None for m in found]):
-        low, first = lows[k], lemmas[k].lower()
-        plain = low.translate(_UMLAUT)
-        found[k] = (first != low and contains_core(first)) or (plain != low and contains_core(plain))
+        found[k] = _other_spelling_holds(lows[k], lemmas[k].lower(), contains_core)
     return list(map(bool, found))
 
 
@@ -963,14 +967,11 @@ class _Context:
         """The canonical name of a mention (``mention_canonical``), else its text; the value
         read from ``doc.user_data`` where spaCy keeps it (:func:`_tokens.extension_values`):
         an Underscore object per look was most of the time of the place scan's start."""
-        value = self._canonical_value(span)[0] if self._canonical_value is not None else None
-        return value if value else span.text
+        return self._canonical_value(span)[0] or span.text
 
     @cached_property
-    def _canonical_value(self) -> Callable[[Span], list] | None:
-        if not Span.has_extension("mention_canonical"):
-            return None
-        return _tokens.extension_values(self.doc, ["mention_canonical"])
+    def _canonical_value(self) -> Callable[[Span], list]:
+        return _tokens.extension_values(self.doc, ["mention_canonical"], optional=True)
 
     @cached_property
     def by_token(self) -> dict[int, Span]:
@@ -1025,15 +1026,7 @@ class _Context:
         (None for an extension that is not registered), through
         :func:`_tokens.extension_values`: an Underscore object per span and value was most of
         the time of reading the Doc's numbers, dates and quotes."""
-        known = [name for name in names if Span.has_extension(name)]
-        read = _tokens.extension_values(self.doc, known)
-        if len(known) == len(names):
-            return read
-
-        def values(span: Span) -> list:
-            got = dict(zip(known, read(span)))
-            return [got.get(name) for name in names]
-        return values
+        return _tokens.extension_values(self.doc, names, optional=True)
 
     @cached_property
     def place_scan(self) -> "_PlaceScan":
@@ -1876,9 +1869,9 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
             quantity, what = _quantity(trig, sent, ctx, heads)
             if target is None and what and trig.entry.type in UNDERGOER_TYPES:
                 target = what  # "mindestens 14 Menschen ... ums Leben": the counted are affected
-            if trig.entry.type == "visit" and targets and ctx.place_scan.at(targets[0].i) and \
-                    place == _dateline(ctx):
-                place = ctx.place_scan.at(targets[0].i)[1]
+            visited = ctx.place_scan.at(targets[0].i) if trig.entry.type == "visit" and targets else None
+            if visited and place == _dateline(ctx):
+                place = visited[1]
             negated = _negated(trig, sent, ctx)
             modality = _modality(trig, sent, ctx, negated, date, in_speech and not nominal)
             if nominal and modality == "asserted" and _embedded(trig, announcers, sent, ctx):

@@ -1035,7 +1035,8 @@ def _mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
         spans = list(doc.spans["mentions"])
     else:
         spans = list(doc.ents)
-    values = _mention_values(doc)
+    # (None where no entities resolver registered them)
+    values = _tokens.extension_values(doc, _MENTION_EXTENSIONS, optional=True)
     ids: dict[str, int] = {}
     out = []
     for span in spans:
@@ -1049,21 +1050,6 @@ def _mentions(ctx: _Ctx) -> list[tuple[int, int, str, int | None, str]]:
 
 
 _MENTION_EXTENSIONS = ["mention_canonical", "mention_entity"]
-
-
-def _mention_values(doc: Doc) -> Callable[[Span], Sequence]:
-    """A function giving (``mention_canonical``, ``mention_entity``) of a mention span of
-    ``doc``, None where the extension is not registered (no entities resolver loaded).
-    With both registered, the rows' :func:`~pipeline.components._tokens.extension_values` reads
-    them: a dict lookup each where spaCy keeps them in ``doc.user_data``, instead of a
-    ``span._`` object per span."""
-    if all(map(Span.has_extension, _MENTION_EXTENSIONS)):
-        return _tokens.extension_values(doc, _MENTION_EXTENSIONS)
-
-    def values(span: Span) -> list:
-        return [span._.get(name) if Span.has_extension(name) else None
-                for name in _MENTION_EXTENSIONS]
-    return values
 
 
 def _strip_roles(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:

@@ -137,3 +137,24 @@ def test_extension_writer_sets_what_span_underscore_and_extension_values_read():
     finally:
         for name in ("test_plain_a", "test_plain_b", "test_got"):
             Span.remove_extension(name)
+
+
+def test_extension_values_optional_gives_none_for_an_extension_nobody_registered():
+    from spacy.tokens import Doc, Span
+
+    Span.set_extension("test_plain_c", default=None, force=True)
+    try:
+        doc = Doc(spacy.blank("de").vocab, words=["Berlin", "und", "Paris"])
+        span = Span(doc, 0, 1, label="LOC")
+        span._.test_plain_c = "Berlin"
+        names = ["test_plain_c", "test_never_registered"]
+        assert _tokens.extension_values(doc, names, optional=True)(span) == ["Berlin", None]
+        assert _tokens.extension_values(doc, names[:1], optional=True)(span) == ["Berlin"]
+        try:  # without optional an unknown name is an error, as span._.get makes it
+            _tokens.extension_values(doc, names)(span)
+        except AttributeError:
+            pass
+        else:
+            raise AssertionError("an unregistered extension was read")
+    finally:
+        Span.remove_extension("test_plain_c")
