@@ -1,7 +1,7 @@
 """Throughput and memory of meldung, measured side by side on one corpus.
 
     python benchmarks/run.py                 # N = 1,000 and 10,000 reports; writes benchmarks/RESULTS.md
-    python benchmarks/run.py --sizes 200     # a quick look
+    python benchmarks/run.py --sizes 200 --repeat 1   # a quick look
 
 The corpus: the sample reports in corpus/ and, when present, the raw news texts in
 ../shared/corpora/news (Wikinews, 10kGNAD; used here only to measure speed),
@@ -12,7 +12,9 @@ its own):
       replaced by the equivalent array lookup, as pipeline.load() does),
   (c) the full `meldung run` (ingest + all components + writing Parquet; timed after
       the pipeline is loaded, like (b), with the load time reported on its own),
-each as words per second per process; plus peak RSS of (c) at every N, the
+each as words per second per process (the median of ``--repeat`` runs of (a), (b) and
+(c), taken in turn: the machine's speed drifts by several percent between minutes, and
+one run each of (b) and (c) at different moments moved their ratio by as much); plus peak RSS of (c) at every N, the
 speedup of `--n-process 2` over 1 at the largest N, and, at the smallest N, where
 (c)'s time goes: CPU seconds by stage of one more full run (benchmarks/stages.py).
 """
@@ -125,6 +127,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--model", default="-", help="model name or folder (default: the bundled one)")
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of (a), (b) and (c) per size, in turn; the table has their medians")
     args = parser.parse_args()
     texts = base_texts()
     rows = []
@@ -132,13 +136,13 @@ def main() -> None:
         tmp = Path(tmp)
         for n in args.sizes:
             path = write_corpus(tmp, n, texts)
-            tok = _child(MEASURE, "tokenizer", str(path), args.model)
-            model = _child(MEASURE, "model", str(path), args.model)
-            full = _child(RUN, str(path), str(tmp / f"out-{n}"), "1", args.model)
+            runs = [_measure_once(path, tmp / f"out-{n}", args.model) for _ in range(max(args.repeat, 1))]
+            tok, model, full = (_median_run([r[i] for r in runs]) for i in range(3))
             row = {"n": n, "words": full["words"],
                    "tokenizer": tok["words"] / tok["seconds"], "model": model["words"] / model["seconds"],
-                   "full": full["words"] / full["seconds"], "rss_mb": full["rss_mb"],
-                   "load_seconds": full["load_seconds"]}
+                   "full": full["words"] / full["seconds"], "rss_mb": max(r[2]["rss_mb"] for r in runs),
+                   "load_seconds": full["load_seconds"],
+                   "ratios": [r[2]["seconds"] / r[2]["words"] / (r[1]["seconds"] / r[1]["words"]) for r in runs]}
             if n == max(args.sizes):
                 two = _child(RUN, str(path), str(tmp / f"out2-{n}"), "2", args.model)
                 row["speedup"] = full["seconds"] / two["seconds"]
@@ -147,6 +151,18 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), flush=True)
     report(rows, args)
+
+
+def _measure_once(path: Path, out: Path, model: str) -> tuple[dict, dict, dict]:
+    """One run each of (a), (b) and (c) over ``path``, one after the other."""
+    return (_child(MEASURE, "tokenizer", str(path), model), _child(MEASURE, "model", str(path), model),
+            _child(RUN, str(path), str(out), "1", model))
+
+
+def _median_run(runs: list[dict]) -> dict:
+    """The run of median time per word (the lower middle one of an even number)."""
+    ranked = sorted(runs, key=lambda r: r["seconds"] / r["words"])
+    return ranked[(len(ranked) - 1) // 2]
 
 
 def _stages(path: Path, model: str) -> dict:
@@ -163,7 +179,9 @@ def report(rows: list[dict], args) -> None:
         f"model: {'bundled (models/de_meldung)' if args.model == '-' else args.model}. "
         "Words per second per process (one process unless noted).",
         "",
-        "(c) is timed after loading the pipeline, as (b) is; the load is its own column.",
+        "(c) is timed after loading the pipeline, as (b) is; the load is its own column. "
+        f"Each figure is the median of {args.repeat} runs, (a), (b) and (c) in turn; peak RSS the "
+        "highest of (c)'s.",
         "",
         "| reports | words | (a) tokenizer | (b) model nlp.pipe | (c) full meldung run | (c) vs (b) | peak RSS (c) | load (c) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -173,6 +191,9 @@ def report(rows: list[dict], args) -> None:
         lines.append(f"| {r['n']:,} | {r['words']:,} | {r['tokenizer']:,.0f} | {r['model']:,.0f} | "
                      f"{r['full']:,.0f} | +{overhead:.0f}% time | {r['rss_mb']:,.0f} MB | {r['load_seconds']:.1f} s |")
     big = rows[-1]
+    if args.repeat > 1:
+        lines += [""] + [f"(c) vs (b) in each of the {args.repeat} turns at {r['n']:,} reports: "
+                         + ", ".join(f"+{(x - 1) * 100:.0f}%" for x in r["ratios"]) + "." for r in rows]
     lines += ["", f"`--n-process 2` vs 1 at {big['n']:,} reports: {big.get('speedup', float('nan')):.2f}x."]
     if len(rows) > 1:
         growth = (rows[-1]["rss_mb"] / rows[0]["rss_mb"] - 1) * 100

@@ -57,3 +57,10 @@ def test_the_stage_table_adds_up_meldung_tables_and_input_against_the_model():
     assert "| meldung_quotes | meldung | 4.00 | 20.0% |" in lines
     assert "| **all tables** | | **3.00** | **15.0%** |" in lines
     assert lines[-1].endswith("everything else 8.00 s, **+40%** over the model (CPU time).")
+
+
+def test_the_table_takes_the_run_of_median_time_per_word():
+    run = _load("run")
+    runs = [{"words": 100, "seconds": 3.0}, {"words": 200, "seconds": 2.0}, {"words": 100, "seconds": 1.5}]
+    assert run._median_run(runs) == {"words": 100, "seconds": 1.5}  # 10, 15 and 30 ms per word
+    assert run._median_run(runs[:2]) == {"words": 200, "seconds": 2.0}  # of two: the quicker
