@@ -445,12 +445,14 @@ class _TokenTable:
         cols = doc.to_array([ORTH, LEMMA, POS, TAG, IS_PUNCT, IS_ALPHA, SENT_START, DEP,
                              HEAD]).T if len(doc) else numpy.zeros((9, 0), dtype="uint64")
         # the string columns read as lists; flags, relations and heads stay arrays until asked
-        orth, lemma = cols[0].tolist(), cols[1].tolist()
         self._cols = cols
         # hash -> string through the shared cache: the StringStore decodes a new str per look
-        self.text = _tokens.words(doc, orth)
+        self.text = _tokens.words(doc, cols[0].tolist())
         self.lower = _tokens.lower_words(self.text)
-        self.lemma = _tokens.hash_strings(doc, lemma)
+        # the lemmas stay hashes: the per-form caches are keyed by them, and only the
+        # sentences with a trigger word and the forms seen first need the strings (no
+        # component before decodes a Doc's lemmas: decoding them all was a fifth of the table)
+        self.lemma_ids = cols[1].tolist()
         # the relation is only asked whether it marks a particle: compared as a number
         self._particle_deps = numpy.flatnonzero(_tokens.among(cols[7], _PRT_DEP_IDS)).tolist()
         self._particles: set[str] | None = None
@@ -461,11 +463,19 @@ class _TokenTable:
         self._find_slots()
         self._trigger_words: tuple | None = None
 
+    def lemma(self, i: int) -> str:
+        """The lemma of token ``i`` ("" where it has none)."""
+        return _tokens.hash_strings(self.doc, self.lemma_ids[i:i + 1])[0]
+
+    def lemmas(self, indices: list[int]) -> list[str]:
+        """The lemmas of the tokens at ``indices``, decoded at once."""
+        return _tokens.hash_strings(self.doc, list(map(self.lemma_ids.__getitem__, indices)))
+
     def lemma_lower(self, start: int, end: int) -> Iterator[str]:
         """The lemmas of tokens ``[start, end)`` in lower case: only the sentences with a
         trigger word and the clauses of triggers ask (lowering all of a Doc's lemmas at once
         lowered two in three for nothing)."""
-        return map(str.lower, self.lemma[start:end])
+        return map(str.lower, _tokens.hash_strings(self.doc, self.lemma_ids[start:end]))
 
     @cached_property
     def pos_id(self) -> list[int]:
@@ -541,10 +551,14 @@ class _TokenTable:
         return bisect_left(verbs, start) < bisect_left(verbs, end) or \
             bisect_left(nouns, start) < bisect_left(nouns, end)
 
-    def _form_keys(self, slots: list[int]) -> Iterator[tuple[str, str]]:
-        """(text, lemma) of each of ``slots``: the key of the per-form caches (the lower case
-        is the text's)."""
-        return zip(map(self.text.__getitem__, slots), map(self.lemma.__getitem__, slots))
+    def form_key(self, i: int) -> tuple[str, int]:
+        """(text, lemma hash) of token ``i``: the key of the per-form caches (the lower case
+        is the text's; the lemma is as good as its hash, one-to-one)."""
+        return self.text[i], self.lemma_ids[i]
+
+    def _form_keys(self, slots: list[int]) -> Iterator[tuple[str, int]]:
+        """:meth:`form_key` of each of ``slots``."""
+        return zip(map(self.text.__getitem__, slots), map(self.lemma_ids.__getitem__, slots))
 
     def _verb_words(self, lex: EventLexicon) -> tuple[list[int], list[tuple]]:
         forms = _tokens.form_cache(lex, "_verb_forms")
@@ -552,10 +566,10 @@ class _TokenTable:
         # (an unseen form is kept: its answer is made below)
         kept = list(map(operator.itemgetter(1), answers))
         slots, answers = list(compress(self.verb_slots, kept)), list(compress(answers, kept))
-        for k, answer in enumerate(answers):
-            if answer is _UNSEEN_VERB:
-                i = slots[k]
-                answers[k] = forms[self.text[i], self.lemma[i]] = _verb_form(self, i, lex)
+        unseen = _where(list(map(operator.is_, answers, repeat(_UNSEEN_VERB))))
+        words = list(map(slots.__getitem__, unseen))
+        for k, i, lemma in zip(unseen, words, self.lemmas(words)):
+            answers[k] = forms[self.form_key(i)] = _verb_form(self, i, lemma, lex)
         kept = list(map(operator.itemgetter(1), answers))
         return list(compress(slots, kept)), list(compress(answers, kept))
 
@@ -564,14 +578,17 @@ class _TokenTable:
         answers = list(map(known.get, self._form_keys(self.noun_slots), repeat(_UNSEEN_NOUN)))
         # (an unseen form is kept, a form without keys is not: () is false)
         slots, answers = list(compress(self.noun_slots, answers)), list(compress(answers, answers))
-        unseen = [k for k, answer in enumerate(answers) if answer is _UNSEEN_NOUN]
-        words = [slots[k] for k in unseen]
-        for k, i, may_hold in zip(unseen, words, _may_hold_noun_keys(
-                list(map(self.lower.__getitem__, words)), list(map(self.lemma.__getitem__, words)), lex)):
-            if may_hold:
-                answers[k] = _noun_keys(self.lower[i], self.lemma[i], self.text[i], lex)
-            else:
-                answers[k] = known[self.text[i], self.lemma[i]] = ()
+        unseen = _where(list(map(operator.is_, answers, repeat(_UNSEEN_NOUN))))
+        words = list(map(slots.__getitem__, unseen))
+        lemmas = self.lemmas(words)
+        may_hold = _may_hold_noun_keys(list(map(self.lower.__getitem__, words)), lemmas, lex)
+        # most new forms hold no key: their answers are stored at once
+        without = list(compress(unseen, map(operator.not_, may_hold)))
+        known.update(zip(self._form_keys(list(map(slots.__getitem__, without))), repeat(())))
+        for k in without:
+            answers[k] = ()
+        for k, i, lemma in compress(zip(unseen, words, lemmas), may_hold):
+            answers[k] = known[self.form_key(i)] = _noun_keys(self.lower[i], lemma, self.text[i], lex)
         return list(compress(slots, answers)), list(compress(answers, answers))
 
     def particle_child(self, i: int, particles: set[str]) -> int | None:
@@ -593,7 +610,7 @@ class _TokenTable:
 
     def candidates(self, i: int, lex: EventLexicon, noun: bool, particle: str | None = None) -> tuple[str, ...]:
         """:func:`lemma_candidates` of token ``i``."""
-        lemma, text = self.lemma[i], self.text[i]
+        lemma, text = self.lemma(i), self.text[i]
         first = lemma.lower() if lemma and lemma != text else None
         return _candidates(self.lower[i], first, lex, noun, particle)
 
@@ -695,11 +712,11 @@ def _particle_keys(lex: EventLexicon) -> frozenset[str] | None:
     return got
 
 
-def _verb_form(table: _TokenTable, i: int, lex: EventLexicon) -> tuple[tuple[tuple[str, ...], ...], bool]:
-    """The :func:`_verb_keys` of token ``i`` without a particle, and whether its particle
-    can matter: it has keys of its own (a particle replaces them) or a particle can make
-    a key of it."""
-    lemma, text = table.lemma[i], table.text[i]
+def _verb_form(table: _TokenTable, i: int, lemma: str, lex: EventLexicon) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """The :func:`_verb_keys` of token ``i`` (lemma ``lemma``) without a particle, and whether
+    its particle can matter: it has keys of its own (a particle replaces them) or a particle
+    can make a key of it."""
+    text = table.text[i]
     if not _may_hold_verb_key(table.lower[i], lemma.lower() if lemma and lemma != text else None, lex):
         return _NO_VERB_KEYS, False
     keys = _verb_keys(table, i, lex, None)
@@ -780,7 +797,7 @@ def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | No
     and form: most candidates of most words have no entry at all, and looking each up
     again in every sentence was a fifth of the trigger search."""
     cache = _tokens.form_cache(lex, "_verb_keys")
-    key = (table.text[i], table.lemma[i], particle)  # (the lower case is the text's)
+    key = (*table.form_key(i), particle)
     got = cache.get(key)
     if got is None:
         cands = table.candidates(i, lex, False, particle)
@@ -818,17 +835,12 @@ def _noun_entry(keys: tuple[str, ...], lex: EventLexicon, words: set[str]) -> En
 
 def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str, ...]:
     """The lexicon keys with noun entries that :func:`_noun_entry` tries for a word, in
-    order, cached per lexicon and form: the compound search tried every tail of every
-    candidate of every capitalised word of every sentence again."""
-    cache = _tokens.form_cache(lex, "_noun_keys")
-    key = (text, lemma)  # (the lower case is the text's)
-    got = cache.get(key)
-    if got is not None:
-        return got
+    order (cached per lexicon and form by :meth:`_TokenTable.trigger_words`: the compound
+    search tried every tail of every candidate of every capitalised word of every sentence
+    again)."""
     first = lemma.lower() if lemma and lemma != text else None
     if not _may_hold_noun_key(low, first, lex):
-        got = cache[key] = ()
-        return got
+        return ()
     cands = _candidates(low, first, lex, True, None)
     keys = [c for c in cands if c in lex.noun_keys]
     if not (low in lex.not_compounds or lemma.lower() in lex.not_compounds or (
@@ -839,8 +851,7 @@ def _noun_keys(low: str, lemma: str, text: str, lex: EventLexicon) -> tuple[str,
                 if len(cand) - len(tail) >= 3 and cand.endswith(tail) \
                         and cand[:-len(tail)] not in lex.not_compounds:
                     keys.append(tail)
-    got = cache[key] = tuple(keys)
-    return got
+    return tuple(keys)
 
 
 def _may_hold_noun_key(low: str, first: str | None, lex: EventLexicon) -> bool:
@@ -1587,7 +1598,7 @@ def _is_support_verb(tok: Token, ctx: _Context) -> bool:
     """Whether the word can be a form of a support verb ("verhängte", "führten"); cached
     per lexicon and form (the nominal triggers ask it of the same verbs again and again)."""
     cache = _tokens.form_cache(ctx.lex, "_support_verbs")
-    key = (ctx.table.text[tok.i], ctx.table.lemma[tok.i])  # (what lemma_candidates reads)
+    key = ctx.table.form_key(tok.i)  # (what lemma_candidates reads)
     got = cache.get(key)
     if got is None:
         got = cache[key] = bool(ctx.lex.cue("support_verb") & set(lemma_candidates(tok, ctx.lex, noun=False)))
