@@ -51,10 +51,10 @@ from __future__ import annotations
 import json
 import operator
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -218,14 +218,17 @@ class EventLexicon:
     def cue(self, kind: str) -> set[str]:
         return self.cues.get(kind, set())
 
-    def lookup(self, lemma: str, kinds: tuple[str, ...], sent_words: set[str]) -> Entry | None:
-        """The entry of ``lemma`` for one of ``kinds`` whose context fits the sentence."""
+    def lookup(self, lemma: str, kinds: tuple[str, ...],
+               sent_words: set[str] | Callable[[], set[str]]) -> Entry | None:
+        """The entry of ``lemma`` for one of ``kinds`` whose context fits the sentence
+        (``sent_words``: its words and lemmas, or a function that makes them: only an entry
+        with context words asks for them)."""
         default = None
         for entry in self.entries.get(lemma, ()):
             if entry.kind not in kinds:
                 continue
             if entry.context:
-                if entry.context & sent_words:
+                if entry.context & (sent_words() if callable(sent_words) else sent_words):
                     return entry
             elif default is None:
                 default = entry
@@ -453,8 +456,6 @@ class _TokenTable:
         # sentences with a trigger word and the forms seen first need the strings (no
         # component before decodes a Doc's lemmas: decoding them all was a fifth of the table)
         self.lemma_ids = cols[1].tolist()
-        # the relation is only asked whether it marks a particle: compared as a number
-        self._particle_deps = numpy.flatnonzero(_tokens.among(cols[7], _PRT_DEP_IDS)).tolist()
         self._particles: set[str] | None = None
         self._particle_children: dict[int, int] = {}
         # is_sent_start 1 (True), else -1 (as unsigned: False) or 0 (None): both false here
@@ -545,6 +546,19 @@ class _TokenTable:
             got = self._trigger_words = (lex, verbs, verb_forms, nouns, noun_keys)
         return got[1:]
 
+    def sentences_with_trigger_words(self, lex: EventLexicon, bounds: list[tuple[int, int]]
+                                     ) -> list[tuple[int, int]]:
+        """The sentences of ``bounds`` (in order, as ``doc.sents``) that hold a word of
+        :meth:`trigger_words`: each word's sentence found by a bisection (in C), not each
+        sentence asked in turn (two in three have none, and a Doc has a few dozen words of
+        :meth:`trigger_words`)."""
+        starts, ends = [start for start, _ in bounds], [end for _, end in bounds]
+        if any(map(operator.lt, starts[1:], ends)):  # (sentences of a user hook that overlap)
+            return bounds
+        verbs, _, nouns, _ = self.trigger_words(lex)
+        held = sorted(set(map(bisect_right, repeat(ends), chain(verbs, nouns))))
+        return [bounds[k] for k in held if k < len(bounds)]
+
     def has_trigger_words(self, lex: EventLexicon, start: int, end: int) -> bool:
         """Whether tokens ``[start, end)`` hold a word of :meth:`trigger_words`."""
         verbs, _, nouns, _ = self.trigger_words(lex)
@@ -600,7 +614,10 @@ class _TokenTable:
             found: dict[int, int] = {}
             lower = self.lower
             tagged = numpy.flatnonzero(self._cols[3] == _PTKVZ).tolist()
-            marked = sorted(set(self._particle_deps).union(c for c in tagged if lower[c] in particles))
+            # the relation is only asked whether it marks a particle: compared as a number
+            # (here, not per Doc: a Doc with no verb to ask about needs none of this)
+            by_relation = numpy.flatnonzero(_tokens.among(self._cols[7], _PRT_DEP_IDS)).tolist()
+            marked = sorted(set(by_relation).union(c for c in tagged if lower[c] in particles))
             # (relative head offsets as unsigned 64-bit numbers)
             for c, rel in zip(marked, self._cols[8][marked].tolist()):
                 if rel:  # the root is its own head (rel 0); heads before the child are negative
@@ -623,9 +640,7 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     nouns = _noun_candidates(sent, lex, table)
     if not verbs and not nouns:  # most sentences: no word can be a trigger
         return []
-    words = set(lower[sent.start:sent.end])
-    words.update(table.lemma_lower(sent.start, sent.end))
-    words.discard("")  # (no lemma: no word; a context word is never empty anyway)
+    words = _sentence_words(table, sent.start, sent.end)
     consumed: set[int] = set()
     found: list[_Trigger] = []
     # fixed phrases first: their words are no triggers of their own
@@ -635,7 +650,7 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
         for cand in (first_phrase_keys if i in consumed else phrase_keys):
             for entry in lex.phrases[cand]:
                 hits = _phrase_words(sent, entry.words, doc[i], lower)
-                if hits is not None and (not entry.context or entry.context & words):
+                if hits is not None and (not entry.context or entry.context & words()):
                     found.append(_Trigger(doc[i], entry, tuple(hits)))
                     consumed.update(t.i for t in hits)
                     consumed.add(i)
@@ -658,6 +673,24 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
         if entry is not None:
             found.append(_Trigger(doc[i], entry, ()))
     return sorted(found, key=lambda t: t.token.i)
+
+
+def _sentence_words(table: _TokenTable, start: int, end: int) -> Callable[[], set[str]]:
+    """A function giving the lower-case words and lemmas of tokens ``[start, end)``, made on
+    first use: only the few trigger entries with context words ask (8 of the package's
+    330), and making them for every sentence with a trigger word (its lemmas decoded and
+    lowered) was a sixth of the trigger search."""
+    made: list[set[str]] = []
+
+    def words() -> set[str]:
+        if not made:
+            found = set(table.lower[start:end])
+            found.update(table.lemma_lower(start, end))
+            found.discard("")  # (no lemma: no word; a context word is never empty anyway)
+            made.append(found)
+        return made[0]
+
+    return words
 
 
 def _noun_candidates(sent: Span, lex: EventLexicon, table: _TokenTable) -> list[tuple[int, tuple[str, ...]]]:
@@ -822,7 +855,8 @@ def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[s
     return hits
 
 
-def _noun_entry(keys: tuple[str, ...], lex: EventLexicon, words: set[str]) -> Entry | None:
+def _noun_entry(keys: tuple[str, ...], lex: EventLexicon,
+                words: set[str] | Callable[[], set[str]]) -> Entry | None:
     """The noun entry of a word with lexicon keys ``keys`` (:func:`_noun_keys`: its lemma
     candidates, then the tails of compounds: Sondergipfel, Parlamentswahl, Nato-Gipfel),
     the first whose context fits ``words``."""
@@ -1634,6 +1668,10 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     """A place after a locative preposition in the sentence (nearest to the trigger), else
     the dateline place."""
     lower = ctx.table.lower
+    if not any(map(LOC_PREPS.__contains__, lower[sent.start:sent.end])):
+        # a place counts only within three words after a locative preposition of the
+        # sentence: without one (a trigger sentence in four) the place scan is not asked
+        return _dateline(ctx)
     cands = []
     scan = ctx.place_scan
     starts = scan.starts_in(sent.start, sent.end)
@@ -1837,10 +1875,11 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
     lex = lexicon or default_lexicon()
     ctx = _Context(doc, lex)
     parsed_sents = doc.has_annotation("SENT_START")
-    for start, end in _tokens.sentence_bounds(doc, ctx.table.sent_starts) if parsed_sents else [(0, len(doc))]:
+    bounds = _tokens.sentence_bounds(doc, ctx.table.sent_starts) if parsed_sents else [(0, len(doc))]
+    for start, end in ctx.table.sentences_with_trigger_words(lex, bounds):
         start = max(start, ctx.body_start)
         if end <= start or not ctx.table.has_trigger_words(lex, start, end):
-            continue  # (most sentences: no Span made)
+            continue  # (a sentence whose trigger words are all in the dateline: no Span made)
         sent = doc[start:end]
         triggers = _find_triggers(sent, lex, ctx.parsed, ctx.table)
         if not triggers:
