@@ -462,3 +462,48 @@ def test_events_context_is_freed_without_the_garbage_collector(nlp):
         assert gone() is None
     finally:
         gc.enable()
+
+
+def test_events_context_words_made_only_for_entries_with_context():
+    """``EventLexicon.lookup`` takes the sentence's words as a function and calls it only
+    for an entry with context words (the trigger search makes them on first use)."""
+    lex = EventLexicon.from_rows({"triggers.tsv": [["meet", "treffen", "verb"],
+                                                   ["court", "urteil", "noun", "gericht|richter"]]})
+    asked = []
+
+    def words():
+        asked.append(True)
+        return {"gericht"}
+
+    assert lex.lookup("treffen", ("verb",), words).type == "meet" and not asked
+    assert lex.lookup("urteil", ("noun",), words).type == "court" and asked
+    assert lex.lookup("urteil", ("noun",), {"heute"}) is None
+
+
+def test_events_sentences_with_trigger_words_are_those_each_sentence_test_finds(nlp):
+    """The sentences picked by bisecting the trigger words are the ones a test of every
+    sentence picks, in order (also with a dateline and sentences without trigger words)."""
+    from pipeline.components import _tokens
+    from pipeline.components.events import _TokenTable
+
+    lex = default_lexicon()
+    text = ("Berlin (dpa) - Das Wetter war schön. Die Polizei nahm zwei Männer fest. Es regnete. "
+            "Die Regierung kündigte Sanktionen an. Am Abend blieb es ruhig. Scholz traf Macron.")
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == "meldung_events":
+            break
+        doc = proc(doc)
+    table = _TokenTable(doc)
+    bounds = _tokens.sentence_bounds(doc, table.sent_starts)
+    picked = table.sentences_with_trigger_words(lex, bounds)
+    assert [b for b in picked if table.has_trigger_words(lex, *b)] == \
+        [b for b in bounds if table.has_trigger_words(lex, *b)]
+    assert len(picked) < len(bounds)
+
+
+def test_events_place_without_locative_preposition_is_the_dateline(nlp):
+    """A sentence without a locative preposition takes the dateline place (no scan asked);
+    one with it, the place after the preposition."""
+    text = "Die Polizei nahm zwei Männer fest. Die Polizei nahm in Paris zwei Männer fest."
+    assert events(nlp, text, "place", dateline="Kairo") == ["Kairo", "Paris"]
