@@ -784,17 +784,18 @@ _LAUFE_RX = re.compile(r"\b(?:Laufe|Verlauf)\s+(?:des|der)\s+$")
 _PREP_RX = re.compile(rf"{_PREP}\s+(?:dem\s+|den\s+)?$")
 
 
-def _counts_something(number) -> bool:
-    """Has a number span (its ``Span._``) a unit, a counted noun or a qualifier?"""
-    return number.number_unit is not None or number.number_what is not None or number.number_approx is not None
+#: the number span values that make it count something: a unit, a counted noun, a qualifier
+_COUNTING_VALUES = ("number_unit", "number_what", "number_approx")
 
 
 def _quantity_chars(doc: Doc) -> list[tuple[int, int]]:
     """Character ranges of the number expressions that count something (a unit, a counted
     noun or a qualifier): a year inside one is a quantity ("1500 Soldaten"). The numbers
-    pipe's spans when it ran before, else the numbers finder's matches."""
+    pipe's spans when it ran before (their values read where span._ keeps them, not
+    through an Underscore object per span), else the numbers finder's matches."""
     if "numbers" in doc.spans:
-        return [(s.start_char, s.end_char) for s in doc.spans["numbers"] if _counts_something(s._)]
+        values = _tokens.extension_values(doc, _COUNTING_VALUES)
+        return [(s.start_char, s.end_char) for s in doc.spans["numbers"] if values(s) != [None, None, None]]
     return [(doc[m.start].idx, doc[m.end - 1].idx + len(doc[m.end - 1]))
             for m in _numbers.find_numbers(doc)
             if m.unit is not None or m.what is not None or m.approx is not None]
@@ -1385,6 +1386,8 @@ class DateTagger(Pipe):
         if _split_range_tokens(doc, matches, aligned):
             aligned = [None] * len(matches)
         spans = []
+        # the values stored where span._ keeps them, without an Underscore object per span
+        set_values = _tokens.extension_writer(doc, SPAN_EXTENSIONS)
         for m, span in zip(matches, aligned):
             start = m.prep_start if (self.with_preposition and m.prep_start is not None) else m.start_char
             if span is None or start != m.start_char:
@@ -1393,8 +1396,7 @@ class DateTagger(Pipe):
                 span = doc.char_span(start, m.end_char, label=SPAN_LABEL, alignment_mode="expand")
             if span is None or not len(span):
                 continue
-            ext = span._
-            ext.date_value, ext.date_kind, ext.date_anchor, ext.date_mod = m.value, m.kind, m.anchor, m.mod
+            set_values(span, (m.value, m.kind, m.anchor, m.mod))
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans

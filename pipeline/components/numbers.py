@@ -610,11 +610,11 @@ class NumberTagger(Pipe):
 
     def set_annotations(self, doc: Doc, matches: list[NumberMatch]) -> None:
         spans = []
+        # the values stored where span._ keeps them, without an Underscore object per span
+        set_values = _tokens.extension_writer(doc, SPAN_EXTENSIONS)
         for m in matches:
             span = Span(doc, m.start, m.end, label=SPAN_LABEL)
-            ext = span._
-            ext.number_value, ext.number_value_max, ext.number_approx = m.value, m.value_max, m.approx
-            ext.number_unit, ext.number_what = m.unit, m.what
+            set_values(span, (m.value, m.value_max, m.approx, m.unit, m.what))
             spans.append(span)
         if self.overwrite or self.spans_key not in doc.spans:
             doc.spans[self.spans_key] = spans
