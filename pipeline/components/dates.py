@@ -377,6 +377,9 @@ class _Scanner(NamedTuple):
     gate_rx: re.Pattern | None  # a regex gate, compiled
     barrier: re.Pattern | None
     gate_context: Callable[[str, int], bool] | None = None  # what comes before a gate word
+    #: the words a match can have before its gate word, as a regex over the reversed text
+    #: (see :data:`_WORDS_BEFORE_GATE`), or None
+    words_before: re.Pattern | None = None
 
     def finditer(self, text: str, backwards: str, gate_words: dict[str, list[int]]) -> Iterator[re.Match]:
         """``self.rx.finditer(text)``; ``backwards`` is ``text[::-1]``, ``gate_words`` where
@@ -414,21 +417,43 @@ class _Scanner(NamedTuple):
 
     def _stretches(self, text: str, backwards: str, next_gate: Callable[[int], int]) -> Iterator[tuple[int, int]]:
         """(start, end) of the barrier-free stretches that hold a gate word, in text order;
-        ``end`` is the barrier's position (or the end of the text)."""
+        ``end`` is the barrier's position (or the end of the text). Where a match can have
+        only a few words before its gate word (``words_before``), a stretch starts at the
+        first of these words before its first gate word: no match starts before them (a
+        later gate word has its few words later still), and the scan of the clause before
+        them, which holds no match, is left out."""
         n = len(text)
         i = next_gate(0)
         while i >= 0:
             before = self.barrier.search(backwards, n - i)
             after = self.barrier.search(text, i)
             end = after.start() if after else n
-            yield (n - before.start() if before else 0), end
+            start = n - before.start() if before else 0
+            if self.words_before is not None and (words := self.words_before.match(backwards, n - i)):
+                start = max(start, n - words.end())
+            yield start, end
             # the next gate word in a later stretch (one starting on this barrier cannot be read)
             i = next_gate(end + 1)
 
 
+#: pattern name -> the most words (whitespace-separated) a match has before its gate word,
+#: where that gate word follows whitespace (:func:`_after_space`): "[innerhalb von] [mehr
+#: als] [ein paar] Tagen" (preposition, qualifier, number: two words each at most),
+#: "[Ende] [des] [kommenden] Jahres" (modifier, article, relative word)
+_WORDS_BEFORE_GATE = {"quantity": 6, "relative_unit": 3}
+
+
+def _words_back(count: int) -> re.Pattern:
+    """A regex over the reversed text for up to ``count`` words (each after its whitespace)
+    before a position: its end is where the farthest of them starts."""
+    return re.compile(rf"(?:\s+\S+){{1,{count}}}")
+
+
 _SCANNERS = [_Scanner(name, rx, gate, None if isinstance(gate, tuple) or gate is None else re.compile(gate),
-                      _barrier(rx.pattern), _GATE_CONTEXTS.get(name))
+                      _barrier(rx.pattern), _GATE_CONTEXTS.get(name),
+                      _words_back(_WORDS_BEFORE_GATE[name]) if name in _WORDS_BEFORE_GATE else None)
              for (name, rx), gate in zip(_COMPILED, _GATES)]
+assert all(_GATE_CONTEXTS.get(name) is _after_space for name in _WORDS_BEFORE_GATE)
 
 
 def _words_regex(words: list[str]) -> re.Pattern:

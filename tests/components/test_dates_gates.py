@@ -17,6 +17,9 @@ TEXTS = [
     "am 3.4.2020, 2020-01-02, 1926–28, 1912/13, in den 1990er Jahren, 80er-Jahre, (12.5.21).",
     "»Am 3. März«, sagte er – im Mai: (14 Uhr) / 1. Mai-Feiertag, 2.-3. Juni.",
     "Ohne ein Datum: die Regierung sagte, sie werde prüfen.",
+    # quantities and relative units with the most words their pattern allows before the unit
+    "Die Regierung in Berlin sagte gestern, sie komme innerhalb von mehr als ein paar Tagen "
+    "zurück, wohl bis Ende des kommenden Jahres, nach weniger als zwanzig Wochen später.",
     # gate words inside words or without their context: "Dienstag", "Vorjahr", "im März", "3.\n\n März"
     "Am Dienstag, drei Tage nach dem Vorjahr, im März und am 3.\n\n März, Landtag 2 Jahre, 1.Mai.",
     "",
@@ -37,3 +40,11 @@ def test_stretches_end_at_characters_the_pattern_cannot_read():
     weekday = next(s for s in dates._SCANNERS if s.name == "weekday")
     next_gate = weekday._gate_finder(text, dates._gate_words_at(text))
     assert [text[a:b] for a, b in weekday._stretches(text, text[::-1], next_gate)] == ["Er kam am Montag"]
+
+
+def test_stretches_start_at_the_words_a_match_can_have_before_its_gate_word():
+    text = "Die Regierung in Berlin sagte, sie komme innerhalb von mehr als ein paar Tagen zurück."
+    quantity = next(s for s in dates._SCANNERS if s.name == "quantity")
+    next_gate = quantity._gate_finder(text, dates._gate_words_at(text))
+    assert [text[a:b] for a, b in quantity._stretches(text, text[::-1], next_gate)] == [
+        "innerhalb von mehr als ein paar Tagen zurück"]
