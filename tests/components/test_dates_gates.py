@@ -48,3 +48,13 @@ def test_stretches_start_at_the_words_a_match_can_have_before_its_gate_word():
     next_gate = quantity._gate_finder(text, dates._gate_words_at(text))
     assert [text[a:b] for a, b in quantity._stretches(text, text[::-1], next_gate)] == [
         "innerhalb von mehr als ein paar Tagen zurück"]
+
+
+def test_gate_words_are_found_wherever_they_start():
+    for text in TEXTS + ["Vorgestern, übermorgen, jahrelang langsam: Dienstagabend jedes Jahr."]:
+        expected = {}
+        for word in dates._GATE_WORDS:
+            starts = [k for k in range(len(text)) if text.startswith(word, k)]
+            if starts:
+                expected[word] = starts
+        assert dates._gate_words_at(text) == expected, text
