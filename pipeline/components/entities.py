@@ -54,11 +54,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from spacy import util
-from spacy.attrs import IS_ALPHA
 from spacy.language import Language
 from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span, Token
@@ -257,6 +257,17 @@ class EntityLexicon:
             return None
         return self.demonyms.get(low[:-len(ending)])
 
+    def demonym_forms(self) -> frozenset[str]:
+        """Every lower-case word :meth:`demonym` knows: each stem with each inflection (the
+        inflection a word may have is named by its last letter, so these are exactly the
+        words with a country). A Doc's country adjectives are then its lower-case words in
+        this set, found in one set intersection. Made on first use, kept on the lexicon."""
+        forms = self.__dict__.get("_demonym_forms")
+        if forms is None:
+            forms = self.__dict__["_demonym_forms"] = frozenset(
+                stem + ending for stem in self.demonyms for ending in _INFLECTIONS[1:])
+        return forms
+
     def role_base(self, word: str) -> str | None:
         """``word`` as a role noun in its base form ("Präsidenten" -> "Präsident",
         "Kreml-Sprecher" -> itself), or None if it is no role noun. (Answers are kept
@@ -408,25 +419,23 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
     only at a sentence start before a capitalised noun ("Russische Truppen").
     (``texts``: the tokens' texts, when the caller has read them.)
     """
-    # read once as a list (no Token per word, see _tokens.py); each word form is looked up
-    # once per lexicon, not once per token
+    # read once as a list (no Token per word, see _tokens.py); the lower-case words are
+    # the numbers component's (_tokens.lower_words keeps them for the Doc), and most Docs
+    # have no country adjective at all: one intersection in C finds the ones there are
     texts = _tokens.doc_words(doc)[0] if texts is None else texts
-    codes = _tokens.form_cache(lexicon, "_demonym_codes")
-    forms = set(texts)  # each word form once: most forms come back many times in a Doc
-    for text in forms.difference(codes):  # filling order does not matter
-        codes[text] = lexicon.demonym(text)
-    hits = {text for text in forms if codes[text] is not None}
+    lower = _tokens.lower_words(texts)
+    hits = lexicon.demonym_forms().intersection(lower)
     if not hits:
         return []
-    candidates = [i for i, text in enumerate(texts) if text in hits and not taken[i]]
-    if not candidates:
-        return []
-    alpha = doc.to_array(IS_ALPHA).tolist()
     found = []
-    for i in candidates:
+    for i in compress(range(len(lower)), map(hits.__contains__, lower)):
+        if taken[i]:
+            continue
         text = texts[i]
-        cc = codes[text]
-        if alpha[i] != 1 and "-" not in text or cc not in lexicon.countries:
+        cc = lexicon.demonym(text)
+        # a word with a hyphen ("US-amerikanische") need not be all letters (IS_ALPHA),
+        # asked of the few hits only
+        if "-" not in text and not doc[i].is_alpha or cc not in lexicon.countries:
             continue
         if text.rsplit("-", 1)[-1][:1].isupper():  # "US-amerikanische" is lower-case
             if not (_is_sentence_initial(doc, i) and i + 1 < len(texts) and texts[i + 1][:1].isupper()):
@@ -842,14 +851,14 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
-def _set_mention_values(spans: list[Span], mentions: list[Mention]) -> None:
+def _set_mention_values(doc: Doc, spans: list[Span], mentions: list[Mention]) -> None:
     """``span._.mention_entity`` and ``span._.mention_canonical`` of each mention's span,
-    through one ``span._`` per span (each ``span._`` is a new object). (Writing straight
-    into ``doc.user_data`` under spaCy's key for Span extensions saved ~0.04 CPU s per
-    1,000 reports, but that key is spaCy's internal and has changed between versions.)"""
+    through :func:`_tokens.extension_writer` (as the quotes component writes its values):
+    stored in ``doc.user_data`` where spaCy keeps plain values there (a ``span._`` object
+    per span and Python code per value otherwise), through ``span._`` if not."""
+    set_values = _tokens.extension_writer(doc, SPAN_EXTENSIONS)
     for span, mention in zip(spans, mentions):
-        ext = span._
-        ext.mention_entity, ext.mention_canonical = mention.entity, mention.canonical
+        set_values(span, (mention.entity, mention.canonical))
 
 
 @Language.factory(
@@ -897,7 +906,7 @@ class EntityResolver(Pipe):
     def set_annotations(self, doc: Doc, resolution: Resolution) -> None:
         mentions = resolution.mentions
         spans = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
-        _set_mention_values(spans, mentions)
+        _set_mention_values(doc, spans, mentions)
         doc.spans[self.spans_key] = spans
         doc._.entities = [rec.as_dict() for rec in resolution.entities]
 
