@@ -439,6 +439,10 @@ class _Ctx:
     separators: list[int] = field(default_factory=list)
     #: :func:`_subjunctive` of each token once asked (None: not yet)
     subjunctive: list[bool | None] = field(default_factory=list)
+    #: token indices, ascending, of the tokens that can be Konjunktiv (``subjunctive`` None
+    #: at first; every other token's answer is False): the scans for a Konjunktiv in a
+    #: clause look at these only, not at each token of the clause
+    maybe_subjunctive: list[int] = field(default_factory=list)
     #: ``doc.has_annotation("DEP")`` and ``("POS")``, asked once: the rules ask for every
     #: verb they look at, and each answer looks at the Doc's tokens again
     parsed: bool = False
@@ -1023,7 +1027,15 @@ def _trim(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:
 
 
 def _has_subjunctive(ctx: _Ctx, s: int, e: int) -> bool:
-    return any(not ctx.in_quote[t] and _subjunctive(ctx, t) for t in range(s, e))
+    """Whether a token of [s, e) outside quotation marks is Konjunktiv."""
+    in_quote = ctx.in_quote
+    return any(not in_quote[t] and _subjunctive(ctx, t) for t in _maybe_subjunctive(ctx, s, e))
+
+
+def _maybe_subjunctive(ctx: _Ctx, s: int, e: int) -> list[int]:
+    """The tokens of [s, e) that can be Konjunktiv, ascending (the others are not)."""
+    maybe = ctx.maybe_subjunctive
+    return maybe[bisect_left(maybe, s):bisect_left(maybe, e)]
 
 
 # -- speaker resolution
@@ -1228,11 +1240,10 @@ def _read_tokens(ctx: _Ctx, table: numpy.ndarray) -> None:
     # a token is Konjunktiv only by its MORPH or by its form: the others are answered now,
     # the rest (None) when a rule asks
     subjunctive: list[bool | None] = [False] * n
-    for t in _subjunctive_moods(doc, ctx.morph):
+    maybe = sorted({*_subjunctive_moods(doc, ctx.morph), *subjunctive_form})
+    for t in maybe:
         subjunctive[t] = None
-    for t in subjunctive_form:
-        subjunctive[t] = None
-    ctx.subjunctive = subjunctive
+    ctx.subjunctive, ctx.maybe_subjunctive = subjunctive, maybe
 
 
 #: the tokens that split a sentence into segments (:func:`_segments`)
@@ -1568,7 +1579,7 @@ def _main_subjunctive(ctx: _Ctx, s: int, e: int) -> int | None:
     sentence; without one, a Konjunktiv form among the first 18 tokens."""
     doc = ctx.doc
     parsed = ctx.parsed
-    for t in range(s, e if parsed else min(e, s + 18)):
+    for t in _maybe_subjunctive(ctx, s, e if parsed else min(e, s + 18)):
         if ctx.in_quote[t] or not _subjunctive(ctx, t):
             continue
         if not parsed or t < s + WINDOW:
