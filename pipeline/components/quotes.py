@@ -1225,13 +1225,16 @@ def _read_tokens(ctx: _Ctx, table: numpy.ndarray) -> None:
     ctx.dep_ids, ctx.lemma_ids = table[:, 7], table[:, 8]  # asked for a few tokens only
     pos = table[:, 1]
     verb_like = (pos == VERB) | (pos == AUX)
+    # the tokens a form in -e can make Konjunktiv: tagged a verb, or not tagged
+    # (see _subjunctive_at)
+    verb_or_untagged = numpy.flatnonzero(verb_like | (pos == 0)).tolist()
     orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
     ctx.punct, ctx.space = table[:, 5:7].astype(bool).T.tolist()
     ctx.pos = list(map(POS_NAMES.__getitem__, pos))
     ctx.text = _tokens.words(doc, orth)
     ctx.lower = _tokens.lower_words(ctx.text)
     cue_form, phrase_start, separator, subjunctive_form, ctx.cue_nouns_at = _word_classes(
-        ctx.lex, ctx.text, ctx.lower)
+        ctx.lex, ctx.text, ctx.lower, verb_or_untagged)
     verb_like[cue_form] = True
     ctx.cue_entries = _verb_entries(ctx, numpy.flatnonzero(verb_like).tolist())
     ctx.cue_starts = list(ctx.cue_entries)
@@ -1248,13 +1251,16 @@ def _read_tokens(ctx: _Ctx, table: numpy.ndarray) -> None:
 
 #: the tokens that split a sentence into segments (:func:`_segments`)
 SEPARATORS = frozenset({",", ";"})
-#: bits of :func:`_word_bits`: what a word form (lower case, or as written) is in the lexicon
-_CUE, _PHRASE, _KONJUNKTIV, _SOURCE_NOUN, _SEPARATOR, _CUE_NOUN = 1, 2, 4, 8, 16, 32
+#: bits of :func:`_word_bits`: what a word form (lower case, or as written) is in the lexicon;
+#: _WRITTEN: the lower case of a form in the table of forms as written
+_CUE, _PHRASE, _KONJUNKTIV, _SOURCE_NOUN, _SEPARATOR, _CUE_NOUN, _WRITTEN = 1, 2, 4, 8, 16, 32, 64
 
 
 def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
     """(lower-case form -> bits, form as written -> bits) of the lexicon's word lists that
-    every token is tested against; made on first use and kept on the lexicon."""
+    every token is tested against; made on first use and kept on the lexicon. The lower-case
+    table also marks (_WRITTEN) the lower case of every form as written: only the tokens
+    so marked can be in the other table."""
     got = lex.__dict__.get("_quote_word_bits")
     if got is None:
         lower: dict[str, int] = {}
@@ -1266,34 +1272,39 @@ def _word_bits(lex: QuoteLexicon) -> tuple[dict[str, int], dict[str, int]]:
                                   (lex.cue_nouns, _CUE_NOUN, written)):
             for word in words:
                 table[word] = table.get(word, 0) | bit
+        for word in written:
+            lower[word.lower()] = lower.get(word.lower(), 0) | _WRITTEN
         got = lex.__dict__["_quote_word_bits"] = (lower, written)
     return got
 
 
-def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str]
+def _word_classes(lex: QuoteLexicon, text: Sequence[str], lower: Sequence[str],
+                  verb_or_untagged: list[int]
                   ) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
     """Token indices, ascending: of the forms that can be a cue, of those that can start a
     source phrase, of the commas and semicolons, of the forms that can be Konjunktiv (the
-    form tests of :func:`_subjunctive_at`: in the word list, or a lower-case form in -e of
-    more than three letters that is no function word), and of the cue nouns.
+    form tests of :func:`_subjunctive_at`: in the word list, or, among the tokens
+    ``verb_or_untagged``, a lower-case form in -e of more than three letters that is no
+    function word), and of the cue nouns. (A tagged token in -e that is no verb is no
+    Konjunktiv by its form: the few verbs are tested, not the many nouns and adjectives.)
 
-    One dict lookup per token and spelling finds every word-list entry at once (a set
-    test per list and token cost four times as much; a cache of the answers per form was
-    emptied and refilled all the time: 1,000 reports bring ~45,000 different forms)."""
+    One dict lookup per token finds every word-list entry at once (a set test per list and
+    token cost four times as much; a cache of the answers per form was emptied and refilled
+    all the time: 1,000 reports bring ~45,000 different forms), and a second one, of the
+    form as written, only for the few tokens whose lower case is in that table."""
     lower_bits, written_bits = _word_bits(lex)
     by_lower = list(map(lower_bits.get, lower))
-    by_text = list(map(written_bits.get, text))
     listed = list(compress(range(len(lower)), by_lower))
     cue_form = [t for t in listed if by_lower[t] & _CUE]
-    sources = list(compress(range(len(text)), by_text))
+    by_text = {t: written_bits.get(text[t], 0) for t in listed if by_lower[t] & _WRITTEN}
+    sources = [t for t, bits in by_text.items() if bits]
     phrase_start = sorted({t for t in listed if by_lower[t] & _PHRASE} |
                           {t for t in sources if by_text[t] & _SOURCE_NOUN})
     separator = [t for t in sources if by_text[t] & _SEPARATOR]
     cue_nouns = [t for t in sources if by_text[t] & _CUE_NOUN]
     konjunktiv = [t for t in listed if by_lower[t] & _KONJUNKTIV]
-    in_e = compress(range(len(lower)), map(str.endswith, lower, repeat("e")))
-    konjunktiv += [t for t in in_e if len(lower[t]) > 3 and lower[t] not in FUNCTION_E
-                   and text[t].islower()]
+    konjunktiv += [t for t in verb_or_untagged if lower[t].endswith("e") and len(lower[t]) > 3
+                   and lower[t] not in FUNCTION_E and text[t].islower()]
     return cue_form, phrase_start, separator, konjunktiv, cue_nouns
 
 
@@ -2058,8 +2069,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
     open_marks = [(o, c, closed) for o, c, closed in marks if o not in claimed]
     in_marks = [False] * len(doc)
     for o, c, _ in marks:
-        for t in range(o, c + 1):
-            in_marks[t] = True
+        in_marks[o:c + 1] = repeat(True, c + 1 - o)
     ctx.in_quote = in_marks
     head_blocks = {b for b, (_, _, label) in enumerate(ctx.blocks) if label in HEAD_LABELS}
     by_sent: list[_Found] = []
@@ -2069,8 +2079,8 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
             if h and not any(t in claimed for t in range(h.start, h.end)):
                 by_sent.append(h)
             continue
-        if not indirect:
-            continue
+        if not indirect or not _may_report(ctx, lo, hi):
+            continue  # (no segment of the sentence has a word to start from)
         for seg_lo, seg_hi in _segments(ctx, lo, hi):
             f = _indirect(ctx, seg_lo, seg_hi, claimed)
             if f is None:
