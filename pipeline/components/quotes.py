@@ -1210,6 +1210,9 @@ def _block_changes(blocks: list[tuple[int, int, str]], block_of: list[int]) -> l
     return sorted(i for i in bounds if 0 < i < n and block_of[i] != block_of[i - 1])
 
 
+#: coarse POS name by its id, with plain int keys (spaCy's ``NAMES`` has enum keys, which
+#: make a lookup per token half again as slow)
+_POS_NAME = {int(key): name for key, name in POS_NAMES.items()}
 #: the token attributes the rules read, in one ``Doc.to_array`` (see :func:`_read_tokens`)
 _TOKEN_COLUMNS = [ORTH, POS, MORPH, IDX, SPACY, IS_PUNCT, IS_SPACE, DEP, LEMMA, SENT_START]
 #: where SENT_START is in the table (for the sentence bounds, read with the rest)
@@ -1230,7 +1233,7 @@ def _read_tokens(ctx: _Ctx, table: numpy.ndarray) -> None:
     verb_or_untagged = numpy.flatnonzero(verb_like | (pos == 0)).tolist()
     orth, pos, ctx.morph, ctx.idx, ctx.ws = table[:, :5].T.tolist()
     ctx.punct, ctx.space = table[:, 5:7].astype(bool).T.tolist()
-    ctx.pos = list(map(POS_NAMES.__getitem__, pos))
+    ctx.pos = list(map(_POS_NAME.__getitem__, pos))
     ctx.text = _tokens.words(doc, orth)
     ctx.lower = _tokens.lower_words(ctx.text)
     cue_form, phrase_start, separator, subjunctive_form, ctx.cue_nouns_at = _word_classes(
