@@ -54,7 +54,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
@@ -453,11 +454,13 @@ def find_dateline_places(doc: Doc, taken: list[bool], text: str | None = None) -
     if not value:
         return []
     names = [n.strip() for n in re.split(r"[/,;]| und ", value) if n.strip()]
-    blocks = [s for s in doc.spans["layout"] if s.label_ == "dateline"] if "layout" in doc.spans else []
+    # the first dateline block (the blocks after it are not looked at)
+    block = next((s for s in doc.spans["layout"] if s.label_ == "dateline"), None) \
+        if "layout" in doc.spans else None
     # the text searched and where it starts in the Doc: the block's own text is short, while
     # doc.text joins all the tokens' texts anew each time
-    if blocks:
-        offset, window = blocks[0].start_char, blocks[0].text
+    if block is not None:
+        offset, window = block.start_char, block.text
     else:
         offset, window = 0, (doc.text if text is None else text)[:400]
     spans = []
@@ -724,8 +727,7 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
                                    for e in doc.ents], lex, view)
     taken = [False] * len(doc)
     for s, e, _ in ents:
-        for i in range(s, e):
-            taken[i] = True
+        taken[s:e] = repeat(True, e - s)
     raw: list[tuple[int, int, str, tuple, str]] = []  # start, end, label, key, canonical
     roles_of: dict[tuple, list[str]] = {}
     places: dict[tuple, Place] = {}
@@ -793,7 +795,7 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
             text = _strip_text(view, s, e)
             raw.append((s, e, "MISC", ("MISC", text), text))
 
-    raw.sort(key=lambda r: (r[0], r[1]))
+    raw.sort(key=itemgetter(0, 1))
     ids: dict[tuple, int] = {}
     for s, e, lab, key, _ in raw:
         ids.setdefault(key, len(ids))
@@ -905,7 +907,9 @@ class EntityResolver(Pipe):
 
     def set_annotations(self, doc: Doc, resolution: Resolution) -> None:
         mentions = resolution.mentions
-        spans = [Span(doc, m.start, m.end, label=m.label) for m in mentions]
+        # each label's StringStore key found once, not once per span
+        label_ids = {label: doc.vocab.strings.add(label) for label in {m.label for m in mentions}}
+        spans = [Span(doc, m.start, m.end, label=label_ids[m.label]) for m in mentions]
         _set_mention_values(doc, spans, mentions)
         doc.spans[self.spans_key] = spans
         doc._.entities = [rec.as_dict() for rec in resolution.entities]
