@@ -603,11 +603,12 @@ def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon,
             roles.append(_role_text(view, first, k, last, lexicon))
     # the parse, when there is one
     if view.has_parse:
-        for tok in doc[start:end]:
-            candidates = [c for c in tok.children
-                          if c.dep_.split(":")[0] in ROLE_DEPS and not start <= c.i < end]
-            if not start <= tok.head.i < end and tok.dep_.split(":")[0] in ROLE_DEPS:
-                candidates.append(tok.head)
+        for i in range(start, end):  # (a Token per word, no Span)
+            tok = doc[i]
+            candidates = [c for c in tok.children if _role_dep(c) and not start <= c.i < end]
+            head = tok.head
+            if not start <= head.i < end and _role_dep(tok):
+                candidates.append(head)
             for c in candidates:
                 between = range(c.i + 1, start) if c.i < start else range(end, c.i)
                 if any(texts[t].lower() in ("und", "oder", "sowie") for t in between):
@@ -618,6 +619,22 @@ def person_roles(doc: Doc, start: int, end: int, lexicon: EntityLexicon,
                     if not any(text in r or r in text for r in roles):
                         roles.append(text)
     return roles
+
+
+#: relation key -> whether the relation (its subtype left off) is one of ROLE_DEPS; as
+#: bounded as the parser's labels
+_ROLE_DEP: dict[int, bool] = {}
+
+
+def _role_dep(tok: Token) -> bool:
+    """Whether ``tok`` hangs on its head by a relation of ROLE_DEPS, answered per relation
+    key (``tok.dep_`` decodes the label again at each look, and most words around a name
+    are asked)."""
+    dep = tok.dep
+    known = _ROLE_DEP.get(dep)
+    if known is None:
+        known = _ROLE_DEP[dep] = tok.dep_.split(":")[0] in ROLE_DEPS
+    return known
 
 
 def _resolve_people(view: _DocView, spans: list[tuple[int, int]], lexicon: EntityLexicon
