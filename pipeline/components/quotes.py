@@ -2400,8 +2400,9 @@ class QuoteTagger(Pipe):
     def set_annotations(self, doc: Doc, quotes: list[Quote]) -> None:
         spans = []
         set_values = _tokens.extension_writer(doc, SPAN_EXTENSIONS)
+        label = doc.vocab.strings.add(SPAN_LABEL)  # once, not once per span
         for q in quotes:
-            span = doc.char_span(q.start, q.end, label=SPAN_LABEL, alignment_mode="expand")
+            span = doc.char_span(q.start, q.end, label=label, alignment_mode="expand")
             if span is None:
                 continue
             set_values(span, (q.kind, q.speaker, q.speaker_entity, q.speaker_text,
