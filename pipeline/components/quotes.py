@@ -67,6 +67,7 @@ from spacy.language import Language
 from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.pipeline import Pipe
 from spacy.scorer import Scorer
+from spacy.strings import get_string_id
 from spacy.symbols import AUX, VERB
 from spacy.tokens import Doc, Span, Token
 from spacy.training import Example
@@ -815,6 +816,14 @@ def _speaker_for_verb(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     return _subject_for_verb(ctx, v, cue, lo, hi, message)
 
 
+#: StringStore keys of the relations the rules ask of a verb's children, compared with
+#: ``Token.dep`` (a key is its label's hash in every Vocab): ``Token.dep_`` decodes the
+#: label again at each look
+_PASSIVE_DEPS = frozenset(map(get_string_id, ("aux:pass", "nsubj:pass")))
+_SUBJECT_DEPS = frozenset(map(get_string_id, ("nsubj", "sb")))
+_NSUBJ = get_string_id("nsubj")
+
+
 def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
     """"wurde kritisiert", "wird vorgeworfen": a werden auxiliary in the cue or, with a parse,
     on the verb."""
@@ -824,7 +833,7 @@ def _passive(ctx: _Ctx, v: int, cue: list[int]) -> bool:
     # Token.children of a Doc without a parse can crash spaCy (a segfault seen with the blank
     # pipeline, whose sentence starts are set without heads): ask only when there is one
     return ctx.parsed and any(
-        c.dep_ in ("aux:pass", "nsubj:pass") for c in doc[v].children)
+        c.dep in _PASSIVE_DEPS for c in doc[v].children)
 
 
 def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
@@ -837,7 +846,7 @@ def _parser_subject(ctx: _Ctx, v: int, cue: list[int], lo: int, hi: int,
     heads = [doc[c] for c in cue]
     for h in heads + [doc[v].head]:
         for child in h.children:
-            if child.dep_ in ("nsubj", "sb") and lo <= child.i < hi \
+            if child.dep in _SUBJECT_DEPS and lo <= child.i < hi \
                     and not (message[0] <= child.i < message[1]) \
                     and child.lower_ not in OBJ_PRONOUNS:
                 toks = [t.i for t in child.subtree if lo <= t.i < hi
@@ -1874,9 +1883,9 @@ def _reported_ok(ctx: _Ctx, v: int, cue: list[int], sp: tuple[int, int], lo: int
             verb.head.dep_ in ("ROOT", "root") else None
         if head is None:
             return False
-        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in head.children):
+        if any(c.dep in _PASSIVE_DEPS for c in head.children):
             return False
-        if any(c.dep_ == "nsubj" and sp[0] <= c.i < sp[1] for c in head.children):
+        if any(c.dep == _NSUBJ and sp[0] <= c.i < sp[1] for c in head.children):
             return True
         # a misparsed subject right before the verb at the start of the sentence
         return sp[1] == cue[0] and all(ctx.punct[t] or ctx.space[t] for t in range(lo, sp[0]))
