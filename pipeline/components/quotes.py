@@ -325,13 +325,14 @@ def _blocks(doc: Doc) -> list[tuple[int, int, str]]:
 
 
 def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None,
-                         texts: list[str] | None = None) -> list[tuple[int, int, int, bool]]:
+                         texts: list[str] | None = None, space: Sequence[bool] | None = None
+                         ) -> list[tuple[int, int, int, bool]]:
     """Quotations in ``doc[start:end]`` as (open, close, depth, closed) token indices.
 
     Nested marks (»… „…“ …«, „… ‚…‘ …“) give depth 1, 2, ...; an opening mark that
     never closes in the range runs to its last non-space token (``closed`` False),
-    so a missing mark never swallows more than the block it is in. ``texts``: the
-    token texts when the caller has read them already.
+    so a missing mark never swallows more than the block it is in. ``texts`` and
+    ``space``: the token texts and ``is_space`` flags when the caller has read them already.
     """
     end = len(doc) if end is None else end
     texts = texts if texts is not None else [t.text for t in doc]
@@ -358,7 +359,7 @@ def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None,
             else:
                 stack.append((text, i))
     last = end - 1
-    while last > start and doc[last].is_space:
+    while last > start and (space[last] if space is not None else doc[last].is_space):
         last -= 1
     for depth, (mark, o) in enumerate(stack):
         if o < last:
@@ -1147,7 +1148,7 @@ def _resolve(ctx: _Ctx, s: int, e: int) -> tuple[str | None, int | None]:
         earlier = [m for m in ctx.mentions if m[1] <= s and m[2] in want]
         if desc:  # prefer a person introduced with the same role word
             for m in reversed(earlier):
-                around = {t.text for t in doc[max(0, m[0] - 3):min(len(doc), m[1] + 3)]}
+                around = set(ctx.text[max(0, m[0] - 3):min(len(doc), m[1] + 3)])
                 if role_words & around:
                     return m[4], m[3]
         if earlier:
@@ -2068,7 +2069,7 @@ def find_quotes(doc: Doc, lexicon: QuoteLexicon | None = None, *, indirect: bool
     marks: list[tuple[int, int, bool]] = []
     all_marks: list[tuple[int, int, int, bool]] = []
     for s, e, _ in ctx.blocks:
-        q = find_quotation_marks(doc, s, e, ctx.text)
+        q = find_quotation_marks(doc, s, e, ctx.text, ctx.space)
         all_marks.extend(q)
         marks.extend((o, c, closed) for o, c, depth, closed in q if depth == 0)
     marks.sort()
