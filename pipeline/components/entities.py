@@ -740,8 +740,8 @@ def resolve_entities(doc: Doc, lexicon: EntityLexicon | None = None, *, demonyms
     lex = lexicon or default_lexicon()
     view = _DocView(doc)
     label_map = {"PERSON": "PER", "GPE": "LOC", "ORGANIZATION": "ORG", "ORGANISATION": "ORG"}
-    ents = consistent_labels(doc, [(e.start, e.end, label_map.get(e.label_, e.label_))
-                                   for e in doc.ents], lex, view)
+    ner = [(e.start, e.end, e.label_) for e in doc.ents]  # each label decoded once
+    ents = consistent_labels(doc, [(s, e, label_map.get(label, label)) for s, e, label in ner], lex, view)
     taken = [False] * len(doc)
     for s, e, _ in ents:
         taken[s:e] = repeat(True, e - s)
