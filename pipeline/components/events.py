@@ -588,7 +588,7 @@ class _TokenTable:
         return list(compress(slots, kept)), list(compress(answers, kept))
 
     def _noun_words(self, lex: EventLexicon) -> tuple[list[int], list[tuple[str, ...]]]:
-        known = _tokens.form_cache(lex, "_noun_keys")
+        known = _tokens.form_cache(lex, "_noun_keys", _tokens.MAX_NOUN_FORMS)
         answers = list(map(known.get, self._form_keys(self.noun_slots), repeat(_UNSEEN_NOUN)))
         # (an unseen form is kept, a form without keys is not: () is false)
         slots, answers = list(compress(self.noun_slots, answers)), list(compress(answers, answers))

@@ -52,7 +52,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
-from ._tokens import MAX_FORMS, among, form_cache, hash_strings, morph_features, set_morphs, words
+from ._tokens import MAX_FORMS, MAX_NOUN_FORMS, among, form_cache, hash_strings, morph_features, set_morphs, words
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -147,11 +147,6 @@ PRONOUN_CASES: dict[str, frozenset[str]] = {
 }
 #: the case a dependency relation implies, to choose among what agreement leaves
 RELATION_CASE = {"nsubj": "Nom", "nsubj:pass": "Nom", "obj": "Acc", "iobj": "Dat"}
-#: (form, lemma) answers of the noun lexicon kept (``_tokens.form_cache``): 1,000 benchmark
-#: reports bring ~23,600 different pairs, so the shared limit (MAX_FORMS) cut the cache to
-#: its first half every ~500 reports, and ~16,000 answers per 1,000 reports were looked up
-#: again (12 us each) when the reports were met again
-MAX_NOUNS = 60_000
 #: answers kept by the caches of pure functions below (least recently used go first; 1,000
 #: benchmark reports ask ~3,600 different questions of _closest, ~8,700 of adjective_degree)
 _MAX_QUESTIONS = 4_096
@@ -445,7 +440,7 @@ class MorphAgreement:
     def _lexicon_masks(self, phrases: "_Phrases") -> dict[int, int]:
         """{common noun: what the lexicon allows for its form and lemma}, one cache look per
         noun (the cache keeps the answers per (form, lemma): most nouns recur)."""
-        cache = form_cache(self.lexicon, "_noun_cache", MAX_NOUNS)  # answers of this lexicon
+        cache = form_cache(self.lexicon, "_noun_cache", MAX_NOUN_FORMS)  # answers of this lexicon
         keys = [(phrases.words[i], lemma) for i, lemma in phrases.common_nouns]
         found = list(map(cache.get, keys))
         if None in found:
