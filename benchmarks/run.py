@@ -130,13 +130,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of (a), (b) and (c) per size, in turn; the table has their medians")
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be 1 or more")
     texts = base_texts()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         for n in args.sizes:
             path = write_corpus(tmp, n, texts)
-            runs = [_measure_once(path, tmp / f"out-{n}", args.model) for _ in range(max(args.repeat, 1))]
+            runs = [_measure_once(path, tmp / f"out-{n}", args.model) for _ in range(args.repeat)]
             tok, model, full = (_median_run([r[i] for r in runs]) for i in range(3))
             row = {"n": n, "words": full["words"],
                    "tokenizer": tok["words"] / tok["seconds"], "model": model["words"] / model["seconds"],

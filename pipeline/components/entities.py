@@ -418,7 +418,8 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
 
     Lower-case forms count everywhere ("die türkische Regierung"); a capitalised form
     only at a sentence start before a capitalised noun ("Russische Truppen").
-    (``texts``: the tokens' texts, when the caller has read them.)
+    (``texts``: the tokens' texts, when the caller has read them; a list not changed
+    afterwards, as :func:`_tokens.lower_words` keeps its answer for the last list it saw.)
     """
     # read once as a list (no Token per word, see _tokens.py); the lower-case words are
     # the numbers component's (_tokens.lower_words keeps them for the Doc), and most Docs
@@ -924,8 +925,9 @@ class EntityResolver(Pipe):
 
     def set_annotations(self, doc: Doc, resolution: Resolution) -> None:
         mentions = resolution.mentions
-        # each label's StringStore key found once, not once per span
-        label_ids = {label: doc.vocab.strings.add(label) for label in {m.label for m in mentions}}
+        # each label's StringStore key found once, not once per span (in the order met: a
+        # label new to the StringStore is added in the same order in every run)
+        label_ids = {label: doc.vocab.strings.add(label) for label in dict.fromkeys(m.label for m in mentions)}
         spans = [Span(doc, m.start, m.end, label=label_ids[m.label]) for m in mentions]
         _set_mention_values(doc, spans, mentions)
         doc.spans[self.spans_key] = spans

@@ -15,8 +15,9 @@ is the trigger's anchor word (the finite or lexical verb, the event noun); on it
   with ``mention_canonical``, else ``doc.ents``), else the name (a proper-noun run:
   "Bundeskanzler Olaf Scholz" -> "Olaf Scholz"), else the phrase without articles
   and numbers ("türkische Soldaten"). Coordinated parties are joined with "; ".
-- ``event_place`` (str or None): a place in the clause (LOC mention, else a name of
-  the place gazetteer after a locative preposition), else the dateline place.
+- ``event_place`` (str or None): a place of the sentence within three words after a
+  locative preposition (a LOC mention, else a name of the place gazetteer), the nearest
+  to the trigger; else the dateline place.
 - ``event_date`` (str or None): the resolved value of the nearest time expression of
   the sentence (``doc.spans["dates"]``, ``date_value``), date part only.
 - ``event_quantity`` (float or None) / ``event_quantity_what`` (str or None): the count
@@ -473,9 +474,9 @@ class _TokenTable:
         return _tokens.hash_strings(self.doc, list(map(self.lemma_ids.__getitem__, indices)))
 
     def lemma_lower(self, start: int, end: int) -> Iterator[str]:
-        """The lemmas of tokens ``[start, end)`` in lower case: only the sentences with a
-        trigger word and the clauses of triggers ask (lowering all of a Doc's lemmas at once
-        lowered two in three for nothing)."""
+        """The lemmas of tokens ``[start, end)`` in lower case: only a trigger entry with
+        context words (its sentence) and the modality rules (a trigger's clause) ask
+        (lowering all of a Doc's lemmas at once lowered most of them for nothing)."""
         return map(str.lower, _tokens.hash_strings(self.doc, self.lemma_ids[start:end]))
 
     @cached_property
@@ -680,15 +681,15 @@ def _sentence_words(table: _TokenTable, start: int, end: int) -> Callable[[], se
     first use: only the few trigger entries with context words ask (8 of the package's
     330), and making them for every sentence with a trigger word (its lemmas decoded and
     lowered) was a sixth of the trigger search."""
-    made: list[set[str]] = []
+    made: set[str] | None = None
 
     def words() -> set[str]:
-        if not made:
-            found = set(table.lower[start:end])
-            found.update(table.lemma_lower(start, end))
-            found.discard("")  # (no lemma: no word; a context word is never empty anyway)
-            made.append(found)
-        return made[0]
+        nonlocal made
+        if made is None:
+            made = set(table.lower[start:end])
+            made.update(table.lemma_lower(start, end))
+            made.discard("")  # (no lemma: no word; a context word is never empty anyway)
+        return made
 
     return words
 
