@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import itertools
 import operator
-from typing import Callable, Sequence
+from itertools import compress, repeat
+from typing import Any, Callable, Sequence
 
 import numpy
 from spacy.attrs import MORPH, ORTH, SENT_START, SPACY
@@ -59,6 +60,19 @@ def form_cache(owner: object, name: str, limit: int = MAX_FORMS) -> dict:
     elif len(cache) > limit:
         cache = owner.__dict__[name] = dict(itertools.islice(cache.items(), limit // 2))
     return cache
+
+
+def cached_answers(keys: list, cache: dict, answer: Callable[[Any], Any]) -> list:
+    """``answer(key)`` for each of ``keys``, from ``cache`` (a :func:`form_cache`) where it
+    holds the key; the keys new to it are answered once each (a Doc repeats its words) and
+    stored. A Doc's keys are then one dict look-up each, in C. ``answer`` never gives None
+    (None marks a key not seen yet)."""
+    found = list(map(cache.get, keys))
+    if None in found:
+        for key in dict.fromkeys(compress(keys, map(operator.is_, found, repeat(None)))):
+            cache[key] = answer(key)
+        found = list(map(cache.__getitem__, keys))
+    return found
 
 
 def strings(doc: Doc, attr: int) -> list[str]:

@@ -177,13 +177,11 @@ def _word_kinds(texts: list[str], first_names: set[str], roles: tuple[str, ...],
     or 0). Both rules tested every token; nearly all words are neither, and a form's answer
     never changes for the same lists: ``known_forms`` keeps it per form (over Docs, when
     the caller keeps the dict), so a Doc's words are one dict look-up each, in C."""
-    kinds = list(map(known_forms.get, texts))
-    if None in kinds:  # new word forms: learn each once
-        for text in dict.fromkeys(compress(texts, map(operator.is_, kinds, repeat(None)))):
-            first = _FIRST_NAME if text in first_names or "-" in text else 0
-            known_forms[text] = first | (_ROLE_NOUN if text.endswith(roles) else 0)
-        kinds = list(map(known_forms.__getitem__, texts))
-    return kinds
+    def kind(text: str) -> int:
+        first = _FIRST_NAME if text in first_names or "-" in text else 0
+        return first | (_ROLE_NOUN if text.endswith(roles) else 0)
+
+    return _tokens.cached_answers(texts, known_forms, kind)
 
 
 #: name particles between first name and surname ("Ursula von der Leyen", "Karl-Theodor zu

@@ -40,7 +40,7 @@ from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from ._tokens import among, form_cache
+from ._tokens import among, cached_answers, form_cache
 
 #: STTS tags of the open word classes the check looks at
 OPEN_TAGS = frozenset({"NN", "NE", "ADJA", "ADJD", "ADV", "VVFIN", "VVINF", "VVIZU", "VVPP", "VVIMP",
@@ -137,15 +137,13 @@ class LemmaCheck:
     def _lemma_flags(self, lemmas: list[int], doc: Doc) -> list[int]:
         """Per LEMMA key, ``_CAPITALISED`` and ``_KNOWN`` (the lemma is a lemma of the
         table), cached per key: strings decoded for the lemmas a run has not seen yet."""
-        cache = form_cache(self, "_flags_by_lemma")
-        flags = list(map(cache.get, lemmas))
-        if None in flags:  # the lemmas new to the cache, each decoded once
-            strings = doc.vocab.strings
-            for key in dict.fromkeys(key for key, flag in zip(lemmas, flags) if flag is None):
-                lemma = strings[key]
-                cache[key] = _CAPITALISED * lemma[:1].isupper() | _KNOWN * (lemma.lower() in self._lemmas)
-            flags = list(map(cache.__getitem__, lemmas))
-        return flags
+        strings = doc.vocab.strings
+
+        def flags(key: int) -> int:  # (a lemma new to the cache, decoded once)
+            lemma = strings[key]
+            return _CAPITALISED * lemma[:1].isupper() | _KNOWN * (lemma.lower() in self._lemmas)
+
+        return cached_answers(lemmas, form_cache(self, "_flags_by_lemma"), flags)
 
     def _checked(self, key: tuple[int, int, int, bool], doc: Doc) -> str:
         """The checked lemma for a (form, lemma, tag, first) of StringStore keys, "" where

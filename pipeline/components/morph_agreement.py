@@ -52,7 +52,7 @@ from spacy.strings import get_string_id
 from spacy.symbols import ADJ, DET, NOUN, PROPN
 from spacy.tokens import Doc
 
-from ._tokens import MAX_FORMS, MAX_NOUN_FORMS, among, form_cache, hash_strings, morph_features, set_morphs, words
+from ._tokens import MAX_FORMS, MAX_NOUN_FORMS, among, cached_answers, form_cache, hash_strings, morph_features, set_morphs, words
 
 DEFAULT_NOUNS = Path(__file__).resolve().parent.parent / "data" / "morph" / "nouns.tsv.gz"
 NOUNS_FILE = "nouns.tsv.gz"
@@ -442,11 +442,7 @@ class MorphAgreement:
         noun (the cache keeps the answers per (form, lemma): most nouns recur)."""
         cache = form_cache(self.lexicon, "_noun_cache", MAX_NOUN_FORMS)  # answers of this lexicon
         keys = [(phrases.words[i], lemma) for i, lemma in phrases.common_nouns]
-        found = list(map(cache.get, keys))
-        if None in found:
-            for at, key in enumerate(keys):
-                if found[at] is None:
-                    found[at] = cache[key] = self.lexicon.mask(*key)
+        found = cached_answers(keys, cache, lambda key: self.lexicon.mask(*key))
         return dict(zip([i for i, _ in phrases.common_nouns], found))
 
     def _write(self, morphs: list[int], i: int, analysis: Analysis, kind: str) -> None:

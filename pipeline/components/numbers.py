@@ -48,11 +48,10 @@ from __future__ import annotations
 
 import bisect
 import json
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import compress
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
@@ -455,14 +454,13 @@ def _possible_starts(w: _Words, lex: NumberLexicon) -> list[int]:
     kept per word form on the lexicon, over all Docs (:func:`_tokens.form_cache`, so memory
     stays flat): a new dict per Doc learnt the same common words again in every report. (A
     lexicon is not changed once loaded; one that were would need a new NumberLexicon object.)"""
-    known = _tokens.form_cache(lex, "_may_start")
-    answers = list(map(known.get, w.text))
-    if None in answers:  # new word forms: learn them, each once, not every token again
-        words = _start_words(lex)
-        for text in dict.fromkeys(compress(w.text, map(operator.is_, answers, repeat(None)))):
-            low = text.lower()  # what w.lower holds (spaCy's LOWER is str.lower)
-            known[text] = (low in words or any(map(str.isdigit, text)) or _text2num(low) is not None)
-        answers = list(map(known.__getitem__, w.text))
+    words = _start_words(lex)
+
+    def may_start(text: str) -> bool:
+        low = text.lower()  # what w.lower holds (spaCy's LOWER is str.lower)
+        return low in words or any(map(str.isdigit, text)) or _text2num(low) is not None
+
+    answers = _tokens.cached_answers(w.text, _tokens.form_cache(lex, "_may_start"), may_start)
     return list(compress(range(len(w.text)), answers))
 
 

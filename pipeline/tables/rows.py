@@ -82,16 +82,15 @@ def mentions_rows(doc: Doc, sents: SentenceIndex | None = None, text: str | None
     ``mention_entity``/``mention_canonical`` where a resolver set them. ``text``: the
     text the offsets index, for the text column (default: the Doc's own)."""
     sents = sents or SentenceIndex(doc)
-    names = [name for name in ("mention_entity", "mention_canonical") if Span.has_extension(name)]
-    values = extension_values(doc, names)
+    # (None where no resolver registered them)
+    values = extension_values(doc, ["mention_entity", "mention_canonical"], optional=True)
     ids: dict[str, int] = {}
     rows = []
     doc_id = doc._.doc_id
     for span in mention_spans(doc):
         start, end, label = span.start_char, span.end_char, span.label_
-        found = dict(zip(names, values(span)))
-        entity = found.get("mention_entity")
-        canonical = found.get("mention_canonical") or span.text  # (most mentions have one)
+        entity, canonical = values(span)
+        canonical = canonical or span.text  # (most mentions have one)
         if entity is None:  # no resolver: mentions of one label and name are one entity
             entity = ids.setdefault(f"{label}:{canonical}", len(ids))
         rows.append({
@@ -157,19 +156,16 @@ def span_rows(doc: Doc, table: str, sents: SentenceIndex | None = None,
     if table not in doc.spans:
         return []
     sents = sents or SentenceIndex(doc)
-    extra = [(c.name, f"{SPAN_PREFIX[table]}_{c.name}") for c in schema.columns(table) if c.name not in SPAN_BASE]
-    registered = [(name, ext) for name, ext in extra if Span.has_extension(ext)]
-    found = [name for name, _ in registered]
-    missing = dict.fromkeys(name for name, _ in extra if name not in found)
-    values = extension_values(doc, [ext for _, ext in registered])
+    extra = [c.name for c in schema.columns(table) if c.name not in SPAN_BASE]
+    # (None for a column whose component is not loaded)
+    values = extension_values(doc, [f"{SPAN_PREFIX[table]}_{name}" for name in extra], optional=True)
     doc_id = doc._.doc_id
     rows = []
     for span in doc.spans[table]:
         start, end = span.start_char, span.end_char
         row = {"doc_id": doc_id, "sent": sents(span.start), "start": start, "end": end,
                "text": span.text if text is None else text[start:end]}
-        row.update(zip(found, values(span)))
-        row.update(missing)
+        row.update(zip(extra, values(span)))
         rows.append(row)
     return rows
 

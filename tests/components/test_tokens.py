@@ -158,3 +158,17 @@ def test_extension_values_optional_gives_none_for_an_extension_nobody_registered
             raise AssertionError("an unregistered extension was read")
     finally:
         Span.remove_extension("test_plain_c")
+
+
+def test_cached_answers_works_out_each_new_key_once_and_keeps_it():
+    asked = []
+
+    def length(word):
+        asked.append(word)
+        return len(word)
+
+    cache = {"Bonn": 4}
+    assert _tokens.cached_answers(["Bonn", "Berlin", "Berlin", "in"], cache, length) == [4, 6, 6, 2]
+    assert asked == ["Berlin", "in"]  # "Bonn" was known; "Berlin" asked once
+    assert cache == {"Bonn": 4, "Berlin": 6, "in": 2}
+    assert _tokens.cached_answers(["in", "Bonn"], cache, length) == [2, 4] and asked == ["Berlin", "in"]
