@@ -7,12 +7,13 @@ per ``part_size`` documents, so memory stays flat however many documents come.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import re
 import sys
 import time
 from collections import Counter, deque
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -33,6 +34,13 @@ from .tables.writers import DatasetWriter
 
 #: Documents per written part (a part is the unit that --resume keeps or redoes).
 DEFAULT_PART_SIZE = 500
+#: Python's cyclic garbage collector during a run looks for cycles once this many more
+#: container objects were made than freed (its default is 700). A run makes hundreds of
+#: thousands of short-lived ones (span keys, rows, the answers kept per word form) that
+#: their reference counts free; with the default, over 1,000 benchmark reports the
+#: collector ran 555 times, and twice over everything, 90 ms each (see
+#: :func:`collecting_garbage_for_a_run`).
+GC_THRESHOLD = 10_000
 #: Characters of text per nlp.pipe batch at most (a single longer document is a batch of
 #: its own). Peak memory follows the words in the batch at hand, not the number of
 #: documents: 64 documents of a feed held 6,600 words in one batch and 28,000 in another
@@ -441,6 +449,31 @@ def link_people_parts(writer: DatasetWriter) -> int:
     return changed
 
 
+@contextmanager
+def collecting_garbage_for_a_run() -> Iterator[None]:
+    """Python's cyclic garbage collector set for a long run, and as it was after it.
+
+    The objects alive when a run starts (the loaded pipeline, its lexicons and models)
+    live as long as it does: ``gc.freeze()`` takes them out of the collector's full passes,
+    which visit every container object (and forked workers then share their memory pages
+    longer). The collector's first generation waits for :data:`GC_THRESHOLD` new
+    containers. Over 1,000 benchmark reports the collector's time went from 0.25 CPU s
+    (0.18 s of it two full passes) to 0.06 s; the model alone spends 0.004 s.
+    A caller who froze objects himself keeps them frozen: nothing is frozen or thawed
+    then."""
+    threshold = gc.get_threshold()
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
+    gc.set_threshold(max(threshold[0], GC_THRESHOLD), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        if freezing:
+            gc.unfreeze()
+
+
 def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *,
         nlp: Language | None = None, progress: Progress | None = None) -> RunSummary:
     """Analyse ``inputs`` and write every table under ``out``; return what happened."""
@@ -450,6 +483,18 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     nlp = nlp or load(options.model)
     summary = RunSummary()
     reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
+    with collecting_garbage_for_a_run():
+        _analyse_and_write(nlp, reports, writer, options, summary, progress)
+    link_people_parts(writer)
+    writer.close()
+    summary.rows = dict(writer.rows_written)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _analyse_and_write(nlp: Language, reports: Iterable[Report], writer: DatasetWriter,
+                       options: RunOptions, summary: RunSummary, progress: Progress | None) -> None:
+    """The rows of ``reports``, written a part per ``options.part_size`` documents."""
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
     doc_ids: list[str] = []
     for report, doc_tables, words in analysed_rows(nlp, reports, n_process=options.n_process,
@@ -468,8 +513,3 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
             doc_ids = []
     if doc_ids:
         writer.write_part(tables, doc_ids)
-    link_people_parts(writer)
-    writer.close()
-    summary.rows = dict(writer.rows_written)
-    summary.seconds = time.perf_counter() - started
-    return summary

@@ -1,5 +1,6 @@
 """Batch runs: several processes, Dask, resume after kill -9, determinism, crashes."""
 
+import gc
 import json
 import os
 import random
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.cli import app
-from pipeline.run import RunOptions, run
+from pipeline.run import GC_THRESHOLD, RunOptions, collecting_garbage_for_a_run, run
 from pipeline.tables import schema
 
 runner = CliRunner()
@@ -325,3 +326,52 @@ def test_scale_dask_partition_suffixes_repeated_ids_as_a_local_run(tmp_path):
     (source,) = iter_sources([str(path)])
     result = process_partition(Partition(source), str(tmp_path / "parts"), "parquet", "blank", None, ReadOptions())
     assert result["doc_ids"] == ["x", "y", "x#2", "z", "x#3"]
+
+
+class _SeesTheCollector(Pipe):
+    """Notes the garbage collector's settings while it analyses a document."""
+
+    seen: list = []
+
+    def __init__(self, nlp, name):
+        self.name = name
+
+    def __call__(self, doc):
+        _SeesTheCollector.seen.append((gc.get_threshold()[0], gc.get_freeze_count()))
+        return doc
+
+
+@Language.factory("sees_the_collector")
+def make_sees_the_collector(nlp, name):
+    return _SeesTheCollector(nlp, name)
+
+
+def test_scale_a_run_collects_garbage_rarely_and_puts_the_collector_back(write, tmp_path):
+    write("a.txt", "Eins ist gut.")
+    nlp = pipeline.load("blank")
+    nlp.add_pipe("sees_the_collector")
+    _SeesTheCollector.seen.clear()
+    before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    run([str(write.folder)], tmp_path / "out", RunOptions(), nlp=nlp)
+    threshold, frozen = _SeesTheCollector.seen[0]
+    assert threshold >= GC_THRESHOLD > before[0] and frozen > 0  # the loaded pipeline among them
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_scale_a_run_leaves_what_its_caller_froze_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collecting_garbage_for_a_run():
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_scale_a_run_puts_the_collector_back_when_it_fails():
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), collecting_garbage_for_a_run():
+        raise RuntimeError("a run that breaks")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
