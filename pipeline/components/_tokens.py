@@ -129,38 +129,54 @@ def span_text(words: Sequence[str], spaces: Sequence[int], start: int, end: int)
     return "".join(map(operator.add, words[start:last], map(_TRAILING.__getitem__, spaces[start:last]))) + words[last]
 
 
-#: (ORTH hashes, word forms) of the Doc read last, as one pair (see :func:`words`)
-_LAST_WORDS: list[tuple[list[int], list[str]]] = [([], [])]
+#: Docs whose word forms are kept (see :func:`words`): more than the Docs a pipeline
+#: holds between two components that read the words (a batch: 64 by default)
+RECENT_DOCS = 512
+#: id(Doc) -> (ORTH hashes, word forms) of the Docs read last (see :func:`words`)
+_RECENT_WORDS: dict[int, tuple[list[int], list[str]]] = {}
+#: id(forms) -> (word forms, their lower case) of the form lists lowered last (see
+#: :func:`lower_words`)
+_RECENT_LOWER: dict[int, tuple[list[str], list[str]]] = {}
+
+
+def _keep_recent(recent: dict, key: int, entry: tuple) -> None:
+    """Keep ``entry`` under ``key``; a full table keeps its newer half."""
+    if len(recent) >= RECENT_DOCS:
+        for old in list(itertools.islice(recent, RECENT_DOCS // 2)):
+            del recent[old]
+    recent[key] = entry
 
 
 def words(doc: Doc, orths: list[int]) -> list[str]:
-    """The word forms of ``doc``'s tokens from their ORTH hashes ``orths``. The components
-    after the NER run one after the other on each Doc, and all read the word forms: the
-    forms of the last Doc are kept and given again for the same hashes (the forms are those
-    hashes decoded, so they are right whatever Doc the hashes come from). The list is
-    shared by the callers: do not change it."""
-    last_orths, forms = _LAST_WORDS[0]  # read as one pair: never one Doc's hashes with another's forms
-    if orths != last_orths:
-        forms = hash_strings(doc, orths)
-        _LAST_WORDS[0] = (orths, forms)
+    """The word forms of ``doc``'s tokens from their ORTH hashes ``orths``. Most of
+    meldung's components read them: the sentence rules before the parser, the noun phrase
+    agreement before the NER, all after it; and spaCy runs a batch of Docs through the
+    parser, the lemmatizer and the NER between them. The forms of the last
+    :data:`RECENT_DOCS` Docs are kept, and given again for the same Doc with the same
+    hashes (the forms are those hashes decoded, so they are right whichever Doc had the
+    id before). The list is shared by the callers: do not change it."""
+    key = id(doc)
+    kept = _RECENT_WORDS.get(key)
+    if kept is not None and kept[0] == orths:
+        return kept[1]
+    forms = hash_strings(doc, orths)
+    _keep_recent(_RECENT_WORDS, key, (orths, forms))
     return forms
-
-
-#: (word forms, their lower case) of the Doc lowered last (see :func:`lower_words`)
-_LAST_LOWER: list[tuple[list[str], list[str]]] = [([], [])]
 
 
 def lower_words(forms: list[str]) -> list[str]:
     """The lower case of the word forms ``forms`` (a list from :func:`words`): what
     ``Token.lower_`` gives, since spaCy's LOWER getter is ``str.lower`` of the form, and
-    cheaper than decoding a second column of hashes. The components after the NER lower
-    the same shared list one after the other: the answer for the last list is kept (the
-    list is never changed, and it is held here, so the same object is the same forms).
-    The result is shared too: do not change it."""
-    last_forms, lowered = _LAST_LOWER[0]
-    if forms is not last_forms:
-        lowered = list(map(str.lower, forms))
-        _LAST_LOWER[0] = (forms, lowered)
+    cheaper than decoding a second column of hashes. Several components lower the same
+    shared list: the answers for the last lists are kept (such a list is never changed,
+    and it is held here, so the same object is the same forms). The result is shared
+    too: do not change it."""
+    key = id(forms)
+    kept = _RECENT_LOWER.get(key)
+    if kept is not None and kept[0] is forms:
+        return kept[1]
+    lowered = list(map(str.lower, forms))
+    _keep_recent(_RECENT_LOWER, key, (forms, lowered))
     return lowered
 
 

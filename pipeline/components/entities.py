@@ -419,7 +419,7 @@ def find_demonyms(doc: Doc, lexicon: EntityLexicon, taken: list[bool],
     Lower-case forms count everywhere ("die türkische Regierung"); a capitalised form
     only at a sentence start before a capitalised noun ("Russische Truppen").
     (``texts``: the tokens' texts, when the caller has read them; a list not changed
-    afterwards, as :func:`_tokens.lower_words` keeps its answer for the last list it saw.)
+    afterwards, as :func:`_tokens.lower_words` keeps its answers for the lists it saw last.)
     """
     # read once as a list (no Token per word, see _tokens.py); the lower-case words are
     # the numbers component's (_tokens.lower_words keeps them for the Doc), and most Docs

@@ -189,7 +189,7 @@ def sentence_decisions(
     is_space from lists (a Token per look cost more than the rules themselves)."""
     # lists, not Tokens: see pipeline/components/_tokens.py
     columns = doc.to_array([ORTH, IS_SPACE]) if len(doc) else numpy.zeros((0, 2), dtype=numpy.uint64)
-    texts = _tokens.hash_strings(doc, columns[:, 0].tolist())
+    texts = _tokens.words(doc, columns[:, 0].tolist())  # (shared: not to be changed)
     spaces = (columns[:, 1] == 1).tolist()
     n = len(texts)
     states = [0] * n

@@ -172,3 +172,25 @@ def test_cached_answers_works_out_each_new_key_once_and_keeps_it():
     assert asked == ["Berlin", "in"]  # "Bonn" was known; "Berlin" asked once
     assert cache == {"Bonn": 4, "Berlin": 6, "in": 2}
     assert _tokens.cached_answers(["in", "Bonn"], cache, length) == [2, 4] and asked == ["Berlin", "in"]
+
+
+def test_words_of_a_doc_are_decoded_once_while_other_docs_are_read_in_between(monkeypatch):
+    nlp = spacy.blank("de")
+    first, second = nlp("Der Hund bellt"), nlp("Die Katze schläft")
+    forms = _tokens.doc_words(first)[0]
+    assert _tokens.doc_words(second)[0] == ["Die", "Katze", "schläft"]
+    assert _tokens.doc_words(first)[0] is forms  # (a batch of Docs between two readers)
+    lowered = _tokens.lower_words(forms)
+    _tokens.lower_words(_tokens.doc_words(second)[0])
+    assert _tokens.lower_words(forms) is lowered
+    # the same Doc with other words (changed, or another Doc at the same id): decoded anew
+    other = [nlp.vocab.strings.add("Der"), nlp.vocab.strings.add("Fuchs"), nlp.vocab.strings.add("bellt")]
+    assert _tokens.words(first, other) == ["Der", "Fuchs", "bellt"]
+    # bounded: the oldest half goes when full
+    monkeypatch.setattr(_tokens, "RECENT_DOCS", 4)
+    monkeypatch.setattr(_tokens, "_RECENT_WORDS", {})
+    docs = [nlp(f"Satz {i}") for i in range(6)]
+    for doc in docs:
+        _tokens.doc_words(doc)
+    assert len(_tokens._RECENT_WORDS) <= 4 and id(docs[-1]) in _tokens._RECENT_WORDS
+    assert _tokens.doc_words(docs[0])[0] == ["Satz", "0"]
