@@ -36,9 +36,9 @@ from .tables.writers import DatasetWriter
 DEFAULT_PART_SIZE = 500
 #: Python's cyclic garbage collector during a run looks for cycles once this many more
 #: container objects were made than freed (its default is 700). A run makes hundreds of
-#: thousands of short-lived ones (span keys, rows, the answers kept per word form) that
+#: thousands that live for a batch or a part (the Docs' span values, the rows) and that
 #: their reference counts free; with the default, over 1,000 benchmark reports the
-#: collector ran 555 times, and twice over everything, 90 ms each (see
+#: collector ran 555 times, twice of them over everything, 90 ms each (see
 #: :func:`collecting_garbage_for_a_run`).
 GC_THRESHOLD = 10_000
 #: Characters of text per nlp.pipe batch at most (a single longer document is a batch of
@@ -459,8 +459,8 @@ def collecting_garbage_for_a_run() -> Iterator[None]:
     longer). The collector's first generation waits for :data:`GC_THRESHOLD` new
     containers. Over 1,000 benchmark reports the collector's time went from 0.25 CPU s
     (0.18 s of it two full passes) to 0.06 s; the model alone spends 0.004 s.
-    A caller who froze objects himself keeps them frozen: nothing is frozen or thawed
-    then."""
+    Where the caller has frozen objects already, they stay frozen: nothing is frozen or
+    thawed then."""
     threshold = gc.get_threshold()
     freezing = gc.get_freeze_count() == 0
     if freezing:
