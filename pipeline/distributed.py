@@ -8,8 +8,9 @@ cluster). A doc_id repeated within a partition gets a suffix ("x#2") as in a loc
 run; one repeated in another partition does not (no task sees the others' ids), so in
 a Dask run ``doc_id`` is unique only if the input's ids are. The driver records each
 finished part in the manifest, so ``--resume`` works as in a local run. A task that
-fails is retried by Dask; a partition that still fails is recorded in the errors table
-and the run goes on.
+raises is retried by Dask; one whose worker dies (killed, out of memory) is run on
+another worker, up to Dask's ``distributed.scheduler.allowed-failures`` (3) times; a
+partition that still fails is recorded in the errors table and the run goes on.
 
 Start a cluster with ``dask scheduler`` on one machine and ``dask worker
 tcp://HOST:8786`` on each worker (with meldung installed), then
@@ -115,13 +116,47 @@ def process_partition(partition: Partition, part_root: str, fmt: str, model: str
 
 
 def _client(scheduler: str, n_workers: int):
+    """(client, cluster to close or None, whether the client is ours to close)."""
     from dask.distributed import Client, LocalCluster
 
     if scheduler == "local":
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                dashboard_address=None)
-        return Client(cluster), cluster
-    return Client(scheduler), None
+        return Client(cluster), cluster, True
+    own = _default_client_of(scheduler)
+    if own is not None:
+        return own, None, False
+    return Client(scheduler), None, True
+
+
+def _default_client_of(scheduler: str):
+    """The caller's default Client when it talks to ``scheduler`` (a notebook's), else None.
+
+    A second Client of the same scheduler in one process broke when a worker died: the
+    results of the partitions that worker held were computed again, and waiting for them
+    raised "RuntimeError: <asyncio.locks.Event ...> is bound to a different event loop"
+    (in one of two runs of tests/cli/test_dask_workers.py). One Client per process, the
+    caller's, avoids that."""
+    from dask.distributed import default_client
+
+    try:
+        client = default_client()
+    except ValueError:  # no Client in this process
+        return None
+    address = getattr(client.scheduler, "address", None)
+    return client if client.status == "running" and address == scheduler else None
+
+
+def _failure_message(error: BaseException) -> str:
+    """The errors row of a partition Dask gave up on. A task that raised was run
+    :data:`RETRIES` more times; one whose workers died (Dask's ``KilledWorker``) was given
+    to another worker as often as the scheduler's ``distributed.scheduler.allowed-failures``
+    allows (3 by default): Dask's ``retries`` count only raised errors."""
+    if type(error).__name__ == "KilledWorker":
+        last = getattr(getattr(error, "last_worker", None), "address", "?")
+        return (f"{getattr(error, 'allowed_failures', 0) + 1} workers died running this partition "
+                f"(the last: {last}; its log may tell why, out of memory often)")
+    return f"worker failed after {RETRIES} retries: {error!r}"
 
 
 def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler: str,
@@ -137,7 +172,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
                            f"resume it without --scheduler")
     summary = RunSummary()
     todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
-    client, cluster = _client(scheduler, max(options.n_process, 2))
+    client, cluster, ours = _client(scheduler, max(options.n_process, 2))
     try:
         futures = [client.submit(process_partition, p, str(writer.part_root), options.fmt, options.model,
                                  options.published, options.read, key=f"meldung-{p.name}",
@@ -146,7 +181,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
         for future in as_completed(futures):
             partition = by_key[future.key]
             if future.status != "finished":
-                message = f"worker failed after {RETRIES} retries: {future.exception()!r}"
+                message = _failure_message(future.exception())
                 doc_id = partition.source.name + (f":{partition.source.lines[0]}-" if partition.source.lines else "")
                 writer.write_part({"errors": [{"doc_id": doc_id, "source": partition.source.name,
                                                "stage": "worker", "message": message}]}, [])
@@ -159,7 +194,8 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
             if progress:
                 progress(sum(summary.documents.values()), summary.words, summary.failed)
     finally:
-        client.close()
+        if ours:
+            client.close()
         if cluster is not None:
             cluster.close()
     link_people_parts(writer)
