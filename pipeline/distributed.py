@@ -182,6 +182,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
             partition = by_key[future.key]
             if future.status != "finished":
                 message = _failure_message(future.exception())
+                writer.discard_part(partition.name)  # what its dying worker had written of it
                 doc_id = partition.source.name + (f":{partition.source.lines[0]}-" if partition.source.lines else "")
                 writer.write_part({"errors": [{"doc_id": doc_id, "source": partition.source.name,
                                                "stage": "worker", "message": message}]}, [])

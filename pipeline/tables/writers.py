@@ -268,6 +268,18 @@ class DatasetWriter:
         counts = write_part_files(self.part_root, self.fmt, part, tables)
         self.commit(part, doc_ids, counts)
 
+    def discard_part(self, part: str) -> int:
+        """Remove what a task that never finished wrote of ``part`` (a Dask worker that died
+        between two tables); returns how many files. Without this, the tables of a run with
+        a failed partition held some of its rows beside its errors row."""
+        removed = 0
+        for table in schema.TABLE_NAMES:
+            for file in self._part_files(table):
+                if file.name.lstrip(".").split(".")[0] == f"part-{part}":
+                    file.unlink()
+                    removed += 1
+        return removed
+
     def commit(self, part: str, doc_ids: Iterable[str], counts: dict[str, int],
                extra: dict | None = None) -> None:
         """Record a written part in the manifest: from now on it belongs to the run."""

@@ -12,7 +12,7 @@ from distributed import Client, LocalCluster
 from distributed.diagnostics.plugin import WorkerPlugin
 
 import pipeline
-from pipeline.distributed import run_dask
+from pipeline.distributed import partitions, run_dask
 from pipeline.run import RunOptions
 
 # the plugin below goes to the workers by value: they cannot import this test module
@@ -29,17 +29,21 @@ class DiesOnSterben(WorkerPlugin):
 
     def setup(self, worker) -> None:
         import pipeline.distributed as distributed
+        from pipeline.tables.writers import write_table_file
 
         analyse_partition = distributed.process_partition
         if getattr(analyse_partition, "dies_on_sterben", False):
             return
         marker, every_time = Path(self.marker), self.every_time
 
-        def process_partition(partition, *args):
+        def process_partition(partition, part_root, fmt, *args):
             if "sterben" in partition.source.name and (every_time or not marker.exists()):
                 marker.touch()
+                # one table written, then the end: as a worker killed between two tables
+                write_table_file(Path(part_root) / "documents" / f"part-{partition.name}.parquet",
+                                 "documents", [], fmt)
                 os._exit(1)
-            return analyse_partition(partition, *args)
+            return analyse_partition(partition, part_root, fmt, *args)
 
         process_partition.dies_on_sterben = True
         distributed.process_partition = process_partition
@@ -68,6 +72,9 @@ def test_dask_a_worker_that_dies_is_retried_then_recorded(write, tmp_path, every
         assert tables.errors["stage"].tolist() == ["worker"]
         assert tables.errors["message"].iloc[0].startswith("4 workers died running this partition")
         assert sorted(tables.documents["doc_id"]) == [f"{i}.txt" for i in range(4)]
+        dead = next(p.name for p in partitions([str(write.folder)]) if "sterben" in p.source.name)
+        written = {f.name.lstrip(".").split(".")[0] for f in (tmp_path / "out").glob("*/*part-*")}
+        assert f"part-{dead}" not in written and len(written) == 4 + 1  # 4 partitions, the errors row
     else:  # run again on a fresh worker: nothing lost, nothing twice
         assert summary.failed == 0 and summary.documents["ok"] == 5
         assert tables.errors.empty
