@@ -43,6 +43,27 @@ def _json_default(value):
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _stored_format(out: Path) -> str | None:
+    """The format a run in ``out`` was begun in (None: not stored, or stored empty)."""
+    stored = out / FORMAT_FILE
+    return (stored.read_text("utf-8").strip() or None) if stored.exists() else None
+
+
+def _remove_durably(path: Path) -> None:
+    """Remove ``path`` and make the removal durable (its folder synced) before going on."""
+    if not path.exists():
+        return
+    path.unlink()
+    try:
+        folder = os.open(path.parent, os.O_RDONLY)
+    except OSError:  # (a system that cannot open folders: Windows)
+        return
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+
+
 def _atomic_write(path: Path, write) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     write(tmp)
@@ -157,6 +178,7 @@ class DatasetWriter:
         self.committed_parts: set[str] = set()
         self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
         self._next_part = 0
+        self._stale_duckdb = False
         self._prepare(resume=resume, overwrite=overwrite)
 
     # -- setup ----------------------------------------------------------------------
@@ -199,14 +221,19 @@ class DatasetWriter:
         (self.out / "_meldung").mkdir(exist_ok=True)  # first: from now on the folder is a run's
         for table in schema.TABLE_NAMES:
             (self.part_root / table).mkdir(parents=True, exist_ok=True)
-        (self.out / FORMAT_FILE).write_text(self.fmt + "\n", encoding="utf-8")
+        if _stored_format(self.out) is None:  # (atomically: an empty file refused every resume)
+            _atomic_write(self.out / FORMAT_FILE, lambda p: p.write_text(self.fmt + "\n", encoding="utf-8"))
         probe = self.out / "_meldung" / ".write-test"
         probe.write_text("ok")
         probe.unlink()
 
     def _remove_run(self) -> None:
         """--overwrite: the previous run's part files, manifest and DuckDB file; a table
-        folder that holds anything else keeps it."""
+        folder that holds anything else keeps it. The manifest goes first: killed in the
+        middle, the folder then holds parts no manifest names, which --resume removes (with
+        the manifest last, --resume took the documents of the parts already gone for done,
+        and a run of 30 documents resumed to no rows)."""
+        _remove_durably(self.out / MANIFEST)
         for table in schema.TABLE_NAMES:
             # the table folders, whatever this run's format: the run before may have had
             # another (DuckDB's staged parts go with _meldung below)
@@ -220,10 +247,8 @@ class DatasetWriter:
     def _check_format(self) -> None:
         """A resumed run writes the format the run began with (a CSV run resumed in
         Parquet would mix formats in one dataset)."""
-        stored = self.out / FORMAT_FILE
-        if stored.exists():
-            before = stored.read_text("utf-8").strip()
-        else:  # a run from before the format was stored: its part files say it
+        before = _stored_format(self.out)
+        if before is None:  # a run from before the format was stored: its part files say it
             suffixes = {f.suffix for t in schema.TABLE_NAMES for f in self._part_files(t) if f.name.startswith("part-")}
             before = {".csv": "csv", ".jsonl": "jsonl"}.get(next(iter(suffixes), ""), self.fmt)
         if before != self.fmt:
@@ -258,7 +283,9 @@ class DatasetWriter:
                 if file.name.startswith(".") or file.name.split(".")[0].removeprefix("part-") not in parts:
                     file.unlink()  # uncommitted part or temporary file of a killed run
         self._next_part = max((int(p) for p in parts if p.isdigit()), default=-1) + 1
-        (self.out / DUCKDB_FILE).unlink(missing_ok=True)
+        # the DuckDB file of the run so far stays until this run commits a part (a resume
+        # refused or failing before that, a wrong --model say, lost it)
+        self._stale_duckdb = True
 
     # -- writing --------------------------------------------------------------------
     def write_part(self, tables: dict[str, list[dict]], doc_ids: Iterable[str]) -> None:
@@ -284,6 +311,9 @@ class DatasetWriter:
                extra: dict | None = None) -> None:
         """Record a written part in the manifest: from now on it belongs to the run."""
         doc_ids = list(doc_ids)
+        if self._stale_duckdb:  # it no longer holds every committed part
+            (self.out / DUCKDB_FILE).unlink(missing_ok=True)
+            self._stale_duckdb = False
         entry = {"part": part, "doc_ids": doc_ids, "rows": counts, **(extra or {})}
         with open(self.out / MANIFEST, "a", encoding="utf-8") as manifest:
             manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")

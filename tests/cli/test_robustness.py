@@ -9,6 +9,7 @@ import io
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 from spacy.language import Language
@@ -275,3 +276,51 @@ def test_robust_overwrite_in_another_format_leaves_no_parts_of_the_run_before(wr
     assert runner.invoke(app, args + ["--overwrite", "--format", "csv"]).exit_code == 0
     assert not (out / "meldung.duckdb").exists() and not (out / "_meldung" / "parts").exists()
     assert [p.suffix for p in (out / "documents").iterdir()] == [".csv"]
+
+
+class _Killed(BaseException):
+    """The process ends here (as with kill -9: nothing after it runs)."""
+
+
+@pytest.mark.parametrize("removals", [0, 1, 4, 11])
+def test_robust_an_overwrite_killed_while_it_removes_the_run_before_resumes_to_every_row(
+        write, tmp_path, nlp, monkeypatch, removals):
+    for i in range(30):
+        write(f"{i:02d}.txt", f"Bericht {i} aus Berlin.")
+    out = tmp_path / "out"
+    run([str(write.folder)], out, RunOptions(part_size=5), nlp=nlp)
+    real_unlink, seen = Path.unlink, []
+
+    def unlink(path, *args, **kwargs):
+        if len(seen) == removals:
+            raise _Killed
+        seen.append(path)
+        return real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    with pytest.raises(_Killed):
+        run([str(write.folder)], out, RunOptions(part_size=5, overwrite=True), nlp=nlp)
+    monkeypatch.undo()
+    run([str(write.folder)], out, RunOptions(part_size=5, resume=True), nlp=nlp)
+    assert sorted(pipeline.read(out).documents["doc_id"]) == [f"{i:02d}.txt" for i in range(30)]
+
+
+def test_robust_a_duckdb_run_keeps_its_file_when_a_resume_fails_before_writing(write, tmp_path, nlp):
+    write("a.txt", "Bericht aus Berlin.")
+    out = tmp_path / "out"
+    run([str(write.folder)], out, RunOptions(fmt="duckdb"), nlp=nlp)
+    assert (out / "meldung.duckdb").exists()
+    with pytest.raises(Exception):
+        run([str(write.folder)], out, RunOptions(fmt="duckdb", resume=True, model="no-such-model"))
+    assert (out / "meldung.duckdb").exists()
+
+
+def test_robust_a_run_whose_format_file_was_left_empty_resumes(write, tmp_path, nlp):
+    write("a.txt", "Bericht aus Berlin.")
+    out = tmp_path / "out"
+    run([str(write.folder)], out, RunOptions(), nlp=nlp)
+    (out / "_meldung" / "format").write_text("")  # a write cut off by a kill
+    write("b.txt", "Bericht aus Paris.")
+    run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)
+    assert sorted(pipeline.read(out).documents["doc_id"]) == ["a.txt", "b.txt"]
+    assert (out / "_meldung" / "format").read_text().strip() == "parquet"
