@@ -19,6 +19,7 @@ tcp://HOST:8786`` on each worker (with meldung installed), then
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
 from collections import Counter
@@ -74,7 +75,11 @@ def _partitions(item: str, origin: int, lines_per_partition: int) -> list[Partit
         if source.path is None:
             raise ValueError("standard input (-) cannot be distributed; give files")
         if source.suffix in (".jsonl", ".ndjson", ".json"):
-            n = _count_lines(source)
+            try:
+                n = _count_lines(source)
+            except (OSError, EOFError, ValueError):  # a broken .gz, say: one
+                parts.append(Partition(source, origin))  # partition, whose reader reports it
+                continue
             for first in range(1, max(n, 1) + 1, lines_per_partition):
                 parts.append(Partition(replace(source, lines=(first, first + lines_per_partition - 1)), origin))
         else:
@@ -180,15 +185,22 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
         by_key = {f.key: p for f, p in zip(futures, todo)}
         for future in as_completed(futures):
             partition = by_key[future.key]
-            if future.status != "finished":
-                message = _failure_message(future.exception())
+            try:
+                # a result lost with the worker that held it (status "lost") is computed
+                # again first: only a partition that failed for good is given up on
+                result = future.result()
+            except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001
+                message = _failure_message(error)
                 writer.discard_part(partition.name)  # what its dying worker had written of it
                 doc_id = partition.source.name + (f":{partition.source.lines[0]}-" if partition.source.lines else "")
-                writer.write_part({"errors": [{"doc_id": doc_id, "source": partition.source.name,
-                                               "stage": "worker", "message": message}]}, [])
+                # under the partition's own name: a --resume takes it for done (as a local run
+                # its error rows), and finds no part of a local run (a number) in the folder
+                errors = [{"doc_id": doc_id, "source": partition.source.name, "stage": "worker",
+                           "message": message}]
+                counts = write_part_files(writer.part_root, writer.fmt, partition.name, {"errors": errors})
+                writer.commit(partition.name, [], counts)
                 summary.documents["error"] += 1
                 continue
-            result = future.result()
             writer.commit(result["part"], result["doc_ids"], result["rows"])
             summary.documents.update(result["status"])
             summary.words += result["words"]

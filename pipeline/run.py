@@ -31,7 +31,7 @@ from .ingest import ReadOptions, Report, iter_reports
 from .nlp import load
 from .tables import schema
 from .tables.rows import doc_rows
-from .tables.writers import DatasetWriter
+from .tables.writers import DatasetWriter, OutputExists
 
 #: Documents per written part (a part is the unit that --resume keeps or redoes).
 DEFAULT_PART_SIZE = 500
@@ -501,6 +501,10 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     options = options or RunOptions()
     started = time.perf_counter()
     writer = DatasetWriter(out, options.fmt, resume=options.resume, overwrite=options.overwrite)
+    on_dask = sorted(p for p in writer.committed_parts if p.startswith("d"))
+    if on_dask:  # (its repeated ids have no suffixes: resumed here, they were analysed again)
+        raise OutputExists(f"output folder {out} holds a run made with --scheduler (part {on_dask[0]}); "
+                           f"resume it with --scheduler")
     nlp = nlp or load(options.model)
     summary = RunSummary()
     reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)

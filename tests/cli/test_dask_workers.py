@@ -2,8 +2,11 @@
 on another worker; a partition that kills every worker it is given becomes one error
 row, and the other partitions' rows are all there."""
 
+import gzip
+import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import cloudpickle
@@ -13,7 +16,8 @@ from distributed.diagnostics.plugin import WorkerPlugin
 
 import pipeline
 from pipeline.distributed import partitions, run_dask
-from pipeline.run import RunOptions
+from pipeline.run import RunOptions, run
+from pipeline.tables.writers import OutputExists
 
 # the plugin below goes to the workers by value: they cannot import this test module
 cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -41,7 +45,7 @@ class DiesOnSterben(WorkerPlugin):
                 marker.touch()
                 # one table written, then the end: as a worker killed between two tables
                 write_table_file(Path(part_root) / "documents" / f"part-{partition.name}.parquet",
-                                 "documents", [], fmt)
+                                 "documents", [{"doc_id": "sterben.txt", "text": "Hier"}], fmt)
                 os._exit(1)
             return analyse_partition(partition, part_root, fmt, *args)
 
@@ -72,9 +76,13 @@ def test_dask_a_worker_that_dies_is_retried_then_recorded(write, tmp_path, every
         assert tables.errors["stage"].tolist() == ["worker"]
         assert tables.errors["message"].iloc[0].startswith("4 workers died running this partition")
         assert sorted(tables.documents["doc_id"]) == [f"{i}.txt" for i in range(4)]
+        # the part the dying worker began holds the errors row now, and none of its rows
         dead = next(p.name for p in partitions([str(write.folder)]) if "sterben" in p.source.name)
-        written = {f.name.lstrip(".").split(".")[0] for f in (tmp_path / "out").glob("*/*part-*")}
-        assert f"part-{dead}" not in written and len(written) == 4 + 1  # 4 partitions, the errors row
+        assert len(list((tmp_path / "out" / "errors").glob(f"part-{dead}.*"))) == 1
+        # a resume takes the partition given up on for done, as a local run its error rows
+        again = run_dask([str(write.folder)], tmp_path / "out", RunOptions(model="blank", resume=True), "local")
+        assert sum(again.documents.values()) == 0
+        assert len(pipeline.read(tmp_path / "out").errors) == 1
     else:  # run again on a fresh worker: nothing lost, nothing twice
         assert summary.failed == 0 and summary.documents["ok"] == 5
         assert tables.errors.empty
@@ -95,3 +103,46 @@ def test_dask_a_worker_death_in_a_process_that_has_a_client_of_its_own(write, tm
                            cluster.scheduler_address)
         assert client.status == "running"  # the notebook's client is still its own
     assert summary.failed == 0 and summary.documents["ok"] == 5
+
+
+def test_dask_a_run_is_not_resumed_without_scheduler(write, tmp_path):
+    write("a.jsonl", '{"id": "x", "text": "Eins."}\n')
+    write("b.jsonl", '{"id": "x", "text": "Zwei."}\n')  # no suffix on Dask: x twice
+    run_dask([str(write.folder)], tmp_path / "out", RunOptions(model="blank"), "local")
+    with pytest.raises(OutputExists, match="resume it with --scheduler"):
+        run([str(write.folder)], tmp_path / "out", RunOptions(model="blank", resume=True))
+    assert pipeline.read(tmp_path / "out").documents["doc_id"].tolist() == ["x", "x"]
+
+
+def test_dask_a_broken_gzip_feed_is_an_error_row_as_in_a_local_run(write, tmp_path):
+    lines = "".join(json.dumps({"id": f"r{i}", "text": f"Bericht {i}."}) + "\n" for i in range(3000))
+    data = gzip.compress(lines.encode("utf-8"), mtime=0)
+    write("feed.jsonl.gz", data[: len(data) // 2])  # cut off
+    write("a.txt", "Eins ist gut.")
+    local = run([str(write.folder)], tmp_path / "local", RunOptions(), nlp=pipeline.load("blank"))
+    on_dask = run_dask([str(write.folder)], tmp_path / "dask", RunOptions(model="blank"), "local")
+    assert dict(on_dask.documents) == dict(local.documents) and on_dask.failed == 1
+
+
+def test_dask_a_result_lost_with_its_worker_is_computed_again(write, tmp_path):
+    """One worker: it holds the result of 1.txt when it dies on sterben.txt, while the
+    driver still waits over the result of 0.txt. 1.txt is analysed again, not given up."""
+    for i in range(2):
+        write(f"{i}.txt", f"Bericht {i} ist gut.")
+    write("sterben.txt", "Hier stirbt ein Prozess.")
+    marker = tmp_path / "died"
+
+    def slow_progress(*_):  # the driver busy until the worker holding 1.txt has died
+        deadline = time.monotonic() + 30
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1)
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            client.register_plugin(DiesOnSterben(str(marker), every_time=False))
+        summary = run_dask([str(write.folder)], tmp_path / "out", RunOptions(model="blank"),
+                           cluster.scheduler_address, progress=slow_progress)
+    assert marker.exists()
+    assert summary.failed == 0 and summary.documents["ok"] == 3
+    assert sorted(pipeline.read(tmp_path / "out").documents["doc_id"]) == ["0.txt", "1.txt", "sterben.txt"]
