@@ -141,7 +141,14 @@ _FAILURES: dict[str, str] = {}
 
 
 def _record_failure(proc_name, proc, docs, error) -> None:
-    """spaCy error handler: remember why a component failed on these documents."""
+    """spaCy error handler: remember why a component failed on a document.
+
+    spaCy's trained components (tagger, morphologizer, lemmatizer) hand over their whole
+    minibatch when one document breaks them: recorded, every document of the minibatch
+    was an error row. Given more than one document, the error goes on up, and
+    :func:`analyse` runs the batch again document by document."""
+    if len(docs) > 1:
+        raise error
     for doc in docs:
         _FAILURES[doc._.doc_id] = f"{proc_name}: {type(error).__name__}: {error}"
 
@@ -237,11 +244,13 @@ def analyse(nlp: Language, reports: Iterable[Report], *, batch_size: int = 64,
                 done = {d._.doc_id: d for d in nlp.pipe(docs, batch_size=batch_size)}
             except Exception:  # noqa: BLE001 - find the document(s) that broke the batch
                 done = {}
+                for report in chunk:  # (what the batch's run recorded is for its own run)
+                    _FAILURES.pop(report.doc_id, None)
                 for doc in _docs(nlp, [r for r in chunk if r.status == "ok"]):
                     try:
                         done[doc._.doc_id] = nlp(doc)
-                    except Exception as err:  # noqa: BLE001
-                        _FAILURES[doc._.doc_id] = f"{type(err).__name__}: {err}"
+                    except Exception as err:  # noqa: BLE001 - the handler's cause comes first
+                        _FAILURES.setdefault(doc._.doc_id, f"{type(err).__name__}: {err}")
             yield from _settle(chunk, done)
             if in_zone:
                 zone_used += chars

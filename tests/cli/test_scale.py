@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from spacy.language import Language
 from spacy.pipeline import Pipe
+from spacy.util import minibatch
 from typer.testing import CliRunner
 
 import pipeline
@@ -142,7 +143,33 @@ def make_catches_its_own_errors(nlp, name):
     return _CatchesItsOwnErrors(nlp, name)
 
 
-@pytest.mark.parametrize("component", ["explodes_on_zwei", "catches_its_own_errors"])
+class _FailsItsMinibatch(Pipe):
+    """Like spaCy's trained components (tagger, morphologizer, lemmatizer): documents go
+    through in minibatches, and one document that breaks the model hands the error
+    handler its whole minibatch, none of whose Docs come back."""
+
+    def __init__(self, nlp, name):
+        self.name = name
+
+    def __call__(self, doc):
+        return next(iter(self.pipe([doc])), doc)
+
+    def pipe(self, stream, *, batch_size=128):
+        for docs in minibatch(stream, size=batch_size):
+            try:
+                if any("zwei" in doc.text for doc in docs):
+                    raise RuntimeError("boom")
+                yield from docs
+            except Exception as err:
+                self.get_error_handler()(self.name, self, docs, err)
+
+
+@Language.factory("fails_its_minibatch")
+def make_fails_its_minibatch(nlp, name):
+    return _FailsItsMinibatch(nlp, name)
+
+
+@pytest.mark.parametrize("component", ["explodes_on_zwei", "catches_its_own_errors", "fails_its_minibatch"])
 def test_scale_component_crash_is_an_error_row_and_the_run_goes_on(write, tmp_path, component):
     write("a.txt", "Eins ist gut.")
     write("b.txt", "Hier steht zwei.")
@@ -173,15 +200,15 @@ def test_scale_people_linked_across_documents(tmp_path, fmt):
     assert people["Erdogan"] == people["Recep Tayyip Erdogan"] != people["Putin"]
 
 
-@pytest.mark.parametrize("component", ["explodes_on_zwei", "catches_its_own_errors"])
+@pytest.mark.parametrize("component", ["explodes_on_zwei", "catches_its_own_errors", "fails_its_minibatch"])
 def test_scale_component_crash_in_a_worker_process_is_an_error_row(write, tmp_path, component):
-    for i in range(6):
+    for i in range(5):
         write(f"{i}.txt", f"Bericht {i} ist gut.")
-    write("z.txt", "Hier steht zwei.")
+    write("z.txt", "Hier steht zwei.")  # in a batch with 4.txt
     nlp = pipeline.load("blank")
     nlp.add_pipe(component)
     summary = run([str(write.folder)], tmp_path / "out", RunOptions(n_process=2, batch_size=2), nlp=nlp)
-    assert summary.documents["ok"] == 6 and summary.failed == 1
+    assert summary.documents["ok"] == 5 and summary.failed == 1
     errors = pipeline.read(tmp_path / "out").errors
     assert errors["doc_id"].tolist() == ["z.txt"] and "boom" in errors["message"].iloc[0]
 
