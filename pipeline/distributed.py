@@ -100,15 +100,20 @@ def _worker_nlp(model: str | None):
 
 
 def process_partition(partition: Partition, part_root: str, fmt: str, model: str | None,
-                      published: date | None, read: ReadOptions) -> dict:
-    """A Dask task: analyse one partition and write its part files; return the manifest entry."""
+                      published: date | None, read: ReadOptions,
+                      done: frozenset[str] = frozenset()) -> dict:
+    """A Dask task: analyse one partition and write its part files; return the manifest
+    entry. The documents of ``done`` (finished in the run being resumed) are skipped: a
+    resume whose inputs come in another order, or with a new one first, names the
+    partitions anew (the input's number is in the name), and analysed them all again."""
     nlp = _worker_nlp(model)
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
     doc_ids: list[str] = []
     status: Counter = Counter()
     words = 0
     # repeated doc_ids get their suffixes as in a local run ("x", "x#2"), within the partition
-    reports = unique_reports(read_source(partition.source, read), set(), RunSummary(), published)
+    skipped = RunSummary()
+    reports = unique_reports(read_source(partition.source, read), done, skipped, published)
     for report, doc in analyse(nlp, reports):
         for table, rows in checked_rows(report, doc).items():
             tables[table].extend(rows)
@@ -117,7 +122,7 @@ def process_partition(partition: Partition, part_root: str, fmt: str, model: str
         words += len(doc) if doc is not None else 0
     counts = write_part_files(Path(part_root), fmt, partition.name, tables)
     return {"part": partition.name, "doc_ids": doc_ids, "rows": counts, "status": dict(status),
-            "words": words}
+            "words": words, "skipped": skipped.skipped}
 
 
 def _client(scheduler: str, n_workers: int):
@@ -179,8 +184,9 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
     todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
     client, cluster, ours = _client(scheduler, max(options.n_process, 2))
     try:
+        done = frozenset(writer.done)  # (sent with each task: scattered data dies with its worker)
         futures = [client.submit(process_partition, p, str(writer.part_root), options.fmt, options.model,
-                                 options.published, options.read, key=f"meldung-{p.name}",
+                                 options.published, options.read, done, key=f"meldung-{p.name}",
                                  retries=RETRIES, pure=False) for p in todo]
         by_key = {f.key: p for f, p in zip(futures, todo)}
         for future in as_completed(futures):
@@ -204,6 +210,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
             writer.commit(result["part"], result["doc_ids"], result["rows"])
             summary.documents.update(result["status"])
             summary.words += result["words"]
+            summary.skipped += result["skipped"]
             if progress:
                 progress(sum(summary.documents.values()), summary.words, summary.failed)
     finally:

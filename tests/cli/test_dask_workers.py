@@ -146,3 +146,15 @@ def test_dask_a_result_lost_with_its_worker_is_computed_again(write, tmp_path):
     assert marker.exists()
     assert summary.failed == 0 and summary.documents["ok"] == 3
     assert sorted(pipeline.read(tmp_path / "out").documents["doc_id"]) == ["0.txt", "1.txt", "sterben.txt"]
+
+
+def test_dask_a_resume_with_the_inputs_in_another_order_adds_no_document_twice(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, name in [(first, "1.txt"), (second, "2.txt")]:
+        folder.mkdir()
+        (folder / name).write_text(f"Bericht {name} ist gut.", encoding="utf-8")
+    out = tmp_path / "out"
+    run_dask([str(first), str(second)], out, RunOptions(model="blank"), "local")
+    again = run_dask([str(second), str(first)], out, RunOptions(model="blank", resume=True), "local")
+    assert again.skipped == 2 and sum(again.documents.values()) == 0
+    assert sorted(pipeline.read(out).documents["doc_id"]) == ["1.txt", "2.txt"]
