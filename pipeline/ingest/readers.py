@@ -14,7 +14,7 @@ import re
 import warnings
 import zlib
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import IO, Callable, Iterator
 
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
@@ -142,20 +142,39 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Report]:
         yield Report.failed(source.name, source.name, "read", "no records", fmt="jsonl", status="empty")
 
 
+def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary file, None for each longer than ``limit`` bytes, none of
+    them held whole when longer: a file's lines read as ``for line in handle`` held a
+    300 MB line without a newline in memory whole (peak RSS 180 -> 808 MB) before it was
+    found too long."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit:
+            yield line
+            continue
+        while not line.endswith(b"\n"):  # the rest of the long line, a megabyte at a time
+            line = handle.readline(1 << 20)
+            if not line:
+                break
+        yield None
+
+
 def _jsonl_reports(source: Source, options: ReadOptions) -> Iterator[Report]:
     id_field = options.fields.id
     with source.open() as handle:
         first, last = source.lines or (1, None)
-        for lineno, raw in enumerate(handle, start=1):
+        for lineno, raw in enumerate(bounded_lines(handle, options.max_bytes), start=1):
             if lineno < first:
                 continue
             if last is not None and lineno > last:
                 break
             where = f"{source.name}:{lineno}"
-            if not raw.strip():
-                continue
-            if len(raw) > options.max_bytes:
+            if raw is None:
                 yield Report.failed(where, where, "read", "line longer than --max-bytes", fmt="jsonl")
+                continue
+            if not raw.strip():
                 continue
             try:
                 record = json.loads(raw.decode("utf-8-sig"))

@@ -158,3 +158,13 @@ def test_dask_a_resume_with_the_inputs_in_another_order_adds_no_document_twice(t
     again = run_dask([str(second), str(first)], out, RunOptions(model="blank", resume=True), "local")
     assert again.skipped == 2 and sum(again.documents.values()) == 0
     assert sorted(pipeline.read(out).documents["doc_id"]) == ["1.txt", "2.txt"]
+
+
+@pytest.mark.parametrize("content, lines", [(b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\n\nb\n", 3)])
+def test_dask_partitions_count_lines_as_the_reader_numbers_them(tmp_path, content, lines):
+    from pipeline.distributed import _count_lines
+    from pipeline.ingest.sources import iter_sources
+
+    (tmp_path / "f.jsonl").write_bytes(content)
+    (source,) = iter_sources([str(tmp_path / "f.jsonl")])
+    assert _count_lines(source) == lines

@@ -183,3 +183,21 @@ def test_readers_huge_single_report_is_an_error_row_and_the_run_goes_on(write):
     got = {r.doc_id: r for r in read(write.folder)}
     assert got["huge.txt"].status == "error" and "too long" in got["huge.txt"].error
     assert got["small.txt"].status == "ok"
+
+
+@pytest.mark.parametrize("newline", [True, False], ids=["then a newline", "to the end"])
+def test_readers_a_jsonl_line_longer_than_max_bytes_is_an_error_row_and_never_held_whole(write, newline):
+    import tracemalloc
+
+    long_line = b'{"id": "x", "text": "' + b"Wort " * 2_000_000 + b'"}'  # 10 MB
+    write("f.jsonl", b'{"id": "a", "text": "Gut."}\n' + long_line + (b'\n{"id": "b", "text": "Auch gut."}\n'
+                                                                       if newline else b""))
+    tracemalloc.start()
+    try:
+        got = [(r.doc_id, r.status, r.error) for r in read(write.folder, max_bytes=100_000)]
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    expected = [("a", "ok", None), ("f.jsonl:2", "error", "line longer than --max-bytes")]
+    assert got == expected + ([("b", "ok", None)] if newline else [])
+    assert peak < 5_000_000  # a megabyte of the line at a time, not its 10 MB
