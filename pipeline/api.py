@@ -23,7 +23,7 @@ from spacy.language import Language
 from .ingest import ReadOptions, Report, iter_reports
 from .ingest.assemble import from_plain_text, parse_published
 from .nlp import load
-from .run import analyse
+from .run import RunSummary, analyse, unique_reports
 from .tables import schema
 from .tables.rows import doc_rows
 from .tables.writers import DUCKDB_FILE, read_part_file
@@ -81,7 +81,11 @@ def iter_rows(items: Iterable[str | Path], *, published: str | date | None = Non
     """
     nlp = nlp or load(model)
     anchor = parse_published(published)
-    for report, doc in analyse(nlp, _reports(items, anchor, options or ReadOptions())):
+    # repeated ids get a suffix ("x", "x#2") as in ``meldung run``: the tables join on
+    # doc_id, and the analysis matches each Doc to its report by it (two reports "x" in
+    # two files were both given the second one's Doc)
+    reports = unique_reports(_reports(items, anchor, options or ReadOptions()), set(), RunSummary(), None)
+    for report, doc in analyse(nlp, reports):
         yield doc_rows(report, doc)
 
 

@@ -218,6 +218,8 @@ def analyse(nlp: Language, reports: Iterable[Report], *, batch_size: int = 64,
             zone_chars: int = DEFAULT_ZONE_CHARS,
             warm_chars: int = DEFAULT_WARM_CHARS) -> Iterator[tuple[Report, Doc | None]]:
     """Each report with its analysed Doc (None for failed or empty reports), in order.
+    The reports' doc_ids must be unique (:func:`unique_reports` makes them so): a Doc
+    finds its report by it.
 
     A document on which a component raises is reported with status ``error`` and
     stage ``nlp``; the other documents go on. Documents go through the pipeline a

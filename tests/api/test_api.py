@@ -29,6 +29,14 @@ def test_api_analyze_single_string_and_paths(nlp, write):
     assert tables.documents["doc_id"].tolist() == ["a.txt"]
 
 
+def test_api_analyze_repeated_ids_get_a_suffix_and_each_its_own_text(nlp, write):
+    write("a.jsonl", '{"id": "x", "text": "Eins zwei drei vier fünf sechs sieben."}\n')
+    write("b.jsonl", '{"id": "x", "text": "Berlin ist groß."}\n')
+    docs = pipeline.analyze([str(write.folder)], nlp=nlp).documents.set_index("doc_id")
+    assert docs.loc["x", "text"].startswith("Eins") and docs.loc["x#2", "text"].startswith("Berlin")
+    assert docs.loc["x", "n_tokens"] == 8 and docs.loc["x#2", "n_tokens"] == 4
+
+
 def test_api_analyze_empty_text_is_an_empty_document(nlp):
     tables = pipeline.analyze(["   "], nlp=nlp)
     assert tables.documents["status"].tolist() == ["empty"]
