@@ -182,50 +182,54 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
 
     started = time.perf_counter()
     writer = DatasetWriter(out, options.fmt, resume=options.resume, overwrite=options.overwrite)
-    local = sorted(p for p in writer.committed_parts if not p.startswith("d"))
-    if local:
-        raise OutputExists(f"output folder {out} holds a run made without --scheduler (part {local[0]}); "
-                           f"resume it without --scheduler")
-    summary = RunSummary()
-    todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
-    client, cluster, ours = _client(scheduler, max(options.n_process, 2))
     try:
-        done = frozenset(writer.done)  # (sent with each task: scattered data dies with its worker)
-        futures = [client.submit(process_partition, p, str(writer.part_root), options.fmt, options.model,
-                                 options.published, options.read, done, key=f"meldung-{p.name}",
-                                 retries=RETRIES, pure=False) for p in todo]
-        by_key = {f.key: p for f, p in zip(futures, todo)}
-        for future in as_completed(futures):
-            partition = by_key[future.key]
-            try:
-                # a result lost with the worker that held it (status "lost") is computed
-                # again first: only a partition that failed for good is given up on
-                result = future.result()
-            except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001
-                message = _failure_message(error)
-                writer.discard_part(partition.name)  # what its dying worker had written of it
-                doc_id = partition.source.name + (f":{partition.source.lines[0]}-" if partition.source.lines else "")
-                # under the partition's own name: a --resume takes it for done (as a local run
-                # its error rows), and finds no part of a local run (a number) in the folder
-                errors = [{"doc_id": doc_id, "source": partition.source.name, "stage": "worker",
-                           "message": message}]
-                counts = write_part_files(writer.part_root, writer.fmt, partition.name, {"errors": errors})
-                writer.commit(partition.name, [], counts)
-                summary.documents["error"] += 1
-                continue
-            writer.commit(result["part"], result["doc_ids"], result["rows"])
-            summary.documents.update(result["status"])
-            summary.words += result["words"]
-            summary.skipped += result["skipped"]
-            if progress:
-                progress(sum(summary.documents.values()), summary.words, summary.failed)
+        local = sorted(p for p in writer.committed_parts if not p.startswith("d"))
+        if local:
+            raise OutputExists(f"output folder {out} holds a run made without --scheduler (part {local[0]}); "
+                               f"resume it without --scheduler")
+        summary = RunSummary()
+        todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
+        client, cluster, ours = _client(scheduler, max(options.n_process, 2))
+        try:
+            done = frozenset(writer.done)  # (sent with each task: scattered data dies with its worker)
+            futures = [client.submit(process_partition, p, str(writer.part_root), options.fmt, options.model,
+                                     options.published, options.read, done, key=f"meldung-{p.name}",
+                                     retries=RETRIES, pure=False) for p in todo]
+            by_key = {f.key: p for f, p in zip(futures, todo)}
+            for future in as_completed(futures):
+                partition = by_key[future.key]
+                try:
+                    # a result lost with the worker that held it (status "lost") is computed
+                    # again first: only a partition that failed for good is given up on
+                    result = future.result()
+                except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001
+                    message = _failure_message(error)
+                    writer.discard_part(partition.name)  # what its dying worker had written of it
+                    lines = partition.source.lines
+                    doc_id = partition.source.name + (f":{lines[0]}-" if lines else "")
+                    # under the partition's own name: a --resume takes it for done (as a local run
+                    # its error rows), and finds no part of a local run (a number) in the folder
+                    errors = [{"doc_id": doc_id, "source": partition.source.name, "stage": "worker",
+                               "message": message}]
+                    counts = write_part_files(writer.part_root, writer.fmt, partition.name, {"errors": errors})
+                    writer.commit(partition.name, [], counts)
+                    summary.documents["error"] += 1
+                    continue
+                writer.commit(result["part"], result["doc_ids"], result["rows"])
+                summary.documents.update(result["status"])
+                summary.words += result["words"]
+                summary.skipped += result["skipped"]
+                if progress:
+                    progress(sum(summary.documents.values()), summary.words, summary.failed)
+        finally:
+            if ours:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+        link_people_parts(writer)
+        writer.close()
     finally:
-        if ours:
-            client.close()
-        if cluster is not None:
-            cluster.close()
-    link_people_parts(writer)
-    writer.close()
+        writer.release()  # (a run that failed: the folder may be resumed at once)
     summary.rows = dict(writer.rows_written)
     summary.seconds = time.perf_counter() - started
     return summary

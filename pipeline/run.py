@@ -512,18 +512,21 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     options = options or RunOptions()
     started = time.perf_counter()
     writer = DatasetWriter(out, options.fmt, resume=options.resume, overwrite=options.overwrite)
-    on_dask = sorted(p for p in writer.committed_parts if p.startswith("d"))
-    if on_dask:  # (its repeated ids have no suffixes: resumed here, they were analysed again)
-        raise OutputExists(f"output folder {out} holds a run made with --scheduler (part {on_dask[0]}); "
-                           f"resume it with --scheduler")
-    nlp = nlp or load(options.model)
-    summary = RunSummary()
-    reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
-    with collecting_garbage_for_a_run():
-        _analyse_and_write(nlp, reports, writer, options, summary, progress)
-    release_free_memory()
-    link_people_parts(writer)
-    writer.close()
+    try:
+        on_dask = sorted(p for p in writer.committed_parts if p.startswith("d"))
+        if on_dask:  # (its repeated ids have no suffixes: resumed here, they were analysed again)
+            raise OutputExists(f"output folder {out} holds a run made with --scheduler (part {on_dask[0]}); "
+                               f"resume it with --scheduler")
+        nlp = nlp or load(options.model)
+        summary = RunSummary()
+        reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
+        with collecting_garbage_for_a_run():
+            _analyse_and_write(nlp, reports, writer, options, summary, progress)
+        release_free_memory()
+        link_people_parts(writer)
+        writer.close()
+    finally:
+        writer.release()  # (a run that failed: the folder may be resumed at once)
     summary.rows = dict(writer.rows_written)
     summary.seconds = time.perf_counter() - started
     return summary

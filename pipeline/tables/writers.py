@@ -30,6 +30,8 @@ FORMAT_FILE = "_meldung/format"
 #: part files and the temporary files they are written under
 _PART_FILE = re.compile(r"\.?part-[0-9a-z]+\.(parquet|csv|jsonl)(\.tmp)?")
 DUCKDB_FILE = "meldung.duckdb"
+#: held by the run writing to the folder (a dot file: readers of the dataset skip it)
+LOCK_FILE = ".meldung.lock"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "duckdb": ".parquet"}
 
 
@@ -179,13 +181,42 @@ class DatasetWriter:
         self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
         self._next_part = 0
         self._stale_duckdb = False
-        self._prepare(resume=resume, overwrite=overwrite)
+        self._lock = None
+        try:
+            self._prepare(resume=resume, overwrite=overwrite)
+        except BaseException:
+            self.release()
+            raise
 
     # -- setup ----------------------------------------------------------------------
     @property
     def part_root(self) -> Path:
         """Where part files go: the output folder, or a staging folder for DuckDB."""
         return self.out / "_meldung" / "parts" if self.fmt == "duckdb" else self.out
+
+    def _lock_folder(self) -> None:
+        """Hold ``OUT/.meldung.lock`` while the run writes: a second run started on the
+        same folder (a --resume while the first still runs, an overlapping cron job)
+        deleted the first one's unfinished parts and wrote under its part numbers. The
+        system drops the lock when the process ends, kill -9 too. One lock per folder and
+        process, so the same process may open a folder again (a resume in a notebook)."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.out / LOCK_FILE, is_singleton=True)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            raise OutputExists(f"another meldung run is writing to {self.out}; "
+                               f"wait for it to end, or stop it and --resume") from None
+        except (OSError, NotImplementedError):  # a file system without locks: run without
+            return
+        self._lock = lock
+
+    def release(self) -> None:
+        """Let other runs open the folder (:meth:`close` does; a failed run's caller should)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def _is_ours(self) -> bool:
         """Whether the folder holds a meldung run (its ``_meldung`` folder)."""
@@ -201,6 +232,7 @@ class DatasetWriter:
 
     def _prepare(self, *, resume: bool, overwrite: bool) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
+        self._lock_folder()
         existing = [p for p in self.out.iterdir() if not p.name.startswith(".")]
         if existing and not self._is_ours():
             clash = [p.name for p in existing if p.name in schema.TABLE_NAMES or p.name == DUCKDB_FILE]
@@ -332,6 +364,7 @@ class DatasetWriter:
                                  table, [], self.fmt)
         if self.fmt == "duckdb":
             self._build_duckdb()
+        self.release()
 
     def _build_duckdb(self) -> None:
         import duckdb

@@ -324,3 +324,26 @@ def test_robust_a_run_whose_format_file_was_left_empty_resumes(write, tmp_path, 
     run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)
     assert sorted(pipeline.read(out).documents["doc_id"]) == ["a.txt", "b.txt"]
     assert (out / "_meldung" / "format").read_text().strip() == "parquet"
+
+
+def test_robust_a_second_run_on_a_folder_another_run_writes_to_is_refused(write, tmp_path, nlp):
+    import subprocess
+    import sys
+
+    write("a.txt", "Bericht aus Berlin.")
+    out = tmp_path / "out"
+    out.mkdir()
+    holder = subprocess.Popen(  # another process, as a run that is still writing
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+         str(out / ".meldung.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(pipeline.run.OutputExists, match="another meldung run is writing"):
+            run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)
+    finally:
+        holder.kill()
+        holder.wait()
+    run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)  # its end let go of the lock
+    assert pipeline.read(out).documents["doc_id"].tolist() == ["a.txt"]
+    run([str(write.folder)], out, RunOptions(overwrite=True), nlp=nlp)  # and this run of it
