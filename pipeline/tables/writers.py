@@ -28,7 +28,7 @@ MANIFEST = "_meldung/manifest.jsonl"
 #: the --format of the run, for a resumed run to check
 FORMAT_FILE = "_meldung/format"
 #: part files and the temporary files they are written under
-_PART_FILE = re.compile(r"\.?part-[0-9a-z]+\.(parquet|csv|jsonl)(\.tmp)?")
+_PART_FILE = re.compile(r"\.?part-[0-9a-z]+\.(parquet|csv|jsonl)(\.[0-9]+)?(\.tmp)?")
 DUCKDB_FILE = "meldung.duckdb"
 #: held by the run writing to the folder (a dot file: readers of the dataset skip it)
 LOCK_FILE = ".meldung.lock"
@@ -67,7 +67,9 @@ def _remove_durably(path: Path) -> None:
 
 
 def _atomic_write(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
+    # the writer's process id in the name: two processes writing one part (a Dask worker
+    # taken for dead that still runs, and the one its task went to) never share a file
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     write(tmp)
     with open(tmp, "rb") as handle:
         os.fsync(handle.fileno())

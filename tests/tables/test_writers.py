@@ -75,6 +75,7 @@ def test_writers_resume_drops_uncommitted_parts(tmp_path):
     # a killed run: a part file that made it to disk, but not into the manifest
     (out / "documents" / "part-00001.parquet").write_bytes(b"half")
     (out / "documents" / ".part-00002.parquet.tmp").write_bytes(b"half")
+    (out / "documents" / ".part-00003.parquet.4711.tmp").write_bytes(b"half")  # (a writer's pid)
     with open(out / "_meldung" / "manifest.jsonl", "a") as manifest:
         manifest.write('{"part": "00001", "doc_ids": ["c"')  # cut off mid-line
     resumed = DatasetWriter(out, resume=True)
