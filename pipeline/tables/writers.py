@@ -204,7 +204,7 @@ class DatasetWriter:
         process, so the same process may open a folder again (a resume in a notebook)."""
         from filelock import FileLock, Timeout
 
-        lock = FileLock(self.out / LOCK_FILE, is_singleton=True)
+        lock = FileLock((self.out / LOCK_FILE).resolve(), is_singleton=True)  # (one per file)
         try:
             lock.acquire(timeout=0)
         except Timeout:
