@@ -1,6 +1,8 @@
-"""A Dask worker that dies in the middle of a partition: Dask runs the partition again
-on another worker; a partition that kills every worker it is given becomes one error
-row, and the other partitions' rows are all there."""
+"""Dask runs that meet faults: a worker that dies in the middle of a partition (Dask runs
+the partition again on another worker; a partition that kills every worker it is given
+becomes one error row, and the other partitions' rows are all there), a result lost with
+its worker, a broken gzip feed, and resumes: after a partition was given up on, with the
+inputs in another order, and without --scheduler."""
 
 import gzip
 import json
