@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import uuid
 import time
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .ingest import ReadOptions, read_source
+from .ingest.readers import READ_ERRORS
 from .ingest.sources import Source, iter_sources
 from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts, unique_reports
 from .tables import schema
@@ -83,7 +85,7 @@ def _partitions(item: str, origin: int, lines_per_partition: int) -> list[Partit
         if source.suffix in (".jsonl", ".ndjson", ".json"):
             try:
                 n = _count_lines(source)
-            except (OSError, EOFError, ValueError):  # a broken .gz, say: one
+            except (*READ_ERRORS, ValueError):  # a broken .gz, say: one
                 parts.append(Partition(source, origin))  # partition, whose reader reports it
                 continue
             for first in range(1, max(n, 1) + 1, lines_per_partition):
@@ -106,20 +108,16 @@ def _worker_nlp(model: str | None):
 
 
 def process_partition(partition: Partition, part_root: str, fmt: str, model: str | None,
-                      published: date | None, read: ReadOptions,
-                      done: frozenset[str] = frozenset()) -> dict:
+                      published: date | None, read: ReadOptions) -> dict:
     """A Dask task: analyse one partition and write its part files; return the manifest
-    entry. The documents of ``done`` (finished in the run being resumed) are skipped: a
-    resume whose inputs come in another order, or with a new one first, names the
-    partitions anew (the input's number is in the name), and analysed them all again."""
+    entry. (A resume goes by partition, not by doc_id: ids repeat across partitions.)"""
     nlp = _worker_nlp(model)
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
     doc_ids: list[str] = []
     status: Counter = Counter()
     words = 0
     # repeated doc_ids get their suffixes as in a local run ("x", "x#2"), within the partition
-    skipped = RunSummary()
-    reports = unique_reports(read_source(partition.source, read), done, skipped, published)
+    reports = unique_reports(read_source(partition.source, read), set(), RunSummary(), published)
     for report, doc in analyse(nlp, reports):
         for table, rows in checked_rows(report, doc).items():
             tables[table].extend(rows)
@@ -128,7 +126,7 @@ def process_partition(partition: Partition, part_root: str, fmt: str, model: str
         words += len(doc) if doc is not None else 0
     counts = write_part_files(Path(part_root), fmt, partition.name, tables)
     return {"part": partition.name, "doc_ids": doc_ids, "rows": counts, "status": dict(status),
-            "words": words, "skipped": skipped.skipped}
+            "words": words}
 
 
 def _client(scheduler: str, n_workers: int):
@@ -190,10 +188,14 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
         summary = RunSummary()
         todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
         client, cluster, ours = _client(scheduler, max(options.n_process, 2))
+        futures: list = []
         try:
-            done = frozenset(writer.done)  # (sent with each task: scattered data dies with its worker)
+            # a key of this run's own: a Client that outlives the run (a notebook's) hands an
+            # existing future back for a key it holds, and a run interrupted before would
+            # have lent its tasks, writing to its own folder, to this one
+            run_key = uuid.uuid4().hex[:8]
             futures = [client.submit(process_partition, p, str(writer.part_root), options.fmt, options.model,
-                                     options.published, options.read, done, key=f"meldung-{p.name}",
+                                     options.published, options.read, key=f"meldung-{p.name}-{run_key}",
                                      retries=RETRIES, pure=False) for p in todo]
             by_key = {f.key: p for f, p in zip(futures, todo)}
             for future in as_completed(futures):
@@ -218,12 +220,13 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
                 writer.commit(result["part"], result["doc_ids"], result["rows"])
                 summary.documents.update(result["status"])
                 summary.words += result["words"]
-                summary.skipped += result["skipped"]
                 if progress:
                     progress(sum(summary.documents.values()), summary.words, summary.failed)
         finally:
             if ours:
                 client.close()
+            else:  # the caller's Client goes on: stop what this run left unfinished
+                client.cancel(futures)
             if cluster is not None:
                 cluster.close()
         link_people_parts(writer)

@@ -150,16 +150,49 @@ def test_dask_a_result_lost_with_its_worker_is_computed_again(write, tmp_path):
     assert sorted(pipeline.read(tmp_path / "out").documents["doc_id"]) == ["0.txt", "1.txt", "sterben.txt"]
 
 
-def test_dask_a_resume_with_the_inputs_in_another_order_adds_no_document_twice(tmp_path):
-    first, second = tmp_path / "a", tmp_path / "b"
-    for folder, name in [(first, "1.txt"), (second, "2.txt")]:
-        folder.mkdir()
-        (folder / name).write_text(f"Bericht {name} ist gut.", encoding="utf-8")
+def test_dask_a_resume_redoes_a_partition_whose_ids_another_partition_has_too(write, tmp_path):
+    """Dask gives no suffix to an id repeated in another partition; a resume goes by
+    partition, so the second "x" is analysed when its partition was not finished."""
+    write("a.jsonl", '{"id": "x", "text": "Eins."}\n')
+    write("b.jsonl", '{"id": "x", "text": "Zwei."}\n')
     out = tmp_path / "out"
-    run_dask([str(first), str(second)], out, RunOptions(model="blank"), "local")
-    again = run_dask([str(second), str(first)], out, RunOptions(model="blank", resume=True), "local")
-    assert again.skipped == 2 and sum(again.documents.values()) == 0
-    assert sorted(pipeline.read(out).documents["doc_id"]) == ["1.txt", "2.txt"]
+    run_dask([str(write.folder)], out, RunOptions(model="blank"), "local")
+    unfinished = next(p.name for p in partitions([str(write.folder)]) if p.source.name == "b.jsonl")
+    manifest = out / "_meldung" / "manifest.jsonl"  # as if killed before b.jsonl's commit
+    manifest.write_text("".join(line + "\n" for line in manifest.read_text().splitlines()
+                                if unfinished not in line))
+    again = run_dask([str(write.folder)], out, RunOptions(model="blank", resume=True), "local")
+    assert dict(again.documents) == {"ok": 1}
+    assert sorted(pipeline.read(out).documents["text"]) == ["Eins.", "Zwei."]
+
+
+def test_dask_a_run_on_a_notebooks_client_after_an_interrupted_one_writes_its_own_parts(write, tmp_path):
+    for i in range(6):
+        write(f"{i}.txt", f"Bericht {i} ist gut.")
+
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster):
+        try:
+            run_dask([str(write.folder)], tmp_path / "first", RunOptions(model="blank"),
+                     cluster.scheduler_address, progress=interrupt)
+        except KeyboardInterrupt as interrupted:  # kept, as a notebook keeps the last error
+            kept = interrupted
+        summary = run_dask([str(write.folder)], tmp_path / "second", RunOptions(model="blank"),
+                           cluster.scheduler_address)
+    assert kept is not None and summary.documents["ok"] == 6
+    assert sorted(pipeline.read(tmp_path / "second").documents["doc_id"]) == [f"{i}.txt" for i in range(6)]
+
+
+def test_dask_a_gzip_feed_with_a_corrupt_stream_is_an_error_row(write, tmp_path):
+    data = bytearray(gzip.compress(b'{"id": "a", "text": "Eins."}\n' * 100, mtime=0))
+    data[10] = 0xFF  # the deflate stream's first block: zlib.error, not OSError
+    write("feed.jsonl.gz", bytes(data))
+    write("b.txt", "Zwei ist gut.")
+    summary = run_dask([str(write.folder)], tmp_path / "out", RunOptions(model="blank"), "local")
+    assert summary.failed == 1 and summary.documents["ok"] == 1
 
 
 @pytest.mark.parametrize("content, lines", [(b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\n\nb\n", 3)])
