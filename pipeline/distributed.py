@@ -186,7 +186,15 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
             raise OutputExists(f"output folder {out} holds a run made without --scheduler (part {local[0]}); "
                                f"resume it without --scheduler")
         summary = RunSummary()
-        todo = [p for p in partitions(inputs) if p.name not in writer.committed_parts]
+        every = partitions(inputs)
+        # a part is named by its input's place among the inputs: with the inputs in another
+        # order, or a new one before them, a resume named them anew and wrote their rows twice
+        strange = sorted(writer.committed_parts - {p.name for p in every})
+        if strange:
+            raise OutputExists(f"output folder {out} holds parts of inputs this run does not have "
+                               f"(part {strange[0]}); resume with the inputs of the run, in their order "
+                               f"(new ones may come after them)")
+        todo = [p for p in every if p.name not in writer.committed_parts]
         client, cluster, ours = _client(scheduler, max(options.n_process, 2))
         futures: list = []
         try:

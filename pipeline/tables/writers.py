@@ -184,10 +184,13 @@ class DatasetWriter:
         self._next_part = 0
         self._stale_duckdb = False
         self._lock = None
+        self._lock_made = False
         try:
             self._prepare(resume=resume, overwrite=overwrite)
         except BaseException:
             self.release()
+            if self._lock_made:  # (a folder refused keeps nothing of this run: not even that)
+                (self.out / LOCK_FILE).unlink(missing_ok=True)
             raise
 
     # -- setup ----------------------------------------------------------------------
@@ -204,6 +207,7 @@ class DatasetWriter:
         process, so the same process may open a folder again (a resume in a notebook)."""
         from filelock import FileLock, Timeout
 
+        self._lock_made = not (self.out / LOCK_FILE).exists()
         lock = FileLock((self.out / LOCK_FILE).resolve(), is_singleton=True)  # (one per file)
         try:
             lock.acquire(timeout=0)

@@ -195,6 +195,20 @@ def test_dask_a_gzip_feed_with_a_corrupt_stream_is_an_error_row(write, tmp_path)
     assert summary.failed == 1 and summary.documents["ok"] == 1
 
 
+def test_dask_a_resume_with_the_inputs_in_another_order_is_refused(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder, name in [(first, "1.txt"), (second, "2.txt")]:
+        folder.mkdir()
+        (folder / name).write_text(f"Bericht {name} ist gut.", encoding="utf-8")
+    out = tmp_path / "out"
+    run_dask([str(first)], out, RunOptions(model="blank"), "local")
+    with pytest.raises(OutputExists, match="resume with the inputs of the run"):
+        run_dask([str(second), str(first)], out, RunOptions(model="blank", resume=True), "local")
+    again = run_dask([str(first), str(second)], out, RunOptions(model="blank", resume=True), "local")
+    assert dict(again.documents) == {"ok": 1}  # a new input after them is welcome
+    assert sorted(pipeline.read(out).documents["doc_id"]) == ["1.txt", "2.txt"]
+
+
 @pytest.mark.parametrize("content, lines", [(b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\n\nb\n", 3)])
 def test_dask_partitions_count_lines_as_the_reader_numbers_them(tmp_path, content, lines):
     from pipeline.distributed import _count_lines

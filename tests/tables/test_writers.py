@@ -91,3 +91,10 @@ def test_writers_csv_lists_as_json(tmp_path):
     writer.write_part(ROWS, ["a", "b"])
     frame = read_back(tmp_path / "out", "csv", "documents")
     assert json.loads(frame["subheadings"].iloc[0]) == ["Zwischen, mit Komma"]
+
+
+def test_writers_a_folder_refused_keeps_nothing_of_the_run(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputExists, match="holds no meldung run"):
+        DatasetWriter(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
