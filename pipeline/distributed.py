@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import uuid
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import Iterable
 
 from .ingest import ReadOptions, read_source
-from .ingest.readers import READ_ERRORS
-from .ingest.sources import Source, iter_sources
+from .ingest.readers import READ_ERRORS, bounded_lines
+from .ingest.sources import DEFAULT_MAX_BYTES, Source, iter_sources
 from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts, unique_reports
 from .tables import schema
 from .tables.writers import DatasetWriter, OutputExists, write_part_files
@@ -58,33 +58,32 @@ class Partition:
         return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _count_lines(source: Source) -> int:
-    """The lines of ``source`` as its reader numbers them, counted a megabyte at a time
-    (``for line in handle`` held a line without a newline whole, however long)."""
-    lines, last = 0, b"\n"
+def _count_lines(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+    """The lines of ``source`` as its reader numbers them: split by the reader's own
+    :func:`~pipeline.ingest.readers.bounded_lines` (``for line in handle`` held a line
+    without a newline whole, however long)."""
     with source.open() as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            lines += chunk.count(b"\n")
-            last = chunk[-1:]
-    return lines + (last != b"\n")
+        return sum(1 for _ in bounded_lines(handle, max_bytes))
 
 
-def partitions(inputs: Iterable[str], lines_per_partition: int = LINES_PER_PARTITION) -> list[Partition]:
-    """The inputs as partitions: a file each, large JSON Lines files in line ranges."""
+def partitions(inputs: Iterable[str], lines_per_partition: int = LINES_PER_PARTITION,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> list[Partition]:
+    """The inputs as partitions: a file each, large JSON Lines files in line ranges
+    (lines as the reader with ``max_bytes``, --max-bytes, numbers them)."""
     parts = []
     for origin, item in enumerate(inputs):
-        parts += _partitions(item, origin, lines_per_partition)
+        parts += _partitions(item, origin, lines_per_partition, max_bytes)
     return parts
 
 
-def _partitions(item: str, origin: int, lines_per_partition: int) -> list[Partition]:
+def _partitions(item: str, origin: int, lines_per_partition: int, max_bytes: int) -> list[Partition]:
     parts = []
     for source in iter_sources([item]):
         if source.path is None:
             raise ValueError("standard input (-) cannot be distributed; give files")
         if source.suffix in (".jsonl", ".ndjson", ".json"):
             try:
-                n = _count_lines(source)
+                n = _count_lines(source, max_bytes)
             except (*READ_ERRORS, ValueError):  # a broken .gz, say: one
                 parts.append(Partition(source, origin))  # partition, whose reader reports it
                 continue
@@ -173,6 +172,18 @@ def _failure_message(error: BaseException) -> str:
     return f"worker failed after {RETRIES} retries: {error!r}"
 
 
+def _give_up(writer: DatasetWriter, partition: Partition, error: BaseException) -> None:
+    """Record a partition that failed for good as one errors row, in a part under the
+    partition's own name: a --resume takes it for done (as a local run its error rows),
+    and finds no part of a local run (a number) in the folder."""
+    writer.discard_part(partition.name)  # what its dying worker had written of it
+    lines = partition.source.lines
+    errors = [{"doc_id": partition.source.name + (f":{lines[0]}-" if lines else ""),
+               "source": partition.source.name, "stage": "worker", "message": _failure_message(error)}]
+    counts = write_part_files(writer.part_root, writer.fmt, partition.name, {"errors": errors})
+    writer.commit(partition.name, [], counts)
+
+
 def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler: str,
              progress=None) -> RunSummary:
     """Like :func:`pipeline.run.run`, with the partitions spread over a Dask cluster."""
@@ -186,7 +197,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
             raise OutputExists(f"output folder {out} holds a run made without --scheduler (part {local[0]}); "
                                f"resume it without --scheduler")
         summary = RunSummary()
-        every = partitions(inputs)
+        every = partitions(inputs, max_bytes=options.read.max_bytes)
         # a part is named by its input's place among the inputs: with the inputs in another
         # order, or a new one before them, a resume named them anew and wrote their rows twice
         strange = sorted(writer.committed_parts - {p.name for p in every})
@@ -213,16 +224,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
                     # again first: only a partition that failed for good is given up on
                     result = future.result()
                 except (Exception, asyncio.CancelledError) as error:  # noqa: BLE001
-                    message = _failure_message(error)
-                    writer.discard_part(partition.name)  # what its dying worker had written of it
-                    lines = partition.source.lines
-                    doc_id = partition.source.name + (f":{lines[0]}-" if lines else "")
-                    # under the partition's own name: a --resume takes it for done (as a local run
-                    # its error rows), and finds no part of a local run (a number) in the folder
-                    errors = [{"doc_id": doc_id, "source": partition.source.name, "stage": "worker",
-                               "message": message}]
-                    counts = write_part_files(writer.part_root, writer.fmt, partition.name, {"errors": errors})
-                    writer.commit(partition.name, [], counts)
+                    _give_up(writer, partition, error)
                     summary.documents["error"] += 1
                     continue
                 writer.commit(result["part"], result["doc_ids"], result["rows"])

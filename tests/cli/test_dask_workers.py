@@ -55,8 +55,13 @@ class DiesOnSterben(WorkerPlugin):
         distributed.process_partition = process_partition
 
 
+def _cluster(n_workers: int = 2) -> LocalCluster:
+    """Worker processes as ``--scheduler local`` starts them."""
+    return LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None)
+
+
 def _run_on_a_cluster(folder: Path, out: Path, plugin: DiesOnSterben):
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with _cluster() as cluster:
         with Client(cluster) as client:  # the scheduler keeps the plugin for new workers too
             client.register_plugin(plugin)
         return run_dask([str(folder)], out, RunOptions(model="blank"), cluster.scheduler_address)
@@ -97,7 +102,7 @@ def test_dask_a_worker_death_in_a_process_that_has_a_client_of_its_own(write, tm
     for i in range(4):
         write(f"{i}.txt", f"Bericht {i} ist gut.")
     write("sterben.txt", "Hier stirbt ein Prozess.")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with _cluster() as cluster, \
             Client(cluster) as client:
         client.register_plugin(DiesOnSterben(str(tmp_path / "died"), every_time=False))
         monkeypatch.setattr("dask.distributed.Client", None)  # no second Client made
@@ -140,7 +145,7 @@ def test_dask_a_result_lost_with_its_worker_is_computed_again(write, tmp_path):
             time.sleep(0.05)
         time.sleep(1)
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with _cluster(n_workers=1) as cluster:
         with Client(cluster) as client:
             client.register_plugin(DiesOnSterben(str(marker), every_time=False))
         summary = run_dask([str(write.folder)], tmp_path / "out", RunOptions(model="blank"),
@@ -173,7 +178,7 @@ def test_dask_a_run_on_a_notebooks_client_after_an_interrupted_one_writes_its_ow
     def interrupt(*_):
         raise KeyboardInterrupt
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with _cluster() as cluster, \
             Client(cluster):
         try:
             run_dask([str(write.folder)], tmp_path / "first", RunOptions(model="blank"),
