@@ -27,6 +27,7 @@ import gzip
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -195,7 +196,11 @@ def report(rows: list[dict], args) -> None:
     big = rows[-1]
     if args.repeat > 1:
         lines += [""] + [f"(c) vs (b) in each of the {args.repeat} turns at {r['n']:,} reports: "
-                         + ", ".join(f"+{(x - 1) * 100:.0f}%" for x in r["ratios"]) + "." for r in rows]
+                         + ", ".join(f"+{(x - 1) * 100:.0f}%" for x in r["ratios"])
+                         + f" (median turn +{(statistics.median(r['ratios']) - 1) * 100:.0f}%)." for r in rows]
+        lines += ["", "The column \"(c) vs (b)\" divides the medians of (b) and (c); the median turn "
+                  "compares (b) and (c) of the same minutes, so the machine's drift between turns "
+                  "does not enter it."]
     lines += ["", f"`--n-process 2` vs 1 at {big['n']:,} reports: {big.get('speedup', float('nan')):.2f}x."]
     if len(rows) > 1:
         growth = (rows[-1]["rss_mb"] / rows[0]["rss_mb"] - 1) * 100

@@ -64,3 +64,14 @@ def test_the_table_takes_the_run_of_median_time_per_word():
     runs = [{"words": 100, "seconds": 3.0}, {"words": 200, "seconds": 2.0}, {"words": 100, "seconds": 1.5}]
     assert run._median_run(runs) == {"words": 100, "seconds": 1.5}  # 10, 15 and 30 ms per word
     assert run._median_run(runs[:2]) == {"words": 200, "seconds": 2.0}  # of two: the quicker
+
+
+def test_the_report_gives_the_median_turn_beside_the_ratio_of_medians(tmp_path):
+    run = _load("run")
+    row = {"n": 1000, "words": 270_000, "tokenizer": 150_000.0, "model": 12_000.0, "full": 9_000.0,
+           "rss_mb": 600.0, "load_seconds": 2.0, "ratios": [1.40, 1.25, 1.27]}
+    args = type("Args", (), {"repeat": 3, "model": "-", "output": tmp_path / "RESULTS.md"})()
+    run.report([row], args)
+    text = args.output.read_text(encoding="utf-8")
+    assert "| 1,000 | 270,000 | 150,000 | 12,000 | 9,000 | +33% time | 600 MB | 2.0 s |" in text
+    assert "turns at 1,000 reports: +40%, +25%, +27% (median turn +27%)." in text
