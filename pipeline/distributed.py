@@ -196,7 +196,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
         if local:
             raise OutputExists(f"output folder {out} holds a run made without --scheduler (part {local[0]}); "
                                f"resume it without --scheduler")
-        summary = RunSummary()
+        summary = RunSummary(earlier=Counter(writer.documents_before))
         every = partitions(inputs, max_bytes=options.read.max_bytes)
         # a part is named by its input's place among the inputs: with the inputs in another
         # order, or a new one before them, a resume named them anew and wrote their rows twice
@@ -227,7 +227,7 @@ def run_dask(inputs: list[str], out: str | Path, options: RunOptions, scheduler:
                     _give_up(writer, partition, error)
                     summary.documents["error"] += 1
                     continue
-                writer.commit(result["part"], result["doc_ids"], result["rows"])
+                writer.commit(result["part"], result["doc_ids"], result["rows"], {"status": result["status"]})
                 summary.documents.update(result["status"])
                 summary.words += result["words"]
                 if progress:

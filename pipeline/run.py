@@ -20,7 +20,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Container, Iterable, Iterator
 from weakref import WeakKeyDictionary
 
 from spacy.language import Language
@@ -87,9 +87,12 @@ class RunSummary:
     words: int = 0
     seconds: float = 0.0
     skipped: int = 0  # already done in a resumed run
+    #: documents by status of the parts a resumed run found done (not in ``documents``)
+    earlier: Counter = field(default_factory=Counter)
 
     @property
     def failed(self) -> int:
+        """Documents that failed in this run (a resumed run's earlier parts: ``earlier``)."""
         return self.documents.get("error", 0)
 
     @property
@@ -412,13 +415,19 @@ def checked_rows(report: Report, doc: Doc | None) -> dict[str, list[dict]]:
         return doc_rows(report, None)
 
 
-def unique_reports(reports: Iterable[Report], done: set[str], summary: RunSummary,
+def unique_reports(reports: Iterable[Report], done: Container[str], summary: RunSummary,
             published: date | None) -> Iterator[Report]:
     """Give repeated doc_ids a suffix ("x", "x#2", ...), then skip the documents a resumed
     run finished before (``done``). Suffixes first, so that a resumed run names the
     repeats as the first run did, and a repeat long after its first is never taken for a
-    finished document."""
+    finished document.
+
+    ``done`` may map each doc_id to the source it was read from (the writer's manifest):
+    a finished id that now comes from another source means the inputs changed order (a
+    new file sorted before the old ones, with an id of theirs), and the run is refused.
+    Skipped, the new file's "x" was lost and the old "x", now "x#2", written twice."""
     seen: set[str] = set()
+    recorded = getattr(done, "get", None)
     for report in reports:
         base, n = report.doc_id, 1
         while report.doc_id in seen:
@@ -426,6 +435,12 @@ def unique_reports(reports: Iterable[Report], done: set[str], summary: RunSummar
             report.doc_id = f"{base}#{n}"
         seen.add(report.doc_id)
         if report.doc_id in done:
+            source = recorded(report.doc_id) if recorded else None
+            if source is not None and source != report.source:
+                raise OutputExists(
+                    f"document {report.doc_id!r} of the run being resumed came from {source}, and "
+                    f"now {report.source} comes first with that id: resume with the inputs of the "
+                    f"run, in their order (new files may come after them), or start again with --overwrite")
             summary.skipped += 1
             continue
         if report.published is None and published is not None:
@@ -519,6 +534,7 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
                                f"resume it with --scheduler")
         nlp = nlp or load(options.model)
         summary = RunSummary()
+        summary.earlier.update(writer.documents_before)
         reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
         with collecting_garbage_for_a_run():
             _analyse_and_write(nlp, reports, writer, options, summary, progress)
@@ -537,19 +553,23 @@ def _analyse_and_write(nlp: Language, reports: Iterable[Report], writer: Dataset
     """The rows of ``reports``, written a part per ``options.part_size`` documents."""
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
     doc_ids: list[str] = []
+    sources: list[str] = []
+    status: Counter = Counter()
     for report, doc_tables, words in analysed_rows(nlp, reports, n_process=options.n_process,
                                                    batch_size=options.batch_size,
                                                    batch_chars=options.batch_chars):
         for table, rows in doc_tables.items():
             tables[table].extend(rows)
         doc_ids.append(report.doc_id)
+        sources.append(report.source)
+        status[report.status] += 1
         summary.documents[report.status] += 1
         summary.words += words
         if progress:
             progress(sum(summary.documents.values()), summary.words, summary.failed)
         if len(doc_ids) >= options.part_size:
-            writer.write_part(tables, doc_ids)
+            writer.write_part(tables, doc_ids, {"sources": sources, "status": dict(status)})
             tables = {name: [] for name in schema.TABLE_NAMES}
-            doc_ids = []
+            doc_ids, sources, status = [], [], Counter()
     if doc_ids:
-        writer.write_part(tables, doc_ids)
+        writer.write_part(tables, doc_ids, {"sources": sources, "status": dict(status)})

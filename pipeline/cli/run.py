@@ -128,7 +128,8 @@ def run(
         _fail(f"cannot use {out} as output folder: {error}")
     if not quiet:
         _print_summary(summary, out)
-    raise typer.Exit(code=1 if summary.failed else 0)
+    # (a resumed run answers for the whole run: its earlier parts' failures too)
+    raise typer.Exit(code=1 if summary.failed or summary.earlier.get("error") else 0)
 
 
 def _dask_run(run_dask, inputs, out, options, progress=None, *, scheduler: str):
@@ -181,6 +182,7 @@ def _print_summary(summary, out: Path) -> None:
     console = Console(stderr=False)
     console.print(table)
     line = (f"documents: {docs.get('ok', 0)} ok, {docs.get('empty', 0)} empty, {docs.get('error', 0)} failed"
-            + (f", {summary.skipped} already done (resumed)" if summary.skipped else "")
+            + (f", {summary.skipped} already done (resumed; {summary.earlier.get('error', 0)} of the "
+               f"run's documents failed before)" if summary.skipped else "")
             + f"; {summary.words:,} words in {summary.seconds:.1f} s ({summary.words_per_second:,.0f} words/s)")
     console.print(line, highlight=False)

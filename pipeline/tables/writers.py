@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Iterable
@@ -176,9 +177,13 @@ class DatasetWriter:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         self.out = Path(out)
         self.fmt = fmt
-        #: doc_ids finished before this writer opened the folder (a resumed run skips them);
+        #: doc_ids finished before this writer opened the folder (a resumed run skips them),
+        #: each with the source it was read from (None in a manifest from before sources);
         #: the parts this run commits are not added: a doc_id it meets again is a repeat
-        self.done: set[str] = set()
+        self.done: dict[str, str | None] = {}
+        #: documents by status (ok, empty, error) of the parts committed before this writer
+        #: opened the folder: a resumed run that failed nowhere itself still holds them
+        self.documents_before: Counter = Counter()
         self.committed_parts: set[str] = set()
         self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
         self._next_part = 0
@@ -188,9 +193,13 @@ class DatasetWriter:
         try:
             self._prepare(resume=resume, overwrite=overwrite)
         except BaseException:
-            self.release()
-            if self._lock_made:  # (a folder refused keeps nothing of this run: not even that)
+            # a folder refused keeps nothing of this run, not even its lock file; but only
+            # a run that holds the lock may remove it, and before letting it go: a run
+            # refused because another holds it removed the holder's file, and a third run
+            # then made a new one, took it and wrote beside the holder
+            if self._lock is not None and self._lock_made:
                 (self.out / LOCK_FILE).unlink(missing_ok=True)
+            self.release()
             raise
 
     # -- setup ----------------------------------------------------------------------
@@ -272,6 +281,9 @@ class DatasetWriter:
         the manifest last, --resume took the documents of the parts already gone for done,
         and a run of 30 documents resumed to no rows)."""
         _remove_durably(self.out / MANIFEST)
+        # this run's format at once: killed below, a --resume of this command (another
+        # --format than the run removed) was refused for the old run's format
+        _atomic_write(self.out / FORMAT_FILE, lambda p: p.write_text(self.fmt + "\n", encoding="utf-8"))
         for table in schema.TABLE_NAMES:
             # the table folders, whatever this run's format: the run before may have had
             # another (DuckDB's staged parts go with _meldung below)
@@ -313,7 +325,9 @@ class DatasetWriter:
                     continue
                 parts.add(entry["part"])
                 self.committed_parts.add(entry["part"])
-                self.done.update(entry["doc_ids"])
+                sources = entry.get("sources") or [None] * len(entry["doc_ids"])
+                self.done.update(zip(entry["doc_ids"], sources))
+                self.documents_before.update(entry.get("status", {}))
                 for table, n in entry.get("rows", {}).items():
                     self.rows_written[table] = self.rows_written.get(table, 0) + n
         for table in schema.TABLE_NAMES:
@@ -326,12 +340,14 @@ class DatasetWriter:
         self._stale_duckdb = True
 
     # -- writing --------------------------------------------------------------------
-    def write_part(self, tables: dict[str, list[dict]], doc_ids: Iterable[str]) -> None:
-        """Write one part (all tables, empty ones too) and commit it in the manifest."""
+    def write_part(self, tables: dict[str, list[dict]], doc_ids: Iterable[str],
+                   extra: dict | None = None) -> None:
+        """Write one part (all tables, empty ones too) and commit it in the manifest
+        (with ``extra``, see :meth:`commit`)."""
         part = f"{self._next_part:05d}"
         self._next_part += 1
         counts = write_part_files(self.part_root, self.fmt, part, tables)
-        self.commit(part, doc_ids, counts)
+        self.commit(part, doc_ids, counts, extra)
 
     def discard_part(self, part: str) -> int:
         """Remove what a task that never finished wrote of ``part`` (a Dask worker that died
@@ -347,7 +363,10 @@ class DatasetWriter:
 
     def commit(self, part: str, doc_ids: Iterable[str], counts: dict[str, int],
                extra: dict | None = None) -> None:
-        """Record a written part in the manifest: from now on it belongs to the run."""
+        """Record a written part in the manifest: from now on it belongs to the run.
+        ``extra`` may say where each document came from (``sources``, in the order of
+        ``doc_ids``) and how many documents each status has (``status``): a resumed run
+        reads both back (:attr:`done`, :attr:`documents_before`)."""
         doc_ids = list(doc_ids)
         if self._stale_duckdb:  # it no longer holds every committed part
             (self.out / DUCKDB_FILE).unlink(missing_ok=True)

@@ -194,7 +194,7 @@ def test_robust_resume_in_another_format_is_refused(tmp_path):
     DatasetWriter(out, "csv").write_part({"documents": [{"doc_id": "a", "status": "ok"}]}, ["a"])
     with pytest.raises(OutputExists, match="--format csv"):
         DatasetWriter(out, "parquet", resume=True)
-    assert DatasetWriter(out, "csv", resume=True).done == {"a"}
+    assert DatasetWriter(out, "csv", resume=True).done.keys() == {"a"}
 
 
 # --- the manifest -------------------------------------------------------------------------
@@ -347,3 +347,107 @@ def test_robust_a_second_run_on_a_folder_another_run_writes_to_is_refused(write,
     run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)  # its end let go of the lock
     assert pipeline.read(out).documents["doc_id"].tolist() == ["a.txt"]
     run([str(write.folder)], out, RunOptions(overwrite=True), nlp=nlp)  # and this run of it
+
+
+def _hold_lock(path):
+    """Another process holding ``path``'s lock, as a run that is still writing."""
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+         str(path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_robust_a_run_that_lost_the_race_for_a_new_folder_leaves_the_winners_lock(write, tmp_path, nlp,
+                                                                                   monkeypatch):
+    """Two runs start on a new folder at once: both see no lock file, one takes the lock.
+    The other, refused, removed the lock file the winner held, and a third run then
+    made a new one, took it and wrote beside the winner."""
+    import filelock
+
+    write("a.txt", "Bericht aus Berlin.")
+    out = tmp_path / "out"
+    holders = []
+    acquire = filelock.BaseFileLock.acquire
+
+    def winner_comes_first(self, *args, **kwargs):  # after this run looked for the lock file
+        if not holders:
+            holders.append(_hold_lock(out / ".meldung.lock"))
+        return acquire(self, *args, **kwargs)
+
+    monkeypatch.setattr(filelock.BaseFileLock, "acquire", winner_comes_first)
+    try:
+        with pytest.raises(pipeline.run.OutputExists, match="another meldung run is writing"):
+            run([str(write.folder)], out, RunOptions(), nlp=nlp)
+        monkeypatch.undo()
+        assert (out / ".meldung.lock").exists()
+        with pytest.raises(pipeline.run.OutputExists, match="another meldung run is writing"):
+            run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)  # the third run
+    finally:
+        for holder in holders:
+            holder.kill()
+            holder.wait()
+
+
+def test_robust_an_overwrite_in_another_format_killed_while_removing_resumes_in_its_format(write, tmp_path,
+                                                                                          nlp, monkeypatch):
+    """--overwrite --format csv over a JSON Lines run, killed while it removes that run: the
+    same command with --resume carries the overwrite on (it was refused for the old
+    run's format, and the advice given rebuilt the run in the format not asked for)."""
+    for i in range(30):
+        write(f"{i:02d}.txt", f"Bericht {i} aus Berlin.")
+    out = tmp_path / "out"
+    run([str(write.folder)], out, RunOptions(fmt="jsonl", part_size=5), nlp=nlp)
+    unlink, removed = Path.unlink, []
+
+    class _Killed(BaseException):
+        pass
+
+    def dies_after_two(self, *args, **kwargs):
+        if self.name.startswith("part-") and len(removed) == 2:
+            raise _Killed
+        removed.append(self)
+        return unlink(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "unlink", dies_after_two)
+    with pytest.raises(_Killed):
+        run([str(write.folder)], out, RunOptions(fmt="csv", part_size=5, overwrite=True), nlp=nlp)
+    monkeypatch.undo()
+    run([str(write.folder)], out, RunOptions(fmt="csv", part_size=5, resume=True), nlp=nlp)
+    assert sorted(pipeline.read(out).documents["doc_id"]) == [f"{i:02d}.txt" for i in range(30)]
+    assert not list(out.glob("*/part-*.jsonl"))
+
+
+def test_robust_resume_after_a_new_file_with_a_finished_id_came_first_is_refused(write, tmp_path, nlp):
+    """A new file sorted before the old one, holding one of its ids: the resume skipped the
+    new "x" as done (lost) and wrote the old "x" again as "x#2" (twice)."""
+    write("b.jsonl", _jsonl([{"id": "x", "text": "Bericht aus Bonn."}, {"id": "y", "text": "Bericht aus Ulm."}]))
+    out = tmp_path / "out"
+    run([str(write.folder)], out, RunOptions(), nlp=nlp)
+    write("a.jsonl", _jsonl([{"id": "x", "text": "Bericht aus Kiel."}]))
+    with pytest.raises(pipeline.run.OutputExists, match="in their order"):
+        run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)
+    docs = pipeline.read(out).documents
+    assert sorted(zip(docs["doc_id"], docs["text"])) == [("x", "Bericht aus Bonn."), ("y", "Bericht aus Ulm.")]
+    write("c.jsonl", _jsonl([{"id": "x", "text": "Bericht aus Jena."}]))  # new ids after the old: welcome
+    (write.folder / "a.jsonl").unlink()
+    run([str(write.folder)], out, RunOptions(resume=True), nlp=nlp)
+    docs = pipeline.read(out).documents
+    assert sorted(docs["doc_id"]) == ["x", "x#2", "y"]
+
+
+def test_robust_a_resumed_run_exits_1_for_the_failures_of_its_first_part(write, tmp_path):
+    """A run over failing inputs exits 1; killed after writing them and resumed, it exited
+    0 (only the resumed documents were counted), and a script took the run for clean."""
+    write("a.jsonl", "{broken\n" + _jsonl([{"id": "ok1", "text": "Bericht aus Bonn."}]))
+    out = tmp_path / "out"
+    args = ["run", str(write.folder), "--out", str(out), "--model", "blank", "-q"]
+    assert runner.invoke(app, args).exit_code == 1
+    write("b.jsonl", _jsonl([{"id": "ok2", "text": "Bericht aus Ulm."}]))  # as if killed before it
+    assert runner.invoke(app, args + ["--resume"]).exit_code == 1
+    result = runner.invoke(app, [a for a in args if a != "-q"] + ["--resume"])
+    assert result.exit_code == 1 and "1 of the run's documents failed before" in " ".join(result.output.split())

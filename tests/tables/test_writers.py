@@ -64,7 +64,7 @@ def test_writers_refuse_used_folder_without_resume_or_overwrite(tmp_path):
     with pytest.raises(OutputExists):
         DatasetWriter(tmp_path / "out")
     writer = DatasetWriter(tmp_path / "out", overwrite=True)
-    assert writer.done == set()
+    assert not writer.done
     assert not list((tmp_path / "out" / "documents").glob("*.parquet"))
 
 
@@ -79,7 +79,7 @@ def test_writers_resume_drops_uncommitted_parts(tmp_path):
     with open(out / "_meldung" / "manifest.jsonl", "a") as manifest:
         manifest.write('{"part": "00001", "doc_ids": ["c"')  # cut off mid-line
     resumed = DatasetWriter(out, resume=True)
-    assert resumed.done == {"a", "b"}
+    assert set(resumed.done) == {"a", "b"}
     assert sorted(p.name for p in (out / "documents").iterdir()) == ["part-00000.parquet"]
     resumed.write_part({"documents": [{"doc_id": "c", "status": "ok"}]}, ["c"])
     resumed.close()
