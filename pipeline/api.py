@@ -22,10 +22,11 @@ from spacy.language import Language
 
 from .ingest import ReadOptions, Report, iter_reports
 from .ingest.assemble import from_plain_text, parse_published
+from .ingest.readers import _finish as finish_report  # (the readers' own last checks)
+from .ingest.report import encodable
 from .nlp import load
-from .run import RunSummary, analyse, unique_reports
+from .run import RunSummary, analyse, checked_rows, unique_reports
 from .tables import schema
-from .tables.rows import doc_rows
 from .tables.writers import DUCKDB_FILE, read_part_file
 
 
@@ -59,17 +60,38 @@ def _reports(items: Iterable[str | Path], published: date | None,
     """Reports from a mix of texts and paths: an existing path is read as input,
     anything else is taken as the text of one report (agency layout allowed)."""
     for n, item in enumerate(items):
-        if isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096
-                                      and Path(item).exists()):
+        if isinstance(item, Path) or (isinstance(item, str) and _names_a_file(item)):
             reports = iter_reports([str(item)], options)
         else:
-            report = Report(doc_id=f"text-{n}", source="<text>", text=unicodedata.normalize("NFC", item))
-            reports = [from_plain_text(report, find_headline=True)] if report.text.strip() else [
-                Report.failed(f"text-{n}", "<text>", "read", "document has no text", status="empty")]
+            reports = [_text_report(f"text-{n}", item, options)]
         for report in reports:
             if report.published is None:
                 report.published = published
             yield report
+
+
+def _names_a_file(item: str) -> bool:
+    """Whether a string is a path that exists (else it is a report's text). A one-line
+    text of over 255 characters made ``Path.exists`` raise "File name too long"."""
+    if "\n" in item or len(item) >= 4096:
+        return False
+    try:
+        return Path(item).exists()
+    except (OSError, ValueError):  # too long a name, a NUL byte
+        return False
+
+
+def _text_report(doc_id: str, text: str, options: ReadOptions) -> Report:
+    """A report of a text given as a string, checked as a file's would be: a lone
+    surrogate (no table can store it: the whole ``analyze`` call failed, the good
+    documents with it), no text, more than ``options.max_chars``."""
+    if not encodable(text):
+        return Report.failed(doc_id, "<text>", "read", "the text holds a lone surrogate (broken UTF-16)")
+    if not text.strip():
+        return Report.failed(doc_id, "<text>", "read", "document has no text", status="empty")
+    report = from_plain_text(Report(doc_id=doc_id, source="<text>", text=unicodedata.normalize("NFC", text)),
+                             find_headline=True)
+    return finish_report(report, options)
 
 
 def iter_rows(items: Iterable[str | Path], *, published: str | date | None = None,
@@ -86,7 +108,7 @@ def iter_rows(items: Iterable[str | Path], *, published: str | date | None = Non
     # two files were both given the second one's Doc)
     reports = unique_reports(_reports(items, anchor, options or ReadOptions()), set(), RunSummary(), None)
     for report, doc in analyse(nlp, reports):
-        yield doc_rows(report, doc)
+        yield checked_rows(report, doc)
 
 
 def analyze(items: Iterable[str | Path] | str, *, published: str | date | None = None,

@@ -1405,7 +1405,8 @@ class DateTagger(Pipe):
             try:
                 matches = list(find_dates(doc, anchor, document_type=self.document_type,
                                           lexicon=self.lexicon or default_lexicon()))
-            except ValueError as err:  # a malformed publication date: resolve nothing relative
+            except (ValueError, OverflowError) as err:  # a malformed publication date, or one so
+                # near the year 9999 that "next Monday" is past it: resolve nothing relative
                 if Doc.has_extension("meldung_errors"):
                     if doc._.meldung_errors is None:
                         doc._.meldung_errors = []

@@ -110,6 +110,9 @@ def read_part_file(path: Path, table: str) -> pa.Table:
     if path.suffix == ".csv":
         import csv
 
+        # a cell may be as long as a document (an id, a text): csv's 131,072 characters
+        # failed the people linking at the end of a run, after every part was written
+        csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
         with open(path, encoding="utf-8", newline="") as handle:
             rows = [{k: _from_csv(table, k, v) for k, v in row.items()} for row in csv.DictReader(handle)]
         return schema.to_arrow(table, rows)

@@ -72,3 +72,23 @@ def test_api_read_a_written_run(write, tmp_path, fmt):
 def test_api_read_refuses_a_folder_without_tables(tmp_path):
     with pytest.raises(FileNotFoundError):
         pipeline.read(tmp_path)
+
+
+def test_api_a_text_with_a_lone_surrogate_is_an_error_row_and_the_others_are_analysed(nlp):
+    tables = pipeline.analyze(["Berlin (dpa) - Ein guter Text.", "Berlin (dpa) - Olaf Scholz \ud800 sagte."], nlp=nlp)
+    docs = tables.documents.set_index("doc_id")
+    assert docs.loc["text-0", "status"] == "ok"
+    assert docs.loc["text-1", "status"] == "error" and "lone surrogate" in docs.loc["text-1", "error"]
+
+
+def test_api_a_text_over_max_chars_is_an_error_row(nlp):
+    from pipeline.ingest import ReadOptions
+
+    tables = pipeline.analyze(["Berlin (dpa) - " + "Wort " * 50], nlp=nlp, options=ReadOptions(max_chars=100))
+    assert tables.documents["status"].tolist() == ["error"]
+    assert "too long" in tables.documents["error"][0]
+
+
+def test_api_a_one_line_text_longer_than_a_file_name_is_a_text(nlp):
+    text = "Berlin (dpa) - " + "Bundeskanzler Olaf Scholz sagte am Montag in Berlin etwas. " * 6  # one line, 370 chars
+    assert pipeline.analyze([text], nlp=nlp).documents["status"].tolist() == ["ok"]

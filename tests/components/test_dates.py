@@ -281,3 +281,10 @@ def test_dates_first_character_test_keeps_every_match(text):
     for (name, raw), (_, rx) in zip(PATTERNS, _COMPILED):
         expected = [(m.span(), m.groupdict()) for m in re.finditer(raw, text)]
         assert [(m.span(), m.groupdict()) for m in rx.finditer(text)] == expected, name
+
+
+def test_dates_a_publication_date_at_the_end_of_the_calendar_resolves_nothing_relative(nlp):
+    """"Am Montag" after 9999-12-31 is past the last date Python has: the whole document
+    failed with an OverflowError; now only its relative dates go unresolved."""
+    found = dates(nlp, "Am Montag kam es zum Streit. Am 3. Mai 2023 war alles gut.", published="9999-12-31")
+    assert ("3. Mai 2023", "2023-05-03", "date") in found

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from pipeline.tables import schema
-from pipeline.tables.writers import DatasetWriter, OutputExists
+from pipeline.tables.writers import DatasetWriter, OutputExists, read_part_file
 
 ROWS = {
     "documents": [{"doc_id": "a", "text": "Köln „zitiert“", "published": date(2023, 5, 23), "status": "ok",
@@ -98,3 +98,16 @@ def test_writers_a_folder_refused_keeps_nothing_of_the_run(tmp_path):
     with pytest.raises(OutputExists, match="holds no meldung run"):
         DatasetWriter(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+
+
+def test_writers_a_csv_part_with_a_cell_longer_than_csvs_default_limit_reads_back(tmp_path):
+    """An id of 200,000 characters: the people linking at the end of a CSV run read the
+    parts back and failed on csv's default field limit (131,072) after every part was written."""
+    import csv
+
+    long_id = "x" * 200_000
+    writer = DatasetWriter(tmp_path / "out", "csv")
+    writer.write_part({"documents": [{"doc_id": long_id, "status": "ok"}]}, [long_id])
+    csv.field_size_limit(131_072)  # (as a fresh process has it)
+    table = read_part_file(tmp_path / "out" / "documents" / "part-00000.csv", "documents")
+    assert table.column("doc_id").to_pylist() == [long_id]
