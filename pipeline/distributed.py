@@ -20,6 +20,7 @@ tcp://HOST:8786`` on each worker (with meldung installed), then
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import time
 import uuid
@@ -30,7 +31,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .ingest import ReadOptions, read_source
-from .ingest.readers import READ_ERRORS, bounded_lines
+from .ingest.readers import READ_ERRORS, jsonl_lines
 from .ingest.sources import DEFAULT_MAX_BYTES, Source, iter_sources
 from .run import RunOptions, RunSummary, analyse, checked_rows, link_people_parts, unique_reports
 from .tables import schema
@@ -60,10 +61,11 @@ class Partition:
 
 def _count_lines(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """The lines of ``source`` as its reader numbers them: split by the reader's own
-    :func:`~pipeline.ingest.readers.bounded_lines` (``for line in handle`` held a line
-    without a newline whole, however long)."""
-    with source.open() as handle:
-        return sum(1 for _ in bounded_lines(handle, max_bytes))
+    :func:`~pipeline.ingest.readers.jsonl_lines` (``for line in handle`` held a line
+    without a newline whole, however long, and a UTF-16 file's lines split as bytes were
+    not the reader's lines)."""
+    with source.open() as handle, contextlib.closing(jsonl_lines(handle, max_bytes)) as lines:
+        return sum(1 for _ in lines)
 
 
 def partitions(inputs: Iterable[str], lines_per_partition: int = LINES_PER_PARTITION,

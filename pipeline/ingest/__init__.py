@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from .readers import READERS, DEFAULT_MAX_CHARS, Fields, ReadOptions, read_txt
+from .readers import READERS, READ_ERRORS, DEFAULT_MAX_CHARS, Fields, ReadOptions, read_txt
 from .report import Block, Report
 from .sources import InputNotFound, Source, check_inputs, iter_sources
 
@@ -23,7 +23,7 @@ def sniff_suffix(source: Source) -> str:
     try:
         with source.open() as handle:
             head = handle.read(512).lstrip()
-    except OSError:
+    except READ_ERRORS:  # a cut-off or corrupt data.gz: the text reader makes it an error row
         return ".txt"
     if head.startswith(b"{"):
         return ".jsonl"
@@ -33,8 +33,15 @@ def sniff_suffix(source: Source) -> str:
 
 
 def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[Report]:
-    """All reports in one input file, by its format (ending, else content)."""
-    options = options or ReadOptions()
+    """All reports in one input file, by its format (ending, else content). (Guarded
+    here too: a Dask worker reads its partition with this, not :func:`iter_reports`.)"""
+    yield from _guarded(_read_source(source, options or ReadOptions()), source)
+
+
+def _read_source(source: Source, options: ReadOptions) -> Iterator[Report]:
+    if source.problem:
+        yield Report.failed(source.name, source.name, "read", source.problem)
+        return
     reader = READERS.get(source.suffix) or READERS[sniff_suffix(source)]
     yield from reader(source, options)
 
@@ -43,12 +50,14 @@ def read_stdin(options: ReadOptions) -> Iterator[Report]:
     """Standard input: JSON Lines if the first character is ``{``, XML/HTML if ``<``,
     else one plain-text report."""
     import io
+    import shutil
     import sys
     import tempfile
 
-    # stdin cannot be read twice, so spool it (to disk past 16 MB) and sniff the copy
+    # stdin cannot be read twice, so spool it (to disk past 16 MB) and sniff the copy; a
+    # megabyte at a time: read whole, 400 MB piped in took 1.23 GB of memory
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    spool.write(sys.stdin.buffer.read())
+    shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
     spool.seek(0)
     head = spool.read(512).lstrip()
     spool.seek(0)
@@ -83,7 +92,16 @@ def iter_reports(inputs: Iterable[str], options: ReadOptions | None = None) -> I
     """Every report in ``inputs`` (files, folders, globs, ``-``), streamed in a stable order."""
     options = options or ReadOptions()
     for source in iter_sources(inputs):
-        if source.path is None:
-            yield from read_stdin(options)
-        else:
-            yield from read_source(source, options)
+        reports = read_stdin(options) if source.path is None else read_source(source, options)
+        yield from _guarded(reports, source)
+
+
+def _guarded(reports: Iterator[Report], source: Source) -> Iterator[Report]:
+    """``reports``, and for an exception no reader foresaw one error row for ``source``:
+    the run goes on with the next input and keeps the reports already read from this one
+    (a cut-off ``data.gz`` once ended the whole run with a traceback)."""
+    try:
+        yield from reports
+    except Exception as err:  # noqa: BLE001 - whatever it is, it is this input's fault
+        message = f"cannot read: {type(err).__name__}: {err}"[:300]
+        yield Report.failed(source.name, source.name, "read", message)

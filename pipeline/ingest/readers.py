@@ -7,6 +7,7 @@ on and the documents and errors tables say what happened.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -138,15 +139,18 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Report]:
     except READ_ERRORS as err:
         records += 1
         yield Report.failed(source.name, source.name, "read", f"cannot read: {err}", fmt="jsonl")
+    except _BrokenEncoding as err:
+        records += 1
+        yield Report.failed(source.name, source.name, "decode", str(err)[:300], fmt="jsonl")
     if not records:
         yield Report.failed(source.name, source.name, "read", "no records", fmt="jsonl", status="empty")
 
 
-def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
-    """The lines of a binary file, None for each longer than ``limit`` bytes, none of
-    them held whole when longer: a file's lines read as ``for line in handle`` held a
-    300 MB line without a newline in memory whole (peak RSS 180 -> 808 MB) before it was
-    found too long."""
+def bounded_lines(handle: IO, limit: int) -> Iterator[bytes | str | None]:
+    """The lines of a binary (or text) file, None for each longer than ``limit`` bytes
+    (characters), none of them held whole when longer: a file's lines read as ``for line
+    in handle`` held a 300 MB line without a newline in memory whole (peak RSS 180 -> 808
+    MB) before it was found too long."""
     while True:
         line = handle.readline(limit + 1)
         if not line:
@@ -154,18 +158,55 @@ def bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
         if len(line) <= limit:
             yield line
             continue
-        while not line.endswith(b"\n"):  # the rest of the long line, a megabyte at a time
+        newline = "\n" if isinstance(line, str) else b"\n"
+        while not line.endswith(newline):  # the rest of the long line, a megabyte at a time
             line = handle.readline(1 << 20)
             if not line:
                 break
         yield None
 
 
+def jsonl_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | str | None]:
+    """The lines of a JSON Lines file (see :func:`bounded_lines`): bytes for UTF-8, text
+    for UTF-16 and UTF-32, whose encoding JSON's own rule tells from the first four bytes
+    (a byte order mark, else where the zero bytes are). Split as bytes, a UTF-16 file
+    gave every line a confusing parse error."""
+    encoding = json.detect_encoding(handle.read(4))
+    handle.seek(0)
+    if encoding in ("utf-8", "utf-8-sig"):
+        yield from bounded_lines(handle, max_bytes)
+        return
+    unit = 4 if encoding.startswith("utf-32") else 2  # bytes a character takes at least
+    # a lone surrogate passes through, so its line (only) is an error row, as for JSON's \ud800
+    text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogatepass", newline="\n")
+    try:
+        yield from bounded_lines(text, max_bytes // unit)
+    except UnicodeDecodeError as err:
+        raise _BrokenEncoding(f"cannot decode as {encoding.upper()}: {err}") from err
+    finally:
+        text.detach()  # the caller closes the file
+
+
+class _BrokenEncoding(ValueError):
+    """A UTF-16/32 JSON Lines file that breaks off mid-character (or holds no character
+    at all): the lines of the last few kilobytes cannot be told apart."""
+
+
+def _jsonl_text(raw: bytes | str) -> str:
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ValueError(f"JSON Lines must be UTF-8 (or UTF-16 or UTF-32 with a byte order mark): {err}") from err
+
+
 def _jsonl_reports(source: Source, options: ReadOptions) -> Iterator[Report]:
     id_field = options.fields.id
-    with source.open() as handle:
+    # (the lines are closed first: a UTF-16 reader lets go of the file before it is closed)
+    with source.open() as handle, contextlib.closing(jsonl_lines(handle, options.max_bytes)) as lines:
         first, last = source.lines or (1, None)
-        for lineno, raw in enumerate(bounded_lines(handle, options.max_bytes), start=1):
+        for lineno, raw in enumerate(lines, start=1):
             if lineno < first:
                 continue
             if last is not None and lineno > last:
@@ -177,8 +218,13 @@ def _jsonl_reports(source: Source, options: ReadOptions) -> Iterator[Report]:
             if not raw.strip():
                 continue
             try:
-                record = json.loads(raw.decode("utf-8-sig"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as err:
+                text = _jsonl_text(raw)
+            except ValueError as err:
+                yield Report.failed(where, where, "decode", str(err)[:300], fmt="jsonl")
+                continue
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError as err:
                 yield Report.failed(where, where, "parse", f"not a JSON line: {err}"[:300], fmt="jsonl")
                 continue
             except RecursionError:  # "[[[[...": nested deeper than the parser goes
@@ -201,26 +247,43 @@ def read_csv(source: Source, options: ReadOptions) -> Iterator[Report]:
     # sniffer took 'a,"Merkel sagte: ""Wir schaffen das."""' for doublequote=False and
     # kept the quotes: 14 of 200 files csv.writer wrote were read wrongly).
     delimiter = "\t" if source.suffix == ".tsv" else _sniff_delimiter(text)
-    # a text may be as long as --max-chars; csv's own field limit is 131,072 characters
-    csv.field_size_limit(max(csv.field_size_limit(), options.max_chars + 1))
+    # a text may be as long as --max-chars, and csv's own field limit is 131,072
+    # characters: no field is longer than the file, so one over --max-chars is read
+    # whole and _finish flags that row (a csv.Error ended the loop and lost the rows after)
+    csv.field_size_limit(max(csv.field_size_limit(), options.max_chars + 1, len(text) + 1))
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect="excel", delimiter=delimiter)
     fields = options.fields
     if not reader.fieldnames or fields.text not in reader.fieldnames:
+        columns = _shortened(", ".join(reader.fieldnames or []), 200)
         yield Report.failed(source.name, source.name, "parse",
-                            f"CSV has no {fields.text!r} column (columns: {', '.join(reader.fieldnames or [])}; "
+                            f"CSV has no {fields.text!r} column (columns: {columns}; "
                             f"name another with --text-field)", fmt="csv")
         return
+    rows = 0
     try:
         for rowno, row in enumerate(reader, start=2):
             where = f"{source.name}:{rowno}"
             doc_id = row.get(fields.id) or where
+            rows += 1
             yield _record_report(row, doc_id, where, "csv", options)
     except csv.Error as err:
+        rows += 1
         yield Report.failed(source.name, source.name, "parse", f"broken CSV: {err}", fmt="csv")
+    if not rows:  # a header and nothing else: a row that says so, as for JSON Lines
+        yield Report.failed(source.name, source.name, "read", "no records", fmt="csv", status="empty")
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+#: How much of the header line the delimiter is sniffed from: csv.Sniffer takes time
+#: quadratic in its sample (a 96 KB header line took 44 s)
+SNIFF_CHARS = 4096
 
 
 def _sniff_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
+    header = text[:SNIFF_CHARS].split("\n", 1)[0]
     try:
         return csv.Sniffer().sniff(header, delimiters=",;\t").delimiter
     except csv.Error:
@@ -272,9 +335,9 @@ def read_xml(source: Source, options: ReadOptions) -> Iterator[Report]:
         return
     kind = _local(root.tag)
     if kind == "nitf":
-        report = _nitf(root, source)
+        report = _nitf(root, source, options.max_chars)
     elif kind in ("newsItem", "newsMessage"):
-        report = _newsml(root, source)
+        report = _newsml(root, source, options.max_chars)
     else:
         yield Report.failed(source.name, source.name, "parse",
                             f"XML root <{kind}> is neither NITF nor NewsML-G2", fmt="xml")
@@ -282,7 +345,7 @@ def read_xml(source: Source, options: ReadOptions) -> Iterator[Report]:
     yield _finish(report, options)
 
 
-def _nitf(root, source: Source) -> Report:
+def _nitf(root, source: Source, max_chars: int = DEFAULT_MAX_CHARS) -> Report:
     report = Report(doc_id=source.name, source=source.name, format="nitf")
     hl1 = _find(root, "hl1")
     title = _find(root, "title")
@@ -308,11 +371,11 @@ def _nitf(root, source: Source) -> Report:
     content = _find(root, "body.content")
     parts: list[tuple[str, str]] = [("headline", headline)] if headline else []
     if content is not None:
-        parts += _xml_blocks(content, paragraph=("p",), subheading=("hl2", "hl1"))
+        parts += _xml_blocks(content, paragraph=("p",), subheading=("hl2", "hl1"), max_chars=max_chars)
     return from_blocks(report, parts)
 
 
-def _newsml(root, source: Source) -> Report:
+def _newsml(root, source: Source, max_chars: int = DEFAULT_MAX_CHARS) -> Report:
     report = Report(doc_id=source.name, source=source.name, format="newsml")
     item = root if _local(root.tag) == "newsItem" else _find(root, "newsItem")
     if item is None:
@@ -333,7 +396,7 @@ def _newsml(root, source: Source) -> Report:
     body = _find(item, "body")
     parts: list[tuple[str, str]] = []
     if body is not None:
-        blocks = _xml_blocks(body, paragraph=("p",), subheading=("h2", "h3", "h4", "h1"))
+        blocks = _xml_blocks(body, paragraph=("p",), subheading=("h2", "h3", "h4", "h1"), max_chars=max_chars)
         if headline is None:
             headline = next((t for k, t in blocks if k == "subheading"), None)
         # an <h1> that repeats the headline is the headline, not a subheading
@@ -344,16 +407,32 @@ def _newsml(root, source: Source) -> Report:
     return from_blocks(report, parts)
 
 
-def _xml_blocks(container, *, paragraph: tuple[str, ...], subheading: tuple[str, ...]) -> list[tuple[str, str]]:
-    """Paragraphs and subheadings of a body, in document order."""
+def _xml_blocks(container, *, paragraph: tuple[str, ...], subheading: tuple[str, ...],
+                max_chars: int = DEFAULT_MAX_CHARS) -> list[tuple[str, str]]:
+    """Paragraphs and subheadings of a body, in document order. A block inside a block
+    is part of its text, not a block again, and collecting stops once the text is longer
+    than ``max_chars`` (the report is too long then): each <p> of 192 KB of nested <p>s
+    took the text of all inside it, 2.26 GB and 27 s."""
     parts: list[tuple[str, str]] = []
-    for el in container.iter():
-        name = _local(el.tag)
-        if name in paragraph:
-            parts.append(("paragraph", _text(el)))
-        elif name in subheading:
-            parts.append(("subheading", _text(el)))
+    chars = 0
+    for el in _outer_blocks(container, (*paragraph, *subheading)):
+        parts.append(("paragraph" if _local(el.tag) in paragraph else "subheading", _text(el)))
+        chars += len(parts[-1][1])
+        if chars > max_chars:
+            break
     return parts
+
+
+def _outer_blocks(container, names: tuple[str, ...]):
+    """The elements named ``names`` below ``container`` that are not inside another one,
+    in document order (a stack, not recursion: XML may nest deeper than Python recurses)."""
+    stack = list(reversed(container))
+    while stack:
+        el = stack.pop()
+        if _local(el.tag) in names:
+            yield el
+        else:
+            stack.extend(reversed(el))
 
 
 # --- HTML --------------------------------------------------------------------------

@@ -214,7 +214,10 @@ def test_dask_a_resume_with_the_inputs_in_another_order_is_refused(tmp_path):
     assert sorted(pipeline.read(out).documents["doc_id"]) == ["1.txt", "2.txt"]
 
 
-@pytest.mark.parametrize("content, lines", [(b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\n\nb\n", 3)])
+@pytest.mark.parametrize("content, lines", [
+    (b"", 0), (b"a\n", 1), (b"a\nb", 2), (b"a\n\nb\n", 3),
+    ('{"text": "\u010a"}\n'.encode("utf-16"), 1),  # U+010A is the bytes 0A 01: no line break
+])
 def test_dask_partitions_count_lines_as_the_reader_numbers_them(tmp_path, content, lines):
     from pipeline.distributed import _count_lines
     from pipeline.ingest.sources import iter_sources

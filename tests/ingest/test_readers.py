@@ -140,6 +140,7 @@ XXE = """<?xml version="1.0"?><!DOCTYPE nitf [<!ENTITY x SYSTEM "file:///etc/pas
         ("xxe.xml", XXE.encode(), "error", "parse"),
         ("other.xml", b"<rss><channel/></rss>", "error", "parse"),
         ("notext.csv", b"id,headline\n1,Kopf\n", "error", "parse"),
+        ("header_only.csv", b"id,text\n", "empty", "read"),
     ],
 )
 def test_readers_bad_input_gives_one_failed_report(write, name, content, status, stage):
