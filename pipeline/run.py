@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Container, Iterable, Iterator
 from weakref import WeakKeyDictionary
 
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -124,10 +125,64 @@ def unwrap_lines(text: str) -> str:
     return _WRAPPED_LINE.sub(lambda m: m.group(0).replace("\n", " "), text)
 
 
+#: A run of more characters than this without white space is cut into tokens of
+#: :data:`LONG_RUN_PIECE` characters before the tokenizer sees it: spaCy's tokenizer takes
+#: time quadratic in the length of a run of punctuation (``((((``, ``====``, ``""""``:
+#: 8,000 ``(`` took 13 s, 16,000 ``=`` 116 s), and a document may hold 1,000,000
+#: characters. Long URLs stay below it. A run of this length still costs the tokenizer
+#: 0.1-0.25 s at worst (of ``=``, ``/``), a bounded cost per run.
+LONG_RUN = 1_000
+#: Characters per token of a run longer than :data:`LONG_RUN` (the last may be shorter).
+LONG_RUN_PIECE = 100
+#: a run of more than LONG_RUN non-space characters (tried at the start of each run only:
+#: without the look-behind the search would be quadratic in a run's length)
+_LONG_RUN = re.compile(r"(?<!\S)\S{%d,}" % (LONG_RUN + 1))
+
+
+#: the token attributes :func:`tokenize` copies from the pieces of a text into its Doc
+_JOINED_ATTRS = [attr for attr in Doc._get_array_attrs() if attr != SENT_START]
+
+
+def tokenize(nlp: Language, text: str) -> Doc:
+    """``nlp.make_doc(text)``, but each run of more than :data:`LONG_RUN` characters
+    without white space is cut into tokens of :data:`LONG_RUN_PIECE` characters (no
+    space between them) rather than tokenised; ``doc.text == text`` all the same. Text
+    without such a run is tokenised as it is, in one piece."""
+    if len(text) <= LONG_RUN or len(text) > nlp.max_length:
+        return nlp.make_doc(text)  # (over max_length: make_doc's own error)
+    run = _LONG_RUN.search(text)
+    if run is None:
+        return nlp.make_doc(text)
+    docs = []
+    at = 0
+    while run is not None:
+        start, end = run.span()
+        if start > at:
+            docs.append(nlp.make_doc(text[at:start]))
+        words = [text[k:min(k + LONG_RUN_PIECE, end)] for k in range(start, end, LONG_RUN_PIECE)]
+        spaces = [False] * len(words)
+        if text[end:end + 1] == " ":  # the space after the run: the last piece's, as the
+            spaces[-1] = True         # tokenizer would give it
+            end += 1
+        docs.append(Doc(nlp.vocab, words=words, spaces=spaces))
+        at = end
+        run = _LONG_RUN.search(text, at)
+    if at < len(text):
+        docs.append(nlp.make_doc(text[at:]))
+    # (each piece's first token has SENT_START set, as a Doc's first token has: not copied,
+    # or every piece would start a sentence; the joined Doc's first token has it)
+    doc = (Doc.from_docs(docs, ensure_whitespace=False, attrs=_JOINED_ATTRS, exclude=["tensor"])
+           if len(docs) > 1 else docs[0])
+    if doc.text != text:  # (cannot happen: every offset of the tables depends on it)
+        raise ValueError("tokenize: the pieces of a text with a long run do not add up to it")
+    return doc
+
+
 def make_doc(nlp: Language, report: Report) -> Doc:
     """The report's text as a Doc carrying its metadata and layout blocks (the text
-    as the model reads it: :func:`unwrap_lines`; offsets are those of ``report.text``)."""
-    doc = nlp.make_doc(unwrap_lines(report.text))
+    as the model reads it: :func:`unwrap_lines`; offsets are those of ``report.text``;
+    tokens as :func:`tokenize` makes them)."""
+    doc = tokenize(nlp, unwrap_lines(report.text))
     doc._.doc_id = report.doc_id
     doc._.published = report.published.isoformat() if report.published else None
     doc._.dateline_place = report.dateline_place

@@ -55,7 +55,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
@@ -277,6 +277,8 @@ OPEN_CLOSE: dict[str, tuple[str, ...]] = {
     "‚": ("‘", "’"), "›": ("‹",), "‹": ("›",),
 }
 ALL_MARKS = frozenset(OPEN_CLOSE) | {c for cs in OPEN_CLOSE.values() for c in cs}
+#: Every closing mark.
+_CLOSERS = frozenset(c for cs in OPEN_CLOSE.values() for c in cs)
 BLOCK_LABELS = ("paragraph", "headline", "subheading", "dateline", "signature")
 HEAD_LABELS = ("headline", "subheading")
 
@@ -337,27 +339,42 @@ def find_quotation_marks(doc: Doc, start: int = 0, end: int | None = None,
     end = len(doc) if end is None else end
     texts = texts if texts is not None else [t.text for t in doc]
     stack: list[tuple[str, int]] = []
+    # closing mark -> the stack positions, ascending, of the open quotations it closes: the
+    # innermost is the last one, found without a scan of the stack (which made many
+    # unclosed opening marks, "„Wir „Wir …", quadratic in their number)
+    closing: dict[str, list[int]] = {c: [] for c in _CLOSERS}
+
+    def push(text: str, i: int) -> None:
+        for c in OPEN_CLOSE[text]:
+            closing[c].append(len(stack))
+        stack.append((text, i))
+
+    def pop() -> tuple[str, int]:
+        text, i = stack.pop()
+        for c in OPEN_CLOSE[text]:
+            closing[c].pop()
+        return text, i
+
     found = []
     # only the marks matter: the other tokens are filtered out in C
     for i in compress(range(start, end), map(ALL_MARKS.__contains__, texts[start:end])):
         text = texts[i]
         if stack and text in OPEN_CLOSE[stack[-1][0]]:
-            mark, o = stack.pop()
+            mark, o = pop()
             found.append((o, i, len(stack), True))
             continue
         if text in ("‚", "’", "‘") and not _is_mark(doc, i):
             continue
         if text in OPEN_CLOSE:
             # a closing mark of an outer quote that is also an opener ("“" after „)
-            outer = next((k for k in range(len(stack) - 1, -1, -1)
-                          if text in OPEN_CLOSE[stack[k][0]]), None)
+            outer = closing[text][-1] if closing.get(text) else None
             if outer is not None:
                 while len(stack) > outer + 1:
-                    stack.pop()
-                mark, o = stack.pop()
+                    pop()
+                mark, o = pop()
                 found.append((o, i, len(stack), True))
             else:
-                stack.append((text, i))
+                push(text, i)
     last = end - 1
     while last > start and (space[last] if space is not None else doc[last].is_space):
         last -= 1
@@ -449,6 +466,9 @@ class _Ctx:
     #: verb they look at, and each answer looks at the Doc's tokens again
     parsed: bool = False
     tagged: bool = False
+    #: per index i, the tokens before i that are neither punctuation nor space (built by
+    #: :func:`_blank` when first needed)
+    words_before: list[int] | None = None
 
     def dep(self, i: int) -> str:
         """``doc[i].dep_``."""
@@ -468,10 +488,22 @@ class _Ctx:
         return _tokens.span_text(self.text, self.ws, s, e)
 
 
+#: :func:`_blank` looks at each token of a range up to this long; a longer range is
+#: answered from :attr:`_Ctx.words_before` (a look per token made the check of every
+#: quotation of a long sentence quadratic in the sentence's length)
+_BLANK_SCAN = 64
+
+
 def _blank(ctx: _Ctx, s: int, e: int) -> bool:
     """Whether tokens [s, e) are all punctuation or space (True when there are none)."""
     punct, space = ctx.punct, ctx.space
-    return all(punct[t] or space[t] for t in range(s, e))
+    if e - s <= _BLANK_SCAN:
+        return all(punct[t] or space[t] for t in range(s, e))
+    before = ctx.words_before
+    if before is None:  # tokens that are neither punctuation nor space before each index
+        before = ctx.words_before = [0, *accumulate(
+            not (p or w) for p, w in zip(punct, space))]
+    return before[e] == before[s]
 
 
 def _chars(ctx: _Ctx, s: int, e: int) -> tuple[int, int]:

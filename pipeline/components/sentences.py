@@ -39,7 +39,7 @@ quotation that really holds several sentences stays one sentence.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 import numpy
@@ -144,18 +144,37 @@ def _quotations(texts: list[str], start: int = 0, end: int | None = None,
     if marks is None:
         marks = [i for i, text in enumerate(texts) if text in QUOTE_MARKS]
     inside = marks[bisect_left(marks, start):bisect_left(marks, end)]
+    # each mark -> its positions in ``inside``, ascending: the first closing mark after an
+    # opening one is found by bisection. (A scan of every later mark made a range with many
+    # unclosed opening marks, "„Wir „Wir …", quadratic in their number.)
+    positions: dict[str, list[int]] = {}
+    for m, i in enumerate(inside):
+        positions.setdefault(texts[i], []).append(m)
     k = 0
     while k < len(inside):
         i = inside[k]
         closers = QUOTE_PAIRS.get(texts[i])
         close = None
         if closers is not None:
-            close = next((m for m in range(k + 1, len(inside)) if texts[inside[m]] in closers), None)
+            close = _next_position(positions, closers, k)
         if close is None:  # no opening mark, or unbalanced: constrain nothing
             k += 1
             continue
         yield i, inside[close]
         k = close + 1
+
+
+def _next_position(positions: dict[str, list[int]], marks: tuple[str, ...], k: int) -> int | None:
+    """The least position after ``k`` of any of ``marks`` in ``positions`` (each mark's
+    positions, ascending), or None."""
+    best = None
+    for mark in marks:
+        at = positions.get(mark)
+        if at:
+            j = bisect_right(at, k)
+            if j < len(at) and (best is None or at[j] < best):
+                best = at[j]
+    return best
 
 
 def find_sentence_boundaries(
