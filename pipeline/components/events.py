@@ -644,13 +644,16 @@ def _find_triggers(sent: Span, lex: EventLexicon, parsed: bool, table: _TokenTab
     words = _sentence_words(table, sent.start, sent.end)
     consumed: set[int] = set()
     found: list[_Trigger] = []
+    where: dict[str, list[int]] | None = None  # (:func:`_word_positions`, made on first need)
     # fixed phrases first: their words are no triggers of their own
     for i, (phrase_keys, first_phrase_keys, _), particle in verbs:
         # a verb already taken as the word of an earlier phrase tries its first candidate
         # only (the loop stops after it)
         for cand in (first_phrase_keys if i in consumed else phrase_keys):
             for entry in lex.phrases[cand]:
-                hits = _phrase_words(sent, entry.words, doc[i], lower)
+                if where is None:
+                    where = _word_positions(lower, sent.start, sent.end)
+                hits = _phrase_words(sent, entry.words, doc[i], lower, where)
                 if hits is not None and (not entry.context or entry.context & words()):
                     found.append(_Trigger(doc[i], entry, tuple(hits)))
                     consumed.update(t.i for t in hits)
@@ -842,18 +845,36 @@ def _verb_keys(table: _TokenTable, i: int, lex: EventLexicon, particle: str | No
     return got
 
 
-def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[str] | None = None) -> list[Token] | None:
+def _phrase_words(sent: Span, words: tuple[str, ...], verb: Token, lower: list[str] | None = None,
+                  where: dict[str, list[int]] | None = None) -> list[Token] | None:
     """The phrase's fixed words nearest the verb in ``sent`` (``lower``: the Doc's lower-case
-    forms, when the caller has them)."""
+    forms, when the caller has them; ``where``: :func:`_word_positions` of the sentence, when
+    the caller has them: a bisection per word instead of a scan of the sentence)."""
     doc = sent.doc
-    lower = lower or [t.lower_ for t in doc]
+    if where is None:
+        lower = lower or [t.lower_ for t in doc]
+        where = _word_positions(lower, sent.start, sent.end)
+    v = verb.i
     hits = []
     for w in words:
-        match = [i for i in range(sent.start, sent.end) if lower[i] == w and i != verb.i]
-        if not match:
+        at = where.get(w, ())
+        k = bisect_left(at, v)
+        left = at[k - 1] if k > 0 else None
+        right = next((i for i in at[k:k + 2] if i != v), None)
+        if left is None and right is None:
             return None
-        hits.append(doc[min(match, key=lambda i: abs(i - verb.i))])
+        # the nearest; of two as near, the one before the verb (as ``min`` in text order)
+        hits.append(doc[left if right is None or (left is not None and v - left <= right - v)
+                        else right])
     return hits
+
+
+def _word_positions(lower: list[str], start: int, end: int) -> dict[str, list[int]]:
+    """The tokens of each lower-case form in ``lower[start:end]``, ascending."""
+    where: dict[str, list[int]] = {}
+    for i in range(start, end):
+        where.setdefault(lower[i], []).append(i)
+    return where
 
 
 def _noun_entry(keys: tuple[str, ...], lex: EventLexicon,
@@ -1066,6 +1087,48 @@ class _Context:
             return [None] * len(self.quotes)
         cue = self.span_values(["quote_cue_start"])
         return [cue(q)[0] for q in self.quotes]
+
+    @cached_property
+    def quote_index(self) -> tuple | None:
+        """For :func:`_quote_start`, by bisection instead of a pass over the quotes per
+        trigger: the (cue offset, quote number) pairs ascending; the quote starts and the
+        running maximum of their ends, when the quotes are in order of start (else None)."""
+        cues = sorted((cue, k) for k, cue in enumerate(self.quote_cues) if cue is not None)
+        starts = [q.start for q in self.quotes]
+        if any(a > b for a, b in zip(starts, starts[1:])):
+            return cues, None, None
+        ends, top = [], -1
+        for q in self.quotes:
+            top = max(top, q.end)
+            ends.append(top)
+        return cues, starts, ends
+
+    @cached_property
+    def _children_of(self) -> dict[int, list[int]]:
+        """The children of each token with any, ascending (from the heads, once per Doc)."""
+        kids: dict[int, list[int]] = {}
+        for c, rel in enumerate(self.table._cols[8].tolist()):
+            if rel:  # (relative head offsets as unsigned 64-bit numbers; the root has 0)
+                kids.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), []).append(c)
+        return kids
+
+    def children(self, tok: Token) -> list[Token]:
+        """``list(tok.children)``: spaCy finds them by a pass over the token's whole subtree,
+        which for the root of a long sentence is the sentence, per look."""
+        doc = self.doc
+        return [doc[c] for c in self._children_of.get(tok.i, ())]
+
+    @cached_property
+    def _loc_prep_sents(self) -> dict[tuple[int, int], bool]:
+        return {}
+
+    def has_loc_prep(self, start: int, end: int) -> bool:
+        """Whether a token of ``start:end`` is a locative preposition (once per sentence)."""
+        got = self._loc_prep_sents.get((start, end))
+        if got is None:
+            got = self._loc_prep_sents[(start, end)] = any(
+                map(LOC_PREPS.__contains__, self.table.lower[start:end]))
+        return got
 
     def span_values(self, names: list[str]) -> Callable[[Span], list]:
         """A function giving ``[span._.get(name) for name in names]`` of a span of the Doc
@@ -1456,11 +1519,13 @@ def _join(texts: Iterable[str | None]) -> str | None:
     return "; ".join(seen) if seen else None
 
 
-def _is_passive(tok: Token, sent: Span, parsed: bool, text: list[str] | None = None) -> bool:
+def _is_passive(tok: Token, sent: Span, parsed: bool, text: list[str] | None = None,
+                children: Callable[[Token], list[Token]] | None = None) -> bool:
     if parsed:
-        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in tok.children):
+        kids = children(tok) if children is not None else list(tok.children)
+        if any(c.dep_ in ("aux:pass", "nsubj:pass") for c in kids):
             return True
-        if tok.tag_ == "VVPP" and any(c.lower_ in WERDEN for c in tok.children):
+        if tok.tag_ == "VVPP" and any(c.lower_ in WERDEN for c in kids):
             return True
         return False
     low = tok.lower_
@@ -1486,26 +1551,27 @@ def _verb_roles(trig: _Trigger, sent: Span, ctx: _Context) -> tuple[list[Token],
     tok = trig.token
     doc = sent.doc
     if ctx.parsed:
+        kids = ctx.children  # (``Token.children`` scans the whole subtree: a long sentence)
         clause = tok
-        subj = [c for c in clause.children if c.dep_ in SUBJ_DEPS]
+        subj = [c for c in kids(clause) if c.dep_ in SUBJ_DEPS]
         up = tok
         for _ in range(2):  # "Scholz will ... reisen", "wies ... zurück und drohte ..."
             if subj or up.head.i == up.i or up.head.pos_ not in ("VERB", "AUX"):
                 break
             up = up.head
-            subj = [c for c in up.children if c.dep_ in SUBJ_DEPS]
-        objs = [c for c in clause.children if c.dep_ in OBJ_DEPS and c.lower_ not in ("sich", "es")]
+            subj = [c for c in kids(up) if c.dep_ in SUBJ_DEPS]
+        objs = [c for c in kids(clause) if c.dep_ in OBJ_DEPS and c.lower_ not in ("sich", "es")]
         if objs and (not subj or all(x.lower_ in ("das", "dies", "es", "dabei") for x in subj)) \
                 and (trig.entry.type in SPEECH_TYPES or subj) and objs[0].pos_ in NOUN_POS:
             # "Das teilte ein Regierungssprecher mit": the parser's subject is the pronoun
             subj, objs = objs[:1], objs[1:]
         elif subj and all(x.lower_ in ("das", "dies", "dabei", "zugleich") for x in subj):
-            after = [c for c in tok.children if c.i > tok.i and c.pos_ in NOUN_POS and c.dep_ not in ("obl", "nmod")]
+            after = [c for c in kids(tok) if c.i > tok.i and c.pos_ in NOUN_POS and c.dep_ not in ("obl", "nmod")]
             subj = after[:1] or subj
         if not objs:
-            objs = [c for c in clause.children if c.dep_ in ("obl", "op", "mo") and c.pos_ in NOUN_POS
-                    and any(g.dep_ == "case" and g.lower_ in ("gegen", "auf", "mit", "über") for g in c.children)]
-        if _is_passive(tok, sent, True):
+            objs = [c for c in kids(clause) if c.dep_ in ("obl", "op", "mo") and c.pos_ in NOUN_POS
+                    and any(g.dep_ == "case" and g.lower_ in ("gegen", "auf", "mit", "über") for g in kids(c))]
+        if _is_passive(tok, sent, True, children=kids):
             agent = _agent(tok, subj)
             actors = _conjuncts(agent) if agent is not None else []
             targets = [t for s in subj for t in _conjuncts(s)]
@@ -1669,7 +1735,7 @@ def _place(trig: _Trigger, sent: Span, ctx: _Context, role_toks: set[int],
     """A place after a locative preposition in the sentence (nearest to the trigger), else
     the dateline place."""
     lower = ctx.table.lower
-    if not any(map(LOC_PREPS.__contains__, lower[sent.start:sent.end])):
+    if not ctx.has_loc_prep(sent.start, sent.end):
         # a place counts only within three words after a locative preposition of the
         # sentence: without one (a trigger sentence in four) the place scan is not asked
         return _dateline(ctx)
@@ -1772,7 +1838,7 @@ def _negated(trig: _Trigger, sent: Span, ctx: _Context) -> bool:
     if ctx.parsed:
         scope = [tok] + ([tok.head] if tok.pos_ in NOUN_POS and tok.head.i != tok.i else [])
         for t in scope:
-            for c in t.children:
+            for c in ctx.children(t):
                 if lower[c.i] in neg and not (c.i + 1 < len(doc) and lower[c.i + 1] == "nur"):
                     return True
         return False
@@ -1816,13 +1882,33 @@ def _content_ranges(sent: Span, triggers: list[_Trigger], lex: EventLexicon,
         if trig.entry.type not in SPEECH_TYPES and trig.entry.lemma not in speech:
             continue
         tok = trig.token
-        after = [c for c in commas if c > tok.i]
-        before = [c for c in commas if c < tok.i]
+        # the first comma after the trigger, the last before it: bisections of ``commas``
+        k = bisect_right(commas, tok.i)
+        after = commas[k:k + 1]
+        k = bisect_left(commas, tok.i)
+        before = commas[k - 1:k] if k else []
         if after and after[0] - tok.i <= 8 and not before:
             out.append((after[0] + 1, sent.end))
         elif before and tok.i - before[-1] <= 2:
             out.append((sent.start, before[-1]))
     return out
+
+
+def _covered(ranges: list[tuple[int, int]]) -> Callable[[int], bool]:
+    """``i -> any(a <= i < b for a, b in ranges)``, with the ranges merged once and a
+    bisection per look (a sentence with many quotes and triggers was quadratic)."""
+    merged: list[list[int]] = []
+    for a, b in sorted(r for r in ranges if r[0] < r[1]):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    starts = [a for a, _ in merged]
+
+    def covered(i: int) -> bool:
+        k = bisect_right(starts, i) - 1
+        return k >= 0 and i < merged[k][1]
+    return covered
 
 
 def _modality(trig: _Trigger, sent: Span, ctx: _Context, negated: bool, date: str | None,
@@ -1891,9 +1977,10 @@ def find_events(doc: Doc, lexicon: EventLexicon | None = None) -> Iterator[Event
         announcers = [t for t in triggers if t.entry.kind != "noun" and t.entry.lemma in lex.cue("announce")]
         found: list[EventMatch] = []
         trigger_toks = {t.token.i for t in triggers} | {x.i for t in triggers for x in t.extra}
+        in_speech_at = _covered(speech)
         for trig in triggers:
             tok = trig.token
-            in_speech = any(a <= tok.i < b for a, b in speech)
+            in_speech = in_speech_at(tok.i)
             nominal = trig.entry.kind == "noun"
             if nominal and in_speech:
                 continue
@@ -1973,13 +2060,26 @@ def _embedded(trig: _Trigger, embedders: list[_Trigger], sent: Span, ctx: _Conte
 
 def _quote_start(trig: _Trigger, sent: Span, ctx: _Context) -> int | None:
     tok = trig.token
-    for q, cue in zip(ctx.quotes, ctx.quote_cues):
-        if cue is not None and tok.idx <= cue < tok.idx + len(tok.text):
-            return q.start_char
-    for q in ctx.quotes:
-        if sent.start <= q.start < sent.end or q.start <= tok.i < q.end:
-            return q.start_char
-    return None
+    quotes = ctx.quotes
+    cues, starts, ends = ctx.quote_index
+    # the first quote (in the Doc's order) whose cue is in the trigger's characters
+    at = cues[bisect_left(cues, (tok.idx, -1)):bisect_left(cues, (tok.idx + len(tok.text), -1))]
+    if at:
+        return quotes[min(k for _, k in at)].start_char
+    if starts is None:  # (quotes not in order of start: look at each)
+        for q in quotes:
+            if sent.start <= q.start < sent.end or q.start <= tok.i < q.end:
+                return q.start_char
+        return None
+    # the first quote that starts in the sentence, or the first that holds the trigger: of
+    # the quotes starting at or before it, the first that ends after it (running maximum)
+    first = bisect_left(starts, sent.start)
+    if not (first < len(starts) and starts[first] < sent.end):
+        first = len(starts)
+    holds = bisect_right(ends, tok.i)
+    if holds < bisect_right(starts, tok.i):
+        first = min(first, holds)
+    return quotes[first].start_char if first < len(starts) else None
 
 
 # -- the spaCy component

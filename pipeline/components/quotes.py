@@ -1932,6 +1932,23 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
     doc = ctx.doc
     found: list[_Found] = []
     used: set[int] = set()
+    opens = [o for o, _, _ in quotes]
+    # the next word (not punctuation, not space, not in a quote found so far) at or after
+    # a token: a skip list over tokens that are not one. ``ctx.in_quote`` only turns True in
+    # the loop below, so a token skipped once stays skipped (checked again on each look)
+    skip = list(range(1, len(doc) + 1))
+    punct, space, in_quote = ctx.punct, ctx.space, ctx.in_quote
+    n_tok = len(doc)
+
+    def word_at(t: int) -> int:
+        path = []
+        while t < n_tok and (punct[t] or space[t] or in_quote[t]):
+            path.append(t)
+            t = skip[t]
+        for p in path:
+            skip[p] = t
+        return t
+
     for n, (o, c, closed) in enumerate(quotes):
         if n in used:
             continue
@@ -1974,13 +1991,18 @@ def _direct_frames(ctx: _Ctx, quotes: list[tuple[int, int, bool]], indirect: boo
                 parts = [(o, c + 1)]
                 end = c + 1
                 # mixed: "Frankreich sei „ein unverzichtbarer Partner“, sagte ..."
-                pre = [t for t in range(s_lo, o) if not (ctx.punct[t] or ctx.space[t])
-                       and not ctx.in_quote[t]]
+                # (only the first two words of the sentence before o outside quotes count:
+                # found by skipping, not by a scan from the sentence start per quote)
+                pre0 = word_at(s_lo)
+                pre = [pre0, word_at(pre0 + 1)] if pre0 < o else []
+                pre = [t for t in pre if t < o]
                 if indirect and len(pre) >= 2 and ctx.text[o - 1] != ":":
                     # every quoted part of the sentence is literal: "Die „unter Druck
                     # stehenden Soldaten“ hätten „Zivilisten getötet“, so Murtha."
-                    lit = tuple((a, b + 1) for a, b, _ in quotes if pre[0] <= a and b <= c
-                                and not _is_name(ctx, a + 1, b))
+                    # (the quotes from pre[0] on, sorted by opening mark: a bisection)
+                    lit = tuple((a, b + 1) for a, b, _ in quotes[
+                                bisect_left(opens, pre[0]):bisect_right(opens, c)]
+                                if b <= c and not _is_name(ctx, a + 1, b))
                     found.append(_Found(pre[0], c + 1, "mixed", speaker, tuple(cue),
                                         ((pre[0], c + 1),), lit or ((o, c + 1),)))
                     for t in range(pre[0], frame_end):

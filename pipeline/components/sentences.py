@@ -97,23 +97,34 @@ def _hard_breaks(doc: Doc, spans_key: str, texts: list[str] | None = None,
     # a break: "… ein Regierungssprecher am\nDienstag mit." (German nouns start
     # upper case, so the next line's case says nothing).
     wrapped = any(span.label_ == "paragraph" for span in layout)
+    # for each space token: the first token after it that is not one (``run_end``), and
+    # whether a space token between has a newline (``newline_after``), in one pass from
+    # the end (a look ahead per space token was quadratic on a run of them)
+    space_at = [i for i, space in enumerate(spaces) if space]
+    run_end: dict[int, int] = {}
+    newline_after: dict[int, bool] = {}
+    for i in reversed(space_at):
+        if i + 1 in run_end:
+            run_end[i] = run_end[i + 1]
+            newline_after[i] = newline_after[i + 1] or "\n" in texts[i + 1]
+        else:
+            run_end[i] = i + 1
+            newline_after[i] = False
     for span in layout:
         breaks.setdefault(span.start, f"layout:{span.label_}")
         end = span.end
-        while end < n and spaces[end]:
-            end += 1
+        if end < n and spaces[end]:
+            end = run_end[end]
         if end < n:
             breaks.setdefault(end, f"after:{span.label_}")
-    for i in [i for i, space in enumerate(spaces) if space]:
+    for i in space_at:
         text = texts[i]
         if "\n" not in text:
             continue
-        nxt = i + 1
-        while nxt < n and spaces[nxt]:
-            nxt += 1
+        nxt = run_end[i]
         if nxt >= n:
             continue
-        blank = text.count("\n") >= 2 or any(texts[j].count("\n") for j in range(i + 1, nxt))
+        blank = text.count("\n") >= 2 or newline_after[i]
         if blank:
             breaks.setdefault(nxt, "blank line")
         elif not wrapped and not texts[nxt][:1].islower():
