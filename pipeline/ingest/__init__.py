@@ -22,14 +22,21 @@ def sniff_suffix(source: Source) -> str:
         return ".txt"  # stdin is read once; its format is guessed in read_stdin
     try:
         with source.open() as handle:
-            head = handle.read(512).lstrip()
+            head = handle.read(512)
     except READ_ERRORS:  # a cut-off or corrupt data.gz: the text reader makes it an error row
         return ".txt"
-    if head.startswith(b"{"):
-        return ".jsonl"
-    if head.startswith(b"<"):
-        return ".xml"
-    return ".txt"
+    return suffix_of(head)
+
+
+def suffix_of(head: bytes) -> str:
+    """``.jsonl`` if the first character of ``head`` (a file's first bytes) is ``{``,
+    ``.xml`` if ``<``, else ``.txt``; the character read in JSON's encoding rule (UTF-8
+    with or without a byte order mark, UTF-16, UTF-32): compared as bytes, a JSON Lines
+    file in UTF-16 or with a BOM was read as one plain-text report."""
+    import json
+
+    text = head.decode(json.detect_encoding(head[:4]), errors="ignore").lstrip("\ufeff \t\r\n")
+    return ".jsonl" if text.startswith("{") else ".xml" if text.startswith("<") else ".txt"
 
 
 def read_source(source: Source, options: ReadOptions | None = None) -> Iterator[Report]:
@@ -59,9 +66,8 @@ def read_stdin(options: ReadOptions) -> Iterator[Report]:
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     shutil.copyfileobj(sys.stdin.buffer, spool, 1 << 20)
     spool.seek(0)
-    head = spool.read(512).lstrip()
+    suffix = suffix_of(spool.read(512))
     spool.seek(0)
-    suffix = ".jsonl" if head.startswith(b"{") else ".xml" if head.startswith(b"<") else ".txt"
 
     class _Spooled(Source):
         def open(self) -> io.BufferedIOBase:  # noqa: D401 - same contract as Source.open

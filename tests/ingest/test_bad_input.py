@@ -219,3 +219,10 @@ def test_bad_input_jsonl_in_utf16_cut_mid_character_keeps_the_lines_before(write
     got = read(f)
     assert [status for _, status, _ in got[:400]] == ["ok"] * 400
     assert got[-1][:2] == ("f.jsonl", "error") and "UTF-16" in got[-1][2]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-32"])
+def test_bad_input_jsonl_on_stdin_in_any_of_jsons_encodings_is_json_lines(monkeypatch, encoding):
+    data = '{"id": "a", "text": "Bericht aus Bonn."}\n{"id": "b", "text": "Bericht aus Ulm."}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data.encode(encoding))))
+    assert [(doc_id, status) for doc_id, status, _ in read("-")] == [("a", "ok"), ("b", "ok")]
