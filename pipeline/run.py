@@ -588,8 +588,7 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
             raise OutputExists(f"output folder {out} holds a run made with --scheduler (part {on_dask[0]}); "
                                f"resume it with --scheduler")
         nlp = nlp or load(options.model)
-        summary = RunSummary()
-        summary.earlier.update(writer.documents_before)
+        summary = RunSummary(earlier=Counter(writer.documents_before))
         reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
         with collecting_garbage_for_a_run():
             _analyse_and_write(nlp, reports, writer, options, summary, progress)

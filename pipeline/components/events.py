@@ -619,12 +619,27 @@ class _TokenTable:
             # (here, not per Doc: a Doc with no verb to ask about needs none of this)
             by_relation = numpy.flatnonzero(_tokens.among(self._cols[7], _PRT_DEP_IDS)).tolist()
             marked = sorted(set(by_relation).union(c for c in tagged if lower[c] in particles))
-            # (relative head offsets as unsigned 64-bit numbers)
-            for c, rel in zip(marked, self._cols[8][marked].tolist()):
-                if rel:  # the root is its own head (rel 0); heads before the child are negative
-                    found.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), c)
+            for c, head in zip(marked, self.heads_of(marked)):
+                if head != c:  # (a root is its own head)
+                    found.setdefault(head, c)
             self._particle_children, self._particles = found, particles
         return self._particle_children.get(i)
+
+    def heads_of(self, tokens: list[int]) -> list[int]:
+        """The head of each of ``tokens`` (a root is its own): the HEAD column holds each
+        head as an offset from its token, stored as an unsigned 64-bit number (read here as
+        signed: a head before its token is a negative offset)."""
+        return (numpy.asarray(tokens, dtype=numpy.int64) + self._cols[8][tokens].view(numpy.int64)).tolist()
+
+    @cached_property
+    def children_of(self) -> dict[int, list[int]]:
+        """The children of each token that has any, ascending (from the heads, once per Doc)."""
+        every = list(range(len(self.text)))
+        kids: dict[int, list[int]] = {}
+        for c, head in zip(every, self.heads_of(every)):
+            if head != c:
+                kids.setdefault(head, []).append(c)
+        return kids
 
     def candidates(self, i: int, lex: EventLexicon, noun: bool, particle: str | None = None) -> tuple[str, ...]:
         """:func:`lemma_candidates` of token ``i``."""
@@ -1023,6 +1038,7 @@ class _Context:
         self.parsed = doc.has_annotation("DEP")
         self.table = _TokenTable(doc)
         self.body_start = _body_start(doc, self.table.text)
+        self._loc_prep_sents: dict[tuple[int, int], bool] = {}  # (:meth:`has_loc_prep`)
         self._phrases: dict[int, list[Token]] = {}
         self._role_texts: dict[int, str | None] = {}
 
@@ -1103,24 +1119,11 @@ class _Context:
             ends.append(top)
         return cues, starts, ends
 
-    @cached_property
-    def _children_of(self) -> dict[int, list[int]]:
-        """The children of each token with any, ascending (from the heads, once per Doc)."""
-        kids: dict[int, list[int]] = {}
-        for c, rel in enumerate(self.table._cols[8].tolist()):
-            if rel:  # (relative head offsets as unsigned 64-bit numbers; the root has 0)
-                kids.setdefault(c + (rel - 2 ** 64 if rel >= 2 ** 63 else rel), []).append(c)
-        return kids
-
     def children(self, tok: Token) -> list[Token]:
         """``list(tok.children)``: spaCy finds them by a pass over the token's whole subtree,
         which for the root of a long sentence is the sentence, per look."""
         doc = self.doc
-        return [doc[c] for c in self._children_of.get(tok.i, ())]
-
-    @cached_property
-    def _loc_prep_sents(self) -> dict[tuple[int, int], bool]:
-        return {}
+        return [doc[c] for c in self.table.children_of.get(tok.i, ())]
 
     def has_loc_prep(self, start: int, end: int) -> bool:
         """Whether a token of ``start:end`` is a locative preposition (once per sentence)."""

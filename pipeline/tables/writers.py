@@ -271,8 +271,8 @@ class DatasetWriter:
         (self.out / "_meldung").mkdir(exist_ok=True)  # first: from now on the folder is a run's
         for table in schema.TABLE_NAMES:
             (self.part_root / table).mkdir(parents=True, exist_ok=True)
-        if _stored_format(self.out) is None:  # (atomically: an empty file refused every resume)
-            _atomic_write(self.out / FORMAT_FILE, lambda p: p.write_text(self.fmt + "\n", encoding="utf-8"))
+        if _stored_format(self.out) is None:
+            self._store_format()
         probe = self.out / "_meldung" / ".write-test"
         probe.write_text("ok")
         probe.unlink()
@@ -286,7 +286,7 @@ class DatasetWriter:
         _remove_durably(self.out / MANIFEST)
         # this run's format at once: killed below, a --resume of this command (another
         # --format than the run removed) was refused for the old run's format
-        _atomic_write(self.out / FORMAT_FILE, lambda p: p.write_text(self.fmt + "\n", encoding="utf-8"))
+        self._store_format()
         for table in schema.TABLE_NAMES:
             # the table folders, whatever this run's format: the run before may have had
             # another (DuckDB's staged parts go with _meldung below)
@@ -296,6 +296,11 @@ class DatasetWriter:
                 (self.out / table).rmdir()
         (self.out / DUCKDB_FILE).unlink(missing_ok=True)
         shutil.rmtree(self.out / "_meldung")
+
+    def _store_format(self) -> None:
+        """Record this run's --format for a resume to check (atomically: an empty file left
+        by a kill refused every resume)."""
+        _atomic_write(self.out / FORMAT_FILE, lambda p: p.write_text(self.fmt + "\n", encoding="utf-8"))
 
     def _check_format(self) -> None:
         """A resumed run writes the format the run began with (a CSV run resumed in
