@@ -625,18 +625,19 @@ class _TokenTable:
             self._particle_children, self._particles = found, particles
         return self._particle_children.get(i)
 
-    def heads_of(self, tokens: list[int]) -> list[int]:
-        """The head of each of ``tokens`` (a root is its own): the HEAD column holds each
-        head as an offset from its token, stored as an unsigned 64-bit number (read here as
-        signed: a head before its token is a negative offset)."""
+    def heads_of(self, tokens: list[int] | None = None) -> list[int]:
+        """The head of each of ``tokens`` (default: every token; a root is its own): the
+        HEAD column holds each head as an offset from its token, stored as an unsigned
+        64-bit number (read here as signed: a head before its token is a negative offset)."""
+        if tokens is None:
+            return (numpy.arange(len(self.text)) + self._cols[8].view(numpy.int64)).tolist()
         return (numpy.asarray(tokens, dtype=numpy.int64) + self._cols[8][tokens].view(numpy.int64)).tolist()
 
     @cached_property
     def children_of(self) -> dict[int, list[int]]:
         """The children of each token that has any, ascending (from the heads, once per Doc)."""
-        every = list(range(len(self.text)))
         kids: dict[int, list[int]] = {}
-        for c, head in zip(every, self.heads_of(every)):
+        for c, head in enumerate(self.heads_of()):
             if head != c:
                 kids.setdefault(head, []).append(c)
         return kids
