@@ -408,11 +408,15 @@ def _broken_future() -> Future:
 
 def _die_with_parent() -> None:
     """In a worker: end when the parent process ends, even by kill -9 (Linux), instead
-    of living on as an orphan holding a model's memory."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
+    of living on as an orphan holding a model's memory. The signal handlers a command
+    put in place for itself (``meldung run`` stops cleanly on SIGTERM) go back to
+    Python's defaults: a worker the pool terminates ends at once."""
+    import signal
 
+    for signum, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, default)
+    if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
@@ -604,26 +608,40 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
 
 def _analyse_and_write(nlp: Language, reports: Iterable[Report], writer: DatasetWriter,
                        options: RunOptions, summary: RunSummary, progress: Progress | None) -> None:
-    """The rows of ``reports``, written a part per ``options.part_size`` documents."""
+    """The rows of ``reports``, written a part per ``options.part_size`` documents. A run
+    stopped by Ctrl-C (KeyboardInterrupt) first writes the documents it has analysed
+    since its last part: an hour's run stopped just before a part was full lost up to
+    ``part_size`` documents of work, which ``--resume`` then did again."""
+    finished: list[tuple[Report, dict[str, list[dict]]]] = []
+    try:
+        for report, doc_tables, words in analysed_rows(nlp, reports, n_process=options.n_process,
+                                                       batch_size=options.batch_size,
+                                                       batch_chars=options.batch_chars):
+            finished.append((report, doc_tables))  # one step: a Ctrl-C comes before or after it
+            summary.documents[report.status] += 1
+            summary.words += words
+            if progress:
+                progress(sum(summary.documents.values()), summary.words, summary.failed)
+            if len(finished) >= options.part_size:
+                _write_finished(writer, finished)
+    except KeyboardInterrupt:
+        _write_finished(writer, finished)
+        raise
+    _write_finished(writer, finished)
+
+
+def _write_finished(writer: DatasetWriter, finished: list[tuple[Report, dict[str, list[dict]]]]) -> None:
+    """Write the documents of ``finished`` as one part and empty the list. The list is
+    emptied first: a part a second Ctrl-C cuts off is not committed (``--resume`` does
+    its documents again), and one committed is never written a second time."""
+    if not finished:
+        return
+    documents = finished[:]
+    finished.clear()
     tables: dict[str, list[dict]] = {name: [] for name in schema.TABLE_NAMES}
-    doc_ids: list[str] = []
-    sources: list[str] = []
-    status: Counter = Counter()
-    for report, doc_tables, words in analysed_rows(nlp, reports, n_process=options.n_process,
-                                                   batch_size=options.batch_size,
-                                                   batch_chars=options.batch_chars):
+    for _, doc_tables in documents:
         for table, rows in doc_tables.items():
             tables[table].extend(rows)
-        doc_ids.append(report.doc_id)
-        sources.append(report.source)
-        status[report.status] += 1
-        summary.documents[report.status] += 1
-        summary.words += words
-        if progress:
-            progress(sum(summary.documents.values()), summary.words, summary.failed)
-        if len(doc_ids) >= options.part_size:
-            writer.write_part(tables, doc_ids, {"sources": sources, "status": dict(status)})
-            tables = {name: [] for name in schema.TABLE_NAMES}
-            doc_ids, sources, status = [], [], Counter()
-    if doc_ids:
-        writer.write_part(tables, doc_ids, {"sources": sources, "status": dict(status)})
+    reports = [report for report, _ in documents]
+    writer.write_part(tables, [r.doc_id for r in reports],
+                      {"sources": [r.source for r in reports], "status": dict(Counter(r.status for r in reports))})

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -35,7 +37,8 @@ Examples:
 
 Exit codes: 0 all documents analysed (empty ones included); 1 some documents
 failed (see the errors table); 2 bad arguments (missing input, output folder not
-writable or already used).
+writable or already used); 130 stopped by Ctrl-C, 143 by SIGTERM: the documents
+analysed so far are written, and the same command with --resume does the rest.
 """
 
 
@@ -117,7 +120,10 @@ def run(
 
         run_all = partial(_dask_run, run_dask, scheduler=scheduler)
     try:
-        summary = _run_with_progress(run_all, inputs, out, options, quiet=quiet)
+        with _stopped_by_signals():
+            summary = _run_with_progress(run_all, inputs, out, options, quiet=quiet)
+    except _Stopped as stop:
+        _say_stopped(out, stop.code)
     except OutputExists as error:
         _fail(str(error))
     except ModelNotFound as error:
@@ -134,6 +140,47 @@ def run(
 
 def _dask_run(run_dask, inputs, out, options, progress=None, *, scheduler: str):
     return run_dask(inputs, out, options, scheduler, progress=progress)
+
+
+class _Stopped(KeyboardInterrupt):
+    """The run was stopped by Ctrl-C (SIGINT) or SIGTERM; ``code`` is the shell's exit
+    status for it (128 + the signal's number)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__()
+        self.code = code
+
+
+@contextmanager
+def _stopped_by_signals():
+    """Turn Ctrl-C and SIGTERM (``kill``, ``timeout``, a batch system ending a job) into
+    :class:`_Stopped`, so that the run writes what it has analysed and says how to go
+    on. A run used to end in silence on Ctrl-C, and SIGTERM killed it on the spot."""
+    def stop(signum, frame):
+        raise _Stopped(128 + signum)
+
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # (a job started with nohup keeps ignoring)
+            previous[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    except KeyboardInterrupt as interrupt:  # (raised where our handler was not yet in place)
+        if isinstance(interrupt, _Stopped):
+            raise
+        raise _Stopped(128 + signal.SIGINT) from None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _say_stopped(out: Path, code: int) -> None:
+    from ..tables.writers import committed_documents
+
+    kept = committed_documents(out)
+    err.print(f"[bold yellow]stopped:[/bold yellow] {kept:,} documents are written to {out}; "
+              f"run the same command with --resume to analyse the rest", highlight=False)
+    raise typer.Exit(code=code)
 
 
 def _fail(message: str) -> None:

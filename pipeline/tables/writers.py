@@ -17,7 +17,7 @@ import shutil
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -169,6 +169,27 @@ def write_part_files(part_root: Path, fmt: str, part: str, tables: dict[str, lis
         write_table_file(folder / f"part-{part}{_SUFFIX[fmt]}", table, rows, fmt)
         counts[table] = len(rows)
     return counts
+
+
+def _manifest_entries(data: bytes) -> Iterator[dict]:
+    """The entries of a manifest's complete lines (a line cut off by a kill is no entry)."""
+    for line in data[:data.rfind(b"\n") + 1].decode("utf-8").split("\n"):  # not splitlines(): ids may hold U+2028
+        if not line.strip():
+            continue
+        try:
+            yield json.loads(line)
+        except json.JSONDecodeError:
+            continue
+
+
+def committed_documents(out: str | Path) -> int:
+    """How many documents the committed parts of the run in ``out`` hold (0 without a run):
+    what a stopped run has kept, for its message."""
+    try:
+        data = (Path(out) / MANIFEST).read_bytes()
+    except OSError:
+        return 0
+    return sum(len(entry.get("doc_ids", ())) for entry in _manifest_entries(data))
 
 
 class DatasetWriter:
@@ -324,13 +345,7 @@ class DatasetWriter:
                 data = data[:data.rfind(b"\n") + 1]
                 with open(manifest, "r+b") as handle:
                     handle.truncate(len(data))
-            for line in data.decode("utf-8").split("\n"):  # not splitlines(): ids may hold U+2028
-                if not line.strip():
-                    continue
-                try:
-                    entry = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
+            for entry in _manifest_entries(data):
                 parts.add(entry["part"])
                 self.committed_parts.add(entry["part"])
                 sources = entry.get("sources") or [None] * len(entry["doc_ids"])

@@ -21,6 +21,7 @@ import pipeline
 from pipeline.cli import app
 from pipeline.run import GC_THRESHOLD, RunOptions, collecting_garbage_for_a_run, release_free_memory, run
 from pipeline.tables import schema
+from pipeline.tables.writers import committed_documents
 
 runner = CliRunner()
 MELDUNG = [sys.executable, "-m", "pipeline.cli"]
@@ -418,3 +419,128 @@ def test_scale_memory_a_run_has_freed_goes_back_to_the_system_before_the_names_a
         pytest.skip("the C library has no malloc_trim")
     assert _resident_mb() < freed_but_kept - 50
     del pin
+
+
+# -- stopping a run ------------------------------------------------------------------
+
+# ``meldung run`` with the blank pipeline and one more component that is slow (50 ms a
+# document) and counts the documents it has seen in a file: the test can stop the run in
+# the middle of a part and know how many documents were analysed by then.
+SLOW_RUN = r"""
+import sys, time
+from pathlib import Path
+from spacy.language import Language
+import pipeline.run
+from pipeline.cli import app
+
+counter = Path(sys.argv[1])
+seen = [0]
+
+@Language.component("slow_counter")
+def slow_counter(doc):
+    time.sleep(0.05)
+    seen[0] += 1
+    counter.write_text(str(seen[0]))
+    return doc
+
+load = pipeline.run.load
+def slow_load(model=None):
+    nlp = load("blank")
+    nlp.add_pipe("slow_counter")
+    return nlp
+pipeline.run.load = slow_load
+app(sys.argv[2:], prog_name="meldung")
+"""
+
+
+@pytest.fixture()
+def small_feed(tmp_path) -> Path:
+    path = tmp_path / "feed.jsonl"
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(60):
+            text = f"Berlin (dpa) - Am Montag kamen {i + 2} Menschen zusammen, sagte ein Sprecher."
+            handle.write(json.dumps({"id": f"r{i:03d}", "text": text, "published": "2023-05-23"}) + "\n")
+    return path
+
+
+def _stop_after(feed: Path, out: Path, counter: Path, signum: int, documents: int) -> subprocess.CompletedProcess:
+    """Start a slow run with parts of 5 documents, and send ``signum`` once it has seen
+    ``documents`` documents."""
+    args = ["run", str(feed), "--out", str(out), "--part-size", "5", "--batch-size", "1"]
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(counter), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if counter.exists() and counter.read_text() and int(counter.read_text()) >= documents:
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, proc.communicate()
+    proc.send_signal(signum)
+    stdout, stderr = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_scale_stop_writes_what_was_analysed_and_resume_finishes(small_feed, tmp_path, signum):
+    out, counter = tmp_path / "out", tmp_path / "seen"
+    stopped = _stop_after(small_feed, out, counter, signum, documents=8)  # 3 documents into the second part
+
+    assert stopped.returncode == 128 + signum
+    seen = int(counter.read_text())
+    kept = committed_documents(out)
+    # the part of 5 and the documents since: a document still between the slow component
+    # and its rows when the signal came may be left to --resume
+    assert seen - 1 <= kept <= seen and kept >= 7
+    assert f"{kept:,} documents are written to {out}" in " ".join(stopped.stderr.split())
+    assert "--resume" in stopped.stderr
+
+    resumed = runner.invoke(app, ["run", str(small_feed), "--out", str(out), "--model", "blank", "-q", "--resume",
+                                  "--part-size", "5"])
+    assert resumed.exit_code == 0, resumed.output
+    reference = tmp_path / "reference"
+    runner.invoke(app, ["run", str(small_feed), "--out", str(reference), "--model", "blank", "-q"])
+    assert_same_tables(reference, out)
+    assert pipeline.read(out).documents["doc_id"].is_unique
+
+
+def test_scale_stop_before_any_part_keeps_nothing_and_says_so(small_feed, tmp_path):
+    out, counter = tmp_path / "out", tmp_path / "seen"
+    stopped = _stop_after(small_feed, out, counter, signal.SIGINT, documents=1)
+    assert stopped.returncode == 130
+    assert committed_documents(out) <= 1
+    assert "--resume" in stopped.stderr
+
+
+def test_scale_stop_leaves_a_worker_pool_behind_no_process(small_feed, tmp_path):
+    """With --n-process 2 the forked workers end with the run (they do not keep the
+    command's own SIGTERM handler)."""
+    out = tmp_path / "out"
+    big = tmp_path / "big.jsonl"
+    big.write_text(small_feed.read_text() * 40)  # repeated ids get suffixes: 2,400 documents
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", str(big), "--out", str(out),
+                             "--model", "blank", "--n-process", "2", "--part-size", "50"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    manifest = out / "_meldung" / "manifest.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None and not (manifest.exists() and manifest.read_text()):
+        time.sleep(0.01)
+    children = _children(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 143), stderr
+    time.sleep(0.5)
+    assert not [pid for pid in children if _alive(pid)]
+
+
+def _children(pid: int) -> list[int]:
+    found = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in found.split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/stat")
+    return not (status.exists() and status.read_text().split()[2] == "Z")
