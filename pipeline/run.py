@@ -88,6 +88,9 @@ class RunSummary:
     words: int = 0
     seconds: float = 0.0
     skipped: int = 0  # already done in a resumed run
+    #: documents a resumed run analysed in a worker process of their own: those the run
+    #: before was analysing when it died
+    apart: int = 0
     #: documents by status of the parts a resumed run found done (not in ``documents``)
     earlier: Counter = field(default_factory=Counter)
 
@@ -274,7 +277,8 @@ def _settle(chunk: list[Report], done: dict[str, Doc]) -> Iterator[tuple[Report,
 def analyse(nlp: Language, reports: Iterable[Report], *, batch_size: int = 64,
             batch_chars: int = DEFAULT_BATCH_CHARS,
             zone_chars: int = DEFAULT_ZONE_CHARS,
-            warm_chars: int = DEFAULT_WARM_CHARS) -> Iterator[tuple[Report, Doc | None]]:
+            warm_chars: int = DEFAULT_WARM_CHARS,
+            on_batch: Callable[[list[str]], None] | None = None) -> Iterator[tuple[Report, Doc | None]]:
     """Each report with its analysed Doc (None for failed or empty reports), in order.
     The reports' doc_ids must be unique (:func:`unique_reports` makes them so): a Doc
     finds its report by it.
@@ -285,7 +289,8 @@ def analyse(nlp: Language, reports: Iterable[Report], *, batch_size: int = 64,
     process (over all calls; 0: none) go outside any memory zone; after them, batches
     go inside ``nlp.memory_zone()`` of about ``zone_chars`` characters each (so the
     string store does not grow with the run; a Doc is valid until the next one is asked
-    for). A batch that raises is redone document by document.
+    for). A batch that raises is redone document by document. ``on_batch`` is told the
+    doc_ids of each batch before it goes into the pipeline.
     """
     _set_error_handler(nlp)
     _widen_tokenizer_cache(nlp)
@@ -299,6 +304,8 @@ def analyse(nlp: Language, reports: Iterable[Report], *, batch_size: int = 64,
             elif not in_zone:
                 zone.enter_context(nlp.memory_zone())
                 in_zone = True
+            if on_batch is not None:
+                on_batch([report.doc_id for report in chunk])
             docs = _docs(nlp, chunk)
             try:
                 done = {d._.doc_id: d for d in nlp.pipe(docs, batch_size=batch_size)}
@@ -337,8 +344,13 @@ Analysed = tuple[Report, dict[str, list[dict]], int]  # a report, its rows per t
 
 
 def analysed_rows(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
-                  batch_size: int = 64, batch_chars: int = DEFAULT_BATCH_CHARS) -> Iterator[Analysed]:
+                  batch_size: int = 64, batch_chars: int = DEFAULT_BATCH_CHARS, apart: bool = False,
+                  on_batch: Callable[[list[str]], None] | None = None) -> Iterator[Analysed]:
     """Each report with its checked rows and word count, in input order.
+
+    ``apart``: in worker processes even with one (``n_process`` 1), so that a document
+    that kills its process costs only itself. ``on_batch``: see :func:`analyse` (one
+    process only).
 
     With ``n_process`` > 1 the work goes to forked worker processes a batch at a time,
     and each worker builds the rows itself: only reports and rows travel back, never
@@ -346,11 +358,12 @@ def analysed_rows(nlp: Language, reports: Iterable[Report], *, n_process: int = 
     back as bytes and left the rows to the parent; on two cores the parent was the
     bottleneck.)
     """
-    if n_process <= 1:
-        for report, doc in analyse(nlp, reports, batch_size=batch_size, batch_chars=batch_chars):
+    if n_process <= 1 and not apart:
+        for report, doc in analyse(nlp, reports, batch_size=batch_size, batch_chars=batch_chars,
+                                   on_batch=on_batch):
             yield report, checked_rows(report, doc), len(doc) if doc is not None else 0
         return
-    yield from _rows_from_pool(nlp, reports, n_process=n_process, batch_size=batch_size,
+    yield from _rows_from_pool(nlp, reports, n_process=max(n_process, 1), batch_size=batch_size,
                                batch_chars=batch_chars)
 
 
@@ -594,8 +607,14 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
         nlp = nlp or load(options.model)
         summary = RunSummary(earlier=Counter(writer.documents_before))
         reports = unique_reports(iter_reports(inputs, options.read), writer.done, summary, options.published)
+        apart: list[Report] = []
+        if writer.suspects:
+            reports = _set_apart(reports, writer.suspects, apart)
         with collecting_garbage_for_a_run():
             _analyse_and_write(nlp, reports, writer, options, summary, progress)
+            if apart:  # last, in a worker process: one may be what ended the run before
+                summary.apart = len(apart)
+                _analyse_and_write(nlp, apart, writer, options, summary, progress, apart=True)
         release_free_memory()
         link_people_parts(writer)
         writer.close()
@@ -606,8 +625,21 @@ def run(inputs: list[str], out: str | Path, options: RunOptions | None = None, *
     return summary
 
 
+def _set_apart(reports: Iterable[Report], suspects: Container[str], apart: list[Report]) -> Iterator[Report]:
+    """``reports`` without those in ``suspects``, which go to ``apart``: the batch a
+    one-process run was analysing when it died. A crash in compiled code (a segfault)
+    ends the whole process, and a resumed run that met the same document in the same
+    place died again, every time."""
+    for report in reports:
+        if report.doc_id in suspects:
+            apart.append(report)
+        else:
+            yield report
+
+
 def _analyse_and_write(nlp: Language, reports: Iterable[Report], writer: DatasetWriter,
-                       options: RunOptions, summary: RunSummary, progress: Progress | None) -> None:
+                       options: RunOptions, summary: RunSummary, progress: Progress | None,
+                       apart: bool = False) -> None:
     """The rows of ``reports``, written a part per ``options.part_size`` documents. A run
     stopped by Ctrl-C (KeyboardInterrupt) first writes the documents it has analysed
     since its last part: an hour's run stopped just before a part was full lost up to
@@ -616,7 +648,8 @@ def _analyse_and_write(nlp: Language, reports: Iterable[Report], writer: Dataset
     try:
         for report, doc_tables, words in analysed_rows(nlp, reports, n_process=options.n_process,
                                                        batch_size=options.batch_size,
-                                                       batch_chars=options.batch_chars):
+                                                       batch_chars=options.batch_chars, apart=apart,
+                                                       on_batch=writer.mark_in_flight):
             finished.append((report, doc_tables))  # one step: a Ctrl-C comes before or after it
             summary.documents[report.status] += 1
             summary.words += words

@@ -231,5 +231,7 @@ def _print_summary(summary, out: Path) -> None:
     line = (f"documents: {docs.get('ok', 0)} ok, {docs.get('empty', 0)} empty, {docs.get('error', 0)} failed"
             + (f", {summary.skipped} already done (resumed; {summary.earlier.get('error', 0)} of the "
                f"run's documents failed before)" if summary.skipped else "")
+            + (f"; {summary.apart} that the stopped run was analysing analysed in a process of their own"
+               if summary.apart else "")
             + f"; {summary.words:,} words in {summary.seconds:.1f} s ({summary.words_per_second:,.0f} words/s)")
     console.print(line, highlight=False)

@@ -33,6 +33,10 @@ _PART_FILE = re.compile(r"\.?part-[0-9a-z]+\.(parquet|csv|jsonl)(\.[0-9]+)?(\.tm
 DUCKDB_FILE = "meldung.duckdb"
 #: held by the run writing to the folder (a dot file: readers of the dataset skip it)
 LOCK_FILE = ".meldung.lock"
+#: the doc_ids of the batch a one-process run is analysing: a run that dies with it (a
+#: crash in compiled code, which no ``except`` catches) leaves them for --resume to
+#: analyse apart, in a process of their own
+IN_FLIGHT_FILE = "_meldung/in_flight.json"
 _SUFFIX = {"parquet": ".parquet", "csv": ".csv", "jsonl": ".jsonl", "duckdb": ".parquet"}
 
 
@@ -209,6 +213,8 @@ class DatasetWriter:
         #: opened the folder: a resumed run that failed nowhere itself still holds them
         self.documents_before: Counter = Counter()
         self.committed_parts: set[str] = set()
+        #: the documents a run before was analysing when it ended without finishing; not done
+        self.suspects: frozenset[str] = frozenset()
         self.rows_written = {name: 0 for name in schema.TABLE_NAMES}
         self._next_part = 0
         self._stale_duckdb = False
@@ -289,6 +295,7 @@ class DatasetWriter:
         if resume and self._is_ours():
             self._check_format()
             self._load_manifest()
+            self._load_in_flight()
         (self.out / "_meldung").mkdir(exist_ok=True)  # first: from now on the folder is a run's
         for table in schema.TABLE_NAMES:
             (self.part_root / table).mkdir(parents=True, exist_ok=True)
@@ -362,7 +369,20 @@ class DatasetWriter:
         # refused or failing before that, a wrong --model say, lost it)
         self._stale_duckdb = True
 
+    def _load_in_flight(self) -> None:
+        try:
+            ids = json.loads((self.out / IN_FLIGHT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # none, or cut off by a kill while it was written
+            return
+        if isinstance(ids, list):
+            self.suspects = frozenset(i for i in ids if isinstance(i, str) and i not in self.done)
+
     # -- writing --------------------------------------------------------------------
+    def mark_in_flight(self, doc_ids: list[str]) -> None:
+        """Record the documents that go into the pipeline now (see :data:`IN_FLIGHT_FILE`).
+        Not synced to disk: what a crashed process wrote is in the system's cache."""
+        (self.out / IN_FLIGHT_FILE).write_text(json.dumps(doc_ids), encoding="utf-8")
+
     def write_part(self, tables: dict[str, list[dict]], doc_ids: Iterable[str],
                    extra: dict | None = None) -> None:
         """Write one part (all tables, empty ones too) and commit it in the manifest
@@ -412,6 +432,7 @@ class DatasetWriter:
                                  table, [], self.fmt)
         if self.fmt == "duckdb":
             self._build_duckdb()
+        (self.out / IN_FLIGHT_FILE).unlink(missing_ok=True)
         self.release()
 
     def _build_duckdb(self) -> None:

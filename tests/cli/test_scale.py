@@ -544,3 +544,51 @@ def _alive(pid: int) -> bool:
         return False
     status = Path(f"/proc/{pid}/stat")
     return not (status.exists() and status.read_text().split()[2] == "Z")
+
+
+# A component that ends its process the way a segfault in compiled code does.
+CRASHING_RUN = r"""
+import os, signal, sys
+from spacy.language import Language
+import pipeline.run
+from pipeline.cli import app
+
+@Language.component("segfaults_on_sterben")
+def segfaults_on_sterben(doc):
+    if "sterben" in doc.text:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    return doc
+
+load = pipeline.run.load
+def crashing_load(model=None):
+    nlp = load("blank")
+    nlp.add_pipe("segfaults_on_sterben")
+    return nlp
+pipeline.run.load = crashing_load
+app(sys.argv[1:], prog_name="meldung")
+"""
+
+
+def test_scale_a_crash_that_ends_a_one_process_run_costs_only_its_document_on_resume(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    texts = [f"Bericht {i} ist gut." for i in range(30)]
+    texts[17] = "Hier muss ein Prozess sterben."
+    feed.write_text("".join(json.dumps({"id": f"r{i:02d}", "text": t}) + "\n" for i, t in enumerate(texts)))
+    out = tmp_path / "out"
+    args = [sys.executable, "-c", CRASHING_RUN, "run", str(feed), "--out", str(out), "-q",
+            "--part-size", "5", "--batch-size", "4"]
+
+    crashed = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    assert crashed.returncode == -signal.SIGSEGV  # the whole run, as a crash in spaCy's C code would
+    assert committed_documents(out) == 15  # the parts before the crash
+
+    resumed = subprocess.run([a for a in args if a != "-q"] + ["--resume"], capture_output=True, text=True,
+                             timeout=120)
+    assert resumed.returncode == 1, resumed.stderr  # it finished, with one failed document
+    # (the batch in flight, r16 to r19, went to a worker process; r15 was analysed, not written)
+    assert "4 that the stopped run was analysing analysed in a process of their own" in " ".join(resumed.stdout.split())
+    documents = pipeline.read(out).documents.set_index("doc_id")
+    assert sorted(documents.index) == [f"r{i:02d}" for i in range(30)]
+    assert documents.loc["r17", "status"] == "error"
+    assert (documents.drop(index="r17")["status"] == "ok").all()
+    assert "died" in pipeline.read(out).errors.set_index("doc_id").loc["r17", "message"]
