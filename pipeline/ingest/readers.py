@@ -7,15 +7,17 @@ on and the documents and errors tables say what happened.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
+import itertools
 import json
 import re
 import warnings
 import zlib
 from dataclasses import dataclass
-from typing import IO, Callable, Iterator
+from typing import IO, Callable, Iterable, Iterator, NamedTuple
 
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
@@ -60,10 +62,15 @@ def _finish(report: Report, options: ReadOptions) -> Report:
         report.status, report.stage, report.error = "empty", "read", "document has no text"
     elif len(report.text) > options.max_chars:
         report.status, report.stage = "error", "read"
-        report.error = (f"document too long: {len(report.text):,} characters "
-                        f"(limit {options.max_chars:,}; raise --max-chars)")
+        report.error = _too_long(options.max_chars, len(report.text))
         report.text = ""
     return report
+
+
+def _too_long(max_chars: int, chars: int | None = None) -> str:
+    if chars is None:  # counted only as far as the limit
+        return f"document too long: more than {max_chars:,} characters (raise --max-chars)"
+    return f"document too long: {chars:,} characters (limit {max_chars:,}; raise --max-chars)"
 
 
 def _load_text(source: Source, options: ReadOptions, fmt: str,
@@ -75,7 +82,7 @@ def _load_text(source: Source, options: ReadOptions, fmt: str,
         data = source.read_bytes(limit)
     except TooLarge as err:
         if one_document and limit < options.max_bytes:
-            err = f"document too long: more than {options.max_chars:,} characters (raise --max-chars)"
+            err = _too_long(options.max_chars)
         return None, Report.failed(source.name, source.name, "read", str(err), fmt=fmt)
     except READ_ERRORS as err:
         return None, Report.failed(source.name, source.name, "read", f"cannot read: {err}", fmt=fmt)
@@ -146,45 +153,122 @@ def read_jsonl(source: Source, options: ReadOptions) -> Iterator[Report]:
         yield Report.failed(source.name, source.name, "read", "no records", fmt="jsonl", status="empty")
 
 
+#: How much of a file is read at a time (bytes, or characters from a text file)
+CHUNK = 1 << 16
+#: ... and of a UTF-16/32 file, decoded a chunk at a time: as much as TextIOWrapper
+#: read, so one that cannot be decoded to its end keeps as many lines as then
+DECODED_CHUNK = 8192
+_BLANK = {bytes: re.compile(rb"\s*").match, str: re.compile(r"\s*").match}
+
+
+class BlankLines(NamedTuple):
+    """Lines in a row that hold nothing but whitespace (as ``strip`` sees it): ``count``
+    of them, ``text`` all of them, each with its newline."""
+
+    count: int
+    text: bytes | str
+
+
+def line_runs(chunks: Iterable[bytes | str], limit: int) -> Iterator[bytes | str | None | BlankLines]:
+    """The lines of a file read as ``chunks`` (bytes, or text), split at ``\\n`` only, as
+    ``readline`` splits them: each line with its newline, None for one longer than
+    ``limit`` (never held whole), and :class:`BlankLines` for blank lines in a row, found
+    at C speed within a chunk. A line at a time, a gzipped file of 10 GB of newlines (10
+    MB packed) took hours: a ``readline`` and a turn of the reader's loop each."""
+    pieces: list = []  # the line so far, while it goes on past the end of a chunk
+    size = 0  # its length, pieces dropped once it is longer than the limit
+    for buf in chunks:
+        if not buf:
+            continue
+        newline, blank = ("\n", _BLANK[str]) if isinstance(buf, str) else (b"\n", _BLANK[bytes])
+        n, pos = len(buf), 0
+        while pos < n:
+            if not size:
+                # a line starts here: the blank lines from here, as far as no line in
+                # them can be longer than the limit, at once
+                last = buf.rfind(newline, pos, blank(buf, pos, min(n, pos + limit)).end())
+                if last >= 0:
+                    text = buf[pos:last + 1]
+                    yield BlankLines(text.count(newline), text)
+                    pos = last + 1
+                    continue
+            end = buf.find(newline, pos)
+            if not size and 0 <= end < pos + limit:  # a whole line in this chunk
+                yield buf[pos:end + 1]
+                pos = end + 1
+                continue
+            stop = n if end < 0 else end + 1
+            size += stop - pos
+            if size <= limit:
+                pieces.append(buf[pos:stop])
+            else:
+                pieces.clear()
+            pos = stop
+            if end >= 0:
+                yield buf[:0].join(pieces) if size <= limit else None
+                pieces, size = [], 0
+    if size:  # the last line, without a newline
+        yield pieces[0][:0].join(pieces) if size <= limit else None
+
+
+def each_line(runs: Iterable[bytes | str | None | BlankLines]) -> Iterator[bytes | str | None]:
+    """:func:`line_runs` a line at a time (each blank line as it was)."""
+    for item in runs:
+        if not isinstance(item, BlankLines):
+            yield item
+        elif len(item.text) == item.count:  # nothing but newlines
+            yield from itertools.repeat(item.text[:1], item.count)
+        else:
+            newline = item.text[-1:]
+            for line in item.text.split(newline)[:-1]:
+                yield line + newline
+
+
+def _chunks(handle: IO, head: bytes | str = b"", size: int = CHUNK) -> Iterator[bytes | str]:
+    if head:
+        yield head
+    while chunk := handle.read(size):
+        yield chunk
+
+
 def bounded_lines(handle: IO, limit: int) -> Iterator[bytes | str | None]:
     """The lines of a binary (or text) file, None for each longer than ``limit`` bytes
     (characters), none of them held whole when longer: a file's lines read as ``for line
     in handle`` held a 300 MB line without a newline in memory whole (peak RSS 180 -> 808
-    MB) before it was found too long."""
-    while True:
-        line = handle.readline(limit + 1)
-        if not line:
-            return
-        if len(line) <= limit:
-            yield line
-            continue
-        newline = "\n" if isinstance(line, str) else b"\n"
-        while not line.endswith(newline):  # the rest of the long line, a megabyte at a time
-            line = handle.readline(1 << 20)
-            if not line:
-                break
-        yield None
+    MB) before it was found too long. (Read in chunks, see :func:`line_runs`.)"""
+    return each_line(line_runs(_chunks(handle), limit))
 
 
 def jsonl_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | str | None]:
     """The lines of a JSON Lines file (see :func:`bounded_lines`): bytes for UTF-8, text
     for UTF-16 and UTF-32, whose encoding JSON's own rule tells from the first four bytes
     (a byte order mark, else where the zero bytes are). Split as bytes, a UTF-16 file
-    gave every line a confusing parse error."""
-    encoding = json.detect_encoding(handle.read(4))
-    handle.seek(0)
+    gave every line a confusing parse error. The lines :func:`jsonl_line_runs` numbers."""
+    return each_line(jsonl_line_runs(handle, max_bytes))
+
+
+def jsonl_line_runs(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | str | None | BlankLines]:
+    """The lines of a JSON Lines file as :func:`jsonl_lines`, blank lines in a row as one
+    :class:`BlankLines` (see :func:`line_runs`)."""
+    head = handle.read(4)
+    encoding = json.detect_encoding(head)
     if encoding in ("utf-8", "utf-8-sig"):
-        yield from bounded_lines(handle, max_bytes)
+        yield from line_runs(_chunks(handle, head), max_bytes)
         return
     unit = 4 if encoding.startswith("utf-32") else 2  # bytes a character takes at least
-    # a lone surrogate passes through, so its line (only) is an error row, as for JSON's \ud800
-    text = io.TextIOWrapper(handle, encoding=encoding, errors="surrogatepass", newline="\n")
     try:
-        yield from bounded_lines(text, max_bytes // unit)
+        yield from line_runs(_decoded(_chunks(handle, head, DECODED_CHUNK), encoding),
+                             max_bytes // unit)
     except UnicodeDecodeError as err:
         raise _BrokenEncoding(f"cannot decode as {encoding.upper()}: {err}") from err
-    finally:
-        text.detach()  # the caller closes the file
+
+
+def _decoded(chunks: Iterable[bytes], encoding: str) -> Iterator[str]:
+    # a lone surrogate passes through, so its line (only) is an error row, as for JSON's \ud800
+    decoder = codecs.getincrementaldecoder(encoding)(errors="surrogatepass")
+    for chunk in chunks:
+        yield decoder.decode(chunk)
+    yield decoder.decode(b"", final=True)
 
 
 class _BrokenEncoding(ValueError):
@@ -203,10 +287,16 @@ def _jsonl_text(raw: bytes | str) -> str:
 
 def _jsonl_reports(source: Source, options: ReadOptions) -> Iterator[Report]:
     id_field = options.fields.id
-    # (the lines are closed first: a UTF-16 reader lets go of the file before it is closed)
-    with source.open() as handle, contextlib.closing(jsonl_lines(handle, options.max_bytes)) as lines:
+    with source.open() as handle, contextlib.closing(jsonl_line_runs(handle, options.max_bytes)) as lines:
         first, last = source.lines or (1, None)
-        for lineno, raw in enumerate(lines, start=1):
+        lineno = 0
+        for raw in lines:
+            if isinstance(raw, BlankLines):  # nothing to read, but numbered
+                lineno += raw.count
+                if last is not None and lineno > last:
+                    break
+                continue
+            lineno += 1
             if lineno < first:
                 continue
             if last is not None and lineno > last:
@@ -474,14 +564,16 @@ def _html_report(source: Source, data: bytes, options: ReadOptions) -> Iterator[
         yield Report.failed(source.name, source.name, "parse", f"HTML extraction failed: {err}", fmt="html")
         return
     if not extracted:
-        yield _finish(Report(doc_id=source.name, source=source.name, format="html"), options)
+        yield _no_article(Report(doc_id=source.name, source=source.name, format="html"), html, options)
         return
     doc = etree.fromstring(extracted.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
     report = Report(doc_id=source.name, source=source.name, format="html",
                     headline=doc.get("title") or None, author=doc.get("author") or None,
                     url=doc.get("url") or None, published=parse_published(doc.get("date")))
     parts: list[tuple[str, str]] = []
-    for el in doc.iter("head", "p", "list", "quote"):
+    # a list or quote is one block, and what is in it (a list in a quote, a quote in a
+    # list, a paragraph) part of its text: each block of the page's text was taken twice
+    for el in _outer_blocks(doc, ("head", "p", "list", "quote")):
         text = _text(el)
         if el.tag == "head":
             if text == report.headline:
@@ -491,9 +583,66 @@ def _html_report(source: Source, data: bytes, options: ReadOptions) -> Iterator[
             parts.append(("paragraph", text))
         elif el.tag in ("list", "quote"):
             parts.append(("paragraph", text))
+    if not report.headline and not any(text.strip() for _, text in parts):
+        # no block of text either (a footer's text loose in <main>, say)
+        yield _no_article(report, html, options)
+        return
     if report.headline:
         parts = [("headline", report.headline)] + parts
     yield _finish(from_blocks(report, parts), options)
+
+
+def _no_article(report: Report, html: str, options: ReadOptions) -> Report:
+    """``report`` for a page trafilatura found no article in: ``empty``, saying so when
+    the page has text of its own (menus, a page too odd for it), or "document too long"
+    when that text is longer than --max-chars (one paragraph of 12 MB, too much for
+    trafilatura, was an empty row "document has no text")."""
+    chars = _visible_chars(html, options.max_chars)
+    if chars > options.max_chars:
+        report.status, report.stage, report.error = "error", "read", _too_long(options.max_chars)
+    elif chars:
+        report.status, report.stage = "empty", "read"
+        report.error = f"no article text found in the HTML page ({chars:,} characters of other text)"
+    return _finish(report, options)
+
+
+def _visible_chars(html: str, limit: int) -> int:
+    """How many characters of text an HTML page shows (spaces collapsed; no scripts,
+    styles or title), counted as far as ``limit`` + 1. Parsed by lxml with text nodes
+    longer than libxml2's usual 10 MB: the page is read whole, and no longer than
+    --max-bytes, already."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        page = lxml.html.document_fromstring(  # as UTF-8: a str with an encoding declaration is refused
+            html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=True))
+    except (etree.LxmlError, ValueError):  # nothing to parse
+        return 0
+    etree.strip_elements(page, etree.Comment, "head", "script", "style", "noscript", "template",
+                         with_tail=False)
+    chars = 0
+    for text in page.itertext():
+        chars += _collapsed_len(text, limit - chars)
+        if chars > limit:
+            break
+    return chars
+
+
+def _collapsed_len(text: str, limit: int, step: int = 1 << 16) -> int:
+    """``len(" ".join(text.split()))``, or more than ``limit`` once that is clear, split
+    a piece at a time (split whole, 12 MB of text took 0.8 s and a word object for
+    each of its 2 million words)."""
+    chars = words = 0
+    for start in range(0, len(text), step):
+        part = text[start:start + step].split()
+        chars += sum(map(len, part))
+        words += len(part)
+        if start and part and not text[start - 1].isspace() and not text[start].isspace():
+            words -= 1  # a word cut in two by the step
+        if chars > limit:
+            break
+    return chars + max(words - 1, 0)
 
 
 READERS: dict[str, Callable[[Source, ReadOptions], Iterator[Report]]] = {

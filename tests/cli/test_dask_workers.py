@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import cloudpickle
@@ -225,3 +226,28 @@ def test_dask_partitions_count_lines_as_the_reader_numbers_them(tmp_path, conten
     (tmp_path / "f.jsonl").write_bytes(content)
     (source,) = iter_sources([str(tmp_path / "f.jsonl")])
     assert _count_lines(source) == lines
+
+
+def test_dask_a_range_of_blank_lines_only_is_no_partition(tmp_path):
+    """Lines 1-3 and 5,004 hold records, the 5,000 lines between are blank: with ranges of
+    1,000 lines, two partitions, and no ``empty`` "no records" row that a local run of the
+    file does not have (each blank range gave one, named after the file)."""
+    from pipeline.ingest import ReadOptions, read_source
+
+    record = json.dumps({"text": "Berlin (dpa) - Ein Satz."}) + "\n"
+    path = tmp_path / "f.jsonl"
+    path.write_text(record * 3 + "\n" * 5000 + record, encoding="utf-8")
+    parts = partitions([str(path)], lines_per_partition=1000)
+    assert [p.source.lines for p in parts] == [(1, 1000), (5001, 6000)]
+    docs = [r.doc_id for p in parts for r in read_source(p.source, ReadOptions())]
+    local = [r.doc_id for r in read_source(replace(parts[0].source, lines=None), ReadOptions())]
+    assert docs == local == ["f.jsonl:1", "f.jsonl:2", "f.jsonl:3", "f.jsonl:5004"]
+
+
+def test_dask_a_file_of_blank_lines_only_is_one_partition_and_one_empty_row(tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_text("\n" * 5000, encoding="utf-8")
+    (part,) = partitions([str(path)], lines_per_partition=1000)
+    from pipeline.ingest import ReadOptions, read_source
+
+    assert [(r.doc_id, r.status) for r in read_source(part.source, ReadOptions())] == [("f.jsonl", "empty")]
