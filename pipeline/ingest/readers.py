@@ -315,7 +315,9 @@ def _jsonl_reports(source: Source, options: ReadOptions) -> Iterator[Report]:
             try:
                 record = json.loads(text)
             except json.JSONDecodeError as err:
-                yield Report.failed(where, where, "parse", f"not a JSON line: {err}"[:300], fmt="jsonl")
+                cut = "" if text.endswith("\n") else " (the file's last line, without a line break: cut off, " \
+                                                     "or was the file still being written?)"
+                yield Report.failed(where, where, "parse", f"not a JSON line{cut}: {err}"[:300], fmt="jsonl")
                 continue
             except RecursionError:  # "[[[[...": nested deeper than the parser goes
                 yield Report.failed(where, where, "parse", "not a JSON line: nested too deeply", fmt="jsonl")

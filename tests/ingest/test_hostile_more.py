@@ -154,3 +154,14 @@ def test_html_a_page_without_an_article_says_so(write, footer):
 def test_html_a_page_without_text_is_empty_as_before(write):
     f = write("leer.html", "<html><head><title>Leer</title><script>var x = 1;</script></head><body> </body></html>")
     assert read(f) == [("leer.html", "empty", "document has no text")]
+
+
+def test_a_cut_off_last_line_says_the_file_may_still_be_written(write):
+    # a feed file read while its writer is still appending ends in half a record
+    f = write("feed.jsonl", RECORD + b'{"id": "x2", "text": "Berlin (dpa) - Ein hal')
+    (first, cut) = read(f)
+    assert first == ("feed.jsonl:1", "ok", None)
+    assert cut[:2] == ("feed.jsonl:2", "error") and "still being written" in cut[2]
+    # a broken line with its line break is just broken
+    f = write("broken.jsonl", b'{"text": \n' + RECORD)
+    assert "still being written" not in read(f)[0][2]
