@@ -423,33 +423,38 @@ def test_scale_memory_a_run_has_freed_goes_back_to_the_system_before_the_names_a
 
 # -- stopping a run ------------------------------------------------------------------
 
-# ``meldung run`` with the blank pipeline and one more component that is slow (50 ms a
-# document) and counts the documents it has seen in a file: the test can stop the run in
-# the middle of a part and know how many documents were analysed by then.
-SLOW_RUN = r"""
-import sys, time
+def meldung_with(component: str, name: str) -> list[str]:
+    """A ``meldung`` command (arguments to follow) whose pipeline is the blank one plus
+    the component ``name``, defined by the code ``component``: what a test cannot put into
+    a pipeline folder."""
+    return [sys.executable, "-c", f"""
+import os, signal, sys, time
 from pathlib import Path
 from spacy.language import Language
 import pipeline.run
 from pipeline.cli import app
+{component}
+load = pipeline.run.load
+def load_with_component(model=None):
+    nlp = load("blank")
+    nlp.add_pipe("{name}")
+    return nlp
+pipeline.run.load = load_with_component
+app(sys.argv[1:], prog_name="meldung")
+"""]
 
-counter = Path(sys.argv[1])
+
+# slow (50 ms a document), and counts the documents it has seen in the file SEEN: the
+# test can stop the run in the middle of a part and know how many were analysed by then
+SLOW_COUNTER = """
 seen = [0]
 
 @Language.component("slow_counter")
 def slow_counter(doc):
     time.sleep(0.05)
     seen[0] += 1
-    counter.write_text(str(seen[0]))
+    Path(os.environ["SEEN"]).write_text(str(seen[0]))
     return doc
-
-load = pipeline.run.load
-def slow_load(model=None):
-    nlp = load("blank")
-    nlp.add_pipe("slow_counter")
-    return nlp
-pipeline.run.load = slow_load
-app(sys.argv[2:], prog_name="meldung")
 """
 
 
@@ -467,8 +472,8 @@ def _stop_after(feed: Path, out: Path, counter: Path, signum: int, documents: in
     """Start a slow run with parts of 5 documents, and send ``signum`` once it has seen
     ``documents`` documents."""
     args = ["run", str(feed), "--out", str(out), "--part-size", "5", "--batch-size", "1"]
-    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(counter), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(meldung_with(SLOW_COUNTER, "slow_counter") + args, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=dict(os.environ, SEEN=str(counter)))
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
         if counter.exists() and counter.read_text() and int(counter.read_text()) >= documents:
@@ -546,26 +551,13 @@ def _alive(pid: int) -> bool:
     return not (status.exists() and status.read_text().split()[2] == "Z")
 
 
-# A component that ends its process the way a segfault in compiled code does.
-CRASHING_RUN = r"""
-import os, signal, sys
-from spacy.language import Language
-import pipeline.run
-from pipeline.cli import app
-
+# ends its process the way a segfault in compiled code does
+SEGFAULTS_ON_STERBEN = """
 @Language.component("segfaults_on_sterben")
 def segfaults_on_sterben(doc):
     if "sterben" in doc.text:
         os.kill(os.getpid(), signal.SIGSEGV)
     return doc
-
-load = pipeline.run.load
-def crashing_load(model=None):
-    nlp = load("blank")
-    nlp.add_pipe("segfaults_on_sterben")
-    return nlp
-pipeline.run.load = crashing_load
-app(sys.argv[1:], prog_name="meldung")
 """
 
 
@@ -575,7 +567,7 @@ def test_scale_a_crash_that_ends_a_one_process_run_costs_only_its_document_on_re
     texts[17] = "Hier muss ein Prozess sterben."
     feed.write_text("".join(json.dumps({"id": f"r{i:02d}", "text": t}) + "\n" for i, t in enumerate(texts)))
     out = tmp_path / "out"
-    args = [sys.executable, "-c", CRASHING_RUN, "run", str(feed), "--out", str(out), "-q",
+    args = meldung_with(SEGFAULTS_ON_STERBEN, "segfaults_on_sterben") + ["run", str(feed), "--out", str(out), "-q",
             "--part-size", "5", "--batch-size", "4"]
 
     crashed = subprocess.run(args, capture_output=True, text=True, timeout=120)
