@@ -469,6 +469,11 @@ class _Ctx:
     #: per index i, the tokens before i that are neither punctuation nor space (built by
     #: :func:`_blank` when first needed)
     words_before: list[int] | None = None
+    #: (comma, sentence end) -> :func:`_apposition_end` of that comma with ``list_ok`` and
+    #: nothing taken, as :func:`_particle_later` asks it (it reads only the token columns,
+    #: which do not change): each reporting verb's particle search walks the commas to
+    #: the end of its clause, and one long sentence of framed quotes has hundreds
+    comma_ends: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def dep(self, i: int) -> str:
         """``doc[i].dep_``."""
@@ -607,7 +612,7 @@ def _lemma_entry(ctx: _Ctx, key: int, cache: dict) -> tuple[str, str, str] | Non
 
 def _particle_later(ctx: _Ctx, i: int, lo: int, hi: int, particle: str) -> int | None:
     """The separated particle of verb i later in its clause ("teilte ... mit"), else None."""
-    text, lower, in_quote = ctx.text, ctx.lower, ctx.in_quote
+    text, lower, in_quote, comma_ends = ctx.text, ctx.lower, ctx.in_quote, ctx.comma_ends
     j = i + 1
     while j < hi and text[j] not in (".", ":", ";"):
         if in_quote[j]:  # "wies alle Vorwürfe als „haltlos“ zurück"
@@ -619,7 +624,10 @@ def _particle_later(ctx: _Ctx, i: int, lo: int, hi: int, particle: str) -> int |
             j = k
             continue
         if text[j] == ",":  # "geht nach dem Treffen mit X, Joachim Rücker, davon aus"
-            k = _apposition_end(ctx, j, lo, hi, frozenset(), list_ok=True)
+            k = comma_ends.get((j, hi))
+            if k is None:
+                k = comma_ends[j, hi] = _apposition_end(ctx, j, lo, hi, frozenset(),
+                                                        list_ok=True)
             if k == j or k >= hi or text[k] != ",":
                 return None
             j = k + 1
@@ -2342,8 +2350,13 @@ def _apposition_end(ctx: _Ctx, e: int, lo: int, hi: int, taken: set[int] | froze
             if k == e + 1 or not (k >= hi or ctx.text[k] in (",", ".", "(") or k in taken or
                                   ctx.text[k] == "–"):
                 return e
-            if k < hi and ctx.text[k] == "," and k + 1 < hi and k + 1 not in taken and \
-                    not _cue_at(ctx, k + 1, lo, hi) and not list_ok:
+            # ``list_ok`` is tested before ``_cue_at``: :func:`_particle_later` (called by
+            # ``_cue_at``) asks with ``list_ok`` at each comma, and a ``_cue_at`` here then
+            # asked again for the next reporting verb of the sentence - a recursion per
+            # framed quote ("„Nein“, sagte er, „Nein“, sagte er, ..."), exponential in their
+            # number and a RecursionError past a few hundred, for an answer not used
+            if not list_ok and k < hi and ctx.text[k] == "," and k + 1 < hi and \
+                    k + 1 not in taken and not _cue_at(ctx, k + 1, lo, hi):
                 return e  # ", der Bürgermeister, X ..." is a list, not an apposition
             if not any(_cap(ctx, t) for t in range(e + 1, k)):
                 return e

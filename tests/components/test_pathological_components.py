@@ -6,7 +6,9 @@ One long sentence of framed quotes ("„Wir kommen“, sagte er, " x n) made
 a mixed quote), and the events component look at every comma, quote, speech range and
 child of the sentence root per trigger: 4 times the text took 12 and 16 times as long.
 A run of separate white-space tokens made ``sentences._hard_breaks`` look ahead over the
-rest of the run per token. The tests check answers on small tricky cases (and the new
+rest of the run per token. The cue search of the quotes took time exponential in the
+framed quotes of a sentence (14 "„Nein“, sagte er," took over 20 s) and raised
+RecursionError past 330. The tests check answers on small tricky cases (and the new
 helpers against the plain scans they replace), and the work or time at n and 4n.
 """
 
@@ -96,8 +98,8 @@ def _quote_reads(nlp, n: int, monkeypatch) -> int:
 
 
 def test_direct_frames_work_is_linear(model_nlp, monkeypatch):
-    # (the model pipeline: without a tagger, the cue search on this text recurses once per
-    # framed quote - a separate problem, not this test's)
+    # (the model pipeline: in the blank one, the cue search on this text recursed once per
+    # framed quote; test_many_framed_quotes_in_one_sentence below is about that)
     small = _quote_reads(model_nlp, 500, monkeypatch)
     large = _quote_reads(model_nlp, 2000, monkeypatch)
     assert large < 6 * small  # the scan from the sentence start per quote: 16 times
@@ -227,3 +229,83 @@ def test_hard_breaks_time_is_linear():
         assert _hard_breaks(doc, "layout") == {n + 1: "blank line"}
         times.append(time.perf_counter() - start)
     assert times[1] < 8 * times[0] + 0.01  # quadratic: 16 times (0.04 s -> 0.66 s at 2,000 -> 8,000)
+
+
+# -- quotes: the particle search of a reporting verb in a long sentence of framed quotes
+#
+# "„Wir kommen“, sagte er, " x n in one sentence, blank pipeline (no tagger: "kommen" may be an
+# adjective, so „Wir kommen“ reads as an apposition): ``_cue_at`` looked for the particle of
+# "sagte" (zusagen, vorhersagen) with ``_particle_later``, which asked ``_apposition_end`` at
+# each comma of the rest of the sentence, which asked ``_cue_at`` for the next "sagte" (an
+# answer it then ignored, as ``list_ok`` was set) - a recursion per framed quote, several
+# branches per level: 13 quotes took 13 s, 14 more than 20 s, and from about 330 (the model
+# pipeline: „Nein“ frames) the first descent hit the recursion limit at once, so the report
+# became an error row.
+
+
+def _framed_expected(frame: str, quoted: int, n: int) -> list[tuple[int, int, str]]:
+    """What the quotes of ``frame * n`` (n a multiple of 3) are, as for three frames: a split
+    quote over two framed quotes, then a mixed one of the frame words and the third."""
+    size = len(frame)
+    out = []
+    for m in range(n // 3):
+        base = 3 * size * m
+        out.append((base, base + size + quoted, "direct"))
+        out.append((base + size + quoted + 2, base + 2 * size + quoted, "mixed"))
+    return out
+
+
+@pytest.mark.parametrize("frame, quoted", [(FRAMED, len("„Wir kommen“")),
+                                           ("„Nein“, sagte sie, ", len("„Nein“"))],
+                         ids=["wir-kommen", "nein"])
+def test_many_framed_quotes_in_one_sentence(blank_nlp, frame, quoted):
+    n = 501
+    doc = blank_nlp(frame * n)  # raised RecursionError (and took exponential time below that)
+    assert len(list(doc.sents)) == 1
+    got = [(q.start, q.end, q.kind) for q in doc._.quotes]
+    assert got == _framed_expected(frame, quoted, n)
+    assert {q.cue for q in doc._.quotes} == {"sagte"}
+    # every framed quote is in exactly one quote row
+    opens = [i for i, ch in enumerate(doc.text) if ch == "„"]
+    assert len(opens) == n
+    assert all(sum(s <= o < e for s, e, _ in got) == 1 for o in opens)
+
+
+def test_framed_quotes_small_as_before(blank_nlp):
+    # the same answers for a few frames (where the old code still finished)
+    for n in (3, 6, 9):
+        doc = blank_nlp(FRAMED * n)
+        assert [(q.start, q.end, q.kind) for q in find_quotes(doc)] == \
+            _framed_expected(FRAMED, len("„Wir kommen“"), n)
+
+
+def test_cue_search_does_not_recurse(blank_nlp, monkeypatch):
+    """``_cue_at`` is never called inside ``_cue_at``, and the particle search asks one
+    apposition check per comma, not one per comma and reporting verb."""
+    with blank_nlp.select_pipes(disable=["meldung_quotes", "meldung_events"]):
+        docs = {n: blank_nlp(FRAMED * n) for n in (150, 600)}
+    cue_at, apposition_end = quotes._cue_at, quotes._apposition_end
+    state = {"depth": 0, "appositions": 0}
+
+    def counting_cue_at(*args, **kwargs):
+        # (fails at once: the old recursion took minutes before the recursion limit)
+        assert state["depth"] == 0, "_cue_at called inside _cue_at"
+        state["depth"] += 1
+        try:
+            return cue_at(*args, **kwargs)
+        finally:
+            state["depth"] -= 1
+
+    def counting_apposition_end(*args, **kwargs):
+        state["appositions"] += 1
+        return apposition_end(*args, **kwargs)
+
+    monkeypatch.setattr(quotes, "_cue_at", counting_cue_at)
+    monkeypatch.setattr(quotes, "_apposition_end", counting_apposition_end)
+    counts = {}
+    for n, doc in docs.items():
+        state.update(depth=0, appositions=0)
+        found = list(find_quotes(doc))
+        assert len(found) == 2 * n // 3
+        counts[n] = state["appositions"]
+    assert counts[600] < 6 * counts[150]  # a check per comma and verb: 16 times
