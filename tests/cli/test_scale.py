@@ -433,6 +433,9 @@ from pathlib import Path
 from spacy.language import Language
 import pipeline.run
 from pipeline.cli import app
+# Ctrl-C as in a terminal: a test suite run in the background (``bash .ci/run &``)
+# passes SIGINT on ignored, and meldung leaves an ignored SIGINT ignored
+signal.signal(signal.SIGINT, signal.default_int_handler)
 {component}
 load = pipeline.run.load
 def load_with_component(model=None):
