@@ -30,15 +30,16 @@ class Format(str, Enum):
 EXAMPLES = """
 Examples:
 
-  meldung run corpus/ --out out/                      # every report below corpus/, Parquet
+  meldung run corpus/ --out out/     # every report below corpus/, Parquet
   meldung run feed.jsonl.gz --out out/ --format duckdb
   meldung run export.csv --text-field body --id-field guid --out out/
   cat report.txt | meldung run - --date 2023-05-23 --out out/
 
-Exit codes: 0 all documents analysed (empty ones included); 1 some documents
-failed (see the errors table); 2 bad arguments (missing input, output folder not
-writable or already used); 130 stopped by Ctrl-C, 143 by SIGTERM: the documents
-analysed so far are written, and the same command with --resume does the rest.
+Exit codes: 0 all documents analysed (empty ones included); 1 some
+documents failed (see the errors table); 2 bad arguments (missing input,
+output folder not writable or already used); 130 stopped by Ctrl-C, 143
+by SIGTERM: the documents analysed so far are written, and the same
+command with --resume does the rest.
 """
 
 
