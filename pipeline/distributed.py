@@ -59,11 +59,6 @@ class Partition:
         return "d" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def _count_lines(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
-    """The lines of ``source`` as its reader numbers them (see :func:`_record_lines`)."""
-    return sum(n for _, n in _record_lines(source, max_bytes))
-
-
 def _record_lines(source: Source, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[tuple[bool, int]]:
     """``(False, n)`` for n blank lines in a row, ``(True, 1)`` for any other line of
     ``source``, split and numbered by the reader's own

@@ -276,9 +276,9 @@ OPEN_CLOSE: dict[str, tuple[str, ...]] = {
     "„": ("“", "”", '"'), "»": ("«",), "«": ("»",), "“": ("”",), '"': ('"',),
     "‚": ("‘", "’"), "›": ("‹",), "‹": ("›",),
 }
-ALL_MARKS = frozenset(OPEN_CLOSE) | {c for cs in OPEN_CLOSE.values() for c in cs}
 #: Every closing mark.
 _CLOSERS = frozenset(c for cs in OPEN_CLOSE.values() for c in cs)
+ALL_MARKS = frozenset(OPEN_CLOSE) | _CLOSERS
 BLOCK_LABELS = ("paragraph", "headline", "subheading", "dateline", "signature")
 HEAD_LABELS = ("headline", "subheading")
 

@@ -98,7 +98,7 @@ def iter_reports(inputs: Iterable[str], options: ReadOptions | None = None) -> I
     """Every report in ``inputs`` (files, folders, globs, ``-``), streamed in a stable order."""
     options = options or ReadOptions()
     for source in iter_sources(inputs):
-        reports = read_stdin(options) if source.path is None else read_source(source, options)
+        reports = read_stdin(options) if source.path is None else _read_source(source, options)
         yield from _guarded(reports, source)
 
 

@@ -11,7 +11,6 @@ import codecs
 import contextlib
 import csv
 import io
-import itertools
 import json
 import re
 import warnings
@@ -172,9 +171,11 @@ class BlankLines(NamedTuple):
 def line_runs(chunks: Iterable[bytes | str], limit: int) -> Iterator[bytes | str | None | BlankLines]:
     """The lines of a file read as ``chunks`` (bytes, or text), split at ``\\n`` only, as
     ``readline`` splits them: each line with its newline, None for one longer than
-    ``limit`` (never held whole), and :class:`BlankLines` for blank lines in a row, found
-    at C speed within a chunk. A line at a time, a gzipped file of 10 GB of newlines (10
-    MB packed) took hours: a ``readline`` and a turn of the reader's loop each."""
+    ``limit`` (never held whole: a file's lines read as ``for line in handle`` held a 300
+    MB line without a newline in memory whole, peak RSS 180 -> 808 MB, before it was found
+    too long), and :class:`BlankLines` for blank lines in a row, found at C speed within a
+    chunk. A line at a time, a gzipped file of 10 GB of newlines (10 MB packed) took hours:
+    a ``readline`` and a turn of the reader's loop each."""
     pieces: list = []  # the line so far, while it goes on past the end of a chunk
     size = 0  # its length, pieces dropped once it is longer than the limit
     for buf in chunks:
@@ -211,19 +212,6 @@ def line_runs(chunks: Iterable[bytes | str], limit: int) -> Iterator[bytes | str
         yield pieces[0][:0].join(pieces) if size <= limit else None
 
 
-def each_line(runs: Iterable[bytes | str | None | BlankLines]) -> Iterator[bytes | str | None]:
-    """:func:`line_runs` a line at a time (each blank line as it was)."""
-    for item in runs:
-        if not isinstance(item, BlankLines):
-            yield item
-        elif len(item.text) == item.count:  # nothing but newlines
-            yield from itertools.repeat(item.text[:1], item.count)
-        else:
-            newline = item.text[-1:]
-            for line in item.text.split(newline)[:-1]:
-                yield line + newline
-
-
 def _chunks(handle: IO, head: bytes | str = b"", size: int = CHUNK) -> Iterator[bytes | str]:
     if head:
         yield head
@@ -231,25 +219,12 @@ def _chunks(handle: IO, head: bytes | str = b"", size: int = CHUNK) -> Iterator[
         yield chunk
 
 
-def bounded_lines(handle: IO, limit: int) -> Iterator[bytes | str | None]:
-    """The lines of a binary (or text) file, None for each longer than ``limit`` bytes
-    (characters), none of them held whole when longer: a file's lines read as ``for line
-    in handle`` held a 300 MB line without a newline in memory whole (peak RSS 180 -> 808
-    MB) before it was found too long. (Read in chunks, see :func:`line_runs`.)"""
-    return each_line(line_runs(_chunks(handle), limit))
-
-
-def jsonl_lines(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | str | None]:
-    """The lines of a JSON Lines file (see :func:`bounded_lines`): bytes for UTF-8, text
-    for UTF-16 and UTF-32, whose encoding JSON's own rule tells from the first four bytes
-    (a byte order mark, else where the zero bytes are). Split as bytes, a UTF-16 file
-    gave every line a confusing parse error. The lines :func:`jsonl_line_runs` numbers."""
-    return each_line(jsonl_line_runs(handle, max_bytes))
-
-
 def jsonl_line_runs(handle: IO[bytes], max_bytes: int) -> Iterator[bytes | str | None | BlankLines]:
-    """The lines of a JSON Lines file as :func:`jsonl_lines`, blank lines in a row as one
-    :class:`BlankLines` (see :func:`line_runs`)."""
+    """The lines of a JSON Lines file as :func:`line_runs` gives them (None for one longer
+    than ``max_bytes``, blank lines in a row as one :class:`BlankLines`): bytes for UTF-8,
+    text for UTF-16 and UTF-32, whose encoding JSON's own rule tells from the first four
+    bytes (a byte order mark, else where the zero bytes are). Split as bytes, a UTF-16
+    file gave every line a confusing parse error."""
     head = handle.read(4)
     encoding = json.detect_encoding(head)
     if encoding in ("utf-8", "utf-8-sig"):
